@@ -1,0 +1,70 @@
+# dhdigital — `make help` lists the targets.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PIP := .venv/bin/pip
+export DJANGO_SETTINGS_MODULE := dhdigital.settings
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z][a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
+
+.venv/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv .venv
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+install: .venv/.installed ## Create .venv and install the Python dependencies
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/govuk/.built: node_modules/.installed frontend/main.scss scripts/build_frontend.sh
+	bash scripts/build_frontend.sh
+	touch $@
+
+frontend: static/govuk/.built ## Build GOV.UK Frontend (Sass, fonts, JavaScript) into static/govuk
+
+setup: install frontend ## Everything `run` and `test` need
+	$(PY) manage.py collectstatic --noinput -v0
+
+migrate: setup ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo consultations and users (idempotent)
+	$(PY) manage.py load_demo
+
+run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, tasks in-process)
+	@echo ""
+	@echo "  dhdigital is at http://127.0.0.1:8000"
+	@echo "  Sign in at http://127.0.0.1:8000/accounts/login/ as admin@example.org (or publisher@, moderator@,"
+	@echo "  analyst@, citizen@example.org), password: demo-pass-2026"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup ## Run the whole test suite (browser tests in Debian's Chromium)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install ## ruff and mypy
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check . || true
+
+bench: setup ## Measure the performance budgets; prints a table and writes .bench/results.json
+	$(PY) -m benchmarks.run
+
+.PHONY: help install frontend setup migrate demo run test lint bench
+
+loadtest: setup ## Load test on 127.0.0.1 (gunicorn, PostgreSQL, own Redis): req/s, p50/p95/p99, accepted = stored
+	$(PY) -m loadtest.run $(LOADTEST_ARGS)
+
+# pip-audit asks PyPI's JSON API about each installed version; it exits non-zero when one has a known
+# vulnerability. AUDIT_STRICT=1 also fails when a package could not be checked (e.g. a registry mirror
+# without the JSON API). npm audit covers the front-end build packages.
+audit: install ## Known vulnerabilities in the Python (pip-audit) and npm dependencies
+	.venv/bin/pip-audit --skip-editable --progress-spinner off $(if $(AUDIT_STRICT),--strict,)
+	npm audit --audit-level=high || test -z "$(AUDIT_STRICT)"
+
+.PHONY: loadtest audit

@@ -1,0 +1,55 @@
+"""Reads for the API. Visibility is the same as `consultations.access.can_view`: published public
+consultations for everyone; drafts and invitation-only ones only for their team (superusers: all)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from consultations.models import Consultation, Document, Section
+
+
+def team_ids(user) -> list[int] | None:
+    """The user's team ids; None means every team (superuser); [] for the public."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return list(user.memberships.values_list("team_id", flat=True).distinct())
+
+
+def visible_consultations(user) -> QuerySet[Consultation]:
+    qs = Consultation.objects.select_related("team")
+    teams = team_ids(user)
+    if teams is None:
+        return qs
+    public = Q(visibility=Consultation.Visibility.PUBLIC) & ~Q(state=Consultation.State.DRAFT)
+    return qs.filter(public | Q(team_id__in=teams)) if teams else qs.filter(public)
+
+
+def visible_documents(user) -> QuerySet[Document]:
+    qs = Document.objects.select_related("consultation")
+    teams = team_ids(user)
+    if teams is None:
+        return qs
+    qs = qs.filter(consultation__in=visible_consultations(user).values("pk"))
+    not_draft = ~Q(state=Document.State.DRAFT)
+    return qs.filter(not_draft | Q(consultation__team_id__in=teams)) if teams else qs.filter(not_draft)
+
+
+def visible_sections(user) -> QuerySet[Section]:
+    return Section.objects.select_related("document__consultation").filter(
+        document__in=visible_documents(user).values("pk")
+    )
+
+
+def section_tree(document: Document) -> list[Section]:
+    """The document's roots with `tree_children` filled in, from one query in pre-order."""
+    nodes = list(Section.objects.filter(document=document).order_by("position"))
+    by_id = {n.pk: n for n in nodes}
+    roots: list[Section] = []
+    for node in nodes:
+        node.document = document
+        node.tree_children = []
+        parent = by_id.get(node.parent_id)
+        (parent.tree_children if parent else roots).append(node)
+    return roots

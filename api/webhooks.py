@@ -1,0 +1,225 @@
+"""Signed outgoing webhooks for staff integrations: who gets which event, signing, one delivery attempt.
+
+Receivers verify `X-Dhd-Signature: sha256=<hex>`, the HMAC-SHA256 of "<X-Dhd-Timestamp>.<raw body>"
+keyed with the webhook's secret, and drop repeats by `X-Dhd-Event-Id` (a delivery may arrive twice).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Webhook, WebhookDelivery, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+Status = WebhookDelivery.Status
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Wait before the next attempt: 1, 2, 4, 8, 16 minutes, capped at an hour."""
+    return min(60 * 2 ** max(attempts - 1, 0), 3600)
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """What a receiver does (used in tests and documented for integrators)."""
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+@transaction.atomic
+def webhook_create(*, team, url: str, events: list[str], by=None, secret: str = "") -> Webhook:
+    """Register an endpoint for a team. https only, except plain http to this machine for development."""
+    parts = urlsplit(url)
+    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise ValidationError({"url": ["Use an https:// address."]})
+    unknown = set(events) - set(WebhookEvent.values)
+    if not events or unknown:
+        raise ValidationError({"events": [f"Choose from: {', '.join(WebhookEvent.values)}."]})
+    return Webhook.objects.create(
+        team=team,
+        url=url,
+        events=sorted(set(events)),
+        created_by=by,
+        secret=secret or secrets.token_urlsafe(32),
+    )
+
+
+def webhooks_dispatch(
+    *, event: str, team_id: int, data: dict, event_id: uuid.UUID | None = None
+) -> list[WebhookDelivery]:
+    """Log one delivery per subscribed webhook of the team and queue each once the transaction commits."""
+    hooks = [h for h in Webhook.objects.filter(team_id=team_id, is_active=True) if h.wants(event)]
+    if not hooks:
+        return []
+    event_id = event_id or uuid.uuid4()
+    payload = {"id": str(event_id), "event": event, "created_at": timezone.now().isoformat(), "data": data}
+    payload = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(webhook=h, event=event, event_id=event_id, payload=payload) for h in hooks
+    )
+
+    def queue() -> None:
+        from .tasks import deliver_webhook
+
+        for d in deliveries:
+            try:
+                deliver_webhook.delay(d.pk)
+            except Exception:  # noqa: BLE001 - broker down: the retry sweep sends it later
+                logger.warning("webhook delivery %s not queued; the sweep will retry it", d.pk)
+
+    transaction.on_commit(queue)
+    return deliveries
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def webhook_attempt(*, delivery_id: int) -> bool | None:
+    """Try one delivery. True: delivered; False: failed this time; None: nothing to do (already
+    delivered, failed for good, or the webhook was switched off). Never raises for a bad endpoint."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("webhook")
+            .filter(pk=delivery_id, status__in=[Status.PENDING, Status.RETRYING])
+            .first()
+        )
+        if delivery is None:
+            return None
+        if not delivery.webhook.is_active:
+            delivery.status, delivery.last_error = Status.FAILED, "webhook switched off"
+            delivery.save(update_fields=["status", "last_error"])
+            return None
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            attempts=F("attempts") + 1, last_attempt_at=timezone.now()
+        )
+    delivery.refresh_from_db()
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(  # noqa: S310 - webhook_create allows only https (or local http)
+        delivery.webhook.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": f"{settings.SITE_NAME}-webhooks/1",
+            "X-Dhd-Event": delivery.event,
+            "X-Dhd-Event-Id": str(delivery.event_id),
+            "X-Dhd-Delivery": str(delivery.pk),
+            "X-Dhd-Timestamp": timestamp,
+            "X-Dhd-Signature": sign(delivery.webhook.secret, timestamp, body),
+        },
+    )
+    code, error = None, ""
+    try:
+        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as reply:  # noqa: S310
+            code = reply.status
+    except urllib.error.HTTPError as exc:
+        code, error = exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:500]
+    ok = code is not None and 200 <= code < 300
+    now = timezone.now()
+    fields = {"response_code": code, "last_error": "" if ok else (error or f"HTTP {code}")}
+    if ok:
+        fields.update(status=Status.SUCCEEDED, delivered_at=now)
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        fields.update(status=Status.FAILED)
+    else:
+        fields.update(status=Status.RETRYING)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+    return ok
+
+
+def deliveries_due(now=None) -> list[int]:
+    """Retrying deliveries whose back-off has passed, and pending ones that were never sent (lost task)."""
+    now = now or timezone.now()
+    due = []
+    stale = now - timedelta(minutes=5)
+    for d in WebhookDelivery.objects.filter(status__in=[Status.PENDING, Status.RETRYING]).only(
+        "pk", "status", "attempts", "last_attempt_at", "created_at"
+    ):
+        if (
+            d.status == Status.PENDING
+            and d.created_at <= stale
+            or d.status == Status.RETRYING
+            and d.last_attempt_at
+            and (d.last_attempt_at + timedelta(seconds=backoff_seconds(d.attempts)) <= now)
+        ):
+            due.append(d.pk)
+    return due
+
+
+RUN_EVENTS = uuid.UUID("5f0e7f3e-4d7c-4b0e-9a53-2f6a2b1c9d10")  # namespace for analysis-run event ids
+FINISHED_STATES = ("done", "failed", "cancelled")
+
+
+def notify_finished_runs(*, now=None, window: timedelta = timedelta(days=1)) -> int:
+    """Send `analysis.finished` for runs that ended recently and have not been announced yet.
+
+    The insights app writes run states with bulk updates (no save signals), so finished runs are found
+    here, by the beat sweep. Each run's event id is derived from its id, which makes this idempotent."""
+    from insights.models import AnalysisRun
+
+    now = now or timezone.now()
+    sent = 0
+    runs = AnalysisRun.objects.filter(
+        state__in=FINISHED_STATES, finished_at__gte=now - window
+    ).select_related("consultation")
+    subscribed = set(Webhook.objects.filter(is_active=True).values_list("team_id", flat=True))
+    for run in runs:
+        if run.consultation.team_id not in subscribed:
+            continue
+        event_id = uuid.uuid5(RUN_EVENTS, f"analysis-run:{run.pk}")
+        if WebhookDelivery.objects.filter(event_id=event_id).exists():
+            continue
+        data = {
+            "consultation": {"slug": run.consultation.slug},
+            "run": {
+                "id": run.pk,
+                "state": run.state,
+                "engine": run.engine,
+                "scope": run.scope,
+                "units": run.units_total,
+                "finished_at": run.finished_at,
+                "error": run.error[:500],
+            },
+        }
+        with transaction.atomic():
+            sent += len(
+                webhooks_dispatch(
+                    event=WebhookEvent.ANALYSIS_FINISHED,
+                    team_id=run.consultation.team_id,
+                    data=data,
+                    event_id=event_id,
+                )
+            )
+    return sent

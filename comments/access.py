@@ -1,0 +1,47 @@
+"""The only way views load comments for a user: 404 for what they may not see, PermissionDenied for what
+they may see but not change."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from consultations.access import can_view, consultation_for_team
+from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import has_team_role
+
+from . import selectors
+from .models import Comment
+
+PUBLIC = (Comment.Status.PUBLISHED, Comment.Status.HIDDEN, Comment.Status.WITHDRAWN)
+
+
+def is_moderator(user, comment_or_consultation) -> bool:
+    consultation = getattr(comment_or_consultation, "consultation", comment_or_consultation)
+    return has_team_role(user, consultation.team_id, Role.MODERATOR)
+
+
+def may_see(user, comment: Comment) -> bool:
+    if not can_view(user, comment.consultation):
+        return False
+    if comment.status in PUBLIC or is_moderator(user, comment):
+        return True
+    return getattr(user, "is_authenticated", False) and comment.author_id == user.pk
+
+
+def comment_for_viewer(user, pk: int) -> Comment:
+    comment = selectors.comment_for_page(pk)
+    if comment is None or not may_see(user, comment):
+        raise Http404("No comment matches the given query.")
+    return comment
+
+
+def comment_for_author(user, pk: int) -> Comment:
+    """The author's own comment (any status), or 404: nobody learns of others' comments this way."""
+    comment = selectors.comment_for_page(pk)
+    if comment is None or not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
+        raise Http404("No comment matches the given query.")
+    return comment
+
+
+def consultation_for_moderator(user, slug: str):
+    return consultation_for_team(user, slug, Role.MODERATOR)

@@ -1,0 +1,57 @@
+"""Fixed-window rate limits kept in Django's cache (Redis in production, local memory by default)."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__("Too many requests")
+        self.retry_after = retry_after
+
+
+def parse(rate: str) -> tuple[int, int]:
+    """ "10/600" -> (10 requests, per 600 seconds)."""
+    count, _, period = rate.partition("/")
+    return int(count), int(period or 60)
+
+
+def hit(scope: str, ident: str, rate: str) -> None:
+    """Count one request for `ident` in `scope`; raise RateLimited when over `rate`."""
+    limit, period = parse(rate)
+    window = int(time.time()) // period
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:24]  # no raw IPs or ids in the cache keys
+    key = f"rl:{scope}:{digest}:{window}"
+    try:
+        cache.add(key, 0, timeout=period + 5)
+        count = cache.incr(key)
+    except Exception:  # noqa: BLE001 - a cache outage must not stop people commenting
+        return
+    if count > limit:
+        raise RateLimited(retry_after=period - int(time.time()) % period)
+
+
+def client_ip(request) -> str:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def check_comment_rate(*, user, ip: str) -> None:
+    hit("comment-user", f"u{user.pk}", getattr(settings, "COMMENT_RATE_PER_USER", "10/600"))
+    if ip:
+        hit("comment-ip", ip, getattr(settings, "COMMENT_RATE_PER_IP", "30/600"))
+
+
+def check_action_rate(*, user, ip: str, scope: str) -> None:
+    """Reactions and flags: generous, but not unlimited."""
+    hit(f"{scope}-user", f"u{user.pk}", getattr(settings, "ACTION_RATE_PER_USER", "120/600"))
+    if ip:
+        hit(f"{scope}-ip", ip, getattr(settings, "ACTION_RATE_PER_IP", "300/600"))

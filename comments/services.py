@@ -1,0 +1,452 @@
+"""Every write a reader makes: comment, reply, edit, withdraw, react, flag, follow, appeal.
+
+Moderators' writes are in `moderation.py`. Side effects (enrichment, emails) are queued on commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from consultations.access import can_view
+from consultations.models import Consultation, Document, Section
+from dhdigital.accounts.roles import has_team_role
+from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
+
+from . import autohold, ratelimit
+from .models import Appeal, Comment, Flag, Reaction, Subscription
+
+logger = logging.getLogger(__name__)
+
+Status = Comment.Status
+HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NEW_ACCOUNT_DAYS = 7
+
+
+class CommentError(ValidationError):
+    """A refusal with a message for the reader; `field` says which form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def max_length() -> int:
+    return settings.COMMENT_MAX_LENGTH
+
+
+# --- checks -------------------------------------------------------------------------------------------
+
+
+def clean_body(body: str) -> str:
+    """The body as it will be stored, or CommentError. Never silently drops what the reader wrote."""
+    text = (body or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise CommentError("Enter your comment", "body")
+    if len(text) > max_length():
+        raise CommentError(f"Your comment must be {max_length():,} characters or fewer", "body")
+    if "\ufffd" in text or CONTROL_RE.search(text):
+        raise CommentError(
+            "Your comment contains characters we could not read. Retype it, or paste it as plain text", "body"
+        )
+    if HTML_RE.search(text):
+        raise CommentError(
+            "Remove the HTML from your comment. Use plain text, or simple Markdown such as *emphasis*", "body"
+        )
+    return text
+
+
+def check_may_participate(user) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise CommentError("Sign in to comment")
+    if user.status == user.Status.BANNED or not user.is_active:
+        raise CommentError("Your account has been banned from commenting")
+    if not user.may_participate:
+        if user.status == user.Status.SUSPENDED:
+            raise CommentError("Your account is suspended from commenting")
+        raise CommentError("Confirm your email address before you comment")
+
+
+def check_consultation_open(consultation: Consultation, user=None) -> None:
+    if not consultation.is_published or (user is not None and not can_view(user, consultation)):
+        raise CommentError("This consultation is not published")
+    if not consultation.is_open():
+        phase = consultation.phase()
+        if phase == "upcoming":
+            raise CommentError("This consultation is not open for comments yet")
+        raise CommentError("This consultation is closed. You can read the comments but not add to them")
+
+
+def _check_target(consultation: Consultation, document: Document | None, section: Section | None) -> None:
+    if document is not None:
+        if document.consultation_id != consultation.pk:
+            raise CommentError("That document is not part of this consultation")
+        if document.state != Document.State.PUBLISHED:
+            raise CommentError("You can only comment on the published version of the document")
+    if section is not None:
+        if document is None or section.document_id != document.pk:
+            raise CommentError("That clause is not part of this document")
+        if section.kind in Section.GROUPING or section.kind == Section.Kind.PREAMBLE:
+            raise CommentError("Comment on a clause, not on a heading")
+
+
+def _check_parent(parent: Comment, consultation, document, section) -> None:
+    if (parent.consultation_id, parent.document_id, parent.section_id) != (
+        consultation.pk,
+        document.pk if document else None,
+        section.pk if section else None,
+    ):
+        raise CommentError("You can only reply to a comment on the same clause", "parent")
+    if parent.status != Status.PUBLISHED:
+        raise CommentError(
+            "You cannot reply to a comment that has been removed or is not published", "parent"
+        )
+
+
+def _check_quote(quote: dict | None, section: Section | None) -> dict:
+    quote = {k: (quote or {}).get(k, "") or "" for k in ("exact", "prefix", "suffix")}
+    if not quote["exact"]:
+        return quote
+    if section is None:
+        raise CommentError("Choose a clause to quote from", "quote_exact")
+    text = " ".join(Section.objects.subtree(section).values_list("text", flat=True))
+    squash = " ".join(text.split())
+    if " ".join(quote["exact"].split()) not in squash:
+        raise CommentError("The text you quoted is not in this clause", "quote_exact")
+    quote["exact"] = quote["exact"][:500]
+    quote["prefix"] = quote["prefix"][-64:]
+    quote["suffix"] = quote["suffix"][:64]
+    return quote
+
+
+def is_new_account(user) -> bool:
+    return user.date_joined > timezone.now() - timedelta(days=NEW_ACCOUNT_DAYS)
+
+
+def _initial_status(*, author, consultation: Consultation, body: str, official: bool) -> tuple[str, str]:
+    if official:
+        return Status.PUBLISHED, ""
+    if consultation.moderation_mode == Consultation.Moderation.PRE:
+        return Status.PENDING, Comment.Hold.PRE_MODERATION
+    if is_new_account(author) and autohold.has_link(body):
+        return Status.PENDING, Comment.Hold.NEW_ACCOUNT_LINK
+    return Status.PUBLISHED, ""
+
+
+# --- comment lifecycle ---------------------------------------------------------------------------------
+
+
+def _existing_for_key(author, key: str) -> Comment | None:
+    if not key:
+        return None
+    return Comment.objects.filter(author=author, idempotency_key=key).first()
+
+
+def comment_create(
+    *,
+    author,
+    consultation: Consultation,
+    body: str,
+    category: str = Comment.Category.GENERAL,
+    document: Document | None = None,
+    section: Section | None = None,
+    parent: Comment | None = None,
+    quote: dict | None = None,
+    idempotency_key: str = "",
+    ip: str = "",
+) -> Comment:
+    """Validate, rate limit and save a comment or reply. A repeated idempotency key returns the first
+    comment unchanged. Raises CommentError (nothing saved) or ratelimit.RateLimited."""
+    idempotency_key = (idempotency_key or "")[:64]
+    existing = _existing_for_key(author, idempotency_key)
+    if existing is not None:
+        return existing
+    check_may_participate(author)
+    check_consultation_open(consultation, author)
+    _check_target(consultation, document, section)
+    if parent is not None:
+        parent = Comment.objects.get(pk=parent.pk)  # its status now, not when the page was loaded
+        _check_parent(parent, consultation, document, section)
+    if category not in Comment.Category.values:
+        raise CommentError("Choose what your comment is about", "category")
+    text = clean_body(body)
+    quote = _check_quote(quote, section) if parent is None else _check_quote(None, None)
+    ratelimit.check_comment_rate(user=author, ip=ip)
+
+    official = has_team_role(author, consultation.team_id)
+    spam, toxicity = autohold.score_text(text, links_trusted=not is_new_account(author))
+    status, hold = _initial_status(author=author, consultation=consultation, body=text, official=official)
+    if status == Status.PUBLISHED and not official and autohold.should_hold(spam, toxicity):
+        status, hold = Status.PENDING, Comment.Hold.SCORE
+    now = timezone.now()
+    comment = Comment(
+        consultation=consultation,
+        document=document,
+        section=section,
+        parent=parent,
+        quote_exact=quote["exact"],
+        quote_prefix=quote["prefix"],
+        quote_suffix=quote["suffix"],
+        author=author,
+        category=category,
+        body=text,
+        body_html=render_markdown(text, tags=COMMENT_TAGS),
+        is_official=official,
+        status=status,
+        hold_reason=hold,
+        spam_score=spam,
+        toxicity_score=toxicity,
+        idempotency_key=idempotency_key,
+        depth=(parent.depth + 1) if parent else 0,
+        published_at=now if status == Status.PUBLISHED else None,
+    )
+    comment._history_user = author
+    comment._change_reason = "posted" if status == Status.PUBLISHED else f"held: {hold}"
+    try:
+        with transaction.atomic():
+            comment.save()
+            comment.path = (parent.path if parent else "") + f"{comment.pk:010d}/"
+            Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+            if status == Status.PUBLISHED:
+                _count_published(comment, +1)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: return its comment.
+        existing = _existing_for_key(author, idempotency_key)
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(lambda: _after_create(comment.pk, published=status == Status.PUBLISHED))
+    return comment
+
+
+def _count_published(comment: Comment, delta: int) -> None:
+    """Add delta to every ancestor's reply_count (one UPDATE)."""
+    ancestors = comment.ancestor_ids
+    if ancestors:
+        Comment.objects.filter(pk__in=ancestors).update(reply_count=F("reply_count") + delta)
+
+
+def set_status(comment: Comment, status: str) -> None:
+    """Change status, keeping the ancestors' reply counts right. Call inside a transaction."""
+    was = comment.status == Status.PUBLISHED
+    comment.status = status
+    now_published = status == Status.PUBLISHED
+    if was != now_published:
+        _count_published(comment, +1 if now_published else -1)
+    if now_published and comment.published_at is None:
+        comment.published_at = timezone.now()
+
+
+def _after_create(pk: int, *, published: bool) -> None:
+    queue_enrichment_guarded(pk)
+    if published:
+        from .tasks import notify_new_comment
+
+        try:
+            notify_new_comment.delay(pk)
+        except Exception:  # noqa: BLE001 - broker down: the comment is saved; do not fail the request
+            logger.warning("could not queue notifications for comment %s", pk)
+
+
+def queue_enrichment_guarded(pk: int) -> None:
+    try:
+        from insights.services import queue_enrichment
+    except ImportError:
+        return
+    try:
+        queue_enrichment("comment", pk)
+    except Exception:  # noqa: BLE001 - enrichment catches up later (periodic sweep)
+        logger.warning("could not queue enrichment for comment %s", pk)
+
+
+def editable_until(comment: Comment):
+    return comment.created_at + timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
+
+
+def can_edit(comment: Comment, user) -> bool:
+    return (
+        getattr(user, "is_authenticated", False)
+        and comment.author_id == user.pk
+        and comment.status in (Status.PUBLISHED, Status.PENDING)
+        and timezone.now() <= editable_until(comment)
+    )
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, by, body: str) -> Comment:
+    """The author changes the text within the edit window; the page then shows "edited"."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != by.pk:
+        raise CommentError("You can only edit your own comments")
+    if not can_edit(comment, by):
+        raise CommentError(
+            f"You can only edit a comment in the first {settings.COMMENT_EDIT_WINDOW_MINUTES} minutes"
+        )
+    check_may_participate(by)
+    check_consultation_open(comment.consultation)
+    text = clean_body(body)
+    if text == comment.body:
+        return comment
+    comment.body = text
+    comment.body_html = render_markdown(text, tags=COMMENT_TAGS)
+    comment.edited_at = timezone.now()
+    spam, toxicity = autohold.score_text(text, links_trusted=not is_new_account(by))
+    comment.spam_score, comment.toxicity_score = spam, toxicity
+    if (
+        comment.status == Status.PUBLISHED
+        and not comment.is_official
+        and autohold.should_hold(spam, toxicity)
+    ):
+        set_status(comment, Status.PENDING)
+        comment.hold_reason = Comment.Hold.SCORE
+    comment._history_user = by
+    comment._change_reason = "edited by author"
+    comment.save()
+    transaction.on_commit(lambda: queue_enrichment_guarded(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def comment_withdraw(*, comment: Comment, by) -> Comment:
+    """The author takes back their comment. Replies stay readable under a placeholder."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != by.pk:
+        raise CommentError("You can only withdraw your own comments")
+    if comment.status == Status.WITHDRAWN:
+        return comment
+    if comment.status not in (Status.PUBLISHED, Status.PENDING):
+        raise CommentError("This comment has already been removed")
+    set_status(comment, Status.WITHDRAWN)
+    comment._history_user = by
+    comment._change_reason = "withdrawn by author"
+    comment.save()
+    return comment
+
+
+# --- reactions and flags -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reaction_set(*, comment: Comment, user, value: str, ip: str = "") -> Comment:
+    """Agree or disagree (one per person). The same value again takes the reaction back; the other value
+    changes it. Returns the comment with fresh counts."""
+    if value not in Reaction.Value.values:
+        raise CommentError("Choose agree or disagree", "value")
+    check_may_participate(user)
+    if comment.status != Status.PUBLISHED:
+        raise CommentError("You can only react to a published comment")
+    check_consultation_open(comment.consultation)
+    if comment.author_id == user.pk:
+        raise CommentError("You cannot react to your own comment")
+    ratelimit.check_action_rate(user=user, ip=ip, scope="react")
+    field = {"agree": "agree_count", "disagree": "disagree_count"}
+    current = Reaction.objects.select_for_update().filter(comment=comment, user=user).first()
+    updates: dict = {}
+    if current is None:
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(comment=comment, user=user, value=value)
+        except IntegrityError:
+            raise CommentError("Your reaction was already recorded. Refresh the page") from None
+        updates[field[value]] = F(field[value]) + 1
+    elif current.value == value:
+        current.delete()
+        updates[field[value]] = F(field[value]) - 1
+    else:
+        updates[field[current.value]] = F(field[current.value]) - 1
+        updates[field[value]] = F(field[value]) + 1
+        current.value = value
+        current.save(update_fields=["value", "updated_at"])
+    Comment.objects.filter(pk=comment.pk).update(**updates)
+    comment.refresh_from_db(fields=["agree_count", "disagree_count"])
+    return comment
+
+
+@transaction.atomic
+def flag_create(*, comment: Comment, user, reason: str, note: str = "", ip: str = "") -> Flag:
+    """A reader reports a comment. After FLAGS_TO_AUTO_HOLD distinct readers, it is held for review
+    (unless a moderator has already reviewed and kept it)."""
+    if reason not in Flag.Reason.values:
+        raise CommentError("Choose why you are reporting this comment", "reason")
+    check_may_participate(user)
+    if comment.status != Status.PUBLISHED:
+        raise CommentError("You can only report a published comment")
+    if comment.author_id == user.pk:
+        raise CommentError("You cannot report your own comment")
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise CommentError("Your note must be 1,000 characters or fewer", "note")
+    ratelimit.check_action_rate(user=user, ip=ip, scope="flag")
+    flag, created = Flag.objects.get_or_create(
+        comment=comment, user=user, defaults={"reason": reason, "note": note}
+    )
+    if not created:
+        return flag
+    Comment.objects.filter(pk=comment.pk).update(flag_count=F("flag_count") + 1)
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if (
+        locked.status == Status.PUBLISHED
+        and not locked.reviewed_kept
+        and not locked.is_official
+        and locked.flag_count >= settings.FLAGS_TO_AUTO_HOLD
+    ):
+        set_status(locked, Status.PENDING)
+        locked.hold_reason = Comment.Hold.FLAGS
+        locked._change_reason = f"held after {locked.flag_count} flags"
+        locked.save()
+    return flag
+
+
+# --- follows and appeals -------------------------------------------------------------------------------
+
+
+def subscription_follow(
+    *, user, kind: str, consultation=None, document=None, section=None, frequency: str = "immediate"
+) -> Subscription:
+    if kind not in Subscription.Kind.values:
+        raise CommentError("Choose what to follow")
+    if frequency not in Subscription.Frequency.values:
+        raise CommentError("Choose how often to be told", "frequency")
+    sub, _ = Subscription.objects.update_or_create(
+        user=user,
+        kind=kind,
+        consultation=consultation,
+        document=document,
+        section=section,
+        defaults={"frequency": frequency, "active": True},
+    )
+    return sub
+
+
+def subscription_unsubscribe(*, subscription: Subscription) -> Subscription:
+    Subscription.objects.filter(pk=subscription.pk).update(active=False)
+    subscription.active = False
+    return subscription
+
+
+def appeal_create(*, comment: Comment, user, text: str) -> Appeal:
+    """The author asks moderators to look again at a rejected or removed comment."""
+    if comment.author_id != user.pk:
+        raise CommentError("You can only appeal decisions on your own comments")
+    if comment.status not in (Status.REJECTED, Status.HIDDEN):
+        raise CommentError("Only a rejected or removed comment can be appealed")
+    text = (text or "").strip()
+    if not text:
+        raise CommentError("Explain why the decision should change", "text")
+    if len(text) > 2000:
+        raise CommentError("Your appeal must be 2,000 characters or fewer", "text")
+    if HTML_RE.search(text) or "\ufffd" in text:
+        raise CommentError("Use plain text only in your appeal", "text")
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(comment=comment, user=user, text=text)
+    except IntegrityError:
+        raise CommentError("You have already appealed this decision") from None

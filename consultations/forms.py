@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from dhdigital.accounts.models import Role, Team
+
+from .models import Consultation, Document
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = [
+            "title",
+            "slug",
+            "team",
+            "kind",
+            "summary",
+            "body",
+            "opens_at",
+            "closes_at",
+            "short_period_reason",
+            "response_due",
+            "moderation_mode",
+            "visibility",
+            "respond_online",
+            "contact_email",
+            "contact_phone",
+            "postal_address",
+            "accessible_formats_email",
+            "privacy_notice",
+            "how_responses_used",
+            "project",
+        ]
+        widgets = {
+            "opens_at": DATETIME_WIDGET,
+            "closes_at": DATETIME_WIDGET,
+            "response_due": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "short_period_reason": forms.Textarea(attrs={"rows": 3}),
+            "postal_address": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 5}),
+            "how_responses_used": forms.Textarea(attrs={"rows": 4}),
+            "kind": forms.RadioSelect,
+            "moderation_mode": forms.RadioSelect,
+            "visibility": forms.RadioSelect,
+        }
+        labels = {
+            "slug": "Web address",
+            "opens_at": "Opens at",
+            "closes_at": "Closes at",
+            "respond_online": "People can respond online",
+            "accessible_formats_email": "Email for accessible format requests",
+            "project": "Policy project (optional)",
+        }
+        help_texts = {"slug": "Lower case letters, numbers and hyphens, for example care-and-support-bill."}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opens_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        teams = Team.objects.all()
+        if not user.is_superuser:
+            teams = teams.filter(memberships__user=user, memberships__role=Role.PUBLISHER).distinct()
+        self.fields["team"].queryset = teams
+        self.fields["team"].empty_label = None
+        if self.instance.pk and self.instance.state != Consultation.State.DRAFT:
+            # The address of a published consultation is public; changing it would break links.
+            self.fields["slug"].disabled = True
+        project_field = self.fields["project"]
+        project_field.queryset = project_field.queryset.filter(team__in=teams)
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", "The closing date must be after the opening date.")
+        state = self.instance.state if self.instance.pk else Consultation.State.DRAFT
+        if (
+            closes
+            and state in (Consultation.State.DRAFT, Consultation.State.SCHEDULED)
+            and closes <= timezone.now()
+        ):
+            self.add_error("closes_at", "The closing date must be in the future.")
+        return data
+
+
+class DocumentImportForm(forms.Form):
+    FORMAT_CHOICES = [("", "Work it out from the file")] + list(Document.SourceFormat.choices)
+
+    file = forms.FileField(
+        label="Upload the draft",
+        help_text="Akoma Ntoso or CLML XML, USLM XML, Markdown with numbered headings, or a Word .docx file.",
+    )
+    format = forms.ChoiceField(choices=FORMAT_CHOICES, required=False, label="Format")
+    title = forms.CharField(
+        max_length=250, required=False, label="Title (optional)", help_text="Taken from the file if blank."
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label="Reason",
+        help_text="This is shown to the public.",
+    )
+
+
+class ExtendForm(ReasonForm):
+    closes_at = forms.DateTimeField(
+        label="New closing date and time",
+        widget=DATETIME_WIDGET,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search consultations")
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All"), ("open", "Open"), ("upcoming", "Upcoming"), ("closed", "Closed")],
+    )
+
+
+class VersionUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the revised draft",
+        help_text="The same format as before. Clauses are matched to the previous version by lineage key.",
+    )
+    format = forms.ChoiceField(choices=DocumentImportForm.FORMAT_CHOICES, required=False, label="Format")
+
+
+class LedgerEntryForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            ("accepted", "Accepted: we made the change people asked for"),
+            ("changed", "Changed: we changed the clause in another way"),
+            ("not_changed", "Not changed: we kept it, and say why"),
+            ("out_of_scope", "Out of scope: the comments were about something else"),
+        ],
+        widget=forms.RadioSelect,
+        label="What did you do?",
+    )
+    you_said = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        label="You said",
+        help_text="A fair summary of what people said, including minority views.",
+    )
+    we_did = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        label="We did",
+        help_text="What you did and why.",
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Themes behind this decision",
+    )
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = themes
+        if not themes.exists():
+            del self.fields["themes"]
+
+
+class OutcomeForm(forms.Form):
+    outcome_summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Summary of the government response"
+    )
+    outcome_body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        label="Government response",
+        help_text="Markdown. The clause-by-clause ledger is published with it.",
+    )

@@ -1,0 +1,103 @@
+"""Importers: turn real documents (Akoma Ntoso, CLML, USLM, Markdown, Word) into a section tree.
+
+Parsing is plain Python (no Django): `parse(data, fmt=None, filename="")` returns a `ParsedDocument`
+or raises `ImporterError`. Saving lives in `consultations.importers.save`.
+"""
+
+from __future__ import annotations
+
+import io
+
+from lxml import etree
+
+from ._xml import safe_parser, syntax_error
+from .tree import COUNTED_KINDS, ImporterError, ParsedDocument, ParsedSection
+
+FORMATS = ("akn", "clml", "uslm", "md", "docx")
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _root_of(data: bytes) -> tuple[str, str]:
+    """(namespace, local name) of the root element, reading no further than it."""
+    parser_kwargs = {"resolve_entities": False, "no_network": True, "huge_tree": False, "load_dtd": False}
+    try:
+        for _event, el in etree.iterparse(io.BytesIO(data), events=("start",), **parser_kwargs):
+            qname = etree.QName(el)
+            return qname.namespace or "", qname.localname
+    except etree.XMLSyntaxError as exc:
+        raise syntax_error(exc) from None
+    raise ImporterError("The XML has no root element", "line 1")
+
+
+def detect_format(data: bytes, filename: str = "") -> str:
+    """Guess the format from the bytes (zip magic, XML root and namespace) and the file name."""
+    name = filename.lower()
+    if data.startswith(ZIP_MAGIC) or name.endswith(".docx"):
+        return "docx"
+    if name.endswith((".md", ".markdown", ".txt")):
+        return "md"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        namespace, tag = _root_of(data)
+        if tag == "akomaNtoso" or "legaldocml" in namespace:
+            return "akn"
+        if "uslm" in namespace.lower():
+            return "uslm"
+        if tag in ("Legislation", "Primary", "Secondary") or "legislation.gov.uk" in namespace:
+            return "clml"
+        raise ImporterError(
+            f"Unrecognised XML: root element <{tag}>{' in ' + namespace if namespace else ''} is not"
+            " Akoma Ntoso, CLML or USLM",
+            "line 1",
+        )
+    if name.endswith(".xml"):
+        raise ImporterError("The file is named .xml but does not start with an XML element", "line 1")
+    return "md"
+
+
+def parse(data: bytes, *, fmt: str | None = None, filename: str = "") -> ParsedDocument:
+    """Parse `data` in format `fmt` (detected when None) into a ParsedDocument."""
+    if not data or not data.strip():
+        raise ImporterError("The file is empty", "line 1")
+    try:
+        return _parse(data, fmt or detect_format(data, filename))
+    except RecursionError:
+        # lxml already refuses trees deeper than 256 levels; this catches pathological nesting
+        # that lxml accepts but that no real document has.
+        raise ImporterError("The document is nested too deeply to be a real document", "file") from None
+
+
+def _parse(data: bytes, fmt: str) -> ParsedDocument:
+    if fmt == "akn":
+        from .akn import parse_akn
+
+        return parse_akn(data)
+    if fmt == "clml":
+        from .clml import parse_clml
+
+        return parse_clml(data)
+    if fmt == "uslm":
+        from .uslm import parse_uslm
+
+        return parse_uslm(data)
+    if fmt == "md":
+        from .markdown import parse_md
+
+        return parse_md(data)
+    if fmt == "docx":
+        from .docx import parse_docx
+
+        return parse_docx(data)
+    raise ImporterError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}", "format")
+
+
+__all__ = [
+    "COUNTED_KINDS",
+    "FORMATS",
+    "ImporterError",
+    "ParsedDocument",
+    "ParsedSection",
+    "detect_format",
+    "parse",
+    "safe_parser",
+]

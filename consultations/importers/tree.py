@@ -1,0 +1,104 @@
+"""Plain data produced by every importer: a document and its tree of sections (no Django here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+KINDS = (
+    "preamble",
+    "part",
+    "chapter",
+    "crossheading",
+    "clause",
+    "subsection",
+    "paragraph",
+    "subparagraph",
+    "schedule",
+    "quoted",
+    "other",
+)
+COUNTED_KINDS = ("part", "chapter", "crossheading", "clause", "subsection", "paragraph", "schedule")
+
+
+class ImporterError(Exception):
+    """A document could not be imported. `location` says where: a line, an element path or eId,
+    or a paragraph index, so the person uploading can find the problem."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{message} ({location})" if location else message)
+
+
+@dataclass
+class ParsedSection:
+    kind: str
+    number: str = ""
+    heading: str = ""
+    text: str = ""
+    eid: str = ""
+    # A persistent id that survives renumbering between versions (UK Lawmaker's @GUID); preferred over
+    # the eId, which is built from the printed numbers, as the lineage key.
+    guid: str = ""
+    children: list[ParsedSection] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Unknown section kind {self.kind!r}")
+
+    def walk(self) -> Iterator[ParsedSection]:
+        """This section and all its descendants, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def lines(self) -> list[str]:
+        """The subtree as plain text, one line per block: "Part 1 Heading", "(a) text", ... Used to
+        keep a quoted amendment's provisions as the text of one `quoted` section."""
+        label = self.number
+        if self.kind in ("part", "chapter", "schedule") and label:
+            label = f"{self.kind.capitalize()} {label}"
+        head = " ".join(x for x in (label, self.heading) if x)
+        text_lines = self.text.splitlines() if self.text else []
+        if head and text_lines and not self.heading:
+            lines = [f"{head} {text_lines[0]}", *text_lines[1:]]
+        else:
+            lines = ([head] if head else []) + text_lines
+        for child in self.children:
+            lines.extend(child.lines())
+        return lines
+
+
+@dataclass
+class ParsedDocument:
+    title: str
+    source_format: str
+    long_title: str = ""
+    sections: list[ParsedSection] = field(default_factory=list)
+
+    def walk(self) -> Iterator[ParsedSection]:
+        for section in self.sections:
+            yield from section.walk()
+
+    def walk_with_context(self) -> Iterator[tuple[ParsedSection, tuple[ParsedSection, ...]]]:
+        """Each section with its ancestors (outermost first)."""
+        stack: list[tuple[ParsedSection, tuple[ParsedSection, ...]]] = [
+            (s, ()) for s in reversed(self.sections)
+        ]
+        while stack:
+            node, ancestors = stack.pop()
+            yield node, ancestors
+            stack.extend((c, (*ancestors, node)) for c in reversed(node.children))
+
+    def counts(self) -> dict[str, int]:
+        """How many of each counted kind. A clause counts only when it is a provision of the bill's
+        own body: quoted provisions are never clauses, and nothing inside a schedule is a clause."""
+        counts = dict.fromkeys(COUNTED_KINDS, 0)
+        for node, ancestors in self.walk_with_context():
+            if node.kind not in counts:
+                continue
+            if node.kind == "clause" and any(a.kind in ("schedule", "quoted") for a in ancestors):
+                continue
+            counts[node.kind] += 1
+        return counts

@@ -1,0 +1,338 @@
+"""Consultations, their commentable documents, and the clause tree of each document."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .querysets import ConsultationQuerySet, SectionQuerySet
+
+TWELVE_WEEKS = timedelta(weeks=12)
+
+
+class Consultation(models.Model):
+    class Kind(models.TextChoices):
+        FORMAL = "formal", "Formal consultation"
+        DRAFT_BILL = "draft_bill", "Draft bill for comment"
+        ENGAGEMENT = "engagement", "Engagement exercise"
+        IDEAS = "ideas", "Ideas exercise"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+        CONCLUDED = "concluded", "Concluded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Moderation(models.TextChoices):
+        PRE = "pre", "Pre-moderation: comments wait for approval"
+        POST = "post", "Post-moderation: comments appear at once"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        INVITED = "invited", "Invited participants only"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=250)
+    summary = models.TextField(blank=True, help_text="One or two sentences, shown in lists and search.")
+    body = models.TextField(blank=True, help_text="Markdown: background, what we are asking and why.")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.FORMAL)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="consultations")
+    project = models.ForeignKey(
+        "policycycle.PolicyProject",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consultations",
+    )
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    response_due = models.DateField(null=True, blank=True, help_text="Defaults to 12 weeks after closing.")
+    short_period_reason = models.TextField(
+        blank=True, help_text="Why the consultation runs for less than 12 weeks, if it does."
+    )
+    moderation_mode = models.CharField(max_length=4, choices=Moderation.choices, default=Moderation.POST)
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+
+    # Ways to respond and who to contact.
+    respond_online = models.BooleanField(default=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    postal_address = models.TextField(blank=True)
+    accessible_formats_email = models.EmailField(
+        blank=True,
+        help_text="Where to ask for the documents in another format (large print, audio, Braille).",
+    )
+    privacy_notice = models.TextField(blank=True, help_text="Markdown: how personal data is handled.")
+    how_responses_used = models.TextField(blank=True, help_text="Markdown: what happens to responses.")
+
+    # Outcome: the government response.
+    outcome_summary = models.TextField(blank=True)
+    outcome_body = models.TextField(blank=True)
+    outcome_published_at = models.DateTimeField(null=True, blank=True)
+
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ConsultationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at", "title"]
+        indexes = [models.Index(fields=["state", "closes_at"]), models.Index(fields=["state", "opens_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="consultation_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("consultations:consultation-detail", kwargs={"slug": self.slug})
+
+    # Lifecycle, always derived from the dates so a late beat never leaves a consultation open.
+    def phase(self, now: datetime | None = None) -> str:
+        """What the public should be told: draft, upcoming, open, closed, concluded or withdrawn."""
+        now = now or timezone.now()
+        if self.state in (self.State.DRAFT, self.State.WITHDRAWN, self.State.CONCLUDED):
+            return self.state
+        if self.state == self.State.CLOSED:
+            return "closed"
+        if self.opens_at and now < self.opens_at:
+            return "upcoming"
+        if self.closes_at and now >= self.closes_at:
+            return "closed"
+        if self.opens_at is None:
+            return "upcoming"
+        return "open"
+
+    def is_open(self, now: datetime | None = None) -> bool:
+        """Accepting comments and responses right now."""
+        return self.phase(now) == "open"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state != self.State.DRAFT
+
+    @property
+    def response_due_date(self):
+        if self.response_due:
+            return self.response_due
+        if self.closes_at:
+            return (timezone.localtime(self.closes_at) + TWELVE_WEEKS).date()
+        return None
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.opens_at and self.closes_at:
+            return self.closes_at - self.opens_at
+        return None
+
+
+class Document(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+
+    class SourceFormat(models.TextChoices):
+        AKN = "akn", "Akoma Ntoso"
+        CLML = "clml", "legislation.gov.uk CLML"
+        USLM = "uslm", "US Legislative Markup"
+        MARKDOWN = "md", "Markdown"
+        DOCX = "docx", "Word document"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="documents")
+    slug = models.SlugField(max_length=120)
+    title = models.CharField(max_length=250)
+    long_title = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    source_format = models.CharField(max_length=6, choices=SourceFormat.choices)
+    source_file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    source_name = models.CharField(max_length=250, blank=True)
+    previous_version = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_version"
+    )
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "slug", "version"], name="unique_document_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "consultations:document-detail", kwargs={"slug": self.consultation.slug, "doc": self.slug}
+        )
+
+
+class Section(models.Model):
+    """One node of a document's tree. Stored in document order (`position`, pre-order) with the
+    position of its last descendant, so a subtree is one range query."""
+
+    class Kind(models.TextChoices):
+        PREAMBLE = "preamble", "Preamble"
+        PART = "part", "Part"
+        CHAPTER = "chapter", "Chapter"
+        CROSSHEADING = "crossheading", "Cross-heading"
+        CLAUSE = "clause", "Clause"
+        SUBSECTION = "subsection", "Subsection"
+        PARAGRAPH = "paragraph", "Paragraph"
+        SUBPARAGRAPH = "subparagraph", "Sub-paragraph"
+        SCHEDULE = "schedule", "Schedule"
+        QUOTED = "quoted", "Quoted text (amendment)"
+        OTHER = "other", "Other text"
+
+    COMMENTABLE = (Kind.CLAUSE, Kind.SCHEDULE)
+    GROUPING = (Kind.PART, Kind.CHAPTER, Kind.CROSSHEADING)
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    kind = models.CharField(max_length=14, choices=Kind.choices)
+    number = models.CharField(max_length=40, blank=True)
+    heading = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True, help_text="This node's own words, not its children's.")
+    position = models.PositiveIntegerField()
+    last_descendant = models.PositiveIntegerField()
+    depth = models.PositiveSmallIntegerField(default=0)
+    anchor = models.SlugField(max_length=120, help_text="URL and fragment id, e.g. clause-12.")
+    lineage_key = models.CharField(
+        max_length=200,
+        help_text="Stable id across versions: Lawmaker's GUID, else the source's eId, else generated.",
+    )
+    eid = models.CharField(
+        max_length=200, blank=True, help_text="The source's structural id (Akoma Ntoso eId)."
+    )
+
+    history = HistoricalRecords()
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "position"], name="unique_section_position"),
+            models.UniqueConstraint(fields=["document", "anchor"], name="unique_section_anchor"),
+            models.UniqueConstraint(fields=["document", "lineage_key"], name="unique_section_lineage"),
+        ]
+        indexes = [models.Index(fields=["document", "kind", "position"])]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def get_absolute_url(self) -> str:
+        doc = self.document
+        return reverse(
+            "consultations:section-detail",
+            kwargs={"slug": doc.consultation.slug, "doc": doc.slug, "anchor": self.anchor},
+        )
+
+    @property
+    def label(self) -> str:
+        """Human label such as "Clause 3: Interpretation" or "Part 2"."""
+        name = {"clause": "Clause", "schedule": "Schedule", "part": "Part", "chapter": "Chapter"}.get(
+            self.kind
+        )
+        prefix = f"{name} {self.number}".strip() if name else self.number
+        if prefix and self.heading:
+            return f"{prefix}: {self.heading}"
+        return prefix or self.heading or self.get_kind_display()
+
+    @property
+    def is_commentable(self) -> bool:
+        return self.kind in self.COMMENTABLE
+
+
+def default_response_due(closes_at: datetime | None):
+    return (timezone.localtime(closes_at) + TWELVE_WEEKS).date() if closes_at else None
+
+
+__all__ = ["Consultation", "Document", "LedgerEntry", "Section", "default_response_due", "settings"]
+
+
+class LedgerEntry(models.Model):
+    """What the team did with what people said about one clause (by lineage key) or one question:
+    the response ledger behind "you said, we did"."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted: we made the change people asked for"
+        CHANGED = "changed", "Changed: we changed the clause in another way"
+        NOT_CHANGED = "not_changed", "Not changed: we kept the clause, and say why"
+        OUT_OF_SCOPE = "out_of_scope", "Out of scope: the comments were about something else"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="ledger_entries")
+    lineage_key = models.CharField(max_length=200, blank=True, help_text="The clause, across versions.")
+    section = models.ForeignKey(
+        Section,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ledger_entries",
+        help_text="The clause as it was commented on.",
+    )
+    question = models.ForeignKey(
+        "responses.Question", null=True, blank=True, on_delete=models.CASCADE, related_name="ledger_entries"
+    )
+    decision = models.CharField(max_length=14, choices=Decision.choices)
+    you_said = models.TextField(help_text="A fair summary of what people said.")
+    we_did = models.TextField(help_text="What we did and why.")
+    themes = models.ManyToManyField("insights.Theme", blank=True, related_name="ledger_entries")
+    comments = models.ManyToManyField("comments.Comment", blank=True, related_name="ledger_entries")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "lineage_key"],
+                condition=~models.Q(lineage_key=""),
+                name="ledger_one_per_clause",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation", "question"],
+                condition=models.Q(question__isnull=False),
+                name="ledger_one_per_question",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(lineage_key="") | models.Q(question__isnull=False),
+                name="ledger_has_a_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.section or self.question})"
+
+    @property
+    def decision_short(self) -> str:
+        return self.get_decision_display().split(":", 1)[0]

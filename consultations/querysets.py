@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class ConsultationQuerySet(models.QuerySet):
+    def published(self):
+        """Everything the public may see listed (not drafts, not invitation-only)."""
+        return self.exclude(state="draft").filter(visibility="public")
+
+    def open_now(self, now=None):
+        now = now or timezone.now()
+        return self.filter(state__in=["scheduled", "open"], opens_at__lte=now, closes_at__gt=now)
+
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.filter(state__in=["scheduled", "open"]).filter(
+            Q(opens_at__gt=now) | Q(opens_at__isnull=True)
+        )
+
+    def closed(self, now=None):
+        now = now or timezone.now()
+        return self.filter(
+            Q(state__in=["closed", "concluded"]) | Q(state__in=["scheduled", "open"], closes_at__lte=now)
+        )
+
+    def visible_to(self, user):
+        """Published ones, plus every consultation of the user's teams (superusers see all)."""
+        if getattr(user, "is_superuser", False):
+            return self.all()
+        qs = self.published()
+        if getattr(user, "is_authenticated", False):
+            qs = self.filter(Q(pk__in=qs.values("pk")) | Q(team__memberships__user=user)).distinct()
+        return qs
+
+
+class SectionQuerySet(models.QuerySet):
+    def commentable(self):
+        return self.filter(kind__in=["clause", "schedule"])
+
+    def subtree(self, section):
+        return self.filter(
+            document_id=section.document_id,
+            position__gte=section.position,
+            position__lte=section.last_descendant,
+        )

@@ -1,0 +1,111 @@
+"""Reads the consultation pages need, with their queries bounded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .models import Consultation, Document, Section
+
+
+def consultation_search(*, user, q: str = "", status: str = "") -> QuerySet[Consultation]:
+    qs = Consultation.objects.published().select_related("team")
+    if status == "open":
+        qs = qs.open_now().order_by("closes_at")
+    elif status == "upcoming":
+        qs = qs.upcoming().order_by("opens_at")
+    elif status == "closed":
+        qs = qs.closed().order_by("-closes_at")
+    else:
+        qs = qs.order_by("-opens_at")
+    q = q.strip()
+    if q:
+        if settings.IS_POSTGRES:
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("title", weight="A", config="english") + SearchVector(
+                "summary", "body", weight="B", config="english"
+            )
+            query = SearchQuery(q, search_type="websearch", config="english")
+            # Filter on the match operator: ts_rank is not zero for documents that do not match.
+            qs = (
+                qs.annotate(search=vector, rank=SearchRank(vector, query))
+                .filter(search=query)
+                .order_by("-rank", "-opens_at")
+            )
+        else:
+            for word in q.split()[:8]:
+                qs = qs.filter(
+                    Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+                )
+    return qs
+
+
+def document_sections(document: Document) -> list[Section]:
+    """Every section of a document in reading order, in one query."""
+    return list(
+        Section.objects.filter(document=document)
+        .only(
+            "id",
+            "parent_id",
+            "kind",
+            "number",
+            "heading",
+            "text",
+            "position",
+            "last_descendant",
+            "depth",
+            "anchor",
+            "lineage_key",
+            "document_id",
+        )
+        .order_by("position")
+    )
+
+
+@dataclass
+class TocEntry:
+    section: Section
+    comment_count: int
+    children: list[TocEntry]
+
+
+def table_of_contents(sections: list[Section], counts: dict[int, int]) -> list[TocEntry]:
+    """Groupings (parts, chapters, cross-headings) and commentable units, nested, from the flat list."""
+    roots: list[TocEntry] = []
+    stack: list[tuple[Section, TocEntry]] = []
+    for s in sections:
+        if s.kind not in Section.GROUPING and s.kind not in Section.COMMENTABLE:
+            continue
+        entry = TocEntry(s, counts.get(s.id, 0), [])
+        while stack and not (stack[-1][0].position < s.position <= stack[-1][0].last_descendant):
+            stack.pop()
+        (stack[-1][1].children if stack else roots).append(entry)
+        if s.kind in Section.GROUPING or s.kind == Section.Kind.SCHEDULE:
+            stack.append((s, entry))
+    return roots
+
+
+def neighbours(section: Section) -> tuple[Section | None, Section | None]:
+    """The previous and next commentable units (clauses and schedules) in the document."""
+    base = (
+        Section.objects.commentable()
+        .filter(document_id=section.document_id)
+        .only("id", "kind", "number", "heading", "anchor", "document_id")
+    )
+    prev = base.filter(position__lt=section.position).order_by("-position").first()
+    nxt = base.filter(position__gt=section.last_descendant).order_by("position").first()
+    return prev, nxt
+
+
+def ancestors(section: Section) -> list[Section]:
+    """Part, chapter and cross-heading above a section, outermost first, in one query."""
+    return list(
+        Section.objects.filter(
+            document_id=section.document_id,
+            position__lt=section.position,
+            last_descendant__gte=section.position,
+        ).order_by("position")
+    )

@@ -1,0 +1,166 @@
+"""Every write to consultations and documents: lifecycle transitions are only made here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Consultation, Document
+from .standard import Failure, check_standard
+
+State = Consultation.State
+
+
+@dataclass
+class StandardNotMet(Exception):
+    failures: list[Failure]
+
+    def __str__(self) -> str:
+        return "The minimum digital standard is not met: " + "; ".join(f.title for f in self.failures)
+
+
+def _locked(consultation: Consultation) -> Consultation:
+    return Consultation.objects.select_for_update().get(pk=consultation.pk)
+
+
+def _require(c: Consultation, allowed: tuple[str, ...], action: str) -> None:
+    if c.state not in allowed:
+        raise ValidationError(f"A {c.get_state_display().lower()} consultation cannot be {action}.")
+
+
+def _publish_documents(c: Consultation, now: datetime) -> None:
+    Document.objects.filter(consultation=c, state=Document.State.DRAFT).update(
+        state=Document.State.PUBLISHED, published_at=now
+    )
+
+
+@transaction.atomic
+def consultation_schedule(*, consultation: Consultation, by) -> Consultation:
+    """Make a draft visible as upcoming; beat opens it at `opens_at`. Refused unless the standard is met."""
+    c = _locked(consultation)
+    _require(c, (State.DRAFT,), "scheduled")
+    failures = check_standard(c)
+    if failures:
+        raise StandardNotMet(failures)
+    now = timezone.now()
+    c.state = State.OPEN if c.opens_at <= now else State.SCHEDULED
+    c.published_at = now
+    c._change_reason = "scheduled"
+    c.save()
+    _publish_documents(c, now)
+    return c
+
+
+@transaction.atomic
+def consultation_open_now(*, consultation: Consultation, by) -> Consultation:
+    """Publish and open at once (opening date moved to now)."""
+    c = _locked(consultation)
+    _require(c, (State.DRAFT, State.SCHEDULED), "opened")
+    now = timezone.now()
+    if c.opens_at is None or c.opens_at > now:
+        c.opens_at = now
+    failures = check_standard(c, now=now)
+    if failures:
+        raise StandardNotMet(failures)
+    c.state = State.OPEN
+    c.published_at = c.published_at or now
+    c._change_reason = "opened now"
+    c.save()
+    _publish_documents(c, now)
+    return c
+
+
+@transaction.atomic
+def consultation_close_early(*, consultation: Consultation, by, reason: str) -> Consultation:
+    c = _locked(consultation)
+    _require(c, (State.SCHEDULED, State.OPEN), "closed")
+    if not reason.strip():
+        raise ValidationError("Give a reason for closing early.")
+    now = timezone.now()
+    if c.opens_at and c.opens_at > now:
+        raise ValidationError("This consultation has not opened yet: withdraw it instead.")
+    c.closes_at = now
+    c.state = State.CLOSED
+    c._change_reason = f"closed early: {reason.strip()}"
+    c.save()
+    return c
+
+
+@transaction.atomic
+def consultation_extend(*, consultation: Consultation, by, closes_at: datetime, reason: str) -> Consultation:
+    c = _locked(consultation)
+    _require(c, (State.SCHEDULED, State.OPEN), "extended")
+    if not reason.strip():
+        raise ValidationError("Give a reason for the extension; it is shown to the public.")
+    if c.closes_at and closes_at <= c.closes_at:
+        raise ValidationError("The new closing date must be later than the current one.")
+    if closes_at <= timezone.now():
+        raise ValidationError("The new closing date must be in the future.")
+    c.closes_at = closes_at
+    c.response_due = None
+    c._change_reason = f"extended: {reason.strip()}"
+    c.save()
+    return c
+
+
+@transaction.atomic
+def consultation_withdraw(*, consultation: Consultation, by, reason: str) -> Consultation:
+    c = _locked(consultation)
+    _require(c, (State.SCHEDULED, State.OPEN, State.CLOSED), "withdrawn")
+    if not reason.strip():
+        raise ValidationError("Give a reason for withdrawing the consultation; it is shown to the public.")
+    c.state = State.WITHDRAWN
+    c.withdrawn_reason = reason.strip()
+    c.withdrawn_at = timezone.now()
+    c._change_reason = "withdrawn"
+    c.save()
+    return c
+
+
+@transaction.atomic
+def consultation_conclude(
+    *, consultation: Consultation, by, outcome_summary: str, outcome_body: str
+) -> Consultation:
+    """Publish the government response; the consultation moves to concluded."""
+    c = _locked(consultation)
+    if c.phase() != "closed":
+        raise ValidationError("Only a closed consultation can have its outcome published.")
+    if not outcome_summary.strip():
+        raise ValidationError("Write a summary of the government response.")
+    c.state = State.CONCLUDED
+    c.outcome_summary = outcome_summary.strip()
+    c.outcome_body = outcome_body
+    c.outcome_published_at = timezone.now()
+    c._change_reason = "outcome published"
+    c.save()
+    return c
+
+
+def consultations_transition_due(*, now: datetime | None = None) -> dict[str, int]:
+    """Open scheduled consultations whose time has come and close open ones past their closing time.
+
+    Idempotent and safe to run from several beat/worker processes at once (row locks, skip locked)."""
+    now = now or timezone.now()
+    opened = closed = 0
+    with transaction.atomic():
+        due = Consultation.objects.select_for_update(skip_locked=True).filter(
+            state=State.SCHEDULED, opens_at__lte=now, closes_at__gt=now
+        )
+        for c in due:
+            c.state = State.OPEN
+            c._change_reason = "opened on schedule"
+            c.save(update_fields=["state", "updated_at"])
+            opened += 1
+        ending = Consultation.objects.select_for_update(skip_locked=True).filter(
+            state__in=[State.SCHEDULED, State.OPEN], closes_at__lte=now
+        )
+        for c in ending:
+            c.state = State.CLOSED
+            c._change_reason = "closed on schedule"
+            c.save(update_fields=["state", "updated_at"])
+            closed += 1
+    return {"opened": opened, "closed": closed}

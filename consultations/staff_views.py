@@ -1,0 +1,216 @@
+"""Staff pages for publishers: create, edit, import, check, preview and move a consultation through its
+lifecycle. Every view loads through `access`; only the consultation's team sees it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dhdigital.accounts.models import Role, Team
+from dhdigital.accounts.roles import has_team_role, is_official
+
+from . import access, services
+from .forms import ConsultationForm, DocumentImportForm, ExtendForm, ReasonForm
+from .models import Consultation
+from .standard import check_standard
+from .views import _detail_context
+
+STAFF_PANELS = [
+    "comments/_staff_links.html",
+    "responses/_staff_links.html",
+    "insights/_staff_links.html",
+    "dashboards/_staff_links.html",
+    "policycycle/_staff_links.html",
+]
+
+
+def _require_official(request: HttpRequest) -> None:
+    if not is_official(request.user):
+        raise PermissionDenied("This area is for consultation teams.")
+
+
+@login_required
+def staff_index(request: HttpRequest) -> HttpResponse:
+    _require_official(request)
+    qs = Consultation.objects.select_related("team").annotate(n_docs=Count("documents"))
+    if not request.user.is_superuser:
+        qs = qs.filter(team__memberships__user=request.user).distinct()
+    publisher_teams = (
+        Team.objects.all()
+        if request.user.is_superuser
+        else Team.objects.filter(memberships__user=request.user, memberships__role=Role.PUBLISHER)
+    )
+    return render(
+        request,
+        "consultations/staff/index.html",
+        {"consultations": qs.order_by("-created_at"), "can_create": publisher_teams.exists()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_create(request: HttpRequest) -> HttpResponse:
+    _require_official(request)
+    initial = {}
+    if request.GET.get("kind") in Consultation.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("project"):
+        from policycycle.models import PolicyProject
+
+        initial["project"] = PolicyProject.objects.filter(slug=request.GET["project"]).first()
+    form = ConsultationForm(request.POST or None, user=request.user, initial=initial)
+    if not form.fields["team"].queryset.exists():
+        raise PermissionDenied("Only publishers can create consultations.")
+    if request.method == "POST" and form.is_valid():
+        consultation = form.save()
+        messages.success(request, "Draft consultation created. Import the draft document next.")
+        return redirect("staff:consultation-manage", slug=consultation.slug)
+    return render(request, "consultations/staff/consultation_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def consultation_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug)
+    return render(
+        request,
+        "consultations/staff/manage.html",
+        {
+            "consultation": consultation,
+            "phase": consultation.phase(),
+            "documents": consultation.documents.annotate(
+                n_clauses=Count("sections", filter=Q(sections__kind__in=["clause", "schedule"]))
+            ),
+            "failures": check_standard(consultation) if consultation.state == "draft" else [],
+            "is_publisher": has_team_role(request.user, consultation.team_id, Role.PUBLISHER),
+            "panels": STAFF_PANELS,
+            "history": consultation.history.select_related("history_user").order_by("-history_date")[:10],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    if consultation.state in (Consultation.State.CONCLUDED, Consultation.State.WITHDRAWN):
+        raise PermissionDenied("A concluded or withdrawn consultation can no longer be edited.")
+    form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Changes saved.")
+        return redirect("staff:consultation-manage", slug=consultation.slug)
+    return render(
+        request, "consultations/staff/consultation_form.html", {"form": form, "consultation": consultation}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_import(request: HttpRequest, slug: str) -> HttpResponse:
+    from .importers import ImporterError
+    from .importers.save import import_uploaded_file
+
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    if consultation.state not in (Consultation.State.DRAFT, Consultation.State.SCHEDULED):
+        raise PermissionDenied("Documents can only be imported before the consultation opens.")
+    form = DocumentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_uploaded_file(
+                consultation=consultation,
+                data=upload.read(),
+                filename=upload.name,
+                fmt=form.cleaned_data["format"] or None,
+                title=form.cleaned_data["title"] or None,
+            )
+        except ImporterError as exc:
+            form.add_error("file", f"The file could not be imported: {exc}")
+        else:
+            counts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in result.counts.items() if n)
+            messages.success(request, f"Imported “{result.document.title}”: {counts}.")
+            return redirect("staff:consultation-manage", slug=consultation.slug)
+    return render(
+        request, "consultations/staff/document_import.html", {"form": form, "consultation": consultation}
+    )
+
+
+@login_required
+def consultation_check(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug)
+    return render(
+        request,
+        "consultations/staff/check.html",
+        {"consultation": consultation, "failures": check_standard(consultation)},
+    )
+
+
+@login_required
+def consultation_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug)
+    return render(
+        request,
+        "consultations/consultation_detail.html",
+        _detail_context(request, consultation, preview=True),
+    )
+
+
+TRANSITIONS = {
+    "schedule": ("Schedule and publish", None),
+    "open-now": ("Open now", None),
+    "close": ("Close early", ReasonForm),
+    "extend": ("Extend the closing date", ExtendForm),
+    "withdraw": ("Withdraw", ReasonForm),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consultation_transition(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    if action not in TRANSITIONS:
+        raise Http404("Unknown action.")
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    title, form_class = TRANSITIONS[action]
+    form = form_class(request.POST or None) if form_class else None
+    failures = []
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form else {}
+        try:
+            _apply_transition(action, consultation, request.user, data)
+        except services.StandardNotMet as exc:
+            failures = exc.failures
+        except ValidationError as exc:
+            target = form if form else None
+            if target is not None:
+                target.add_error(None, exc.messages[0])
+            else:
+                messages.error(request, exc.messages[0])
+                return redirect("staff:consultation-manage", slug=consultation.slug)
+        else:
+            messages.success(request, f"{title}: done.")
+            return redirect("staff:consultation-manage", slug=consultation.slug)
+    return render(
+        request,
+        "consultations/staff/transition.html",
+        {"consultation": consultation, "form": form, "title": title, "action": action, "failures": failures},
+    )
+
+
+def _apply_transition(action: str, consultation: Consultation, user, data: dict) -> None:
+    if action == "schedule":
+        services.consultation_schedule(consultation=consultation, by=user)
+    elif action == "open-now":
+        services.consultation_open_now(consultation=consultation, by=user)
+    elif action == "close":
+        services.consultation_close_early(consultation=consultation, by=user, reason=data["reason"])
+    elif action == "extend":
+        services.consultation_extend(
+            consultation=consultation, by=user, closes_at=data["closes_at"], reason=data["reason"]
+        )
+    elif action == "withdraw":
+        services.consultation_withdraw(consultation=consultation, by=user, reason=data["reason"])

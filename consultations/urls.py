@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import outcome_views, views
+
+app_name = "consultations"
+urlpatterns = [
+    path("", views.consultation_list, name="consultation-list"),
+    path("<slug:slug>/", views.consultation_detail, name="consultation-detail"),
+    path("<slug:slug>/<slug:doc>/", views.document_detail, name="document-detail"),
+    path("<slug:slug>/<slug:doc>/v<int:version>/", views.document_detail, name="document-version"),
+    path("<slug:slug>/<slug:doc>/changes/", outcome_views.document_changes, name="document-changes"),
+    path(
+        "<slug:slug>/<slug:doc>/v<int:version>/<slug:anchor>/", views.section_detail, name="section-version"
+    ),
+    path("<slug:slug>/<slug:doc>/<slug:anchor>/", views.section_detail, name="section-detail"),
+]

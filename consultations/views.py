@@ -1,0 +1,147 @@
+"""Public pages: the consultation list, a consultation, a document reader and a clause page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from comments.selectors import published_counts_by_section
+
+from . import access, selectors
+from .forms import SearchForm
+from .models import Document, LedgerEntry, Section
+from .versions import clause_change
+
+
+def consultation_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    q = status = ""
+    if form.is_valid():
+        q, status = form.cleaned_data["q"], form.cleaned_data["status"]
+    page = Paginator(selectors.consultation_search(user=request.user, q=q, status=status), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "consultations/consultation_list.html",
+        {"form": form, "page_obj": page, "q": q, "status": status, "statuses": form.fields["status"].choices},
+    )
+
+
+def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = access.consultation_for_viewer(request.user, slug)
+    return render(request, "consultations/consultation_detail.html", _detail_context(request, consultation))
+
+
+def _detail_context(request: HttpRequest, consultation, *, preview: bool = False) -> dict:
+    documents = consultation.documents.all()
+    if not preview:
+        documents = documents.filter(state=Document.State.PUBLISHED)
+    documents = list(documents)
+    for d in documents:
+        d.consultation = consultation
+    ledger = []
+    if consultation.state == consultation.State.CONCLUDED:
+        ledger = list(
+            LedgerEntry.objects.filter(consultation=consultation, section__isnull=False)
+            .select_related("section__document")
+            .order_by("section__document__slug", "section__position")
+        )
+        for entry in ledger:
+            entry.section.document.consultation = consultation
+    return {
+        "consultation": consultation,
+        "phase": consultation.phase(),
+        "documents": documents,
+        "preview": preview,
+        "ledger": ledger,
+    }
+
+
+def document_detail(request: HttpRequest, slug: str, doc: str, version: int | None = None) -> HttpResponse:
+    consultation = access.consultation_for_viewer(request.user, slug)
+    document = access.document_for_viewer(request.user, consultation, doc, version)
+    sections = selectors.document_sections(document)
+    counts = published_counts_by_section(document)
+    for s in sections:
+        s.comment_count = counts.get(s.id, 0)
+    return render(
+        request,
+        "consultations/document_detail.html",
+        {
+            "consultation": consultation,
+            "phase": consultation.phase(),
+            "document": document,
+            "sections": sections,
+            "toc": selectors.table_of_contents(sections, counts),
+            "total_comments": sum(counts.get(s.id, 0) for s in sections if s.is_commentable),
+        },
+    )
+
+
+def section_detail(
+    request: HttpRequest, slug: str, doc: str, anchor: str, version: int | None = None
+) -> HttpResponse:
+    consultation = access.consultation_for_viewer(request.user, slug)
+    document = access.document_for_viewer(request.user, consultation, doc, version)
+    section = access.section_for_viewer(document, anchor)
+    subtree = list(Section.objects.subtree(section).order_by("position"))
+    prev, nxt = selectors.neighbours(section)
+    for neighbour in (prev, nxt):
+        if neighbour is not None:
+            neighbour.document = document  # their URLs need the document and consultation already loaded
+    change = clause_change(section, subtree)
+    earlier = change.old if change and change.old else None
+    if earlier is not None:
+        earlier.document = Document.objects.get(pk=document.previous_version_id)
+        earlier.document.consultation = consultation
+    ledger = None
+    if consultation.state == consultation.State.CONCLUDED:
+        ledger = LedgerEntry.objects.filter(
+            consultation=consultation, lineage_key=section.lineage_key
+        ).first()
+    return render(
+        request,
+        "consultations/section_detail.html",
+        {
+            "consultation": consultation,
+            "phase": consultation.phase(),
+            "document": document,
+            "section": section,
+            "subtree": subtree,
+            "ancestors": selectors.ancestors(section),
+            "previous": prev,
+            "next": nxt,
+            "change": change,
+            "earlier": earlier,
+            "ledger": ledger,
+        },
+    )
+
+
+def site_search(request: HttpRequest) -> HttpResponse:
+    """One search box: consultations, clauses and published comments."""
+    from . import search
+
+    q = (request.GET.get("q") or "").strip()[:200]
+    kind = request.GET.get("type") if request.GET.get("type") in search.KINDS else ""
+    context: dict = {"q": q, "kind": kind}
+    if q:
+        per_page = 20 if kind else 5
+        sources = {
+            "consultations": search.search_consultations(q),
+            "clauses": search.search_sections(q),
+            "comments": search.search_comments(q),
+        }
+        for name, qs in sources.items():
+            if kind and name != kind:
+                continue
+            page = Paginator(qs, per_page).get_page(request.GET.get("page") if kind else 1)
+            items = list(page.object_list)
+            if name == "clauses":
+                items = search.with_units(items)
+            context[name] = {"page": page, "items": items, "count": page.paginator.count}
+            if kind:
+                context["page_obj"] = page
+    return render(request, "consultations/search.html", context)

@@ -1,0 +1,208 @@
+"""The response explorer: comments (clause-level) and answers (question-level), filtered, searched,
+sorted and paginated. Two querysets chosen by a `type` filter rather than a UNION: each is a plain indexed
+query on one table, and the page's enrichments, tags and reviews are fetched in one query each, so the
+number of queries does not grow with the page size or the data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+
+from comments.models import Comment
+from consultations.models import Consultation, Section
+from insights.models import CampaignMember, Enrichment, Theme, ThemeAssignment
+from responses.models import Answer, Question, Response
+
+from .models import UnitReview
+from .selectors import STANCES
+
+PAGE_SIZES = (25, 50, 100)
+SORTS = {
+    "newest": "Newest first",
+    "oldest": "Oldest first",
+    "relevance": "Most relevant (with a search)",
+}
+
+
+def default_type(consultation: Consultation) -> str:
+    return "comment" if consultation.kind == Consultation.Kind.DRAFT_BILL else "answer"
+
+
+class ExplorerForm(forms.Form):
+    """Every filter is optional; bad values are reported, never silently widened."""
+
+    type = forms.ChoiceField(label="Show", choices=[("comment", "Comments on clauses"),
+                                                      ("answer", "Answers to questions")], required=False)
+    q = forms.CharField(label="Search the text", required=False, max_length=200)
+    clause = forms.TypedChoiceField(label="Clause", required=False, coerce=int, empty_value=None)
+    question = forms.TypedChoiceField(label="Question", required=False, coerce=int, empty_value=None)
+    theme = forms.TypedChoiceField(label="Theme", required=False, coerce=int, empty_value=None)
+    stance = forms.ChoiceField(label="Stance", required=False,
+                               choices=[("", "Any")] + [(s, s.capitalize()) for s in STANCES])
+    evidence = forms.ChoiceField(label="Evidence-rich", required=False,
+                                 choices=[("", "Any"), ("yes", "Evidence-rich only"), ("no", "Not evidence-rich")])
+    campaign = forms.ChoiceField(label="Campaigns", required=False,
+                                 choices=[("", "Any"), ("yes", "Campaign copies only"), ("no", "Unique only")])
+    channel = forms.ChoiceField(label="Channel (answers)", required=False,
+                                choices=[("", "Any")] + list(Response.Channel.choices))
+    respondent_type = forms.ChoiceField(label="Respondent type (answers)", required=False,
+                                        choices=[("", "Any")] + list(Response.RespondentType.choices))
+    region = forms.ChoiceField(label="Region (answers)", required=False,
+                               choices=[("", "Any")] + list(Response.Region.choices))
+    status = forms.ChoiceField(label="Moderation state (comments)", required=False,
+                               choices=[("", "Any")] + list(Comment.Status.choices))
+    checked = forms.ChoiceField(label="Checked by an official", required=False,
+                                choices=[("", "Any"), ("yes", "Checked"), ("no", "Not checked yet")])
+    since = forms.DateField(label="From (YYYY-MM-DD)", required=False)
+    until = forms.DateField(label="To (YYYY-MM-DD)", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
+    per_page = forms.TypedChoiceField(label="Per page", required=False, coerce=int, empty_value=25,
+                                      choices=[(n, str(n)) for n in PAGE_SIZES])
+
+    def __init__(self, data, *, consultation: Consultation, **kwargs):
+        super().__init__(data, **kwargs)
+        self.consultation = consultation
+        clauses = Section.objects.filter(document__consultation=consultation,
+                                         kind__in=Section.COMMENTABLE).order_by("document__version", "position")
+        self.fields["clause"].choices = [("", "Any")] + [
+            (s.pk, s.label) for s in clauses
+        ]
+        self.fields["question"].choices = [("", "Any")] + [
+            (q.pk, f"{q.position}. {q.text[:80]}")
+            for q in Question.objects.filter(consultation=consultation).order_by("position")
+        ]
+        self.fields["theme"].choices = [("", "Any")] + [
+            (t.pk, t.label) for t in Theme.objects.filter(consultation=consultation, is_active=True)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", "The end date must be on or after the start date")
+        return data
+
+
+@dataclass
+class UnitRow:
+    kind: str
+    obj: object
+    enrichment: Enrichment | None = None
+    tags: list = field(default_factory=list)
+    reviewed: bool = False
+
+    @property
+    def uid(self) -> str:
+        return f"{self.kind}:{self.obj.pk}"
+
+    @property
+    def respondent_key(self) -> str:
+        if self.kind == "comment":
+            return f"user-{self.obj.author_id}" if self.obj.author_id else ""
+        return self.obj.response.reference
+
+    @property
+    def text(self) -> str:
+        return self.obj.body if self.kind == "comment" else self.obj.display
+
+
+def _search(qs, text_field: str, q: str):
+    """PostgreSQL: websearch query ranked with ts_rank against an indexed tsvector expression.
+    SQLite: every word must appear (case-insensitive)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector(text_field, config="english")
+        query = SearchQuery(q, search_type="websearch", config="english")
+        return qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0), True
+    cond = Q()
+    for word in q.split()[:10]:
+        cond &= Q(**{f"{text_field}__icontains": word})
+    return qs.filter(cond), False
+
+
+def _common(qs, kind: str, data: dict, consultation):
+    if data.get("theme"):
+        qs = qs.filter(pk__in=ThemeAssignment.objects.filter(theme_id=data["theme"], rejected=False)
+                       .values(f"{kind}_id"))
+    enr = Enrichment.objects.filter(consultation=consultation)
+    if data.get("stance"):
+        qs = qs.filter(pk__in=enr.filter(stance=data["stance"]).values(f"{kind}_id"))
+    if data.get("evidence"):
+        qs = qs.filter(pk__in=enr.filter(evidence_rich=data["evidence"] == "yes").values(f"{kind}_id"))
+    if data.get("campaign"):
+        members = CampaignMember.objects.filter(**{f"{kind}_id": OuterRef("pk")})
+        qs = qs.filter(Exists(members)) if data["campaign"] == "yes" else qs.exclude(Exists(members))
+    if data.get("checked"):
+        reviewed = UnitReview.objects.filter(kind=kind, unit_id=OuterRef("pk"))
+        qs = qs.filter(Exists(reviewed)) if data["checked"] == "yes" else qs.exclude(Exists(reviewed))
+    return qs
+
+
+def unit_queryset(consultation, data: dict):
+    """(kind, queryset, ranked) for the cleaned filters."""
+    kind = data.get("type") or default_type(consultation)
+    if kind == "comment":
+        qs = Comment.objects.filter(consultation=consultation).select_related("section", "author")
+        if data.get("clause"):
+            clause = Section.objects.filter(pk=data["clause"], document__consultation=consultation).first()
+            qs = qs.filter(section__in=Section.objects.subtree(clause)) if clause else qs.none()
+        if data.get("status"):
+            qs = qs.filter(status=data["status"])
+        date_field, text_field = "created_at", "body"
+    else:
+        qs = (
+            Answer.objects.filter(response__consultation=consultation, response__status="submitted")
+            .select_related("question", "response")
+        )
+        if data.get("question"):
+            qs = qs.filter(question_id=data["question"])
+        if data.get("clause"):
+            qs = qs.filter(question__section_id=data["clause"])
+        for name in ("channel", "respondent_type", "region"):
+            if data.get(name):
+                qs = qs.filter(**{f"response__{name}": data[name]})
+        date_field, text_field = "response__submitted_at", "text"
+    qs = _common(qs, kind, data, consultation)
+    if data.get("since"):
+        qs = qs.filter(**{f"{date_field}__date__gte": data["since"]})
+    if data.get("until"):
+        qs = qs.filter(**{f"{date_field}__date__lte": data["until"]})
+    ranked = False
+    if data.get("q"):
+        qs, ranked = _search(qs, text_field, data["q"])
+    sort = data.get("sort") or ("relevance" if ranked else "newest")
+    if sort == "relevance" and ranked:
+        qs = qs.order_by("-rank", "-pk")
+    elif sort == "oldest":
+        qs = qs.order_by("pk")
+    else:
+        qs = qs.order_by("-pk")
+    return kind, qs
+
+
+def decorate(kind: str, objs: list) -> list[UnitRow]:
+    """Enrichment, tags (with their themes) and review marks of one page: three queries."""
+    ids = [o.pk for o in objs]
+    enrich = {getattr(e, f"{kind}_id"): e for e in Enrichment.objects.filter(**{f"{kind}_id__in": ids})}
+    tags: dict[int, list] = {}
+    for t in ThemeAssignment.objects.filter(**{f"{kind}_id__in": ids}, rejected=False).select_related("theme"):
+        tags.setdefault(getattr(t, f"{kind}_id"), []).append(t)
+    reviewed = set(UnitReview.objects.filter(kind=kind, unit_id__in=ids).values_list("unit_id", flat=True))
+    return [UnitRow(kind, o, enrich.get(o.pk), tags.get(o.pk, []), o.pk in reviewed) for o in objs]
+
+
+def explore(consultation, params, page_number) -> dict:
+    form = ExplorerForm(params or None, consultation=consultation)
+    data = form.cleaned_data if form.is_valid() else {}
+    if not params:
+        data = {}
+    kind, qs = unit_queryset(consultation, data)
+    paginator = Paginator(qs, data.get("per_page") or 25)
+    page = paginator.get_page(page_number)
+    return {"form": form, "kind": kind, "page": page, "rows": decorate(kind, list(page.object_list)),
+            "today": date.today()}

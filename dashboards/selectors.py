@@ -1,0 +1,270 @@
+"""Reads for the consultation dashboard: counts grouped in the database, a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
+
+from comments.models import Comment
+from consultations.models import Document, Section
+from insights.models import Campaign, CampaignMember, Enrichment, Theme, ThemeAssignment
+from responses.models import Answer, EngagementEvent, Response
+
+STANCES = ["agree", "disagree", "mixed", "unclear"]
+
+
+def threshold() -> int:
+    return int(getattr(settings, "SMALL_NUMBER_THRESHOLD", 5))
+
+
+@dataclass
+class Bar:
+    label: str
+    value: int
+    suppressed: bool = False
+    percent: float = 0.0
+
+    @property
+    def display(self) -> str:
+        return f"fewer than {threshold()}" if self.suppressed else str(self.value)
+
+
+def bars(rows: list[tuple[str, int]], *, suppress: bool = False) -> list[Bar]:
+    """Bars scaled to the largest value; with `suppress`, counts under the threshold are hidden
+    (shown as "fewer than N", drawn as an empty bar) because they could identify someone."""
+    out = [Bar(label, n, suppressed=suppress and 0 < n < threshold()) for label, n in rows]
+    top = max([b.value for b in out if not b.suppressed] or [0])
+    for b in out:
+        b.percent = 0.0 if b.suppressed or not top else round(100 * b.value / top, 1)
+    return out
+
+
+def _choices_rows(qs, field_name: str, labels: dict) -> list[tuple[str, int]]:
+    rows = qs.values(field_name).annotate(n=Count("pk")).order_by("-n")
+    return [(str(labels.get(r[field_name]) or "Not given"), r["n"]) for r in rows]
+
+
+def submitted_responses(consultation):
+    return Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+
+
+def over_time(consultation) -> list[dict]:
+    """Submitted responses and comments per day."""
+    days: dict = {}
+    for r in (
+        submitted_responses(consultation).annotate(day=TruncDate("submitted_at"))
+        .values("day").annotate(n=Count("pk")).order_by()
+    ):
+        days.setdefault(r["day"], {"responses": 0, "comments": 0})["responses"] = r["n"]
+    for r in (
+        Comment.objects.filter(consultation=consultation).annotate(day=TruncDate("created_at"))
+        .values("day").annotate(n=Count("pk")).order_by()
+    ):
+        days.setdefault(r["day"], {"responses": 0, "comments": 0})["comments"] = r["n"]
+    rows = [{"day": d, **v} for d, v in sorted(days.items(), key=lambda kv: str(kv[0])) if d]
+    top = max([max(r["responses"], r["comments"]) for r in rows] or [1]) or 1
+    for i, r in enumerate(rows):
+        # Geometry for the SVG column chart (viewBox units: 12 per day, 100 high).
+        r["responses_h"] = round(100 * r["responses"] / top, 1)
+        r["comments_h"] = round(100 * r["comments"] / top, 1)
+        r["responses_y"], r["comments_y"] = 100 - r["responses_h"], 100 - r["comments_h"]
+        r["x1"], r["x2"] = i * 12 + 1, i * 12 + 6
+    return rows
+
+
+def breakdowns(consultation) -> list[dict]:
+    qs = submitted_responses(consultation)
+    return [
+        {"key": "channel", "title": "By channel",
+         "bars": bars(_choices_rows(qs, "channel", dict(Response.Channel.choices)))},
+        {"key": "respondent_type", "title": "By respondent type",
+         "bars": bars(_choices_rows(qs, "respondent_type", dict(Response.RespondentType.choices)))},
+        {"key": "region", "title": "By region",
+         "bars": bars(_choices_rows(qs, "region", dict(Response.Region.choices)), suppress=True)},
+        {"key": "organisation_type", "title": "By organisation type",
+         "bars": bars(_choices_rows(qs.filter(respondent_type="organisation"), "organisation_type",
+                                    dict(Response.OrganisationType.choices)), suppress=True)},
+    ]
+
+
+@dataclass
+class ClauseRow:
+    section: Section
+    comments: int = 0
+    stances: dict = field(default_factory=dict)
+    themes: list = field(default_factory=list)
+    percent: float = 0.0
+
+    @property
+    def stance_bars(self) -> list[dict]:
+        return stance_segments(self.stances)
+
+
+def stance_segments(stances: dict) -> list[dict]:
+    """Segments of a stacked bar (x offset and width in percent), each with its own fill pattern."""
+    total = sum(stances.values()) or 1
+    out, x = [], 0.0
+    for s in STANCES:
+        n = stances.get(s, 0)
+        if n:
+            w = round(100 * n / total, 1)
+            out.append({"stance": s, "count": n, "x": x, "width": w, "pattern": f"dhd-{s}"})
+            x = round(x + w, 1)
+    return out
+
+
+def current_document(consultation) -> Document | None:
+    return (
+        Document.objects.filter(consultation=consultation).exclude(state=Document.State.DRAFT)
+        .order_by("-version").first()
+        or Document.objects.filter(consultation=consultation).order_by("-version").first()
+    )
+
+
+def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
+    """Each clause of the document with its comments (subsections counted into the clause), the stance
+    split of those comments and its most used themes. Four queries whatever the size."""
+    if document is None:
+        return []
+    sections = list(document.sections.order_by("position"))
+    clause_of: dict[int, ClauseRow] = {}
+    rows: list[ClauseRow] = []
+    current: ClauseRow | None = None
+    for s in sections:
+        if s.kind in Section.COMMENTABLE:
+            current = ClauseRow(section=s)
+            rows.append(current)
+        if current and s.position <= current.section.last_descendant:
+            clause_of[s.pk] = current
+    counts = Comment.objects.filter(document=document, section__isnull=False).exclude(
+        status=Comment.Status.WITHDRAWN
+    )
+    for sid, n in counts.values_list("section_id").annotate(n=Count("pk")).values_list("section_id", "n"):
+        if sid in clause_of:
+            clause_of[sid].comments += n
+    stance_rows = (
+        Enrichment.objects.filter(comment__document=document, comment__section__isnull=False)
+        .values_list("comment__section_id", "stance").annotate(n=Count("pk"))
+    )
+    for sid, stance, n in stance_rows:
+        if sid in clause_of:
+            row = clause_of[sid]
+            row.stances[stance] = row.stances.get(stance, 0) + n
+    by_key = {r.section.lineage_key: r for r in rows}
+    themes = (
+        Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
+        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False))).order_by("-n")
+    )
+    for t in themes:
+        row = by_key.get(t.scope.partition(":")[2])
+        if row is not None and len(row.themes) < 3:
+            row.themes.append(t)
+    top = max([r.comments for r in rows] or [0]) or 1
+    for r in rows:
+        r.percent = round(100 * r.comments / top, 1)
+    return rows
+
+
+def top_themes(consultation, limit: int = 10) -> list[dict]:
+    """Themes by number of (non-rejected) tags, with share of all tagged units, stance split and quotes."""
+    themes = list(
+        Theme.objects.filter(consultation=consultation, is_active=True)
+        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))
+        .order_by("-n", "label")[:limit]
+    )
+    if not themes:
+        return []
+    total = ThemeAssignment.objects.filter(theme__consultation=consultation, theme__is_active=True,
+                                           rejected=False).count() or 1
+    split: dict[int, dict[str, int]] = {}
+    live = ThemeAssignment.objects.filter(theme__in=themes, rejected=False)
+    for kind in ("comment", "answer"):
+        stance = Enrichment.objects.filter(**{f"{kind}_id": OuterRef(f"{kind}_id")}).values("stance")[:1]
+        rows = (
+            live.filter(**{f"{kind}__isnull": False}).annotate(stance=Subquery(stance))
+            .values("theme_id", "stance").annotate(n=Count("pk")).order_by()
+        )
+        for r in rows:
+            d = split.setdefault(r["theme_id"], {})
+            key = r["stance"] or "unclear"
+            d[key] = d.get(key, 0) + r["n"]
+    return [
+        {
+            "theme": t,
+            "count": t.n,
+            "share": round(100 * t.n / total, 1),
+            "stances": stance_segments(split.get(t.pk, {})),
+            "quotes": (t.quotes or [])[:2],
+        }
+        for t in themes
+    ]
+
+
+def campaign_figures(consultation) -> dict:
+    comments = Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED).count()
+    answers = Answer.objects.filter(response__consultation=consultation,
+                                    response__status=Response.Status.SUBMITTED).exclude(text="").count()
+    agg = Campaign.objects.filter(consultation=consultation).aggregate(n=Count("pk"))
+    members = CampaignMember.objects.filter(campaign__consultation=consultation).count()
+    total = comments + answers
+    return {
+        "units": total,
+        "campaigns": agg["n"],
+        "in_campaigns": members,
+        "unique": max(total - members + agg["n"], 0),
+    }
+
+
+def moderation_figures(consultation) -> dict:
+    qs = Comment.objects.filter(consultation=consultation)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    decided = qs.filter(moderated_at__isnull=False).annotate(took=F("moderated_at") - F("created_at"))
+    n = decided.count()
+    median = None
+    if n:
+        middle = decided.order_by("took").values_list("took", flat=True)[n // 2: n // 2 + 1]
+        median = list(middle)[0]
+    return {
+        "pending": counts.get(Comment.Status.PENDING, 0),
+        "rejected": counts.get(Comment.Status.REJECTED, 0),
+        "hidden": counts.get(Comment.Status.HIDDEN, 0),
+        "published": counts.get(Comment.Status.PUBLISHED, 0),
+        "decided": n,
+        "median": median,
+        "median_text": _duration_text(median) if median is not None else "",
+    }
+
+
+def _duration_text(d) -> str:
+    seconds = int(d.total_seconds()) if hasattr(d, "total_seconds") else int(d or 0) // 1_000_000
+    hours, rest = divmod(seconds, 3600)
+    if hours >= 48:
+        return f"{hours // 24} days"
+    if hours:
+        return f"{hours} h {rest // 60} min"
+    return f"{rest // 60} min"
+
+
+def events(consultation) -> list[EngagementEvent]:
+    return list(EngagementEvent.objects.filter(consultation=consultation).order_by("starts_at"))
+
+
+def dashboard(consultation) -> dict:
+    document = current_document(consultation)
+    return {
+        "total_responses": submitted_responses(consultation).count(),
+        "total_comments": Comment.objects.filter(consultation=consultation).count(),
+        "over_time": (ot := over_time(consultation)),
+        "over_time_width": max(len(ot) * 12, 12),
+        "breakdowns": breakdowns(consultation),
+        "document": document,
+        "heatmap": clause_heatmap(consultation, document),
+        "top_themes": top_themes(consultation),
+        "campaigns": campaign_figures(consultation),
+        "moderation": moderation_figures(consultation),
+        "events": events(consultation),
+        "threshold": threshold(),
+    }

@@ -1,0 +1,109 @@
+"""Writes from the dashboards: bulk tagging through the insights curation services (audited there),
+review marks, saved views, the export log and frozen reports."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from insights.curation import CurationError, tag_add, tag_decide, tag_remove
+from insights.models import Report, Theme, ThemeAssignment
+from insights.runs import parse_unit_id
+from insights.selectors import unit_exists_in
+
+from .models import ExportLog, SavedView, UnitReview
+
+BULK_ACTIONS = ("tag", "untag", "review")
+MAX_BULK = 500
+
+
+class BulkError(Exception):
+    pass
+
+
+def _units(consultation, units: list[str]) -> list[tuple[str, int]]:
+    out = []
+    for uid in units[:MAX_BULK]:
+        try:
+            kind, pk = parse_unit_id(uid)
+        except ValueError as exc:
+            raise BulkError("Choose responses of this consultation.") from exc
+        if not unit_exists_in(consultation.pk, kind, pk):
+            raise BulkError("Choose responses of this consultation.")
+        out.append((kind, pk))
+    if not out:
+        raise BulkError("Select at least one response")
+    return out
+
+
+@transaction.atomic
+def units_bulk_action(*, consultation, by, action: str, units: list[str], theme: Theme | None = None) -> int:
+    """Tag, untag or mark reviewed every selected response; all or nothing. Returns how many changed."""
+    if action not in BULK_ACTIONS:
+        raise BulkError("Choose an action")
+    refs = _units(consultation, units)
+    if action in ("tag", "untag"):
+        if theme is None or theme.consultation_id != consultation.pk or not theme.is_active:
+            raise BulkError("Choose a theme to tag or untag with")
+    changed = 0
+    try:
+        for kind, pk in refs:
+            if action == "tag":
+                tag_add(theme=theme, by=by, unit=f"{kind}:{pk}")
+                changed += 1
+            elif action == "untag":
+                tag = ThemeAssignment.objects.filter(theme=theme, rejected=False, **{f"{kind}_id": pk}).first()
+                if tag is not None:
+                    tag_remove(tag=tag, by=by)
+                    changed += 1
+            else:
+                changed += _review(consultation, by, kind, pk)
+    except CurationError as exc:
+        raise BulkError(str(exc)) from exc
+    return changed
+
+
+def _review(consultation, by, kind: str, pk: int) -> int:
+    """Reviewing a response confirms its machine tags that nobody has decided on yet."""
+    _, created = UnitReview.objects.get_or_create(
+        kind=kind, unit_id=pk, defaults={"consultation": consultation, "reviewed_by": by}
+    )
+    for tag in ThemeAssignment.objects.filter(source="machine", confirmed=False, rejected=False,
+                                              **{f"{kind}_id": pk}):
+        tag_decide(tag=tag, by=by, confirm=True)
+    return int(created)
+
+
+def saved_view_create(*, consultation, owner, name: str, query: str) -> SavedView:
+    name = name.strip()
+    if not name:
+        raise BulkError("Enter a name for the view")
+    try:
+        with transaction.atomic():
+            return SavedView.objects.create(consultation=consultation, owner=owner, name=name[:100],
+                                            query=query[:1000])
+    except IntegrityError as exc:
+        raise BulkError("You already have a view with that name") from exc
+
+
+def export_log_start(*, consultation, user, dataset: str, fmt: str, personal: bool) -> ExportLog:
+    return ExportLog.objects.create(consultation=consultation, user=user, dataset=dataset, format=fmt,
+                                    personal_data=personal)
+
+
+def export_log_finish(*, log_id: int, rows: int) -> None:
+    ExportLog.objects.filter(pk=log_id).update(row_count=rows)
+
+
+@transaction.atomic
+def report_create(*, consultation, by, run=None, title: str = "") -> Report:
+    """Freeze the analysis as it is now: pages, HTML and PDF render only from this snapshot."""
+    from .reports import build_snapshot
+
+    now = timezone.now()
+    title = title.strip() or f"Analysis of responses to {consultation.title}"
+    snapshot = build_snapshot(consultation, run=run, title=title, now=now)
+    report = Report(consultation=consultation, run=run, title=title[:250], snapshot=snapshot, created_by=by)
+    report._change_reason = "report frozen"
+    report.save()
+    return report

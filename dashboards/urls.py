@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+urlpatterns = [
+    path("<slug:slug>/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/explore/", views.explorer, name="explorer"),
+    path("<slug:slug>/explore/bulk/", views.explorer_bulk, name="explorer-bulk"),
+    path("<slug:slug>/explore/views/", views.saved_view_create, name="saved-view-create"),
+    path("<slug:slug>/respondents/<str:key>/", views.respondent, name="respondent"),
+    path("<slug:slug>/exports/", views.export_list, name="export-list"),
+    path("<slug:slug>/exports/<str:dataset>.<str:fmt>", views.export_download, name="export-download"),
+    path("<slug:slug>/reports/", views.report_list, name="report-list"),
+    path("<slug:slug>/reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("<slug:slug>/reports/<int:pk>/report.html", views.report_html, name="report-html"),
+    path("<slug:slug>/reports/<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
+]

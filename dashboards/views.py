@@ -1,0 +1,170 @@
+"""Dashboard, response explorer, respondent view, exports and reports: analysts and publishers only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from consultations.access import consultation_for_team
+from dhdigital.accounts.models import Role
+from insights.models import AnalysisRun, Report, Theme
+
+from . import exports, selectors, services
+from .explorer import explore
+from .models import ExportLog, SavedView
+from .respondents import respondent_units
+
+
+def _team(request, slug):
+    return consultation_for_team(request.user, slug, Role.ANALYST)
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    ctx = {"consultation": consultation, **selectors.dashboard(consultation)}
+    return render(request, "dashboards/dashboard.html", ctx)
+
+
+@login_required
+def explorer(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    ctx = explore(consultation, request.GET, request.GET.get("page"))
+    ctx.update({
+        "consultation": consultation,
+        "themes": Theme.objects.filter(consultation=consultation, is_active=True),
+        "saved_views": SavedView.objects.filter(consultation=consultation, owner=request.user),
+        "query": request.GET.urlencode(),
+    })
+    return render(request, "dashboards/explorer.html", ctx, status=400 if ctx["form"].errors else 200)
+
+
+@login_required
+@require_POST
+def explorer_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    back = f"{request.path.rsplit('bulk/', 1)[0]}?{request.POST.get('query', '')}"
+    theme = None
+    if request.POST.get("theme", "").isdigit():
+        theme = Theme.objects.filter(pk=int(request.POST["theme"]), consultation=consultation).first()
+    try:
+        n = services.units_bulk_action(consultation=consultation, by=request.user,
+                                       action=request.POST.get("action", ""),
+                                       units=request.POST.getlist("units"), theme=theme)
+    except services.BulkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{n} response{'s' if n != 1 else ''} updated")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def saved_view_create(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    query = request.POST.get("query", "")
+    try:
+        services.saved_view_create(consultation=consultation, owner=request.user,
+                                   name=request.POST.get("name", ""), query=query)
+    except services.BulkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "View saved")
+    return redirect(f"{request.path.rsplit('views/', 1)[0]}?{query}")
+
+
+@login_required
+def respondent(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    ctx = respondent_units(consultation, key)
+    if ctx is None:
+        raise Http404("No such respondent")
+    return render(request, "dashboards/respondent.html", {"consultation": consultation, **ctx})
+
+
+@login_required
+def export_list(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    logs = ExportLog.objects.filter(consultation=consultation).select_related("user")[:20]
+    return render(request, "dashboards/export_list.html", {
+        "consultation": consultation, "datasets": exports.DATASETS, "formats": list(exports.FORMATS),
+        "logs": logs,
+    })
+
+
+@login_required
+def export_download(request: HttpRequest, slug: str, dataset: str, fmt: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
+        raise Http404("No such export")
+    personal = request.GET.get("personal") == "1"
+    log = services.export_log_start(consultation=consultation, user=request.user, dataset=dataset,
+                                    fmt=fmt, personal=personal)
+    rows = exports.Counter(exports.ROWS[dataset](consultation, personal),
+                           lambda n: services.export_log_finish(log_id=log.pk, rows=n))
+    name = f"{consultation.slug}-{dataset}{'-personal' if personal else ''}.{fmt}"
+    if fmt == "xlsx":
+        return FileResponse(exports.xlsx_file(rows, dataset), as_attachment=True, filename=name,
+                            content_type=exports.FORMATS[fmt])
+    stream = exports.csv_stream(rows) if fmt == "csv" else exports.json_stream(rows)
+    response = StreamingHttpResponse(stream, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = _team(request, slug)
+    runs = AnalysisRun.objects.filter(consultation=consultation, state=AnalysisRun.State.DONE)
+    if request.method == "POST":
+        run = runs.filter(pk=request.POST.get("run") or 0).first() if request.POST.get("run") else None
+        if request.POST.get("run") and run is None:
+            messages.error(request, "Choose a finished analysis run")
+        else:
+            report = services.report_create(consultation=consultation, by=request.user, run=run,
+                                            title=request.POST.get("title", ""))
+            messages.success(request, "Report created")
+            return redirect("dashboards:report-detail", slug, report.pk)
+    reports = Report.objects.filter(consultation=consultation)
+    return render(request, "dashboards/report_list.html",
+                  {"consultation": consultation, "runs": runs, "reports": reports})
+
+
+def _report(request, slug, pk):
+    consultation = _team(request, slug)
+    return consultation, get_object_or_404(Report, pk=pk, consultation=consultation)
+
+
+@login_required
+def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    consultation, report = _report(request, slug, pk)
+    return render(request, "dashboards/report_detail.html",
+                  {"consultation": consultation, "report": report, "s": report.snapshot})
+
+
+def _standalone(report) -> str:
+    return render_to_string("dashboards/report_file.html", {"report": report, "s": report.snapshot})
+
+
+@login_required
+def report_html(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _, report = _report(request, slug, pk)
+    response = HttpResponse(_standalone(report), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(report.title)[:60]}.html"'
+    return response
+
+
+@login_required
+def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    _, report = _report(request, slug, pk)
+    pdf = HTML(string=_standalone(report)).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(report.title)[:60]}.pdf"'
+    return response

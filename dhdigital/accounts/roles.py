@@ -1,0 +1,54 @@
+"""Who may do what on a team's consultations. The only place roles are interpreted.
+
+A publisher may do everything a moderator and analyst may on their team's consultations; superusers may
+do everything everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from .models import Team
+
+# Which team roles satisfy a required role.
+IMPLIED: dict[str, set[str]] = {
+    Role.MODERATOR: {Role.MODERATOR, Role.PUBLISHER},
+    Role.ANALYST: {Role.ANALYST, Role.PUBLISHER},
+    Role.PUBLISHER: {Role.PUBLISHER},
+}
+ANY_TEAM_ROLE = {Role.MODERATOR, Role.ANALYST, Role.PUBLISHER}
+
+
+def team_roles(user, team_id: int | None) -> set[str]:
+    """The roles a user holds in one team (cached per request on the user object)."""
+    if team_id is None or not getattr(user, "is_authenticated", False):
+        return set()
+    cache = user.__dict__.setdefault("_team_roles", None)
+    if cache is None:
+        cache = {}
+        for t_id, role in user.memberships.values_list("team_id", "role"):
+            cache.setdefault(t_id, set()).add(role)
+        user.__dict__["_team_roles"] = cache
+    return cache.get(team_id, set())
+
+
+def has_team_role(user, team: Team | int | None, role: str | None = None) -> bool:
+    """True when the user holds `role` (or any team role when None) in `team`, or is a superuser."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    team_id = team if isinstance(team, int) or team is None else team.pk
+    roles = team_roles(user, team_id)
+    wanted = ANY_TEAM_ROLE if role is None else IMPLIED[role]
+    return bool(roles & wanted)
+
+
+def is_official(user) -> bool:
+    """Member of any team (or superuser): may see the staff area."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.memberships.exists()

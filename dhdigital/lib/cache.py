@@ -1,0 +1,72 @@
+"""A Redis cache that fails open: when Redis is unreachable, reads miss and writes are dropped.
+
+Redis holds only derived or short-lived data here (page fragments, rate-limit counters, throttle
+histories). Losing it for a while must not stop people reading or commenting, so a connection error
+is logged once and answered as a cache miss; after one, Redis is not tried again for a few seconds, so
+an outage does not add a connect timeout to every request. Rate limits are therefore not enforced
+while Redis is down (fail open), which is the lesser harm during a short outage.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5.0
+_OUTAGE = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0  # per process
+
+    def _guard(self, method: str, default, *args, **kwargs):
+        now = time.monotonic()
+        if now < ResilientRedisCache._down_until:
+            return default
+        try:
+            return getattr(super(), method)(*args, **kwargs)
+        except _OUTAGE as exc:
+            if ResilientRedisCache._down_until == 0.0 or now - ResilientRedisCache._down_until > 60:
+                logger.warning("cache unavailable, serving without it: %s", type(exc).__name__)
+            ResilientRedisCache._down_until = now + RETRY_AFTER_SECONDS
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, key, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", False, key, value, timeout, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set", None, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set_many", [], data, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, key, version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", None, keys, version)
+
+    def incr(self, key, delta=1, version=None):
+        # The missing key and the outage look alike to callers that catch errors: both are "no count".
+        return self._guard("incr", 0, key, delta, version)
+
+    def clear(self):
+        return self._guard("clear", None)

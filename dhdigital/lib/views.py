@@ -1,0 +1,85 @@
+"""Site-wide pages: home, the statements every public service must publish, health checks, errors."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from consultations.models import Consultation
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    consultations = Consultation.objects.published().select_related("team")
+    return render(
+        request,
+        "home.html",
+        {
+            "open_consultations": consultations.open_now().order_by("closes_at")[:6],
+            "upcoming_consultations": consultations.upcoming().order_by("opens_at")[:3],
+        },
+    )
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/privacy.html")
+
+
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "pages/cookies.html")
+
+
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: database reachable, migrations applied, broker reachable when one is configured."""
+    from django.conf import settings
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        checks["database"] = "ok"
+        checks["migrations"] = "ok" if not pending else f"{len(pending)} pending"
+    except Exception:  # noqa: BLE001 - any database failure means not ready
+        checks["database"] = "unavailable"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+            checks["broker"] = "ok"
+        except Exception:  # noqa: BLE001
+            checks["broker"] = "unavailable"
+    ready = all(v == "ok" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    # No request context: context processors read the user (the database), which may be what failed.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

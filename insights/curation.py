@@ -1,0 +1,224 @@
+"""Officials in the loop: edit, merge, split, delete and confirm themes; confirm, reject, add and move tags.
+
+Machine and human tags stay distinct (`source`), officials' decisions are flags on the machine tag
+(`confirmed` / `rejected`), and every change goes through simple-history with a change reason.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Theme, ThemeAssignment
+from .runs import parse_unit_id
+
+
+class CurationError(Exception):
+    """An edit that cannot be made (a message for the official)."""
+
+
+def _audit(obj, by, reason: str) -> None:
+    """simple-history reads these two attributes when it writes the historical record."""
+    obj._history_user = by
+    obj._change_reason = reason[:100]
+
+
+def _save(obj, by, reason: str, fields: list[str] | None = None) -> None:
+    _audit(obj, by, reason)
+    obj.save(update_fields=fields) if fields else obj.save()
+
+
+def _active(theme: Theme) -> None:
+    if not theme.is_active:
+        raise CurationError("That theme was deleted or merged.")
+
+
+@transaction.atomic
+def theme_update(*, theme: Theme, by, label: str, description: str = "") -> Theme:
+    """Rename or re-describe a theme."""
+    _active(theme)
+    label = " ".join(label.split())
+    if not label:
+        raise CurationError("Enter a name for the theme.")
+    changes = []
+    if label != theme.label:
+        changes.append(f"renamed from “{theme.label}”")
+    if description != theme.description:
+        changes.append("description changed")
+    if not changes:
+        return theme
+    theme.label, theme.description = label[:200], description
+    _save(theme, by, "; ".join(changes), ["label", "description"])
+    return theme
+
+
+@transaction.atomic
+def theme_create(*, consultation, by, scope: str, label: str, description: str = "") -> Theme:
+    """A theme an official names (source human), e.g. one the machine missed."""
+    from .runs import valid_scope
+
+    label = " ".join(label.split())
+    if not label:
+        raise CurationError("Enter a name for the theme.")
+    if not valid_scope(consultation, scope):
+        raise CurationError("Choose a clause or question of this consultation.")
+    theme = Theme(
+        consultation=consultation,
+        scope=scope,
+        label=label[:200],
+        description=description,
+        source=Theme.Source.HUMAN,
+        approved_by=by,
+        approved_at=timezone.now(),
+    )
+    _save(theme, by, "created by an official")
+    return theme
+
+
+@transaction.atomic
+def theme_confirm(*, theme: Theme, by) -> Theme:
+    _active(theme)
+    theme.approved_by, theme.approved_at = by, timezone.now()
+    _save(theme, by, "confirmed", ["approved_by", "approved_at"])
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, theme: Theme, by) -> Theme:
+    """Soft delete: the theme leaves every list and count; its history and tags stay for the audit."""
+    _active(theme)
+    theme.is_active = False
+    _save(theme, by, "deleted", ["is_active"])
+    return theme
+
+
+def _move_tag(tag: ThemeAssignment, target: Theme, by, reason: str) -> None:
+    """Put `tag`'s unit on `target`. A machine tag moved by an official counts as a correction: the machine
+    tag is kept (rejected) and a human tag is added on the target."""
+    unit = {f"{tag.unit_kind}_id": tag.unit_id}
+    existing = ThemeAssignment.objects.filter(theme=target, **unit).first()
+    now = timezone.now()
+    if tag.source == ThemeAssignment.Source.MACHINE:
+        if not tag.rejected:
+            tag.rejected, tag.confirmed, tag.decided_by, tag.decided_at = True, False, by, now
+            _save(tag, by, f"{reason}: moved to “{target.label}”")
+    else:
+        if existing is None:
+            tag.theme = target
+            tag.decided_by, tag.decided_at = by, now
+            _save(tag, by, f"{reason}: moved to “{target.label}”")
+            return
+        _audit(tag, by, f"{reason}: already on “{target.label}”")
+        tag.delete()
+    if existing is None:
+        new = ThemeAssignment(
+            theme=target,
+            source=ThemeAssignment.Source.HUMAN,
+            confirmed=True,
+            decided_by=by,
+            decided_at=now,
+            confidence=1.0,
+            **unit,
+        )
+        _save(new, by, reason)
+    elif existing.source == ThemeAssignment.Source.MACHINE and not existing.confirmed:
+        existing.confirmed, existing.rejected, existing.decided_by, existing.decided_at = True, False, by, now
+        _save(existing, by, reason)
+
+
+@transaction.atomic
+def theme_merge(*, target: Theme, sources: list[Theme], by) -> Theme:
+    """Merge `sources` into `target`: their tags move over, they are marked merged into it."""
+    _active(target)
+    sources = [s for s in sources if s.pk != target.pk]
+    if not sources:
+        raise CurationError("Choose at least one other theme to merge into this one.")
+    for s in sources:
+        _active(s)
+        if s.consultation_id != target.consultation_id:
+            raise CurationError("Themes can only be merged within one consultation.")
+        for tag in ThemeAssignment.objects.filter(theme=s, rejected=False).select_related("theme"):
+            _move_tag(tag, target, by, f"merged from “{s.label}”")
+        s.is_active, s.merged_into = False, target
+        _save(s, by, f"merged into “{target.label}”", ["is_active", "merged_into"])
+    target.keywords = list(dict.fromkeys(target.keywords + [k for s in sources for k in s.keywords]))[:12]
+    target.quotes = (target.quotes + [q for s in sources for q in s.quotes])[:5]
+    _save(target, by, "merged " + ", ".join(f"“{s.label}”" for s in sources), ["keywords", "quotes"])
+    return target
+
+
+@transaction.atomic
+def theme_split(*, theme: Theme, by, tag_ids: list[int], label: str, description: str = "") -> Theme:
+    """Move the chosen responses of `theme` to a new human theme in the same scope."""
+    _active(theme)
+    tags = list(ThemeAssignment.objects.filter(theme=theme, pk__in=tag_ids, rejected=False))
+    if not tags:
+        raise CurationError("Choose the responses to move to the new theme.")
+    new = theme_create(
+        consultation=theme.consultation, by=by, scope=theme.scope, label=label, description=description
+    )
+    new.section_id, new.question_id = theme.section_id, theme.question_id
+    new.save(update_fields=["section", "question"])
+    for tag in tags:
+        _move_tag(tag, new, by, f"split from “{theme.label}”")
+    return new
+
+
+@transaction.atomic
+def tag_decide(*, tag: ThemeAssignment, by, confirm: bool) -> ThemeAssignment:
+    """An official confirms or rejects a machine tag (these decisions feed the agreement figure)."""
+    if tag.source != ThemeAssignment.Source.MACHINE:
+        raise CurationError("Only machine tags are confirmed or rejected; remove an official's tag instead.")
+    tag.confirmed, tag.rejected = confirm, not confirm
+    tag.decided_by, tag.decided_at = by, timezone.now()
+    _save(tag, by, "confirmed" if confirm else "rejected")
+    return tag
+
+
+@transaction.atomic
+def tag_add(*, theme: Theme, by, unit: str) -> ThemeAssignment:
+    """Label an example: an official puts a response (`comment:12`, `answer:5`, `idea:3`) on a theme."""
+    from .selectors import unit_exists_in
+
+    _active(theme)
+    try:
+        kind, pk = parse_unit_id(unit)
+    except ValueError as exc:
+        raise CurationError("Choose a response of this consultation.") from exc
+    if not unit_exists_in(theme.consultation_id, kind, pk):
+        raise CurationError("Choose a response of this consultation.")
+    existing = ThemeAssignment.objects.filter(theme=theme, **{f"{kind}_id": pk}).first()
+    if existing is not None:
+        if existing.source == ThemeAssignment.Source.MACHINE:
+            return tag_decide(tag=existing, by=by, confirm=True)
+        return existing
+    tag = ThemeAssignment(
+        theme=theme,
+        source=ThemeAssignment.Source.HUMAN,
+        confirmed=True,
+        confidence=1.0,
+        decided_by=by,
+        decided_at=timezone.now(),
+        **{f"{kind}_id": pk},
+    )
+    _save(tag, by, "labelled by an official")
+    return tag
+
+
+@transaction.atomic
+def tag_remove(*, tag: ThemeAssignment, by) -> None:
+    if tag.source == ThemeAssignment.Source.MACHINE:
+        tag_decide(tag=tag, by=by, confirm=False)
+        return
+    _audit(tag, by, "removed by an official")
+    tag.delete()
+
+
+@transaction.atomic
+def tag_move(*, tag: ThemeAssignment, target: Theme, by) -> None:
+    _active(target)
+    if target.consultation_id != tag.theme.consultation_id:
+        raise CurationError("Choose a theme of this consultation.")
+    if target.pk == tag.theme_id:
+        raise CurationError("The response is already on that theme.")
+    _move_tag(tag, target, by, f"moved from “{tag.theme.label}”")

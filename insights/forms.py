@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import AnalysisRun
+
+
+class RunStartForm(forms.Form):
+    engine = forms.ChoiceField(
+        label="Analysis engine",
+        choices=AnalysisRun.Engine.choices,
+        initial=AnalysisRun.Engine.BASIC,
+        widget=forms.RadioSelect,
+        help_text="Basic needs no model and is fastest; embeddings use the packaged offline model; "
+        "the language model is used only when an endpoint is configured.",
+    )
+    scope = forms.ChoiceField(label="What to analyse", initial="consultation")
+
+    def __init__(self, *args, scopes: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("consultation", "All responses")]
+        choices += [(k, v) for k, v in scopes.items() if k != "consultation"]
+        self.fields["scope"].choices = choices  # type: ignore[attr-defined]
+
+
+class ThemeEditForm(forms.Form):
+    label = forms.CharField(label="Name", max_length=200)
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ThemeMergeForm(forms.Form):
+    sources = forms.TypedMultipleChoiceField(
+        label="Themes to merge into this one",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one theme to merge into this one"},
+    )
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sources"].choices = [(t.pk, t.label) for t in themes]
+
+
+class ThemeSplitForm(forms.Form):
+    label = forms.CharField(label="Name of the new theme", max_length=200)
+    tags = forms.TypedMultipleChoiceField(
+        label="Responses to move to the new theme",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the responses to move to the new theme"},
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].choices = [(row["tag"].pk, row["text"][:120] or row["unit"]) for row in tags]
+
+
+class TagAddForm(forms.Form):
+    unit = forms.RegexField(
+        label="Response to label with this theme",
+        regex=r"^(comment|answer|idea):\d+$",
+        help_text="For example comment:123 (the reference shown next to each response)",
+        error_messages={"invalid": "Enter a response reference like comment:123, answer:45 or idea:6"},
+    )
+
+
+class TagMoveForm(forms.Form):
+    target = forms.TypedChoiceField(label="Move to theme", coerce=int)
+
+    def __init__(self, *args, themes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [(t.pk, t.label) for t in themes]

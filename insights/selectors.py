@@ -1,0 +1,240 @@
+"""Reads for the analysis pages."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q
+
+from .models import AnalysisRun, Campaign, Enrichment, Summary, Theme, ThemeAssignment
+
+
+def runs_for(consultation, limit: int = 20) -> list[AnalysisRun]:
+    return list(AnalysisRun.objects.filter(consultation=consultation).select_related("requested_by")[:limit])
+
+
+def run_progress(run: AnalysisRun) -> dict:
+    return {
+        "id": run.pk,
+        "state": run.state,
+        "state_label": run.get_state_display(),
+        "progress": run.progress,
+        "step": run.step,
+        "error": run.error,
+        "done": run.state == AnalysisRun.State.DONE,
+        "active": run.is_active,
+    }
+
+
+def scope_labels(consultation) -> dict[str, str]:
+    """scope -> readable name ("Clause 3: Levy", "Question 2: ...")."""
+    from consultations.models import Section
+    from responses.models import Question
+
+    labels = {"consultation": "General comments", "ideas": "Ideas"}
+    sections = Section.objects.filter(
+        document__consultation=consultation, kind__in=Section.COMMENTABLE
+    ).order_by("document__version", "position")
+    for s in sections:
+        labels[f"clause:{s.lineage_key}"] = s.label
+    for n, q in enumerate(Question.objects.filter(consultation=consultation).order_by("position", "pk"), 1):
+        labels[f"question:{q.pk}"] = f"Question {n}: {q.text}"
+    return labels
+
+
+def _unit_of(row: Any) -> tuple[str, int]:
+    for kind in ("comment", "answer", "idea"):
+        if row[f"{kind}_id"]:
+            return kind, row[f"{kind}_id"]
+    raise ValueError("assignment without a unit")
+
+
+def stances(consultation) -> dict[tuple[str, int], str]:
+    out = {}
+    for row in Enrichment.objects.filter(consultation=consultation).values(
+        "comment_id", "answer_id", "idea_id", "stance"
+    ):
+        out[_unit_of(row)] = row["stance"]
+    return out
+
+
+@dataclass
+class ThemeRow:
+    theme: Theme
+    count: int
+    stance: dict[str, int]
+    machine: int
+    human: int
+
+
+def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
+    """[(scope, label, [ThemeRow])] for the active themes, in document order of scope labels."""
+    themes = list(
+        Theme.objects.filter(consultation=consultation, is_active=True).select_related("approved_by")
+    )
+    stance_of = stances(consultation)
+    per_theme: dict[int, Counter] = defaultdict(Counter)
+    sources: dict[int, Counter] = defaultdict(Counter)
+    tags = ThemeAssignment.objects.filter(theme__in=themes, rejected=False).values(
+        "theme_id", "comment_id", "answer_id", "idea_id", "source"
+    )
+    for row in tags.iterator(chunk_size=5000):
+        per_theme[row["theme_id"]][stance_of.get(_unit_of(row), "unclear")] += 1
+        sources[row["theme_id"]][row["source"]] += 1
+    labels = scope_labels(consultation)
+    grouped: dict[str, list[ThemeRow]] = defaultdict(list)
+    for t in themes:
+        c = per_theme[t.pk]
+        grouped[t.scope].append(
+            ThemeRow(t, sum(c.values()), dict(c), sources[t.pk]["machine"], sources[t.pk]["human"])
+        )
+    order = {s: i for i, s in enumerate(labels)}
+    out = []
+    for scope in sorted(grouped, key=lambda s: (order.get(s, len(order)), s)):
+        rows = sorted(grouped[scope], key=lambda r: -r.count)
+        out.append((scope, labels.get(scope, scope), rows))
+    return out
+
+
+def unit_texts(refs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    from comments.models import Comment
+    from responses.models import Answer, Idea
+
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for kind, pk in refs:
+        by_kind[kind].append(pk)
+    out: dict[tuple[str, int], str] = {}
+    for pk, body in Comment.objects.filter(pk__in=by_kind["comment"]).values_list("pk", "body"):
+        out[("comment", pk)] = body
+    for pk, text in Answer.objects.filter(pk__in=by_kind["answer"]).values_list("pk", "text"):
+        out[("answer", pk)] = text
+    for pk, title, desc in Idea.objects.filter(pk__in=by_kind["idea"]).values_list(
+        "pk", "title", "description"
+    ):
+        out[("idea", pk)] = f"{title}. {desc}"
+    return out
+
+
+def unit_exists_in(consultation_id: int, kind: str, pk: int) -> bool:
+    from comments.models import Comment
+    from responses.models import Answer, Idea
+
+    if kind == "comment":
+        return Comment.objects.filter(pk=pk, consultation_id=consultation_id).exists()
+    if kind == "answer":
+        return Answer.objects.filter(pk=pk, response__consultation_id=consultation_id).exists()
+    return Idea.objects.filter(pk=pk, consultation_id=consultation_id).exists()
+
+
+def theme_tags(theme: Theme, limit: int = 200) -> list[dict]:
+    """The theme's tags with the response text, officials' decisions first, then by confidence."""
+    tags = list(
+        ThemeAssignment.objects.filter(theme=theme)
+        .select_related("decided_by")
+        .order_by("rejected", "-confirmed", "-confidence", "pk")[:limit]
+    )
+    texts = unit_texts([(t.unit_kind, t.unit_id) for t in tags])
+    return [
+        {"tag": t, "text": texts.get((t.unit_kind, t.unit_id), ""), "unit": f"{t.unit_kind}:{t.unit_id}"}
+        for t in tags
+    ]
+
+
+def theme_summaries(theme: Theme) -> list[Summary]:
+    return list(Summary.objects.filter(theme=theme).order_by("method"))
+
+
+def scope_summaries(consultation) -> dict[str, Summary]:
+    return {
+        s.scope: s
+        for s in Summary.objects.filter(consultation=consultation, theme__isnull=True, method="extractive")
+    }
+
+
+def campaigns_for(consultation) -> dict:
+    """Campaigns with their members' added words, and the counts analysts report: responses, campaigns,
+    campaign copies and unique responses (each campaign counted once)."""
+    from .runs import iter_units
+
+    campaigns = list(Campaign.objects.filter(consultation=consultation).prefetch_related("members"))
+    total = sum(1 for _ in iter_units(consultation.pk))
+    in_campaigns = sum(c.size for c in campaigns)
+    return {
+        "campaigns": campaigns,
+        "responses": total,
+        "in_campaigns": in_campaigns,
+        "unique": total - in_campaigns + len(campaigns),
+    }
+
+
+def agreement_for(consultation, scope: str | None = None):
+    """Machine tags against officials' decisions: precision, recall, F1 and how many were checked.
+    Officials' truth = confirmed + added tags; judged = confirmed + rejected machine tags."""
+    from policycycle.analysis.tagging import agreement
+
+    tags = ThemeAssignment.objects.filter(theme__consultation=consultation, theme__is_active=True)
+    if scope:
+        tags = tags.filter(theme__scope=scope)
+    machine: list[Any] = []
+    human: list[Any] = []
+    checked = set()
+    for row in tags.filter(Q(confirmed=True) | Q(rejected=True) | Q(source="human")).values(
+        "theme_id", "comment_id", "answer_id", "idea_id", "source", "confirmed", "rejected"
+    ):
+        unit = _unit_of(row)
+        checked.add(unit)
+        if row["source"] == "machine":
+            machine.append((unit, row["theme_id"]))
+        if row["confirmed"] or (row["source"] == "human" and not row["rejected"]):
+            human.append((unit, row["theme_id"]))
+    return agreement(machine, human, checked=checked)
+
+
+def theme_history(theme: Theme, limit: int = 30) -> list[dict]:
+    """What changed on the theme and its tags, newest first, with the diff of the theme's own fields."""
+    out = []
+    records = list(theme.history.select_related("history_user").order_by("-history_date")[:limit])
+    for rec in records:
+        prev = rec.prev_record
+        changes = []
+        if prev is not None:
+            delta = rec.diff_against(
+                prev, included_fields=["label", "description", "is_active", "approved_by"]
+            )
+            changes = [f"{c.field}: “{c.old}” → “{c.new}”" for c in delta.changes]
+        out.append(
+            {
+                "when": rec.history_date,
+                "who": rec.history_user,
+                "reason": rec.history_change_reason,
+                "changes": changes,
+                "what": "theme",
+            }
+        )
+    tag_hist = ThemeAssignment.history.filter(theme_id=theme.pk).exclude(
+        history_change_reason__startswith="tagged by run"
+    )
+    for rec in tag_hist.select_related("history_user").order_by("-history_date")[:limit]:
+        kind = "comment" if rec.comment_id else "answer" if rec.answer_id else "idea"
+        unit = rec.comment_id or rec.answer_id or rec.idea_id
+        out.append(
+            {
+                "when": rec.history_date,
+                "who": rec.history_user,
+                "reason": rec.history_change_reason,
+                "changes": [f"{kind} {unit}"],
+                "what": "tag",
+            }
+        )
+    return sorted(out, key=lambda r: r["when"], reverse=True)[:limit]
+
+
+def theme_counts(consultation) -> dict[str, int]:
+    return dict(
+        Theme.objects.filter(consultation=consultation, is_active=True)
+        .values_list("source")
+        .annotate(n=Count("pk"))
+        .values_list("source", "n")
+    )

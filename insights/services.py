@@ -1,0 +1,113 @@
+"""Writes for analysis.
+
+`queue_enrichment` is what other apps call on commit of every comment, answer and idea.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.db import IntegrityError, transaction
+
+from .models import Enrichment
+from .units import load_unit, unenriched_ids
+
+logger = logging.getLogger(__name__)
+UNIT_KINDS = ("comment", "answer", "idea")
+
+
+def queue_enrichment(kind: str, pk: int) -> bool:
+    """Queue enrichment of one unit. Never raises: when the broker is down the unit is left for the sweep,
+    so a comment or response is accepted whatever state Redis is in. Returns whether it was queued."""
+    from .tasks import enrich_unit
+
+    try:
+        enrich_unit.delay(kind, pk)
+        return True
+    except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
+        logger.warning(
+            "enrichment not queued, the sweep will catch it up",
+            extra={"unit": kind, "reason": type(exc).__name__},
+        )
+        return False
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
+    """Enrich one unit (idempotent: unchanged text is not recomputed)."""
+    from policycycle.analysis import minhash
+    from policycycle.analysis.enrich import enrich
+
+    unit = load_unit(kind, pk)
+    if unit is None:
+        return None
+    text_hash = _hash(unit.text)
+    existing = Enrichment.objects.filter(**{kind: pk}).first()
+    if existing and existing.text_hash == text_hash:
+        return existing
+    e = enrich(unit.text, clause_text=unit.clause_text)
+    fields = {
+        "consultation_id": unit.consultation_id,
+        "language": e.language,
+        "language_confidence": e.language_confidence,
+        "keywords": list(e.keywords),
+        "sentiment": e.sentiment,
+        "stance": e.stance,
+        "evidence_rich": e.evidence_rich,
+        "evidence_score": e.evidence_score,
+        "spam_score": e.spam_score,
+        "toxicity_score": e.toxicity_score,
+        "signature": minhash.to_bytes(e.signature) if len(e.signature) else b"",
+        "link_count": e.link_count,
+        "text_hash": text_hash,
+    }
+    try:
+        with transaction.atomic():
+            obj, _ = Enrichment.objects.update_or_create(**{f"{kind}_id": pk}, defaults=fields)
+    except IntegrityError:  # a concurrent worker enriched it first: theirs stands
+        obj = Enrichment.objects.get(**{kind: pk})
+    if kind == "comment":
+        from comments.models import Comment
+
+        Comment.objects.filter(pk=pk).update(spam_score=e.spam_score, toxicity_score=e.toxicity_score)
+    return obj
+
+
+def enrichment_sweep(*, batch: int = 500) -> dict[str, int]:
+    """Enrich what was missed (a lost task, Redis down at the time). Runs from beat; safe to repeat."""
+    done: dict[str, int] = {}
+    for kind in UNIT_KINDS:
+        ids = unenriched_ids(kind, limit=batch)
+        for pk in ids:
+            enrichment_compute(kind=kind, pk=pk)
+        done[kind] = len(ids)
+    return done
+
+
+# Runs and curation live in their own modules; these names are the app's write interface.
+from .curation import (  # noqa: E402,F401
+    CurationError,
+    tag_add,
+    tag_decide,
+    tag_move,
+    tag_remove,
+    theme_confirm,
+    theme_create,
+    theme_delete,
+    theme_merge,
+    theme_split,
+    theme_update,
+)
+from .runs import (  # noqa: E402,F401
+    RunRefused,
+    analysis_run_cancel,
+    analysis_run_execute,
+    analysis_run_rerun,
+    analysis_run_start,
+    runs_recover_stale,
+)
+from .tagger import TaggerError, tagger_retrain  # noqa: E402,F401

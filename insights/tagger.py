@@ -1,0 +1,87 @@
+"""Retrain the tagger: confirmed examples (confirmed machine tags and officials' own tags) train a few-shot
+classifier (`policycycle.analysis.tagging`) per scope, which re-tags the responses nobody has checked."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+
+from .models import Theme, ThemeAssignment
+from .runs import iter_units, parse_unit_id
+
+
+class TaggerError(Exception):
+    pass
+
+
+def _examples(consultation) -> tuple[dict[str, dict[int, set[str]]], set[str]]:
+    """scope -> theme id -> confirmed unit ids; and every unit an official decided on."""
+    decided = ThemeAssignment.objects.filter(theme__consultation=consultation, theme__is_active=True).filter(
+        Q(confirmed=True) | Q(rejected=True) | Q(source="human")
+    )
+    examples: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    checked: set[str] = set()
+    for tag in decided.select_related("theme"):
+        uid = f"{tag.unit_kind}:{tag.unit_id}"
+        checked.add(uid)
+        if not tag.rejected:
+            examples[tag.theme.scope][tag.theme_id].add(uid)
+    return examples, checked
+
+
+def tagger_retrain(*, consultation, by=None, engine: str = "basic") -> dict[str, int]:
+    """Returns {"scopes": trained scopes, "tagged": responses re-tagged, "tags": machine tags written}."""
+    from policycycle.analysis.tagging import tag_responses
+
+    examples, checked = _examples(consultation)
+    trainable = {s: ex for s, ex in examples.items() if sum(1 for v in ex.values() if v) >= 2}
+    if not trainable:
+        raise TaggerError("Confirm or add tags on at least two themes of one clause or question first.")
+    out = {"scopes": 0, "tagged": 0, "tags": 0}
+    for scope, ex in trainable.items():
+        themes = {
+            t.pk: t for t in Theme.objects.filter(consultation=consultation, scope=scope, is_active=True)
+        }
+        units = list(iter_units(consultation.pk, scope))
+        index = {u.id: i for i, u in enumerate(units)}
+        seeds = {
+            str(tid): [index[u] for u in uids if u in index] for tid, uids in ex.items() if tid in themes
+        }
+        seeds = {k: v for k, v in seeds.items() if v}
+        if len(seeds) < 2:
+            continue
+        texts = {str(t.pk): f"{t.label}. {t.description}" for t in themes.values()}
+        tags = tag_responses([u.text for u in units], seeds, engine=engine, theme_texts=texts)
+        rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in checked]
+        with transaction.atomic():
+            ThemeAssignment.objects.filter(
+                theme__in=themes.values(), source="machine", confirmed=False, rejected=False
+            ).delete()
+            rows = []
+            for uid, row in rest:
+                kind, pk = parse_unit_id(uid)
+                for theme_key, prob in row:
+                    rows.append(
+                        ThemeAssignment(
+                            theme=themes[int(theme_key)],
+                            source="machine",
+                            confidence=prob,
+                            **{f"{kind}_id": pk},
+                        )
+                    )
+            bulk_create_with_history(
+                rows,
+                ThemeAssignment,
+                batch_size=2000,
+                default_user=by,
+                default_change_reason="tagged by the retrained tagger",
+            )
+        out["scopes"] += 1
+        out["tagged"] += len(rest)
+        out["tags"] += len(rows)
+    if not out["scopes"]:
+        raise TaggerError("Confirm or add tags on at least two themes of one clause or question first.")
+    return out

@@ -1,0 +1,31 @@
+from celery import shared_task
+
+from . import runs, services
+
+
+@shared_task(name="insights.tasks.enrich_unit", acks_late=True, max_retries=3, default_retry_delay=10)
+def enrich_unit(kind: str, pk: int) -> bool:
+    return services.enrichment_compute(kind=kind, pk=pk) is not None
+
+
+@shared_task(name="insights.tasks.enrichment_sweep")
+def enrichment_sweep() -> dict[str, int]:
+    return services.enrichment_sweep()
+
+
+# acks_late + reject_on_worker_lost: a worker killed mid-run gives the message back to the broker; the row
+# itself is recovered by runs_recover_stale, so a run is never left "running" for ever.
+@shared_task(name="insights.tasks.analysis_run_execute", acks_late=True, reject_on_worker_lost=True)
+def analysis_run_execute(run_id: int) -> str:
+    run = runs.analysis_run_execute(run_id)
+    return run.state if run else "missing"
+
+
+@shared_task(name="insights.tasks.runs_recover_stale")
+def runs_recover_stale() -> dict[str, int]:
+    return runs.runs_recover_stale()
+
+
+@shared_task(name="insights.tasks.analysis_runs_nightly")
+def analysis_runs_nightly() -> list[int]:
+    return runs.analysis_runs_nightly()

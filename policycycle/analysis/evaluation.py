@@ -1,0 +1,313 @@
+"""Evaluate the engine on a labelled set, and build labelled sets from the real shared comments.
+
+Layout of a labelled set (a directory):
+  question.json            {"question_text": ...}
+  responses.jsonl          {"response_id", "response"} per line
+  themes.json              [{"topic_id", "topic_label", "topic_description"}]
+  mapping.jsonl            {"response_id", "labels": [topic_id, ...]}
+  sentiment.jsonl          optional {"response_id", "position"}: agree / disagree / mixed / unclear
+  detail_detection.jsonl   optional {"response_id", "evidence_rich": "YES" | "NO"}
+
+How the gold labels of the built sets were made (no label here was written by this project):
+* `build_polis_topics_set`: comments from several real Polis conversations pooled into one
+  "consultation"; a comment's gold theme is the conversation it was written in (its topic and prompt
+  are the theme's label and description). Real labels, but topics differ more than the themes inside
+  one consultation do, so discovery is easier than in practice; tagging is a fair few-shot test.
+* `build_regulation_room_set`: sentences of the Regulation Room test split; gold theme = the rule
+  commented on (airline passenger rights / mortgage servicing); evidence_rich = the annotators'
+  label was verifiable (n: non-experiential or e: experiential) rather than unverifiable (u).
+No real stance labels exist in the shared data, so neither built set has sentiment.jsonl.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import evidence, resources
+from .engines import get_engine
+from .enrich import stance
+from .tagging import train_tagger
+from .themes import run_analysis
+from .types import Unit
+
+
+@dataclass
+class LabelledSet:
+    question: str
+    responses: dict[str, str]
+    themes: dict[str, tuple[str, str]]  # topic_id -> (label, description)
+    labels: dict[str, list[str]]
+    stance: dict[str, str] | None
+    evidence: dict[str, bool] | None
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_labelled_set(directory: str | Path) -> LabelledSet:
+    d = Path(directory)
+    missing = [
+        n
+        for n in ("question.json", "responses.jsonl", "themes.json", "mapping.jsonl")
+        if not (d / n).exists()
+    ]
+    if missing:
+        raise FileNotFoundError(f"{d} is not a labelled set: missing {', '.join(missing)}")
+    question = json.loads((d / "question.json").read_text(encoding="utf-8")).get("question_text", "")
+    responses = {str(r["response_id"]): str(r["response"]) for r in _jsonl(d / "responses.jsonl")}
+    themes = {
+        str(t["topic_id"]): (str(t.get("topic_label", "")), str(t.get("topic_description", "")))
+        for t in json.loads((d / "themes.json").read_text(encoding="utf-8"))
+    }
+    labels = {
+        str(m["response_id"]): [str(x) for x in m.get("labels", [])] for m in _jsonl(d / "mapping.jsonl")
+    }
+    stance_ = (
+        {str(r["response_id"]): str(r["position"]).lower() for r in _jsonl(d / "sentiment.jsonl")}
+        if (d / "sentiment.jsonl").exists()
+        else None
+    )
+    ev = (
+        {
+            str(r["response_id"]): str(r["evidence_rich"]).upper() == "YES"
+            for r in _jsonl(d / "detail_detection.jsonl")
+        }
+        if (d / "detail_detection.jsonl").exists()
+        else None
+    )
+    return LabelledSet(question, responses, themes, labels, stance_, ev)
+
+
+def _prf(pred: set, gold: set) -> tuple[float, float, float]:
+    tp = len(pred & gold)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def evaluate(
+    directory: str | Path, *, engine: str = "basic", seed_per_theme: int = 5, seed: int = 0, llm_client=None
+) -> dict:
+    """The metrics of `evaluate_analysis`: theme discovery, few-shot tagging, stance and evidence."""
+    ls = read_labelled_set(directory)
+    ids = [rid for rid in ls.responses if rid in ls.labels]
+    texts = [ls.responses[r] for r in ids]
+
+    # 1. Unsupervised: which gold themes does a run rediscover (member-set F1 >= 0.5 with some theme)?
+    result = run_analysis(
+        [Unit(r, ls.responses[r]) for r in ids],
+        engine=engine,
+        llm_client=llm_client,
+        k=max(2, len(ls.themes)),
+    )
+    found: dict[str, set[str]] = defaultdict(set)
+    for a in result.assignments:
+        found[a.theme_key].add(str(a.response_id))
+    discovered = 0
+    for topic in ls.themes:
+        members = {r for r in ids if topic in ls.labels[r]}
+        if members and max((_prf(m, members)[2] for m in found.values()), default=0.0) >= 0.5:
+            discovered += 1
+
+    # 2. Few-shot tagging: K seeds per gold theme, scored on every other response.
+    rng = random.Random(seed)
+    eng = get_engine("embeddings" if engine == "llm" else engine)
+    topics = sorted(ls.themes)
+    theme_texts = [f"{ls.themes[t][0]}. {ls.themes[t][1]}" for t in topics]
+    vecs = eng.vectorise(texts + theme_texts)
+    vectors, theme_vecs = vecs[: len(texts)], vecs[len(texts) :]
+    examples: dict[str, list[int]] = {}
+    for t in topics:
+        rows = [i for i, r in enumerate(ids) if t in ls.labels[r]]
+        examples[t] = rng.sample(rows, min(seed_per_theme, len(rows)))
+    seeded = {i for rows in examples.values() for i in rows}
+    tagger = train_tagger(examples, vectors, theme_vectors=dict(zip(topics, theme_vecs, strict=True)))
+    rest = [i for i in range(len(ids)) if i not in seeded]
+    tags = tagger.tags(vectors[rest])
+    pred = {(ids[i], t) for i, row in zip(rest, tags, strict=True) for t, _ in row}
+    gold_rest = {(ids[i], t) for i in rest for t in ls.labels[ids[i]]}
+    p, r, f1 = _prf(pred, gold_rest)
+
+    # 3. Stance and evidence where the set has them.
+    stance_acc = None
+    if ls.stance:
+        from .moderation import _vader
+
+        scored = [(rid, pos) for rid, pos in ls.stance.items() if rid in ls.responses]
+        hits = sum(
+            stance(
+                ls.responses[rid],
+                _vader().polarity_scores(ls.responses[rid])["compound"],
+                clause_text=ls.question,
+            )
+            == pos
+            for rid, pos in scored
+        )
+        stance_acc = round(hits / len(scored), 4) if scored else None
+    evidence_f1 = None
+    if ls.evidence:
+        from sklearn.metrics import f1_score
+
+        model = evidence.get_model()
+        ev_ids = [rid for rid in ls.evidence if rid in ls.responses]
+        scores = [evidence.evidence_score(ls.responses[rid], model=model) for rid in ev_ids]
+        evidence_f1 = round(
+            float(f1_score([ls.evidence[r] for r in ev_ids], [s >= 0.5 for s in scores], average="macro")), 4
+        )
+    return {
+        "engine": engine,
+        "responses": len(ids),
+        "gold_themes": len(ls.themes),
+        "discovered_themes": discovered,
+        "machine_themes": len(result.themes),
+        "seed_per_theme": seed_per_theme,
+        "tagging_precision": round(p, 4),
+        "tagging_recall": round(r, 4),
+        "tagging_f1": round(f1, 4),
+        "tagged_responses": len(rest),
+        "stance_accuracy": stance_acc,
+        "evidence_f1": evidence_f1,
+    }
+
+
+def _write_set(
+    out: Path,
+    question: str,
+    rows: list[tuple[str, str, list[str]]],
+    themes: list[dict],
+    detail: dict[str, bool] | None = None,
+) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "question.json").write_text(json.dumps({"question_text": question}), encoding="utf-8")
+    (out / "themes.json").write_text(json.dumps(themes, indent=1), encoding="utf-8")
+    with (
+        open(out / "responses.jsonl", "w", encoding="utf-8") as r,
+        open(out / "mapping.jsonl", "w", encoding="utf-8") as m,
+    ):
+        for rid, text, labels in rows:
+            r.write(json.dumps({"response_id": rid, "response": text}) + "\n")
+            m.write(json.dumps({"response_id": rid, "labels": labels}) + "\n")
+    if detail is not None:
+        with open(out / "detail_detection.jsonl", "w", encoding="utf-8") as d:
+            for rid, yes in detail.items():
+                d.write(json.dumps({"response_id": rid, "evidence_rich": "YES" if yes else "NO"}) + "\n")
+    return out
+
+
+POLIS_TOPIC_SET = (
+    "15-per-hour-seattle",
+    "american-assembly.bowling-green",
+    "brexit-consensus",
+    "canadian-electoral-reform",
+    "football-concussions",
+    "london.youth.policing",
+    "march-on.operation-marchin-orders",
+    "scoop-hivemind.taxes",
+    "scoop-hivemind.ubi",
+)
+
+
+def build_polis_topics_set(
+    out: str | Path, *, per_theme: int = 60, seed: int = 0, conversations: tuple[str, ...] = POLIS_TOPIC_SET
+) -> Path:
+    rng = random.Random(seed)
+    root = resources.data_dir() / "comments" / "polis"
+    rows: list[tuple[str, str, list[str]]] = []
+    themes = []
+    for conv in conversations:
+        with open(root / conv / "summary.csv", newline="", encoding="utf-8") as fh:
+            summary = {r[0]: r[1] for r in csv.reader(fh) if len(r) >= 2}
+        themes.append(
+            {
+                "topic_id": conv,
+                "topic_label": summary.get("topic", conv),
+                "topic_description": summary.get("conversation-description", "")[:500],
+            }
+        )
+        with open(root / conv / "comments.csv", newline="", encoding="utf-8") as fh:
+            comments = [
+                r
+                for r in csv.DictReader(fh)
+                if r["moderated"] != "-1" and len(r["comment-body"].split()) >= 4
+            ]
+        for r in rng.sample(comments, min(per_theme, len(comments))):
+            rows.append((f"{conv}:{r['comment-id']}", r["comment-body"].strip(), [conv]))
+    rng.shuffle(rows)
+    question = "What should change, and why? (comments pooled from several real Polis conversations)"
+    return _write_set(Path(out), question, rows, themes)
+
+
+def build_regulation_room_set(out: str | Path, *, limit: int | None = None, seed: int = 0) -> Path:
+    texts, labels, keys = evidence.load_split("test")
+    rows = []
+    detail = {}
+    rules = {
+        "apr": (
+            "Airline passenger rights",
+            "US DOT rule on airline passenger protections: bumping, tarmac delays, fees, peanut allergies.",
+        ),
+        "ms": (
+            "Mortgage servicing",
+            "US CFPB rule on home mortgage servicing: force-placed insurance, servicer communication, fees.",
+        ),
+    }
+    for i, (text, label, key) in enumerate(zip(texts, labels, keys, strict=True)):
+        rid = f"{key}.{i}"
+        rows.append((rid, text, [key.split(".")[0]]))
+        detail[rid] = label != "u"
+    if limit:
+        rows = random.Random(seed).sample(rows, limit)
+        detail = {r[0]: detail[r[0]] for r in rows}
+    themes = [{"topic_id": k, "topic_label": v[0], "topic_description": v[1]} for k, v in rules.items()]
+    return _write_set(
+        Path(out), "Comments on proposed US federal rules (Regulation Room)", rows, themes, detail
+    )
+
+
+def triage_on_bowling_green() -> dict[str, float]:
+    """Precision and recall of auto-hold against the Bowling Green moderators' 289 rejections.
+    `near_duplicate` uses only comments posted earlier (by timestamp) as the caller would."""
+    from . import minhash, moderation
+    from .enrich import enrich
+
+    path = resources.data_dir() / "comments" / "polis" / moderation.HELD_OUT_CONVERSATION / "comments.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: int(r["timestamp"]))
+    earlier: list[np.ndarray] = []
+    tp = fp = fn = tp_text = fp_text = 0
+    for row in rows:
+        text = row["comment-body"]
+        e = enrich(text)
+        sig = np.array(e.signature, dtype=np.uint32)
+        near = (
+            max((minhash.similarity(sig, s) for s in earlier), default=0.0) if len(e.keywords) >= 2 else 0.0
+        )
+        earlier.append(sig)
+        rejected = row["moderated"] == "-1"
+        held = moderation.should_auto_hold(
+            e, has_links=e.link_count > 0, account_age_days=None, near_duplicate_similarity=near
+        )
+        held_text = moderation.should_auto_hold(e, has_links=e.link_count > 0, account_age_days=None)
+        tp += held and rejected
+        fp += held and not rejected
+        fn += (not held) and rejected
+        tp_text += held_text and rejected
+        fp_text += held_text and not rejected
+    rejected_total = tp + fn
+    return {
+        "rejected": float(rejected_total),
+        "held": float(tp + fp),
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+        "recall": round(tp / rejected_total, 4) if rejected_total else 0.0,
+        "precision_scores_only": round(tp_text / (tp_text + fp_text), 4) if tp_text + fp_text else 0.0,
+        "recall_scores_only": round(tp_text / rejected_total, 4) if rejected_total else 0.0,
+    }

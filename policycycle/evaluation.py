@@ -1,0 +1,313 @@
+"""Evaluating what works: reach and engagement figures, all computed from the database.
+
+Definitions (the evaluation pages repeat them):
+
+- Visitors: distinct visitors to the consultation's public pages per day, summed over days
+  ("visitor-days"; see `visitors.py`: no cookies, so one person on two days counts twice).
+- Comments: published comments from the public (department replies are not counted).
+- Respondents: people with at least one published comment or a submitted response, counted once
+  however many they made; responses entered by officials for someone without an account (by email,
+  post, phone or at an event) count one each.
+- Comments per clause: published comments on each commentable clause of the documents consulted on
+  (first versions), a clause's subsections counted into it.
+- Responses by channel and respondent type: submitted responses only.
+- Events and people taking part: engagement events linked to the consultation and the attendance the
+  team recorded for them (events without a recorded attendance add nothing).
+- Time to publish the response: whole days from closing to the government response's publication.
+- Clauses changed as a result of comments: of the clauses that received published comments, the share
+  whose text in the next version of the document differs from their own (matched by lineage key), or
+  that the next version removed. Only consultations with a next version count towards it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from .models import DailyVisitorCount, DailyVisitorHash
+
+
+@dataclass
+class ClauseCount:
+    label: str
+    anchor: str
+    comments: int
+
+
+@dataclass
+class Share:
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass
+class ConsultationFigures:
+    consultation: object
+    visitors: int = 0
+    comments: int = 0
+    responses: int = 0
+    respondents: int = 0
+    clauses: list[ClauseCount] = field(default_factory=list)
+    by_channel: list[Share] = field(default_factory=list)
+    by_respondent_type: list[Share] = field(default_factory=list)
+    days_to_response: int | None = None
+    events: int = 0
+    event_attendees: int = 0
+    commented_clauses: int = 0
+    changed_clauses: int = 0
+    has_next_version: bool = False
+    # Identities behind `respondents`, for de-duplicating across a project's consultations.
+    respondent_user_ids: set[int] = field(default_factory=set, repr=False)
+    offline_respondents: int = 0
+
+    @property
+    def comments_per_clause(self) -> float | None:
+        return round(self.comments_on_clauses / len(self.clauses), 1) if self.clauses else None
+
+    @property
+    def comments_on_clauses(self) -> int:
+        return sum(c.comments for c in self.clauses)
+
+    @property
+    def changed_percent(self) -> int | None:
+        if not self.has_next_version or not self.commented_clauses:
+            return None
+        return round(100 * self.changed_clauses / self.commented_clauses)
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _field_names(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def shares(counter: Counter, labels: dict[str, str]) -> list[Share]:
+    """Counts and whole percentages, largest first; ties in the order of the choices."""
+    total = sum(counter.values())
+    if not total:
+        return []
+    order = {key: n for n, key in enumerate(labels)}
+    keys = sorted(counter, key=lambda k: (-counter[k], order.get(k, len(order)), str(k)))
+    return [
+        Share(labels.get(k, k or "Not stated"), counter[k], round(100 * counter[k] / total)) for k in keys
+    ]
+
+
+def visitors_for(consultation_ids) -> dict[int, int]:
+    """{consultation_id: visitor-days}: past days' counts plus today's distinct hashes."""
+    totals: Counter = Counter()
+    for row in (
+        DailyVisitorCount.objects.filter(consultation_id__in=consultation_ids)
+        .values("consultation_id")
+        .annotate(n=Sum("visitors"))
+    ):
+        totals[row["consultation_id"]] += row["n"]
+    for row in (
+        DailyVisitorHash.objects.filter(consultation_id__in=consultation_ids)
+        .values("consultation_id", "day")
+        .annotate(n=Count("digest", distinct=True))
+    ):
+        totals[row["consultation_id"]] += row["n"]
+    return dict(totals)
+
+
+def _published_comments(consultation):
+    Comment = _model("comments.Comment")
+    if Comment is None:
+        return None
+    return Comment.objects.filter(consultation=consultation, status="published", is_official=False)
+
+
+def _subtree_texts(document) -> tuple[list, dict[int, int], dict[str, str]]:
+    """The document's commentable clauses, {section_id: clause_id} for every section inside a clause,
+    and {lineage_key: normalised text of the clause and its descendants}."""
+    from consultations.models import Section
+
+    sections = list(
+        Section.objects.filter(document=document)
+        .order_by("position")
+        .only(
+            "id", "kind", "number", "heading", "text", "position", "last_descendant", "anchor", "lineage_key"
+        )
+    )
+    clauses, owner, texts = [], {}, {}
+    current = None
+    parts: list[str] = []
+    for s in sections:
+        if current is not None and s.position > current.last_descendant:
+            texts[current.lineage_key] = " ".join(" ".join(parts).split())
+            current, parts = None, []
+        if current is None and s.kind in Section.COMMENTABLE:
+            current, parts = s, []
+            clauses.append(s)
+        if current is not None:
+            owner[s.id] = current.id
+            parts.extend([s.number, s.heading, s.text])
+    if current is not None:
+        texts[current.lineage_key] = " ".join(" ".join(parts).split())
+    return clauses, owner, texts
+
+
+def _clause_figures(figures: ConsultationFigures, consultation, comments) -> None:
+    from consultations.models import Document
+
+    documents = (
+        Document.objects.filter(consultation=consultation, previous_version__isnull=True)
+        .exclude(state=Document.State.DRAFT)
+        .select_related("next_version")
+    )
+    for document in documents:
+        clauses, owner, texts = _subtree_texts(document)
+        per_clause: Counter = Counter()
+        if comments is not None:
+            for row in (
+                comments.filter(document=document, section__isnull=False)
+                .values("section_id")
+                .annotate(n=Count("id"))
+            ):
+                clause_id = owner.get(row["section_id"])
+                if clause_id is not None:
+                    per_clause[clause_id] += row["n"]
+        figures.clauses.extend(ClauseCount(c.label, c.anchor, per_clause[c.id]) for c in clauses)
+        next_version = getattr(document, "next_version", None)
+        if next_version is None or next_version.state == Document.State.DRAFT:
+            continue
+        figures.has_next_version = True
+        _, _, next_texts = _subtree_texts(next_version)
+        for c in clauses:
+            if per_clause[c.id]:
+                figures.commented_clauses += 1
+                if next_texts.get(c.lineage_key) != texts.get(c.lineage_key):
+                    figures.changed_clauses += 1
+
+
+def _response_figures(figures: ConsultationFigures, consultation) -> None:
+    Response = _model("responses.Response")
+    if Response is None:
+        return
+    names = _field_names(Response)
+    qs = Response.objects.filter(consultation=consultation)
+    if "status" in names:
+        qs = qs.filter(status="submitted")
+    elif "submitted_at" in names:
+        qs = qs.filter(submitted_at__isnull=False)
+    user_field = next((n for n in ("respondent", "user", "author") if n in names), None)
+    type_field = next((n for n in ("respondent_type", "capacity", "responding_as") if n in names), None)
+    rows = list(
+        qs.values(
+            *[f for f in ("id", "channel", type_field, f"{user_field}_id" if user_field else None) if f]
+        )
+    )
+    figures.responses = len(rows)
+    if "channel" in names:
+        labels = dict(Response._meta.get_field("channel").choices or [])
+        figures.by_channel = shares(Counter(r["channel"] for r in rows), labels)
+    if type_field:
+        labels = dict(Response._meta.get_field(type_field).choices or [])
+        figures.by_respondent_type = shares(Counter(r[type_field] for r in rows), labels)
+    for r in rows:
+        user_id = r.get(f"{user_field}_id") if user_field else None
+        if user_id:
+            figures.respondent_user_ids.add(user_id)
+        else:
+            figures.offline_respondents += 1
+
+
+def _event_figures(figures: ConsultationFigures, consultation) -> None:
+    Event = _model("responses.EngagementEvent")
+    if Event is None:
+        return
+    row = Event.objects.filter(consultation=consultation).aggregate(n=Count("id"), people=Sum("attendees"))
+    figures.events, figures.event_attendees = row["n"], row["people"] or 0
+
+
+def consultation_figures(consultation, *, visitors: int | None = None) -> ConsultationFigures:
+    """Every evaluation figure for one consultation."""
+    figures = ConsultationFigures(consultation=consultation)
+    figures.visitors = (
+        visitors if visitors is not None else visitors_for([consultation.pk]).get(consultation.pk, 0)
+    )
+    comments = _published_comments(consultation)
+    if comments is not None:
+        figures.comments = comments.count()
+        figures.respondent_user_ids.update(
+            comments.exclude(author__isnull=True).values_list("author_id", flat=True).distinct()
+        )
+    _clause_figures(figures, consultation, comments)
+    _response_figures(figures, consultation)
+    _event_figures(figures, consultation)
+    figures.respondents = len(figures.respondent_user_ids) + figures.offline_respondents
+    if consultation.closes_at and consultation.outcome_published_at:
+        figures.days_to_response = (
+            timezone.localdate(consultation.outcome_published_at) - timezone.localdate(consultation.closes_at)
+        ).days
+    return figures
+
+
+@dataclass
+class ProjectFigures:
+    project: object
+    consultations: list[ConsultationFigures]
+    visitors: int = 0
+    comments: int = 0
+    responses: int = 0
+    respondents: int = 0
+    commented_clauses: int = 0
+    changed_clauses: int = 0
+    has_next_version: bool = False
+    events: int = 0
+    event_attendees: int = 0
+    days_to_response: list[int] = field(default_factory=list)
+
+    @property
+    def changed_percent(self) -> int | None:
+        if not self.has_next_version or not self.commented_clauses:
+            return None
+        return round(100 * self.changed_clauses / self.commented_clauses)
+
+    @property
+    def mean_days_to_response(self) -> int | None:
+        return (
+            round(sum(self.days_to_response) / len(self.days_to_response)) if self.days_to_response else None
+        )
+
+
+def project_figures(project) -> ProjectFigures:
+    """A project's figures: its consultations' figures, with respondents counted once across them."""
+    consultations = list(project.consultations.exclude(state="draft").order_by("opens_at", "pk"))
+    visitors = visitors_for([c.pk for c in consultations])
+    per = [consultation_figures(c, visitors=visitors.get(c.pk, 0)) for c in consultations]
+    result = ProjectFigures(project=project, consultations=per)
+    users: set[int] = set()
+    for f in per:
+        result.visitors += f.visitors
+        result.comments += f.comments
+        result.responses += f.responses
+        result.commented_clauses += f.commented_clauses
+        result.changed_clauses += f.changed_clauses
+        result.has_next_version |= f.has_next_version
+        result.respondents += f.offline_respondents
+        result.events += f.events
+        result.event_attendees += f.event_attendees
+        users |= f.respondent_user_ids
+        if f.days_to_response is not None:
+            result.days_to_response.append(f.days_to_response)
+    result.respondents += len(users)
+    Event = _model("responses.EngagementEvent")
+    if Event is not None:  # the project's own events, not tied to one consultation
+        row = Event.objects.filter(project=project, consultation__isnull=True).aggregate(
+            n=Count("id"), people=Sum("attendees")
+        )
+        result.events += row["n"]
+        result.event_attendees += row["people"] or 0
+    return result

@@ -1,0 +1,169 @@
+"""Writes for the policy cycle: seeding the toolkit, projects, decisions, events, self-assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dhdigital.accounts.models import Team, User
+
+from . import content
+from .models import (
+    Activity,
+    CapabilityArea,
+    CapabilityAssessment,
+    CapabilityScore,
+    CaseStudy,
+    PolicyProject,
+    ProjectDecision,
+    Stage,
+    Technique,
+    Testimonial,
+)
+
+
+@transaction.atomic
+def toolkit_seed() -> dict[str, int]:
+    """Create the starting toolkit content. Idempotent: rows that exist (perhaps edited by staff) are
+    left as they are. Returns how many rows of each kind were created."""
+    created = {"stages": 0, "activities": 0, "techniques": 0, "case_studies": 0, "testimonials": 0}
+    for data in content.STAGES:
+        stage, made = Stage.objects.get_or_create(
+            slug=data["slug"],
+            defaults={k: data[k] for k in ("number", "name", "summary", "description")},
+        )
+        created["stages"] += made
+        for position, (slug, name, description) in enumerate(data["activities"]):
+            _, made = Activity.objects.get_or_create(
+                slug=slug,
+                defaults={"stage": stage, "name": name, "description": description, "position": position},
+            )
+            created["activities"] += made
+    stages = {s.slug: s for s in Stage.objects.all()}
+    activities = {a.slug: a for a in Activity.objects.all()}
+    for position, data in enumerate(content.TECHNIQUES):
+        if Technique.objects.filter(slug=data["slug"]).exists():
+            continue
+        fields = {k: v for k, v in data.items() if k not in ("stages", "activities")}
+        _create_with_links(
+            Technique(**fields, position=position),
+            stages=[stages[s] for s in data["stages"]],
+            activities=[activities[a] for a in data["activities"]],
+        )
+        created["techniques"] += 1
+    techniques = {t.slug: t for t in Technique.objects.all()}
+    for data in content.CASE_STUDIES:
+        if CaseStudy.objects.filter(slug=data["slug"]).exists():
+            continue
+        source, source_url = data["source"]
+        keep = ("slug", "title", "organisation", "year", "summary", "body", "position")
+        case = _create_with_links(
+            CaseStudy(**{k: data[k] for k in keep}, source=source, source_url=source_url),
+            stages=[stages[s] for s in data["stages"]],
+            techniques=[techniques[t] for t in data["techniques"]],
+        )
+        created["case_studies"] += 1
+        for position, t in enumerate(data["testimonials"]):
+            Testimonial.objects.create(
+                case_study=case, source=source, source_url=source_url, position=position, **t
+            )
+            created["testimonials"] += 1
+    return created
+
+
+def _create_with_links(obj, **links):
+    """Save a new row and its many-to-many links as one first version in its history (not one version
+    per link set)."""
+    obj.skip_history_when_saving = True
+    obj.save()
+    for name, related in links.items():
+        getattr(obj, name).set(related)
+    del obj.skip_history_when_saving
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def project_create(
+    *,
+    team: Team,
+    title: str,
+    slug: str,
+    summary: str = "",
+    description: str = "",
+    team_notes: str = "",
+    stage: Stage | None = None,
+    is_public: bool = True,
+    by: User | None = None,
+) -> PolicyProject:
+    """Start a policy project for a team, at the first stage unless told otherwise."""
+    if PolicyProject.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": "A project with this web address already exists."})
+    project = PolicyProject(
+        team=team,
+        title=title,
+        slug=slug,
+        summary=summary,
+        description=description,
+        team_notes=team_notes,
+        stage=stage or Stage.objects.order_by("number").first(),
+        is_public=is_public,
+    )
+    project._history_user = by  # type: ignore[attr-defined]
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_move_stage(*, project: PolicyProject, stage: Stage, by: User | None = None) -> PolicyProject:
+    """Move a project to another stage (forwards or back: policy work loops)."""
+    project.stage = stage
+    project._history_user = by  # type: ignore[attr-defined]
+    project.save(update_fields=["stage"])
+    return project
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    project: PolicyProject,
+    stage: Stage,
+    title: str,
+    body: str = "",
+    decided_on: dt.date,
+    is_public: bool = True,
+    by: User | None = None,
+) -> ProjectDecision:
+    """Record a decision the team made at a stage. Public by default."""
+    decision = ProjectDecision(
+        project=project,
+        stage=stage,
+        title=title,
+        body=body,
+        decided_on=decided_on,
+        is_public=is_public,
+        recorded_by=by,
+    )
+    decision._history_user = by  # type: ignore[attr-defined]
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def capability_assess(
+    *, team: Team, assessed_on: dt.date, levels: dict[str, int], notes: str = "", by: User | None = None
+) -> CapabilityAssessment:
+    """Save a self-assessment: one level from 1 to 5 for every capability area."""
+    missing = [a for a in CapabilityArea.values if a not in levels]
+    bad = [a for a, level in levels.items() if a not in CapabilityArea.values or not 1 <= int(level) <= 5]
+    if missing or bad:
+        raise ValidationError("Give every capability area a level from 1 to 5.")
+    assessment = CapabilityAssessment.objects.create(
+        team=team, assessed_on=assessed_on, notes=notes, created_by=by
+    )
+    CapabilityScore.objects.bulk_create(
+        [CapabilityScore(assessment=assessment, area=a, level=int(levels[a])) for a in CapabilityArea.values]
+    )
+    return assessment

@@ -1,0 +1,212 @@
+"""Public toolkit pages, the chooser, and the staff pages that edit the toolkit's content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from dhdigital.accounts.roles import is_official
+
+from . import access, selectors
+from .chooser import Answers, recommend
+from .forms import CaseStudyForm, CaseStudySearchForm, ChooserForm, StageForm, TechniqueForm, with_slug
+from .models import CaseStudy, PolicyProject, PortalFeature, Stage, Technique
+
+
+def toolkit_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "policycycle/toolkit_index.html",
+        {
+            "stages": selectors.stages_with_techniques(),
+            "case_studies": CaseStudy.objects.filter(is_published=True)[:3],
+            "can_edit": access.can_edit_toolkit(request.user),
+        },
+    )
+
+
+def stage_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    stage = get_object_or_404(selectors.stages_with_techniques(), slug=slug)
+    return render(
+        request,
+        "policycycle/stage_detail.html",
+        {
+            "stage": stage,
+            "can_edit": access.can_edit_toolkit(request.user),
+            "case_studies": stage.case_studies.filter(is_published=True),
+        },
+    )
+
+
+def technique_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        technique = selectors.technique_detail(slug)
+    except Technique.DoesNotExist as exc:
+        raise Http404("No technique matches the given query.") from exc
+    return render(
+        request,
+        "policycycle/technique_detail.html",
+        {
+            "technique": technique,
+            "can_edit": access.can_edit_toolkit(request.user),
+        },
+    )
+
+
+def casestudy_list(request: HttpRequest) -> HttpResponse:
+    form = CaseStudySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    results = selectors.case_studies_search(
+        q=filters.get("q") or "", stage=filters.get("stage"), technique=filters.get("technique")
+    )
+    return render(request, "policycycle/casestudy_list.html", {"form": form, "case_studies": results})
+
+
+def casestudy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    qs = CaseStudy.objects.prefetch_related("techniques", "stages", "testimonials")
+    if not access.can_edit_toolkit(request.user):
+        qs = qs.filter(is_published=True)
+    case = get_object_or_404(qs, slug=slug)
+    return render(
+        request,
+        "policycycle/casestudy_detail.html",
+        {
+            "case": case,
+            "can_edit": access.can_edit_toolkit(request.user),
+        },
+    )
+
+
+def start_links(technique: Technique, project: PolicyProject | None) -> list[tuple[str, str]]:
+    """Where to start the portal activity that supports a technique: (label, url) pairs."""
+    create = reverse("staff:consultation-create")
+    suffix = f"&project={project.slug}" if project else ""
+    feature = technique.portal_feature
+    if feature in (PortalFeature.DRAFT, PortalFeature.FORMAL, PortalFeature.IDEAS):
+        label = {
+            "draft_bill": "Start a commentable draft",
+            "formal": "Start a formal consultation",
+            "ideas": "Start an ideas exercise",
+        }[feature]
+        return [(label, f"{create}?kind={feature}{suffix}")]
+    if feature == PortalFeature.EVENT:
+        # Events are recorded against a consultation (responses app); without one, the project page.
+        consultation = project.consultations.order_by("-created_at").first() if project else None
+        if consultation is not None:
+            return [
+                ("Add an engagement event", reverse("responses:staff-event-manage", args=[consultation.slug]))
+            ]
+        if project is not None:
+            return [
+                (
+                    "Add an event from the project page",
+                    reverse("policycycle:project-team", args=[project.slug]),
+                )
+            ]
+        return []
+    if feature == PortalFeature.EVALUATION and project is not None:
+        return [
+            ("See the project's evaluation", reverse("policycycle:project-evaluation", args=[project.slug]))
+        ]
+    return []
+
+
+def chooser(request: HttpRequest) -> HttpResponse:
+    """A short GET form; once answered, the recommendations appear under it. No JavaScript needed."""
+    projects = selectors.projects_for_member(request.user) if is_official(request.user) else None
+    bound = request.GET if "stage" in request.GET else None
+    form = ChooserForm(bound, projects=projects, initial={"project": request.GET.get("project")})
+    recommendations = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        answers = Answers(
+            stage=data["stage"].slug,
+            goal=data["goal"].slug,
+            audience=data["audience"],
+            capacity=data["capacity"],
+            formal_needed=data["formal"] == "yes",
+        )
+        project = data.get("project")
+        recommendations = recommend(selectors.techniques_for_chooser(), answers)
+        for rec in recommendations:
+            rec.links = start_links(rec.technique, project) if projects is not None else []
+    return render(
+        request,
+        "policycycle/chooser.html",
+        {
+            "form": form,
+            "recommendations": recommendations,
+            "is_official": projects is not None,
+        },
+    )
+
+
+# Staff editing of the shared toolkit content: superusers and publishers, every change versioned.
+_EDITABLE: dict[str, tuple[Any, Any, str]] = {
+    "stage": (Stage, StageForm, "policycycle:stage-detail"),
+    "technique": (Technique, TechniqueForm, "policycycle:technique-detail"),
+    "casestudy": (CaseStudy, CaseStudyForm, "policycycle:casestudy-detail"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def content_edit(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    access.require_toolkit_editor(request.user)
+    model, form_class, detail = _EDITABLE[kind]
+    obj = get_object_or_404(model, slug=slug)
+    form = form_class(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Changes saved. The previous version is kept in the history.")
+        return redirect(detail, slug=obj.slug)
+    return render(
+        request,
+        "policycycle/content_form.html",
+        {
+            "form": form,
+            "obj": obj,
+            "kind": kind,
+            "detail_url": reverse(detail, args=[obj.slug]),
+            "history_url": reverse(f"policycycle:{kind}-history", args=[obj.slug]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def content_create(request: HttpRequest, kind: str) -> HttpResponse:
+    """A new technique or case study (stages are fixed: there are four)."""
+    access.require_toolkit_editor(request.user)
+    model, form_class, detail = _EDITABLE[kind]
+    form = with_slug(form_class)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save()
+        messages.success(request, f"{model._meta.verbose_name.capitalize()} added.")
+        return redirect(detail, slug=obj.slug)
+    return render(request, "policycycle/content_form.html", {
+        "form": form, "kind": kind, "creating": True, "model_name": model._meta.verbose_name,
+        "detail_url": reverse("policycycle:toolkit-index"),
+    })
+
+
+@login_required
+def content_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    access.require_toolkit_editor(request.user)
+    model, _, detail = _EDITABLE[kind]
+    obj = get_object_or_404(model, slug=slug)
+    return render(
+        request,
+        "policycycle/content_history.html",
+        {
+            "obj": obj,
+            "versions": selectors.history_changes(obj.history),
+            "detail_url": reverse(detail, args=[obj.slug]),
+        },
+    )

@@ -1,0 +1,122 @@
+"""Unique visitors to consultation pages, without cookies or invasive tracking.
+
+For each request to a public consultation page we keep a hash of (salt, day, IP address, user agent).
+The salt is random, one per day, and is deleted as soon as the day is over, together with that day's
+hashes: all that remains of a past day is one number per consultation (distinct visitors that day).
+No cookie is set and nothing is kept that could identify a visitor or follow them across days. So a
+person visiting on three days counts three times: the total is "visitor-days", which the evaluation
+pages say. The consultation's own team and self-declared robots are not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from dhdigital.accounts.roles import has_team_role
+
+from .models import DailyVisitorCount, DailyVisitorHash, VisitSalt
+
+logger = logging.getLogger(__name__)
+COUNTED_URL_NAMES = {"consultation-detail", "document-detail", "document-version", "section-detail"}
+BOT_MARKERS = ("bot", "crawler", "spider", "slurp", "headlesschrome/healthcheck")
+
+
+def salt_for(day: dt.date) -> str:
+    """Today's salt, created on first use; creating it rolls up (and forgets) every earlier day."""
+    existing = VisitSalt.objects.filter(day=day).values_list("salt", flat=True).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            VisitSalt.objects.create(day=day, salt=secrets.token_hex(32))
+    except IntegrityError:
+        pass  # another process created it first
+    visits_roll_up(before=day)
+    return VisitSalt.objects.get(day=day).salt
+
+
+def visitor_digest(*, salt: str, day: dt.date, ip: str, user_agent: str) -> str:
+    return hashlib.sha256(f"{salt}|{day.isoformat()}|{ip}|{user_agent}".encode()).hexdigest()
+
+
+def visit_record(*, consultation_id: int, ip: str, user_agent: str, now: dt.datetime | None = None) -> None:
+    """Count one page view towards today's distinct visitors of a consultation."""
+    day = timezone.localdate(now)
+    digest = visitor_digest(salt=salt_for(day), day=day, ip=ip, user_agent=user_agent)
+    DailyVisitorHash.objects.bulk_create(
+        [DailyVisitorHash(consultation_id=consultation_id, day=day, digest=digest)], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def visits_roll_up(*, before: dt.date) -> int:
+    """Turn every day before `before` into one count per consultation; delete those hashes and salts."""
+    rows = (
+        DailyVisitorHash.objects.filter(day__lt=before)
+        .values("consultation_id", "day")
+        .annotate(n=Count("digest", distinct=True))
+    )
+    for row in rows:
+        count, made = DailyVisitorCount.objects.get_or_create(
+            consultation_id=row["consultation_id"], day=row["day"], defaults={"visitors": row["n"]}
+        )
+        if not made:
+            DailyVisitorCount.objects.filter(pk=count.pk).update(visitors=count.visitors + row["n"])
+    deleted, _ = DailyVisitorHash.objects.filter(day__lt=before).delete()
+    VisitSalt.objects.filter(day__lt=before).delete()
+    return deleted
+
+
+def client_ip(request) -> str:
+    """The visitor's address; behind the deployment's proxy (BEHIND_PROXY), the first forwarded one."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class ConsultationVisitMiddleware:
+    """Counts successful GETs of public consultation pages. Sets no cookie, stores no IP address."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "GET" and response.status_code == 200:
+            try:
+                self._count(request)
+            except Exception:  # noqa: BLE001 - counting must never break a page
+                logger.warning("Visitor count failed", exc_info=True)
+        return response
+
+    def _count(self, request) -> None:
+        user_agent = request.META.get("HTTP_USER_AGENT", "")[:400]
+        if any(marker in user_agent.lower() for marker in BOT_MARKERS):
+            return
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return
+        if match.namespace != "consultations" or match.url_name not in COUNTED_URL_NAMES:
+            return
+        from consultations.models import Consultation
+
+        row = Consultation.objects.filter(slug=match.kwargs.get("slug")).values_list("pk", "team_id").first()
+        if row is None:
+            return
+        consultation_id, team_id = row
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and has_team_role(user, team_id):
+            return  # the team reading its own consultation is not reach
+        visit_record(consultation_id=consultation_id, ip=client_ip(request), user_agent=user_agent)

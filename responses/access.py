@@ -1,0 +1,50 @@
+"""The only way views load a respondent's own response or an official's view of responses."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+
+from consultations.models import Consultation
+
+from .models import Idea, Response
+
+SESSION_KEY = "responses_granted"
+
+
+def grant(request: HttpRequest, response: Response) -> None:
+    """Remember in this browser session that its holder followed the emailed link for `response`."""
+    granted = dict(request.session.get(SESSION_KEY, {}))
+    granted[str(response.consultation_id)] = response.pk
+    request.session[SESSION_KEY] = granted
+
+
+def own_response(request: HttpRequest, consultation: Consultation) -> Response | None:
+    """The requester's own response to this consultation: by account, or granted by a resume link.
+    Nobody else's response is ever returned."""
+    qs = Response.objects.filter(consultation=consultation).select_related("consultation", "respondent")
+    if request.user.is_authenticated:
+        mine = qs.filter(respondent=request.user).first()
+        if mine is not None:
+            return mine
+    pk = request.session.get(SESSION_KEY, {}).get(str(consultation.pk))
+    return qs.filter(pk=pk).first() if pk else None
+
+
+def response_for_team(consultation: Consultation, reference: str) -> Response:
+    """Staff views: a response of a consultation already loaded through consultation_for_team."""
+    response = Response.objects.filter(consultation=consultation, reference=reference).first()
+    if response is None:
+        raise Http404("No response matches that reference.")
+    response.consultation = consultation
+    return response
+
+
+def idea_for_viewer(consultation: Consultation, pk: int, *, staff: bool = False) -> Idea:
+    qs = Idea.objects.filter(consultation=consultation).select_related("category", "author", "merged_into")
+    if not staff:
+        qs = qs.exclude(status=Idea.Status.HIDDEN)
+    idea = qs.filter(pk=pk).first()
+    if idea is None:
+        raise Http404("No idea matches the given query.")
+    idea.consultation = consultation
+    return idea

@@ -1,0 +1,107 @@
+"""Writes for idea crowd-sourcing: submit, vote (one vote each), status with a public note, merge.
+
+Ranking uses the Wilson score lower bound of the share of "for" votes among for+against votes
+(see models.wilson_lower_bound): a new idea with two votes for does not outrank an established one with
+ninety for and ten against, and a heavily opposed idea sinks however many votes it has."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from consultations.models import Consultation
+
+from .models import Idea, IdeaCategory, IdeaVote, wilson_lower_bound
+from .services import queue_analysis
+
+
+def _require_ideas_open(consultation: Consultation, user) -> None:
+    if consultation.kind != Consultation.Kind.IDEAS:
+        raise ValidationError("This consultation does not collect ideas.")
+    if not consultation.is_open():
+        raise ValidationError("This consultation is closed: ideas and votes are no longer accepted.")
+    if not getattr(user, "may_participate", False):
+        raise PermissionDenied("Sign in with a verified email address to take part.")
+
+
+@transaction.atomic
+def idea_create(
+    *, consultation: Consultation, author, title: str, description: str, category: IdeaCategory | None = None
+) -> Idea:
+    _require_ideas_open(consultation, author)
+    if category is not None and category.consultation_id != consultation.pk:
+        raise ValidationError("Choose one of this consultation's categories.")
+    idea = Idea.objects.create(
+        consultation=consultation,
+        author=author,
+        title=title.strip(),
+        description=description.strip(),
+        category=category,
+    )
+    queue_analysis("idea", [idea.pk])
+    return idea
+
+
+def _recount(idea_id: int) -> Idea:
+    counts = IdeaVote.objects.filter(idea_id=idea_id).aggregate(
+        up=Count("pk", filter=Q(value=IdeaVote.UP)), down=Count("pk", filter=Q(value=IdeaVote.DOWN))
+    )
+    score = wilson_lower_bound(counts["up"], counts["down"])
+    Idea.objects.filter(pk=idea_id).update(up_votes=counts["up"], down_votes=counts["down"], score=score)
+    return Idea.objects.get(pk=idea_id)
+
+
+@transaction.atomic
+def idea_vote(*, idea: Idea, user, value: int) -> Idea:
+    """Vote for (+1) or against (-1); voting again changes the vote; value 0 withdraws it."""
+    _require_ideas_open(idea.consultation, user)
+    if not idea.is_listed:
+        raise ValidationError("This idea is no longer open for votes.")
+    Idea.objects.select_for_update().filter(pk=idea.pk).first()
+    if value == 0:
+        IdeaVote.objects.filter(idea=idea, user=user).delete()
+    elif value in (IdeaVote.UP, IdeaVote.DOWN):
+        IdeaVote.objects.update_or_create(idea=idea, user=user, defaults={"value": value})
+    else:
+        raise ValidationError("Choose for or against.")
+    return _recount(idea.pk)
+
+
+@transaction.atomic
+def idea_set_status(*, idea: Idea, by, status: str, note: str = "") -> Idea:
+    if status == Idea.Status.MERGED:
+        raise ValidationError("Use merge to mark an idea as a duplicate.")
+    if status not in Idea.Status.values:
+        raise ValidationError("Choose a status.")
+    idea.status = status
+    idea.status_note = note.strip()
+    idea._change_reason = f"status: {status}"
+    idea.save(update_fields=["status", "status_note"])
+    return idea
+
+
+@transaction.atomic
+def idea_merge(*, duplicate: Idea, into: Idea, by, note: str = "") -> Idea:
+    """Fold a duplicate into the idea kept: its votes move across, but a person who voted on both keeps
+    only their vote on the kept idea, so nobody is counted twice."""
+    if duplicate.pk == into.pk:
+        raise ValidationError("Choose a different idea to merge into.")
+    if duplicate.consultation_id != into.consultation_id:
+        raise ValidationError("Both ideas must belong to the same consultation.")
+    if not into.is_listed:
+        raise ValidationError("The idea to keep has itself been merged or hidden.")
+    locked = {i.pk: i for i in Idea.objects.select_for_update().filter(pk__in=[duplicate.pk, into.pk])}
+    duplicate, into = locked[duplicate.pk], locked[into.pk]
+    already = IdeaVote.objects.filter(idea=into).values("user_id")
+    IdeaVote.objects.filter(idea=duplicate, user_id__in=already).delete()
+    IdeaVote.objects.filter(idea=duplicate).update(idea=into)
+    # Ideas merged earlier into the duplicate now point at the kept idea.
+    Idea.objects.filter(merged_into=duplicate).update(merged_into=into)
+    duplicate.status = Idea.Status.MERGED
+    duplicate.merged_into = into
+    duplicate.status_note = note.strip() or f"Merged into “{into.title}”."
+    duplicate._change_reason = f"merged into {into.pk}"
+    duplicate.save(update_fields=["status", "merged_into", "status_note"])
+    _recount(duplicate.pk)
+    return _recount(into.pk)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class ResponseQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(status="submitted")
+
+    def publishable(self):
+        """Submitted responses whose authors consented to publication (named or anonymous), never the rest."""
+        return self.submitted().filter(consent__in=["named", "anonymous"])
+
+
+class IdeaQuerySet(models.QuerySet):
+    def listed(self):
+        """Ideas the public sees: not merged away, not hidden."""
+        return self.exclude(status__in=["merged", "hidden"])
+
+    def ranked(self):
+        return self.order_by("-score", "-up_votes", "-created_at")

@@ -1,0 +1,105 @@
+"""Reads for the responses views, with their joins already applied."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from consultations.models import Consultation, Section
+
+from .models import Answer, EngagementEvent, EventNote, Idea, IdeaCategory, IdeaVote, Question, Response
+
+
+def questions_for(consultation: Consultation) -> list[Question]:
+    return list(
+        consultation.questions.select_related("section", "section__document").order_by("position", "id")
+    )
+
+
+def answers_by_question(response: Response) -> dict[int, Answer]:
+    return {a.question_id: a for a in response.answers.all()}
+
+
+def responses_publishable(consultation: Consultation) -> bool:
+    """Responses are public once the consultation has closed, unless a publisher has withheld them."""
+    from .models import ResponsePublication
+
+    return (
+        consultation.phase() in ("closed", "concluded")
+        and not ResponsePublication.objects.filter(consultation=consultation, withheld=True).exists()
+    )
+
+
+def consent_counts(consultation: Consultation) -> dict[str, int]:
+    return (
+        Response.objects.submitted()
+        .filter(consultation=consultation)
+        .aggregate(
+            named=Count("pk", filter=Q(consent="named")),
+            anonymous=Count("pk", filter=Q(consent="anonymous")),
+            none=Count("pk", filter=Q(consent="none") | Q(consent="")),
+        )
+    )
+
+
+def published_responses(consultation: Consultation) -> QuerySet[Response]:
+    """Consented, submitted responses with their answers. Views must show `public_label`, never the
+    personal fields (email, address); an empty queryset until the consultation closes."""
+    if not responses_publishable(consultation):
+        return Response.objects.none()
+    answers = Answer.objects.select_related("question").order_by("question__position")
+    return (
+        Response.objects.publishable()
+        .filter(consultation=consultation)
+        .select_related("respondent")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("pk")
+    )
+
+
+def staff_responses(consultation: Consultation) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(consultation=consultation)
+        .select_related("respondent", "entered_by")
+        .annotate(n_attachments=Count("attachments"))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def response_counts(consultation: Consultation) -> dict[str, int]:
+    return Response.objects.filter(consultation=consultation).aggregate(
+        submitted=Count("pk", filter=Q(status="submitted")),
+        drafts=Count("pk", filter=Q(status="draft")),
+        offline=Count("pk", filter=Q(status="submitted") & ~Q(channel="online")),
+    )
+
+
+def events_for(consultation: Consultation) -> QuerySet[EngagementEvent]:
+    notes = EventNote.objects.select_related("section").order_by("created_at")
+    return consultation.engagement_events.prefetch_related(Prefetch("notes", queryset=notes)).order_by(
+        "starts_at"
+    )
+
+
+def section_questions(section: Section) -> list[Question]:
+    return list(Question.objects.filter(section=section).order_by("position"))
+
+
+def ideas_for(consultation: Consultation, *, category: str = "", sort: str = "score") -> QuerySet[Idea]:
+    qs = Idea.objects.filter(consultation=consultation).listed().select_related("category")
+    if category:
+        qs = qs.filter(category__slug=category)
+    if sort == "new":
+        return qs.order_by("-created_at", "-pk")
+    return qs.ranked()
+
+
+def categories_for(consultation: Consultation) -> QuerySet[IdeaCategory]:
+    return IdeaCategory.objects.filter(consultation=consultation).annotate(
+        n=Count("ideas", filter=~Q(ideas__status__in=["merged", "hidden"]))
+    )
+
+
+def my_votes(user, ideas) -> dict[int, int]:
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(IdeaVote.objects.filter(user=user, idea__in=list(ideas)).values_list("idea_id", "value"))

@@ -1,0 +1,449 @@
+"""Writes for questions, responses (online and offline), attachments and engagement events.
+
+Every response, whatever its channel, is queued for analysis on commit (insights.queue_enrichment)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from datetime import date
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from consultations.models import Consultation, Section
+
+from .models import (
+    Answer,
+    EngagementEvent,
+    EventNote,
+    Question,
+    Response,
+    ResponseAttachment,
+    ResponsePublication,
+)
+from .validation import CleanAnswer, clean_answer, sniff_document
+
+logger = logging.getLogger(__name__)
+RESUME_SALT = "responses.resume"
+RESUME_MAX_AGE = 60 * 60 * 24 * 120  # long enough for any consultation period
+
+
+class AlreadySubmitted(Exception):
+    """The response was submitted and nothing has changed since: a second submit does nothing."""
+
+
+# --- enrichment hook ------------------------------------------------------------------------------------
+
+
+def enqueue_now(kind: str, pks: Iterable[int]) -> int:
+    """Ask the insights app to analyse each unit. Guarded: the analysis app may be absent; its periodic
+    sweep catches up on anything not queued."""
+    try:
+        from insights.services import queue_enrichment
+    except ImportError:
+        return 0
+    n = 0
+    for pk in pks:
+        queue_enrichment(kind, pk)
+        n += 1
+    return n
+
+
+def queue_analysis(kind: str, pks: Iterable[int]) -> None:
+    """Queue analysis of answers or ideas once the transaction commits (never for rolled-back rows)."""
+    pks = list(pks)
+    if pks:
+        transaction.on_commit(lambda: enqueue_now(kind, pks))
+
+
+def queue_bulk_analysis(kind: str, pks: list[int]) -> None:
+    """For imports: one Celery message that fans out on a worker, after commit."""
+    if not pks:
+        return
+    from . import tasks
+
+    def _send() -> None:
+        try:
+            tasks.queue_imported_analysis.delay(kind, pks)
+        except Exception as exc:  # noqa: BLE001 - broker down: the insights sweep picks the answers up later
+            logger.warning(
+                "bulk analysis not queued",
+                extra={"unit": kind, "count": len(pks), "reason": type(exc).__name__},
+            )
+
+    transaction.on_commit(_send)
+
+
+# --- questions ------------------------------------------------------------------------------------------
+
+
+def _require_section_of(consultation: Consultation, section: Section | None) -> None:
+    if section is not None and section.document.consultation_id != consultation.pk:
+        raise ValidationError("That clause is not part of this consultation.")
+
+
+@transaction.atomic
+def question_create(
+    *,
+    consultation: Consultation,
+    by,
+    kind: str,
+    text: str,
+    hint: str = "",
+    choices: list[str] | None = None,
+    required: bool = False,
+    ask_why: bool = False,
+    section: Section | None = None,
+) -> Question:
+    """Add a question at the end of the consultation's list."""
+    _require_section_of(consultation, section)
+    choices = _clean_choices(kind, choices)
+    last = Question.objects.filter(consultation=consultation).aggregate(m=Max("position"))["m"] or 0
+    return Question.objects.create(
+        consultation=consultation,
+        position=last + 1,
+        kind=kind,
+        text=text.strip(),
+        hint=hint.strip(),
+        choices=choices,
+        required=required,
+        ask_why=ask_why and kind == Question.Kind.SCALE,
+        section=section,
+    )
+
+
+def _clean_choices(kind: str, choices: list[str] | None) -> list[str]:
+    cleaned = list(dict.fromkeys(c.strip() for c in (choices or []) if c.strip()))
+    if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) and len(cleaned) < 2:
+        raise ValidationError("Give at least two options, one on each line.")
+    return cleaned if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE) else []
+
+
+@transaction.atomic
+def question_update(*, question: Question, by, **fields) -> Question:
+    kind = fields.get("kind", question.kind)
+    if "choices" in fields or "kind" in fields:
+        fields["choices"] = _clean_choices(kind, fields.get("choices", question.choices))
+    _require_section_of(question.consultation, fields.get("section", question.section))
+    for name, value in fields.items():
+        setattr(question, name, value)
+    question.ask_why = question.ask_why and question.kind == Question.Kind.SCALE
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_move(*, question: Question, by, up: bool) -> Question:
+    """Swap a question with its neighbour, then renumber 1..n so positions stay tidy."""
+    ordered = list(Question.objects.select_for_update().filter(consultation_id=question.consultation_id))
+    idx = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    other = idx - 1 if up else idx + 1
+    if 0 <= other < len(ordered):
+        ordered[idx], ordered[other] = ordered[other], ordered[idx]
+    for n, q in enumerate(ordered, start=1):
+        q.position = n
+    Question.objects.bulk_update(ordered, ["position"])
+    return next(q for q in ordered if q.pk == question.pk)
+
+
+@transaction.atomic
+def question_delete(*, question: Question, by) -> None:
+    if question.answers.exists():
+        raise ValidationError("This question has answers and cannot be deleted.")
+    question.delete()
+
+
+# --- online responses -----------------------------------------------------------------------------------
+
+
+def _require_open(consultation: Consultation) -> None:
+    if not consultation.is_open():
+        raise ValidationError("This consultation is closed: responses can no longer be changed or submitted.")
+
+
+@transaction.atomic
+def response_start(*, consultation: Consultation, user) -> Response:
+    """The signed-in respondent's response to this consultation (created as a draft the first time)."""
+    _require_open(consultation)
+    if not getattr(user, "may_participate", False):
+        raise PermissionDenied("Verify your email address to respond.")
+    response, _ = Response.objects.get_or_create(
+        consultation=consultation, respondent=user, defaults={"channel": Response.Channel.ONLINE}
+    )
+    return response
+
+
+@transaction.atomic
+def response_save_about(
+    *,
+    response: Response,
+    respondent_type: str,
+    region: str,
+    consent: str,
+    organisation_name: str = "",
+    organisation_type: str = "",
+) -> Response:
+    """Who is responding and whether the response may be published."""
+    _require_open(response.consultation)
+    if respondent_type == Response.RespondentType.ORGANISATION and not organisation_name.strip():
+        raise ValidationError("Enter the name of your organisation.")
+    if respondent_type != Response.RespondentType.ORGANISATION:
+        organisation_name, organisation_type = "", ""
+    response.respondent_type = respondent_type
+    response.organisation_name = organisation_name.strip()
+    response.organisation_type = organisation_type
+    response.region = region
+    response.consent = consent
+    response.save(
+        update_fields=[
+            "respondent_type",
+            "organisation_name",
+            "organisation_type",
+            "region",
+            "consent",
+            "updated_at",
+        ]
+    )
+    Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).update(
+        changed_since_submit=True
+    )
+    return response
+
+
+@transaction.atomic
+def answer_save(
+    *, response: Response, question: Question, choices: list[str] | None = None, text: str = ""
+) -> Answer:
+    """Save (or replace) one answer. Required-ness is checked at submission, so a draft may skip ahead."""
+    _require_open(response.consultation)
+    if question.consultation_id != response.consultation_id:
+        raise ValidationError("That question belongs to another consultation.")
+    optional = Question(
+        kind=question.kind, choices=question.choices, ask_why=question.ask_why, required=False
+    )
+    clean = clean_answer(optional, choices=choices, text=text)
+    answer, _ = Answer.objects.update_or_create(
+        response=response, question=question, defaults={"choices": clean.choices, "text": clean.text}
+    )
+    # The caller's copy may be stale (submitted in another request): ask the database.
+    if Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).update(
+        changed_since_submit=True
+    ):
+        response.changed_since_submit = True
+    return answer
+
+
+def missing_required(response: Response) -> list[Question]:
+    answered = {a.question_id for a in response.answers.all() if not a.is_empty}
+    return [q for q in response.consultation.questions.all() if q.required and q.pk not in answered]
+
+
+@transaction.atomic
+def response_submit(*, response: Response) -> Response:
+    """Submit (or resubmit a changed) response, send a receipt with a copy of the answers, queue analysis.
+
+    Refused after close, with unanswered required questions or missing details; a second submit of an
+    unchanged response raises AlreadySubmitted and sends nothing."""
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("consultation", "respondent")
+        .get(pk=response.pk)
+    )
+    _require_open(response.consultation)
+    if response.respondent is not None and not response.respondent.may_participate:
+        raise PermissionDenied("Your account cannot take part at the moment.")
+    if response.status == Response.Status.SUBMITTED and not response.changed_since_submit:
+        raise AlreadySubmitted(response.reference)
+    if not (response.respondent_type and response.region and response.consent):
+        raise ValidationError("Tell us about yourself before you submit.")
+    missing = missing_required(response)
+    if missing:
+        raise ValidationError([f"Answer question {q.position}: {q.text}" for q in missing])
+    response.status = Response.Status.SUBMITTED
+    response.submitted_at = timezone.now()
+    response.changed_since_submit = False
+    response.save()
+    _after_submit(response)
+    return response
+
+
+def _after_submit(response: Response, *, receipt: bool = True) -> None:
+    from . import tasks
+
+    if receipt:
+        transaction.on_commit(lambda: tasks.send_receipt.delay(response.pk))
+    queue_analysis("answer", response.answers.exclude(text="").values_list("pk", flat=True))
+
+
+def resume_token(response: Response) -> str:
+    """A signed token for the emailed "come back later" link: names one response and its secret."""
+    return signing.dumps({"r": response.pk, "s": response.resume_secret}, salt=RESUME_SALT, compress=True)
+
+
+def response_from_token(token: str) -> Response | None:
+    """The response a resume link names, or None if it is forged, expired or its secret was rotated."""
+    try:
+        data = signing.loads(token, salt=RESUME_SALT, max_age=RESUME_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    response = Response.objects.select_related("consultation").filter(pk=data.get("r")).first()
+    if response is None or not constant_time_compare(response.resume_secret, str(data.get("s", ""))):
+        return None
+    return response
+
+
+def response_save_for_later(*, response: Response) -> Response:
+    """Email the respondent a link to resume their saved response."""
+    from . import tasks
+
+    transaction.on_commit(lambda: tasks.send_resume_link.delay(response.pk))
+    return response
+
+
+# --- offline responses ----------------------------------------------------------------------------------
+
+
+def content_hash(*, name: str, email: str, organisation: str, answers: dict[int, CleanAnswer]) -> str:
+    """Fingerprint used to spot the same response entered or imported twice."""
+    parts = [name.strip().lower(), email.strip().lower(), organisation.strip().lower()]
+    for qid in sorted(answers):
+        a = answers[qid]
+        parts.append(f"{qid}={'|'.join(a.choices)}:{' '.join(a.text.lower().split())}")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def received_date_bounds(consultation: Consultation) -> tuple[date | None, date | None, date]:
+    """(opening date, closing date, today) in local time: an offline response must fall within them."""
+    opens = timezone.localtime(consultation.opens_at).date() if consultation.opens_at else None
+    closes = timezone.localtime(consultation.closes_at).date() if consultation.closes_at else None
+    return opens, closes, timezone.localdate()
+
+
+def check_received_date(consultation: Consultation, received: date | None, bounds=None) -> None:
+    opens, closes, today = bounds or received_date_bounds(consultation)
+    if received is None:
+        raise ValidationError("Enter the date the response was received.")
+    if received > today:
+        raise ValidationError("The date received must be today or in the past.")
+    if closes and received > closes:
+        raise ValidationError("The response arrived after the consultation closed.")
+    if opens and received < opens:
+        raise ValidationError("The response arrived before the consultation opened.")
+
+
+@transaction.atomic
+def response_enter_offline(
+    *,
+    consultation: Consultation,
+    by,
+    channel: str,
+    received_at: date,
+    respondent_type: str,
+    region: str,
+    consent: str,
+    answers: dict[int, CleanAnswer],
+    respondent_name: str = "",
+    email: str = "",
+    address: str = "",
+    organisation_name: str = "",
+    organisation_type: str = "",
+) -> Response:
+    """Record a response that came by email, post, phone or at an event, typed in by an official.
+
+    Allowed after close when it was received before closing. `answers` are already validated."""
+    if channel == Response.Channel.ONLINE:
+        raise ValidationError("Choose how the response arrived.")
+    check_received_date(consultation, received_at)
+    fingerprint = content_hash(
+        name=respondent_name, email=email, organisation=organisation_name, answers=answers
+    )
+    dup = Response.objects.filter(consultation=consultation, content_hash=fingerprint).first()
+    if dup:
+        raise ValidationError(f"This response has already been entered as {dup.reference}.")
+    response = Response.objects.create(
+        consultation=consultation,
+        entered_by=by,
+        channel=channel,
+        received_at=received_at,
+        status=Response.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+        respondent_type=respondent_type,
+        region=region,
+        consent=consent,
+        respondent_name=respondent_name.strip(),
+        email=email.strip(),
+        address=address.strip(),
+        organisation_name=organisation_name.strip(),
+        organisation_type=organisation_type,
+        content_hash=fingerprint,
+    )
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=qid, choices=a.choices, text=a.text)
+        for qid, a in answers.items()
+        if not a.is_empty
+    )
+    _after_submit(response, receipt=bool(response.email))
+    return response
+
+
+@transaction.atomic
+def attachment_add(*, response: Response, upload, by) -> ResponseAttachment:
+    """Attach a PDF, DOCX or ODT to a response, checked by content and size."""
+    kind = sniff_document(upload)
+    name = (getattr(upload, "name", "") or "attachment").rsplit("/", 1)[-1][:200]
+    return ResponseAttachment.objects.create(
+        response=response, file=upload, original_name=name, kind=kind, size=upload.size, uploaded_by=by
+    )
+
+
+# --- engagement events ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(*, consultation: Consultation, by, **fields) -> EngagementEvent:
+    """List an event against a consultation (and its policy project, so the project can list it too)."""
+    return EngagementEvent.objects.create(
+        consultation=consultation, project_id=consultation.project_id, created_by=by, **fields
+    )
+
+
+@transaction.atomic
+def event_note_add(*, event: EngagementEvent, by, text: str, section: Section | None = None) -> EventNote:
+    """Record feedback from an event against the consultation or one of its clauses."""
+    text = text.strip()
+    if not text:
+        raise ValidationError("Enter the note.")
+    if section is not None and section.document.consultation_id != event.consultation_id:
+        raise ValidationError("That clause is not part of this consultation.")
+    return EventNote.objects.create(event=event, section=section, text=text, created_by=by)
+
+
+# --- publication ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def responses_publish(*, consultation: Consultation, by) -> ResponsePublication:
+    """Publish the consented responses of a closed consultation (named or anonymised; never the others)."""
+    if consultation.phase() not in ("closed", "concluded"):
+        raise ValidationError("Responses can be published only after the consultation closes.")
+    publication, _ = ResponsePublication.objects.update_or_create(
+        consultation=consultation,
+        defaults={"published_at": timezone.now(), "published_by": by, "withheld": False},
+    )
+    return publication
+
+
+@transaction.atomic
+def responses_withhold(*, consultation: Consultation, by) -> ResponsePublication:
+    """Take the published responses down (they are published automatically once the consultation closes)."""
+    publication, _ = ResponsePublication.objects.update_or_create(
+        consultation=consultation,
+        defaults={"published_at": timezone.now(), "published_by": by, "withheld": True},
+    )
+    return publication

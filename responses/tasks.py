@@ -1,0 +1,61 @@
+"""Thin Celery wrappers: emails to respondents, sent after the transaction commits."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Response
+
+
+def _recipient(response: Response) -> str:
+    return response.respondent.email if response.respondent is not None else response.email
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_receipt(response_id: int) -> None:
+    """Receipt with the reference number and a copy of the answers."""
+    response = Response.objects.select_related("consultation", "respondent").get(pk=response_id)
+    to = _recipient(response)
+    if not to:
+        return
+    answers = response.answers.select_related("question").order_by("question__position")
+    body = render_to_string(
+        "responses/email/receipt.txt",
+        {
+            "response": response,
+            "answers": answers,
+            "consultation": response.consultation,
+            "site_url": settings.SITE_URL,
+        },
+    )
+    subject = f"Your response to {response.consultation.title}: {response.reference}"
+    send_mail(subject, body, None, [to])
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_resume_link(response_id: int) -> None:
+    from .services import resume_token
+
+    response = Response.objects.select_related("consultation", "respondent").get(pk=response_id)
+    to = _recipient(response)
+    if not to:
+        return
+    link = settings.SITE_URL + reverse("responses:response-resume", kwargs={"token": resume_token(response)})
+    body = render_to_string(
+        "responses/email/resume.txt",
+        {"response": response, "consultation": response.consultation, "link": link},
+    )
+    send_mail(f"Continue your response to {response.consultation.title}", body, None, [to])
+
+
+@shared_task(acks_late=True)
+def queue_imported_analysis(kind: str, pks: list[int]) -> int:
+    """Fan out analysis for a bulk import from a worker, so the import request sends one message
+    instead of thousands. Units missed here are caught by the insights enrichment sweep."""
+    from .services import enqueue_now
+
+    return enqueue_now(kind, pks)

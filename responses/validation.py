@@ -1,0 +1,91 @@
+"""Checks shared by the online forms, the official's entry form and the CSV importer."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from .models import Question, ResponseAttachment
+
+MAX_ANSWER_CHARS = 10_000
+
+
+@dataclass
+class CleanAnswer:
+    choices: list[str]
+    text: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.choices and not self.text
+
+
+def clean_answer(question: Question, *, choices: list[str] | None = None, text: str = "") -> CleanAnswer:
+    """Validate one answer against its question. Raises ValidationError with a message for the respondent."""
+    chosen = [c.strip() for c in (choices or []) if c and c.strip()]
+    text = (text or "").strip()
+    if len(text) > MAX_ANSWER_CHARS:
+        raise ValidationError(f"Your answer must be {MAX_ANSWER_CHARS:,} characters or fewer.")
+    kind = question.kind
+    if kind == Question.Kind.TEXT:
+        chosen = []
+    else:
+        options = question.options
+        bad = [c for c in chosen if c not in options]
+        if bad:
+            raise ValidationError(f"“{bad[0]}” is not one of the options. Choose from: {', '.join(options)}.")
+        if kind in (Question.Kind.SINGLE, Question.Kind.SCALE) and len(chosen) > 1:
+            raise ValidationError("Choose only one option.")
+        chosen = list(dict.fromkeys(chosen))
+        if not (kind == Question.Kind.SCALE and question.ask_why):
+            text = ""
+    if question.required and not chosen and kind != Question.Kind.TEXT:
+        raise ValidationError(_required_message(question))
+    if question.required and kind == Question.Kind.TEXT and not text:
+        raise ValidationError(_required_message(question))
+    return CleanAnswer(choices=chosen, text=text)
+
+
+def _required_message(question: Question) -> str:
+    if question.kind == Question.Kind.TEXT:
+        return "Enter your answer to this question."
+    if question.kind == Question.Kind.MULTIPLE:
+        return "Select at least one option."
+    return "Select an option."
+
+
+# --- uploads --------------------------------------------------------------------------------------------
+
+DOCX_MEMBERS = {"[Content_Types].xml", "word/document.xml"}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def sniff_document(upload) -> str:
+    """Return 'pdf', 'docx' or 'odt' from the file's content (never its name), else raise ValidationError.
+    The file must be within settings.MAX_UPLOAD_BYTES."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(f"The file must be smaller than {limit // (1024 * 1024)} MB.")
+    if not upload.size:
+        raise ValidationError("The selected file is empty.")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return ResponseAttachment.Kind.PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as zf:
+                names = set(zf.namelist())
+                if names >= DOCX_MEMBERS:
+                    return ResponseAttachment.Kind.DOCX
+                if "mimetype" in names and zf.read("mimetype").strip() == ODT_MIMETYPE:
+                    return ResponseAttachment.Kind.ODT
+        except (zipfile.BadZipFile, KeyError, OSError):
+            pass
+        finally:
+            upload.seek(0)
+    raise ValidationError("The selected file must be a PDF, DOCX or ODT document.")

@@ -1,0 +1,179 @@
+// Progressive enhancement for comment threads: inline replies, reactions without a page reload, and
+// filling in the quoted words from a text selection. Every form works without this file.
+import { CharacterCount, ErrorSummary, createAll } from "../govuk/govuk-frontend.min.js";
+
+const FETCH_HEADERS = { "X-Requested-With": "fetch" };
+
+function csrfToken(form) {
+  const input = form.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+function announce(container, text) {
+  let region = document.getElementById("dhd-comments-status");
+  if (!region) {
+    region = document.createElement("div");
+    region.id = "dhd-comments-status";
+    region.className = "govuk-visually-hidden";
+    region.setAttribute("role", "status");
+    document.body.appendChild(region);
+  }
+  region.textContent = "";
+  window.setTimeout(() => { region.textContent = text; }, 50);
+}
+
+async function post(form, extra) {
+  const data = new FormData(form);
+  if (extra) Object.entries(extra).forEach(([k, v]) => data.set(k, v));
+  return fetch(form.action, { method: "POST", body: data, headers: FETCH_HEADERS, credentials: "same-origin" });
+}
+
+// --- reactions ------------------------------------------------------------------------------------
+document.addEventListener("submit", async (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.matches("[data-react-form]")) return;
+  const button = event.submitter;
+  if (!button || !button.value) return;
+  event.preventDefault();
+  let response;
+  try {
+    response = await post(form, { value: button.value });
+  } catch (e) {
+    form.submit();
+    return;
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    announce(form, body.error || "Your reaction was not saved.");
+    return;
+  }
+  for (const b of form.querySelectorAll("button[name=value]")) {
+    b.setAttribute("aria-pressed", b.value === body.mine ? "true" : "false");
+    const count = b.querySelector("[data-count]");
+    if (count) count.textContent = body[b.value];
+  }
+  announce(form, body.mine ? `You ${body.mine} with this comment.` : "Your reaction was removed.");
+});
+
+// --- inline replies --------------------------------------------------------------------------------
+function repliesList(li) {
+  let list = li.querySelector(":scope > ul.dhd-thread");
+  if (!list) {
+    list = document.createElement("ul");
+    list.className = "dhd-thread";
+    li.appendChild(list);
+  }
+  return list;
+}
+
+function enhanceReplyForm(holder, link) {
+  const form = holder.querySelector("form[data-reply-form]");
+  if (!form) return;
+  try { createAll(CharacterCount, undefined, holder); } catch (e) { /* the plain textarea still works */ }
+  const cancel = form.querySelector("[data-cancel-reply]");
+  if (cancel) {
+    cancel.addEventListener("click", (event) => {
+      event.preventDefault();
+      holder.remove();
+      link.focus();
+    });
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    let response;
+    try {
+      response = await post(form);
+    } catch (e) {
+      form.submit();
+      return;
+    }
+    const body = await response.json().catch(() => ({}));
+    if (button) button.disabled = false;
+    const errors = form.querySelector("[data-errors]");
+    if (response.status === 201) {
+      const li = link.closest("li");
+      const item = document.createElement("li");
+      item.innerHTML = body.html;
+      repliesList(li).appendChild(item);
+      holder.remove();
+      const article = item.querySelector("article");
+      if (article) {
+        article.setAttribute("tabindex", "-1");
+        article.focus();
+      }
+      announce(item, body.status === "pending" ? "Your reply will appear once a moderator has checked it." : "Your reply has been posted.");
+      return;
+    }
+    if (errors) {
+      errors.innerHTML = body.errors || `<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li>${(body.error || "Your reply was not posted. Try again.").replace(/</g, "&lt;")}</li></ul></div></div></div>`;
+      const summary = errors.querySelector(".govuk-error-summary");
+      if (summary) {
+        try { createAll(ErrorSummary, undefined, errors); } catch (e) { summary.setAttribute("tabindex", "-1"); }
+        summary.setAttribute("tabindex", "-1");
+        summary.focus();
+      }
+    }
+  });
+}
+
+document.addEventListener("click", async (event) => {
+  const link = event.target instanceof Element ? event.target.closest("a[data-reply-link]") : null;
+  if (!link) return;
+  event.preventDefault();
+  const article = link.closest("article");
+  const existing = article && article.parentElement.querySelector(":scope > [data-reply-holder]");
+  if (existing) {
+    const field = existing.querySelector("textarea");
+    if (field) field.focus();
+    return;
+  }
+  let response;
+  try {
+    response = await fetch(`${link.href}?fragment=1`, { headers: FETCH_HEADERS, credentials: "same-origin" });
+  } catch (e) {
+    window.location.href = link.href;
+    return;
+  }
+  if (!response.ok || response.redirected) {
+    window.location.href = link.href;
+    return;
+  }
+  const holder = document.createElement("div");
+  holder.setAttribute("data-reply-holder", "");
+  holder.className = "govuk-!-margin-bottom-4";
+  holder.innerHTML = await response.text();
+  if (!holder.querySelector("form")) {
+    window.location.href = link.href;
+    return;
+  }
+  article.insertAdjacentElement("afterend", holder);
+  enhanceReplyForm(holder, link);
+  const field = holder.querySelector("textarea");
+  if (field) field.focus();
+});
+
+// --- quoting a phrase -------------------------------------------------------------------------------
+function fillQuote() {
+  const target = document.querySelector("[data-quote-target]");
+  const input = document.querySelector("[data-comment-form] input[name=quote_exact]");
+  if (!target || !input) return;
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
+  const range = selection.getRangeAt(0);
+  if (!target.contains(range.commonAncestorContainer)) return;
+  const exact = selection.toString().replace(/\s+/g, " ").trim();
+  if (!exact || exact.length > 500) return;
+  const whole = target.textContent.replace(/\s+/g, " ");
+  const at = whole.indexOf(exact);
+  const form = input.form;
+  input.value = exact;
+  if (at >= 0) {
+    form.querySelector("input[name=quote_prefix]").value = whole.slice(Math.max(0, at - 32), at);
+    form.querySelector("input[name=quote_suffix]").value = whole.slice(at + exact.length, at + exact.length + 32);
+  }
+}
+
+document.addEventListener("mouseup", fillQuote);
+document.addEventListener("keyup", (event) => { if (event.shiftKey) fillQuote(); });

@@ -1,0 +1,174 @@
+"""Bulk ZIP (public material only, with dictionary and licence) and Web Annotation JSON-LD."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from comments import services
+from comments.demo import polis_comments
+from comments.models import Comment
+from consultations.models import Section
+from responses.models import Answer, Question, Response
+from tests.factories import ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def texts():
+    return [c["body"] for c in polis_comments() if len(c["body"]) > 60][:12]
+
+
+@pytest.fixture
+def clause(document):
+    return Section.objects.get(document=document, anchor="clause-2")
+
+
+@pytest.fixture
+def material(consultation, document, clause, citizen, other_citizen, texts):
+    """Published, pending and rejected comments; consented and unconsented responses; closed."""
+    sub = Section.objects.get(document=document, anchor="clause-2-1")
+    published = services.comment_create(
+        author=citizen,
+        consultation=consultation,
+        document=document,
+        section=sub,
+        body=texts[0],
+        quote={"exact": "meet the adult's needs", "prefix": "must ", "suffix": " for care"},
+    )
+    reply = services.comment_create(
+        author=other_citizen,
+        consultation=consultation,
+        document=document,
+        section=sub,
+        parent=published,
+        body=texts[1],
+    )
+    held = services.comment_create(
+        author=other_citizen, consultation=consultation, document=document, section=clause, body=texts[2]
+    )
+    rejected = services.comment_create(
+        author=other_citizen, consultation=consultation, document=document, section=clause, body=texts[3]
+    )
+    Comment.objects.filter(pk=held.pk).update(status="pending")
+    Comment.objects.filter(pk=rejected.pk).update(status="rejected")
+    question = Question.objects.create(consultation=consultation, position=1, text="What do you think?")
+    for n, consent in enumerate(["named", "none"]):
+        r = Response.objects.create(
+            consultation=consultation,
+            status="submitted",
+            consent=consent,
+            respondent_type="individual",
+            respondent_name=f"Named Person {n}",
+            email=f"p{n}@example.net",
+            address="2 Mill Lane",
+            region="wales",
+            submitted_at=timezone.now(),
+        )
+        Answer.objects.create(response=r, question=question, text=texts[4 + n])
+    consultation.opens_at = timezone.now() - timedelta(days=30)
+    consultation.closes_at = timezone.now() - timedelta(minutes=1)
+    consultation.save()
+    return {"published": published, "reply": reply, "held": held, "rejected": rejected, "sub": sub}
+
+
+def open_zip(api, consultation) -> zipfile.ZipFile:
+    response = api.get(f"/api/v1/consultations/{consultation.slug}/open-data.zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_zip_has_csv_and_json_of_every_table_a_dictionary_and_the_licence(api, consultation, material):
+    names = set(open_zip(api, consultation).namelist())
+    for table in (
+        "consultation",
+        "documents",
+        "sections",
+        "comments",
+        "questions",
+        "responses",
+        "answers",
+        "ideas",
+    ):
+        assert {f"{table}.csv", f"{table}.json"} <= names
+    assert {"README.txt", "LICENCE.txt", "data-dictionary.csv", "data-dictionary.json"} <= names
+
+
+def test_the_zip_holds_only_published_comments_and_consented_responses(api, consultation, material, texts):
+    zf = open_zip(api, consultation)
+    comments = json.loads(zf.read("comments.json"))
+    assert {c["id"] for c in comments} == {material["published"].pk, material["reply"].pk}
+    everything = b"".join(zf.read(n) for n in zf.namelist()).decode()
+    for secret in (texts[2], texts[3], texts[5], "example.net", "example.org", "Mill Lane", "Named Person 1"):
+        assert secret not in everything
+    assert texts[4] in everything and "Named Person 0" in everything
+
+
+def test_csv_and_json_agree_and_the_dictionary_names_every_column(api, consultation, material):
+    zf = open_zip(api, consultation)
+    rows = list(csv.DictReader(io.StringIO(zf.read("comments.csv").decode())))
+    as_json = json.loads(zf.read("comments.json"))
+    assert [int(r["id"]) for r in rows] == [c["id"] for c in as_json]
+    assert rows[0]["quote_exact"] == "meet the adult's needs" and rows[0]["author"] == "Jo Citizen"
+    dictionary = json.loads(zf.read("data-dictionary.json"))
+    comment_cols = next(t for t in dictionary if t["table"] == "comments")["columns"]
+    assert [c["name"] for c in comment_cols] == list(rows[0].keys())
+    assert "Open Government Licence v3.0" in zf.read("LICENCE.txt").decode()
+
+
+def test_no_zip_for_drafts_or_invitation_only_consultations_even_for_the_team(api_as, publisher, team):
+    for c in (
+        ConsultationFactory(team=team, state="draft"),
+        ConsultationFactory(team=team, visibility="invited"),
+    ):
+        response = api_as(publisher).get(f"/api/v1/consultations/{c.slug}/open-data.zip")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+
+
+def test_bulk_downloads_have_their_own_lower_limit(api, consultation, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "bulk": "1/hour"},
+    }
+    assert api.get(f"/api/v1/consultations/{consultation.slug}/open-data.zip").status_code == 200
+    assert api.get(f"/api/v1/consultations/{consultation.slug}/open-data.zip").status_code == 429
+    assert api.get("/api/v1/consultations/").status_code == 200
+
+
+def test_annotations_anchor_comments_to_their_clause_and_quote(api, document, material):
+    response = api.get(f"/api/v1/documents/{document.pk}/annotations.jsonld")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
+    body = json.loads(response.content)
+    assert body["@context"] == "http://www.w3.org/ns/anno.jsonld" and body["type"] == "AnnotationCollection"
+    items = {a["id"].rsplit("/", 2)[-2]: a for a in body["first"]["items"]}
+    assert set(items) == {str(material["published"].pk), str(material["reply"].pk)}
+    top = items[str(material["published"].pk)]
+    assert top["motivation"] == "commenting" and top["creator"]["name"] == "Jo Citizen"
+    target = top["target"]
+    assert target["source"].endswith(f"/consultations/{document.consultation.slug}/draft-bill/clause-2/")
+    assert target["id"].endswith("clause-2/#clause-2-1")
+    fragment, quote = target["selector"]
+    assert fragment == {
+        "type": "FragmentSelector",
+        "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
+        "value": "clause-2-1",
+    }
+    assert quote == {
+        "type": "TextQuoteSelector",
+        "exact": "meet the adult's needs",
+        "prefix": "must ",
+        "suffix": " for care",
+    }
+    reply = items[str(material["reply"].pk)]
+    assert reply["motivation"] == "replying" and reply["target"] == top["id"]
+
+
+def test_annotations_of_a_draft_document_are_a_404(api, draft_document):
+    assert api.get(f"/api/v1/documents/{draft_document.pk}/annotations.jsonld").status_code == 404

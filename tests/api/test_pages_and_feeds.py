@@ -1,0 +1,89 @@
+"""The usage policy page, the schema and docs, and the Atom feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import ConsultationFactory
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def entries(response) -> list[str]:
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed, in a test
+    return [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
+
+
+def test_the_usage_policy_states_the_limits_in_force(client, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "77/min", "user": "900/hour", "ip": "1000/min", "bulk": "5/day"},
+    }
+    page = client.get("/api/").content.decode()
+    assert "up to <strong>77 requests a minute</strong> from one IP address" in page
+    assert "<strong>900 requests an hour</strong> for each user" in page
+    assert "5 requests a day" in page and "Open Government Licence" in page
+    assert "<script>" not in page
+
+
+def test_the_schema_documents_every_v1_endpoint_and_the_error_body(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    paths = schema["paths"]
+    assert "/api/v1/consultations/" in paths and "/api/v1/comments/" in paths
+    assert "/api/v1/documents/{id}/akn.xml" in paths
+    for path, operations in paths.items():
+        for method, op in operations.items():
+            assert {"400", "404", "429"} <= set(op["responses"]), (method, path)
+    assert "Error" in schema["components"]["schemas"]
+
+
+def test_the_interactive_docs_load_their_scripts_from_files_not_inline(client):
+    page = client.get("/api/docs/").content.decode()
+    assert 'id="swagger-ui"' in page and "<script>" not in page and "<style>" not in page
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+
+
+def test_the_new_consultations_feed_lists_only_public_ones_newest_first(client, team):
+    now = timezone.now()
+    ConsultationFactory(team=team, title="Older bill", published_at=now - timedelta(days=3))
+    ConsultationFactory(team=team, title="Newer bill", published_at=now - timedelta(days=1))
+    ConsultationFactory(team=team, title="Secret draft", state="draft", published_at=None)
+    ConsultationFactory(team=team, title="Invited only", visibility="invited")
+    response = client.get("/api/feeds/new.atom")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert entries(response) == ["Newer bill", "Older bill"]
+
+
+def test_the_closing_feed_lists_open_consultations_closing_within_two_weeks(client, team):
+    now = timezone.now()
+    ConsultationFactory(team=team, title="Closes in 3 days", closes_at=now + timedelta(days=3))
+    ConsultationFactory(team=team, title="Closes tomorrow", closes_at=now + timedelta(days=1))
+    ConsultationFactory(team=team, title="Closes in a month", closes_at=now + timedelta(days=30))
+    ConsultationFactory(
+        team=team,
+        title="Already closed",
+        opens_at=now - timedelta(days=20),
+        closes_at=now - timedelta(days=1),
+    )
+    assert entries(client.get("/api/feeds/closing.atom")) == ["Closes tomorrow", "Closes in 3 days"]
+
+
+def test_the_outcomes_feed_lists_published_government_responses(client, team):
+    ConsultationFactory(
+        team=team,
+        title="Concluded",
+        state="concluded",
+        outcome_summary="We changed clause 4.",
+        outcome_published_at=timezone.now(),
+    )
+    ConsultationFactory(team=team, title="Closed, no outcome yet", state="closed")
+    response = client.get("/api/feeds/outcomes.atom")
+    assert entries(response) == ["Concluded"] and "We changed clause 4." in response.content.decode()

@@ -1,0 +1,202 @@
+"""Signed webhooks against a real HTTP server on 127.0.0.1: signing, retries with back-off, the log."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from api import tasks, webhooks
+from api.models import Webhook, WebhookDelivery
+from consultations import services as consultation_services
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Receiver:
+    """A local endpoint answering with the next status in `replies` (then 200) and recording requests."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        self.replies: list[int] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append({"headers": dict(self.headers), "body": body})
+                code = outer.replies.pop(0) if outer.replies else 200
+                self.send_response(code)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+@pytest.fixture
+def hook(team, receiver, publisher):
+    return webhooks.webhook_create(
+        team=team,
+        url=receiver.url,
+        events=["consultation.state_changed"],
+        by=publisher,
+        secret="shared-secret",
+    )
+
+
+def test_a_state_change_is_delivered_signed(hook, receiver, consultation, publisher):
+    consultation_services.consultation_close_early(
+        consultation=consultation, by=publisher, reason="The bill was withdrawn from Parliament"
+    )
+    assert len(receiver.requests) == 1
+    req = receiver.requests[0]
+    headers = req["headers"]
+    assert webhooks.verify(
+        "shared-secret", headers["X-Dhd-Timestamp"], req["body"], headers["X-Dhd-Signature"]
+    )
+    assert not webhooks.verify(
+        "wrong-secret", headers["X-Dhd-Timestamp"], req["body"], headers["X-Dhd-Signature"]
+    )
+    payload = json.loads(req["body"])
+    assert payload["event"] == "consultation.state_changed"
+    assert payload["data"]["from_state"] == "open" and payload["data"]["to_state"] == "closed"
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("succeeded", 1, 200)
+    assert headers["X-Dhd-Event-Id"] == str(delivery.event_id)
+
+
+def test_saving_without_a_state_change_sends_nothing(hook, receiver, consultation):
+    consultation.title = "Draft Care and Support Bill (revised summary)"
+    consultation.save()
+    assert receiver.requests == [] and WebhookDelivery.objects.count() == 0
+
+
+def test_other_teams_and_unsubscribed_webhooks_get_nothing(
+    receiver, consultation, other_team, team, publisher
+):
+    webhooks.webhook_create(team=other_team, url=receiver.url, events=["consultation.state_changed"])
+    webhooks.webhook_create(team=team, url=receiver.url, events=["analysis.finished"])
+    consultation_services.consultation_withdraw(consultation=consultation, by=publisher, reason="Superseded")
+    assert receiver.requests == []
+
+
+def test_a_failing_endpoint_is_retried_with_back_off_then_succeeds(hook, receiver, consultation, publisher):
+    receiver.replies = [500, 503]
+    consultation_services.consultation_withdraw(consultation=consultation, by=publisher, reason="Superseded")
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("retrying", 1, 500)
+    assert tasks.webhooks_retry_due() == 0  # the back-off has not passed
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        last_attempt_at=timezone.now() - timedelta(minutes=2)
+    )
+    assert tasks.webhooks_retry_due() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("retrying", 2, 503)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(last_attempt_at=timezone.now() - timedelta(hours=1))
+    tasks.webhooks_retry_due()
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("succeeded", 3, 200)
+    assert len(receiver.requests) == 3
+    assert len({r["headers"]["X-Dhd-Event-Id"] for r in receiver.requests}) == 1
+
+
+def test_a_delivery_fails_for_good_after_the_last_attempt(hook, receiver, consultation, publisher):
+    receiver.replies = [500] * 10
+    consultation_services.consultation_withdraw(consultation=consultation, by=publisher, reason="Superseded")
+    delivery = WebhookDelivery.objects.get()
+    for _ in range(webhooks.MAX_ATTEMPTS):
+        webhooks.webhook_attempt(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and delivery.attempts == webhooks.MAX_ATTEMPTS
+    assert webhooks.webhook_attempt(delivery_id=delivery.pk) is None
+
+
+def test_an_unreachable_endpoint_is_logged_not_raised(team, consultation, publisher):
+    gone = Receiver()
+    gone.close()  # nothing listens on its port any more
+    webhooks.webhook_create(team=team, url=gone.url, events=["consultation.state_changed"])
+    withdrawn = consultation_services.consultation_withdraw(
+        consultation=consultation, by=publisher, reason="Superseded"
+    )
+    assert withdrawn.state == "withdrawn"
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "retrying" and delivery.response_code is None and delivery.last_error
+
+
+def test_the_backoff_doubles_and_is_capped():
+    assert [webhooks.backoff_seconds(n) for n in (1, 2, 3, 4, 8)] == [60, 120, 240, 480, 3600]
+
+
+def test_only_https_urls_or_local_http_are_accepted(team):
+    with pytest.raises(ValidationError):
+        webhooks.webhook_create(team=team, url="http://example.com/hook", events=["analysis.finished"])
+    with pytest.raises(ValidationError):
+        webhooks.webhook_create(team=team, url="https://example.com/hook", events=["tea.brewed"])
+    assert Webhook.objects.count() == 0
+
+
+def test_publishers_manage_their_teams_webhooks_and_read_the_log(
+    api_as, publisher, moderator, team, receiver, consultation
+):
+    client = api_as(publisher)
+    made = client.post(
+        "/api/v1/staff/webhooks/",
+        {"team": team.slug, "url": receiver.url, "events": ["consultation.state_changed"]},
+        format="json",
+    )
+    assert made.status_code == 201 and len(made.json()["secret"]) > 20
+    assert "secret" not in client.get("/api/v1/staff/webhooks/").json()["results"][0]
+    consultation_services.consultation_withdraw(consultation=consultation, by=publisher, reason="Superseded")
+    log = client.get(f"/api/v1/staff/webhooks/{made.json()['id']}/deliveries/").json()["results"]
+    assert [(d["event"], d["status"], d["response_code"]) for d in log] == [
+        ("consultation.state_changed", "succeeded", 200)
+    ]
+    refused = api_as(moderator).post(
+        "/api/v1/staff/webhooks/",
+        {"team": team.slug, "url": receiver.url, "events": ["analysis.finished"]},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert api_as(moderator).get(f"/api/v1/staff/webhooks/{made.json()['id']}/deliveries/").status_code == 404
+
+
+def test_a_finished_analysis_run_is_announced_once(team, consultation, receiver):
+    from insights.models import AnalysisRun
+
+    webhooks.webhook_create(team=team, url=receiver.url, events=["analysis.finished"])
+    running = AnalysisRun.objects.create(consultation=consultation, engine="basic", state="running")
+    AnalysisRun.objects.create(
+        consultation=consultation,
+        engine="basic",
+        state="done",
+        progress=100,
+        finished_at=timezone.now(),
+        units_total=40,
+    )
+    tasks.webhooks_retry_due()
+    tasks.webhooks_retry_due()
+    assert len(receiver.requests) == 1
+    payload = json.loads(receiver.requests[0]["body"])
+    assert payload["event"] == "analysis.finished"
+    assert payload["data"]["run"]["state"] == "done" and payload["data"]["run"]["units"] == 40
+    assert payload["data"]["run"]["id"] != running.pk

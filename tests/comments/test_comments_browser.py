@@ -1,0 +1,263 @@
+"""In Chromium, on clause 3 of the demo bill (the real Sustainable Aviation Fuel Bill): a citizen comments,
+another replies and agrees inline, a third reports; under pre-moderation the moderator approves one and
+rejects one with a reason and the authors get their emails. axe-core on every page, error states too;
+commenting with the keyboard alone."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from comments.demo import load_demo_comments
+from comments.models import Comment, Flag
+from consultations.importers import parse
+from consultations.importers.save import document_import
+from consultations.models import Consultation, Document
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def bill(consultation, shared_data):
+    data = (shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()
+    doc = document_import(consultation=consultation, parsed=parse(data), slug="bill").document
+    doc.state = Document.State.PUBLISHED
+    doc.save()
+    return doc
+
+
+@pytest.fixture
+def clause_3(bill):
+    return bill.sections.get(kind="clause", number="3")
+
+
+def _texts(real_texts):
+    return [t for t in real_texts if "http" not in t][:4]
+
+
+def test_comment_reply_agree_flag_and_pre_moderation_in_the_browser(
+    page,
+    browser,
+    live_url,
+    login,
+    citizen,
+    other_citizen,
+    third_citizen,
+    moderator,
+    consultation,
+    clause_3,
+    real_texts,
+    assert_no_axe_violations,
+    screenshot,
+):
+    Consultation.objects.filter(pk=consultation.pk).update(moderation_mode="pre")
+    first, second, _ = _texts(real_texts)[:3]
+    clause_url = live_url + clause_3.get_absolute_url()
+
+    # A citizen comments on clause 3; the form's error state is accessible too.
+    login(page, citizen)
+    page.goto(clause_url)
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Post comment").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert "Enter your comment" in page.locator(".govuk-error-summary").inner_text()
+    assert page.title().startswith("Error:")
+    screenshot(page, "comments-form-errors")
+    assert_no_axe_violations(page)
+    page.get_by_label("How it would work in practice").check()
+    page.get_by_label("Your comment").fill(first)
+    page.get_by_role("button", name="Post comment").click()
+    assert "once a moderator has checked it" in page.content()
+    own = Comment.objects.get(author=citizen)
+    assert own.status == "pending"
+    assert_no_axe_violations(page)
+
+    # The moderator approves it from the queue.
+    mod = browser.new_page()
+    login(mod, moderator)
+    mod.goto(f"{live_url}/comments/staff/{consultation.slug}/moderation/")
+    assert_no_axe_violations(mod)
+    mod.get_by_label(f"Select comment {own.pk}").check()
+    mod.get_by_label("Approve (publish)").check()
+    mod.get_by_role("button", name="Apply to selected comments").click()
+    assert "Decision recorded for 1 comment" in mod.content()
+    own.refresh_from_db()
+    assert own.status == "published"
+
+    # Another citizen replies inline and agrees, without a page reload.
+    other = browser.new_page()
+    login(other, other_citizen)
+    other.goto(clause_url)
+    other.evaluate("window.__noReload = true")
+    other.get_by_role("link", name="Reply to Jo Citizen").click()
+    other.get_by_label("Your reply").fill(second)
+    screenshot(other, "comments-inline-reply")
+    assert_no_axe_violations(other)
+    other.get_by_role("button", name="Post reply").click()
+    other.wait_for_selector("text=Awaiting moderation")
+    other.get_by_role("button", name=re.compile(r"^Agree with Jo Citizen")).click()
+    other.wait_for_selector("button[value=agree][aria-pressed=true]")
+    assert other.evaluate("window.__noReload") is True
+    assert other.locator("button[value=agree] [data-count=agree]").first.inner_text() == "1"
+    screenshot(other, "comments-after-inline-reply-and-agree")
+    assert_no_axe_violations(other)
+    reply = Comment.objects.get(author=other_citizen)
+    assert (reply.parent_id, reply.status) == (own.pk, "pending")
+    own.refresh_from_db()
+    assert own.agree_count == 1
+
+    # A third reader reports the comment.
+    third = browser.new_page()
+    login(third, third_citizen)
+    third.goto(clause_url)
+    third.get_by_role("link", name="Report comment by Jo Citizen").click()
+    assert_no_axe_violations(third)
+    third.get_by_role("button", name="Report comment").click()  # no reason: error state
+    assert "Choose why you are reporting" in third.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(third)
+    third.get_by_label("Off-topic").check()
+    third.get_by_role("button", name="Report comment").click()
+    assert Flag.objects.get().reason == "off_topic"
+
+    # The moderator rejects the reply: first without a reason (error), then with one.
+    mod.goto(f"{live_url}/comments/staff/{consultation.slug}/moderation/")
+    mod.get_by_label(f"Select comment {reply.pk}").check()
+    mod.get_by_label("Reject (never published)").check()
+    mod.get_by_role("button", name="Apply to selected comments").click()
+    assert "house rule" in mod.locator(".govuk-error-summary").inner_text()
+    screenshot(mod, "comments-moderation-error")
+    assert_no_axe_violations(mod)
+    mod.get_by_label(f"Select comment {reply.pk}").check()
+    mod.get_by_label("Reject (never published)").check()
+    mod.get_by_label("House rule broken (needed to reject or remove)").select_option("civil")
+    mod.get_by_role("button", name="Apply to selected comments").click()
+    reply.refresh_from_db()
+    assert (reply.status, reply.moderation_reason) == ("rejected", "civil")
+    mod.goto(f"{live_url}/comments/staff/{consultation.slug}/moderation/?filter=flagged")
+    screenshot(mod, "comments-moderation-flagged")
+    assert_no_axe_violations(mod)
+
+    # Both authors were told, the rejected one with the rule and an appeal link.
+    to = {m.to[0]: m for m in mail.outbox if "comment" in m.subject.lower()}
+    assert "published" in to[citizen.email].subject
+    assert "not published" in to[other_citizen.email].subject
+    assert "Be civil" in to[other_citizen.email].body
+    assert f"/comments/{reply.pk}/appeal/" in to[other_citizen.email].body
+
+    # The author of the rejected reply follows the appeal link.
+    other.goto(f"{live_url}/comments/{reply.pk}/appeal/")
+    assert_no_axe_violations(other)
+    screenshot(other, "comments-appeal")
+
+
+def test_keyboard_only_commenting(page, live_url, login, citizen, clause_3, real_texts, screenshot):
+    text = _texts(real_texts)[3]
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url())
+
+    def tab_to(predicate_js: str, limit: int = 250) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+                return
+        raise AssertionError(f"never reached {predicate_js} with Tab")
+
+    tab_to("el.name === 'category'")
+    page.keyboard.press("ArrowDown")  # radios: arrows move and select
+    tab_to("el.name === 'body'")
+    page.keyboard.type(text)
+    tab_to("el.tagName === 'BUTTON' && el.textContent.trim() === 'Post comment'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    screenshot(page, "comments-keyboard-posted")
+    comment = Comment.objects.get(author=citizen)
+    assert comment.body == text and comment.category == "practical_effect"
+    screenshot(page, "comments-permalink")
+
+
+def test_selecting_words_in_the_clause_fills_in_the_quote(page, live_url, login, citizen, clause_3):
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url())
+    paragraph = page.locator("[data-quote-target] p").nth(1)
+    paragraph.select_text()
+    paragraph.dispatch_event("mouseup")
+    quote = page.get_by_label("The words you are commenting on (optional)").input_value()
+    assert quote and quote in " ".join(paragraph.inner_text().split())
+
+
+def test_clause_with_demo_threads_reads_well_and_has_no_axe_violations(
+    page, live_url, bill, clause_3, assert_no_axe_violations, screenshot
+):
+    load_demo_comments(bill)
+    page.goto(live_url + clause_3.get_absolute_url())
+    assert page.locator("article.dhd-comment").count() >= 12
+    assert "The Computational Democracy Project" in page.content()
+    screenshot(page, "comments-clause-demo-threads")
+    assert_no_axe_violations(page)
+    page.goto(live_url + bill.get_absolute_url())
+    screenshot(page, "comments-document-counts")
+    assert_no_axe_violations(page)
+    page.goto(live_url + "/comments/house-rules/")
+    assert_no_axe_violations(page)
+
+
+def test_closed_consultation_is_read_only_in_the_browser(
+    page, live_url, login, citizen, consultation, bill, clause_3, assert_no_axe_violations, screenshot
+):
+    load_demo_comments(bill)
+    Consultation.objects.filter(pk=consultation.pk).update(state="closed")
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url())
+    assert page.get_by_role("button", name="Post comment").count() == 0
+    assert page.locator("a[data-reply-link]").count() == 0
+    assert "closed for comments" in page.content()
+    screenshot(page, "comments-closed")
+    assert_no_axe_violations(page)
+
+
+def test_rate_limited_page_is_accessible(
+    page, live_url, login, clause_3, settings, real_texts, assert_no_axe_violations
+):
+    settings.COMMENT_RATE_PER_USER = "0/600"
+    user = UserFactory()
+    login(page, user)
+    page.goto(live_url + clause_3.get_absolute_url())
+    page.get_by_label("General comment").check()
+    page.get_by_label("Your comment").fill(_texts(real_texts)[0])
+    page.get_by_role("button", name="Post comment").click()
+    assert "You are doing that too often" in page.content()
+    assert_no_axe_violations(page)
+
+
+def test_moderation_queue_works_with_the_keyboard_alone(
+    page, live_url, login, citizen, moderator, consultation, clause_3, real_texts, screenshot
+):
+    from comments import services
+
+    Consultation.objects.filter(pk=consultation.pk).update(moderation_mode="pre")
+    consultation.refresh_from_db()
+    held = services.comment_create(author=citizen, consultation=consultation, document=clause_3.document,
+                                   section=clause_3, body=_texts(real_texts)[0], category="drafting")
+    login(page, moderator)
+    page.goto(f"{live_url}/comments/staff/{consultation.slug}/moderation/")
+
+    def tab_to(predicate_js: str, limit: int = 120) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+                return
+        raise AssertionError(f"never reached {predicate_js} with Tab")
+
+    tab_to("el.name === 'comments'")
+    page.keyboard.press("Space")
+    tab_to("el.name === 'decision'")
+    page.keyboard.press("Space")  # the first decision: approve
+    tab_to("el.tagName === 'BUTTON' && el.textContent.trim() === 'Apply to selected comments'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    held.refresh_from_db()
+    assert held.status == "published"
+    screenshot(page, "comments-moderation-keyboard")

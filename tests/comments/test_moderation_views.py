@@ -1,0 +1,109 @@
+"""The moderation queue: who may see it (role x state), filters, bulk decisions and their errors."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from comments.models import Comment
+from consultations.models import Consultation
+
+from .conftest import post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held(clause, citizen, other_citizen, real_texts):
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(moderation_mode="pre")
+    clause.document.consultation.refresh_from_db()
+    return [post(citizen, clause, real_texts[0]), post(other_citizen, clause, real_texts[1])]
+
+
+def queue_url(clause):
+    return reverse("comments:moderation-queue", kwargs={"slug": clause.document.consultation.slug})
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("moderator", 200),
+        ("publisher", 200),
+        ("superuser", 200),
+        ("analyst", 403),
+        ("citizen", 403),
+        ("outsider_official", 403),
+    ],
+)
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_queue_access_by_role_and_state(request, client, held, clause, who, status, state):
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(state=state)
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(queue_url(clause)).status_code == status
+
+
+def test_anonymous_is_sent_to_sign_in(client, held, clause):
+    response = client.get(queue_url(clause))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_queue_of_an_unpublished_consultation_is_hidden_from_outsiders(client, outsider_official, clause):
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(state="draft")
+    client.force_login(outsider_official)
+    assert client.get(queue_url(clause)).status_code == 404
+
+
+def test_queue_lists_pending_comments(client, moderator, held, clause, real_texts):
+    client.force_login(moderator)
+    html = client.get(queue_url(clause)).content.decode()
+    assert real_texts[0][:30] in html and real_texts[1][:30] in html
+    assert "citizen@example.org" not in html
+
+
+def test_bulk_approve_then_reject_with_reason_emails_authors(
+    client, moderator, held, clause, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(queue_url(clause), {"comments": [held[0].pk], "decision": "approve"})
+    assert response.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(queue_url(clause), {"comments": [held[1].pk], "decision": "reject", "reason": "civil"})
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {held[0].pk: "published", held[1].pk: "rejected"}
+    assert {m.to[0] for m in mail.outbox} == {"citizen@example.org", "other.citizen@example.org"}
+
+
+def test_reject_without_reason_shows_an_error_and_changes_nothing(client, moderator, held, clause):
+    client.force_login(moderator)
+    response = client.post(queue_url(clause), {"comments": [held[0].pk], "decision": "reject"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "govuk-error-summary" in html and "house rule" in html
+    assert Comment.objects.get(pk=held[0].pk).status == "pending"
+
+
+def test_no_selection_is_an_error(client, moderator, held, clause):
+    client.force_login(moderator)
+    response = client.post(queue_url(clause), {"decision": "approve"})
+    assert response.status_code == 400 and "Select at least one comment" in response.content.decode()
+
+
+def test_moderator_suspends_a_commenter_from_the_queue(client, moderator, held, clause, citizen):
+    client.force_login(moderator)
+    url = reverse(
+        "comments:user-sanction", kwargs={"slug": clause.document.consultation.slug, "user_id": citizen.pk}
+    )
+    response = client.post(url, {"kind": "suspend", "reason": "civil", "days": "7"})
+    assert response.status_code == 302
+    citizen.refresh_from_db()
+    assert citizen.status == "suspended"
+
+
+def test_staff_panel_links_to_the_queue(client, publisher, held, clause):
+    client.force_login(publisher)
+    html = client.get(
+        reverse("staff:consultation-manage", kwargs={"slug": clause.document.consultation.slug})
+    )
+    assert queue_url(clause) in html.content.decode()

@@ -1,0 +1,150 @@
+"""A publisher creates a consultation, imports a real bill, fails then meets the standard, schedules it."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from consultations.models import Consultation, Document, Section
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pub_client(client, publisher):
+    client.login(email=publisher.email, password=PASSWORD)
+    return client
+
+
+def _form(team, **overrides):
+    now = timezone.localtime()
+    data = {
+        "title": "Draft Sustainable Aviation Fuel Bill",
+        "slug": "saf-bill",
+        "team": team.pk,
+        "kind": "draft_bill",
+        "summary": "",
+        "body": "",
+        "opens_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(weeks=6)).strftime("%Y-%m-%dT%H:%M"),
+        "short_period_reason": "",
+        "moderation_mode": "post",
+        "visibility": "public",
+        "respond_online": "on",
+        "contact_email": "saf@example.gov.uk",
+        "postal_address": "",
+        "accessible_formats_email": "",
+        "privacy_notice": "",
+        "how_responses_used": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_form_prefills_kind_from_the_toolkit_link(pub_client):
+    html = pub_client.get("/staff/consultations/new/?kind=ideas").content.decode()
+    assert 'value="ideas" checked' in html
+
+
+def test_citizen_cannot_open_the_create_form(client, citizen):
+    client.login(email=citizen.email, password=PASSWORD)
+    assert client.get("/staff/consultations/new/").status_code == 403
+
+
+def test_create_rejects_closing_before_opening_and_saves_nothing(pub_client, team):
+    now = timezone.localtime()
+    data = _form(team, closes_at=(now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    response = pub_client.post("/staff/consultations/new/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "govuk-error-summary" in html and "The closing date must be after the opening date." in html
+    assert not Consultation.objects.exists()
+
+
+def test_publisher_cannot_create_for_another_team(pub_client, team, other_team):
+    response = pub_client.post("/staff/consultations/new/", _form(other_team))
+    assert response.status_code == 200 and not Consultation.objects.exists()
+
+
+def test_full_publishing_flow_with_a_real_bill(pub_client, team, shared_data):
+    response = pub_client.post("/staff/consultations/new/", _form(team))
+    assert response.status_code == 302
+    c = Consultation.objects.get(slug="saf-bill")
+    assert c.state == "draft" and c.team == team
+
+    xml = (shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()
+    upload = SimpleUploadedFile("saf.xml", xml, content_type="application/xml")
+    response = pub_client.post(f"/staff/consultations/{c.slug}/import/", {"file": upload, "format": ""})
+    assert response.status_code == 302
+    doc = Document.objects.get(consultation=c)
+    assert doc.sections.filter(kind="clause").count() == 19
+
+    check = pub_client.get(f"/staff/consultations/{c.slug}/check/").content.decode()
+    for failure in [
+        "No summary",
+        "Shorter than 12 weeks without a reason",
+        "No privacy notice",
+        "No accessible format on request",
+        "No statement of how responses will be used",
+    ]:
+        assert failure in check
+    refused = pub_client.post(f"/staff/consultations/{c.slug}/schedule/")
+    assert refused.status_code == 200 and "minimum digital standard is not met" in refused.content.decode()
+    c.refresh_from_db()
+    assert c.state == "draft"
+
+    fixed = _form(
+        team,
+        summary="Tell us what you think of the draft bill.",
+        short_period_reason="Bill timetable.",
+        privacy_notice="Public task.",
+        how_responses_used="We read every response.",
+        accessible_formats_email="formats@example.gov.uk",
+        postal_address="DfT, London",
+    )
+    assert pub_client.post(f"/staff/consultations/{c.slug}/edit/", fixed).status_code == 302
+    assert "Standard met" in pub_client.get(f"/staff/consultations/{c.slug}/check/").content.decode()
+    assert pub_client.post(f"/staff/consultations/{c.slug}/schedule/").status_code == 302
+    c.refresh_from_db()
+    doc.refresh_from_db()
+    assert c.state == "scheduled" and doc.state == "published"
+    assert c.phase() == "upcoming"
+    reasons = [h.history_change_reason for h in c.history.all()]
+    assert "scheduled" in reasons
+
+
+def test_bad_upload_names_the_problem_and_saves_nothing(pub_client, team):
+    pub_client.post("/staff/consultations/new/", _form(team))
+    bad = SimpleUploadedFile("bill.xml", b"<akomaNtoso><act><body><section>", content_type="application/xml")
+    response = pub_client.post("/staff/consultations/saf-bill/import/", {"file": bad, "format": "akn"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The file could not be imported" in html and "line" in html
+    assert not Document.objects.exists() and not Section.objects.exists()
+
+
+def test_extend_needs_a_later_date(pub_client, consultation):
+    earlier = (timezone.localtime(consultation.closes_at) - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = pub_client.post(
+        f"/staff/consultations/{consultation.slug}/extend/", {"closes_at": earlier, "reason": "More time"}
+    )
+    assert "must be later than the current one" in response.content.decode()
+    later = (timezone.localtime(consultation.closes_at) + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    assert (
+        pub_client.post(
+            f"/staff/consultations/{consultation.slug}/extend/", {"closes_at": later, "reason": "More time"}
+        ).status_code
+        == 302
+    )
+
+
+def test_preview_shows_a_draft_to_the_team_with_a_banner(pub_client, team):
+    pub_client.post("/staff/consultations/new/", _form(team, summary="Preview me"))
+    html = pub_client.get("/staff/consultations/saf-bill/preview/").content.decode()
+    assert "This is how the public will see this consultation" in html and "Preview me" in html
+
+
+def test_unknown_transition_is_404(pub_client, consultation):
+    assert pub_client.post(f"/staff/consultations/{consultation.slug}/explode/").status_code == 404

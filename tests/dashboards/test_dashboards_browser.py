@@ -1,0 +1,76 @@
+"""An analyst in Chromium: reads the dashboard, filters the explorer to "clause 5, disagree, evidence-rich",
+reads the comments, retags three of them, exports CSV and XLSX, creates a report and downloads its PDF.
+axe-core finds no violations on any page, charts included."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from insights.models import ThemeAssignment
+from tests.dashboards.conftest import build
+
+
+@pytest.fixture
+def bill(consultation, document, citizen):
+    return build(consultation, document, citizen, comments=40, answers=12)
+
+
+def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
+        page, live_url, login, analyst, consultation, bill, assert_no_axe_violations, screenshot, tmp_path):
+    login(page, analyst)
+    page.goto(f"{live_url}/dashboards/{consultation.slug}/")
+    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
+    expect(page.locator('[data-clause="clause-5"] [data-comment-count]')).to_have_text("20 comments")
+    expect(page.get_by_role("img", name=re.compile("^By region: bar chart"))).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "dashboards-dashboard")
+
+    page.get_by_role("link", name="Explore responses").first.click()
+    page.get_by_label("Clause", exact=True).select_option(label="Clause 5: Clause heading 5")
+    page.get_by_label("Stance").select_option("disagree")
+    page.get_by_label("Evidence-rich").select_option("yes")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("[data-result-count]")).to_have_text("4 comments")
+    units = page.locator("[data-unit]")
+    expect(units).to_have_count(4)
+    expect(units.first.locator("[data-stance]")).to_have_text("Disagree")
+    assert_no_axe_violations(page)
+    screenshot(page, "dashboards-explorer-filtered")
+
+    for i in range(3):
+        units.nth(i).get_by_role("checkbox").check()
+    page.get_by_label("Theme", exact=True).last.select_option(label="Fairness for workers")
+    page.get_by_role("button", name="Tag with theme").click()
+    expect(page.get_by_text("3 responses updated")).to_be_visible()
+    expect(page.locator("[data-result-count]")).to_have_text("4 comments")  # the filters survive the action
+    expect(page.locator('[data-tag="Fairness for workers"]')).to_have_count(3)
+    assert ThemeAssignment.objects.filter(theme=bill["fairness"], source="human").count() == 3
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Exports").first.click()
+    assert_no_axe_violations(page)
+    for fmt in ("CSV", "XLSX"):
+        with page.expect_download() as info:
+            page.get_by_role("link", name=f"{fmt} of comments on the document without personal data").click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        assert path.stat().st_size > 500 and path.name.endswith(fmt.lower())
+    page.reload()
+    expect(page.locator("[data-export-log] tbody tr")).to_have_count(2)
+    screenshot(page, "dashboards-exports")
+
+    page.get_by_role("link", name="Reports").first.click()
+    page.get_by_label("Title").fill("Clause 5 objections")
+    page.get_by_role("button", name="Create report").click()
+    expect(page.get_by_role("heading", name="Clause 5 objections", level=1)).to_be_visible()
+    expect(page.locator("[data-report-theme]").filter(has_text="Fairness for workers")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "dashboards-report")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download as PDF").click()
+    pdf = tmp_path / "report.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")

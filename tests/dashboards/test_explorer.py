@@ -1,0 +1,173 @@
+"""The response explorer: filters, search, bulk tag/untag/review (audited), saved views, respondent view,
+and a query count that does not grow with page size or data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dashboards.models import SavedView, UnitReview
+from insights.models import ThemeAssignment
+from tests.dashboards.conftest import PRIVATE_EMAIL, build
+
+pytestmark = pytest.mark.django_db
+
+
+def url(consultation, **params):
+    from urllib.parse import urlencode
+
+    return reverse("dashboards:explorer", args=[consultation.slug]) + ("?" + urlencode(params) if params else "")
+
+
+def unit_ids(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'data-unit="([a-z]+:\d+)"', html))
+
+
+def test_clause_five_disagree_evidence_rich_filter_lists_exactly_those_comments(client, analyst, consultation, data):
+    client.force_login(analyst)
+    html = client.get(url(consultation, type="comment", clause=data["clause5"].pk, stance="disagree",
+                          evidence="yes")).content.decode()
+    # comments on clause 5: even indexes; disagree: index % 4 == 0; evidence-rich: index % 3 == 0 -> 0 and 12..
+    expected = {f"comment:{c.pk}" for i, c in enumerate(data["comments"])
+                if i % 2 == 0 and i % 4 == 0 and i % 3 == 0}
+    assert expected and unit_ids(html) == expected
+
+
+def test_draft_bill_explorer_defaults_to_comments_and_formal_to_answers(client, analyst, consultation, data):
+    client.force_login(analyst)
+    consultation.kind = "formal"
+    consultation.save(update_fields=["kind"])
+    html = client.get(url(consultation)).content.decode()
+    assert unit_ids(html) == {f"answer:{a.pk}" for a in data["answers"]}
+    consultation.kind = "draft_bill"
+    consultation.save(update_fields=["kind"])
+    html = client.get(url(consultation)).content.decode()
+    assert unit_ids(html) == {f"comment:{c.pk}" for c in data["comments"]}
+
+
+def test_search_finds_comments_containing_every_word(client, analyst, consultation, data):
+    client.force_login(analyst)
+    target = data["comments"][3]
+    words = [w for w in target.body.split() if len(w) > 4][:2]
+    html = client.get(url(consultation, type="comment", q=" ".join(words))).content.decode()
+    assert f"comment:{target.pk}" in unit_ids(html)
+    assert all(all(w.lower() in c.body.lower() for w in words)
+               for c in data["comments"] if f"comment:{c.pk}" in unit_ids(html))
+
+
+def test_answer_filters_by_channel_and_region(client, analyst, consultation, data):
+    client.force_login(analyst)
+    html = client.get(url(consultation, type="answer", channel="email")).content.decode()
+    assert unit_ids(html) == {f"answer:{a.pk}" for i, a in enumerate(data["answers"]) if i % 3 == 0}
+    html = client.get(url(consultation, type="answer", region="wales")).content.decode()
+    assert unit_ids(html) == {f"answer:{data['answers'][-1].pk}"}
+
+
+def test_theme_and_checked_filters(client, analyst, consultation, data):
+    client.force_login(analyst)
+    html = client.get(url(consultation, type="comment", theme=data["costs"].pk)).content.decode()
+    assert unit_ids(html) == {f"comment:{c.pk}" for c in data["comments"][:4]}
+    UnitReview.objects.create(consultation=consultation, kind="comment", unit_id=data["comments"][5].pk)
+    html = client.get(url(consultation, type="comment", checked="yes")).content.decode()
+    assert unit_ids(html) == {f"comment:{data['comments'][5].pk}"}
+
+
+def test_bad_dates_are_reported_with_a_clear_message(client, analyst, consultation, data):
+    client.force_login(analyst)
+    response = client.get(url(consultation, since="2026-05-01", until="2026-04-01"))
+    assert response.status_code == 400
+    assert "The end date must be on or after the start date" in response.content.decode()
+
+
+def test_bulk_tag_adds_officials_tags_with_an_audit_reason(client, analyst, consultation, data):
+    client.force_login(analyst)
+    picked = data["comments"][6:9]
+    response = client.post(reverse("dashboards:explorer-bulk", args=[consultation.slug]), {
+        "action": "tag", "theme": data["costs"].pk, "units": [f"comment:{c.pk}" for c in picked], "query": "type=comment",
+    })
+    assert response.status_code == 302 and response["Location"].endswith("?type=comment")
+    tags = ThemeAssignment.objects.filter(theme=data["costs"], comment__in=picked)
+    assert tags.count() == 3 and set(tags.values_list("source", flat=True)) == {"human"}
+    history = ThemeAssignment.history.filter(comment_id__in=[c.pk for c in picked])
+    assert history.count() == 3 and all(h.history_user_id == analyst.pk for h in history)
+
+
+def test_bulk_untag_rejects_machine_tags_and_review_confirms_them(client, analyst, consultation, data):
+    client.force_login(analyst)
+    bulk = reverse("dashboards:explorer-bulk", args=[consultation.slug])
+    first, second = data["comments"][0], data["comments"][1]
+    client.post(bulk, {"action": "untag", "theme": data["costs"].pk, "units": [f"comment:{first.pk}"]})
+    client.post(bulk, {"action": "review", "units": [f"comment:{second.pk}"]})
+    assert ThemeAssignment.objects.get(theme=data["costs"], comment=first).rejected is True
+    assert ThemeAssignment.objects.get(theme=data["costs"], comment=second).confirmed is True
+    assert UnitReview.objects.filter(kind="comment", unit_id=second.pk, reviewed_by=analyst).exists()
+
+
+def test_bulk_action_with_a_unit_of_another_consultation_changes_nothing(client, analyst, consultation, data):
+    from tests.factories import ConsultationFactory, make_document
+
+    other = ConsultationFactory(team=consultation.team)
+    other_data = build(other, make_document(consultation=other), data["comments"][0].author, comments=2, answers=1)
+    client.force_login(analyst)
+    response = client.post(reverse("dashboards:explorer-bulk", args=[consultation.slug]), {
+        "action": "tag", "theme": data["costs"].pk,
+        "units": [f"comment:{data['comments'][7].pk}", f"comment:{other_data['comments'][0].pk}"],
+    }, follow=True)
+    assert "Choose responses of this consultation." in response.content.decode()
+    assert not ThemeAssignment.objects.filter(theme=data["costs"], source="human").exists()
+
+
+def test_moderator_may_not_bulk_tag(client, moderator, consultation, data):
+    client.force_login(moderator)
+    response = client.post(reverse("dashboards:explorer-bulk", args=[consultation.slug]),
+                           {"action": "tag", "theme": data["costs"].pk, "units": [f"comment:{data['comments'][7].pk}"]})
+    assert response.status_code == 403
+    assert not ThemeAssignment.objects.filter(source="human").exists()
+
+
+def test_saved_view_keeps_the_filters_and_refuses_a_duplicate_name(client, analyst, consultation, data):
+    client.force_login(analyst)
+    create = reverse("dashboards:saved-view-create", args=[consultation.slug])
+    client.post(create, {"name": "Clause 5 objections", "query": "type=comment&stance=disagree"})
+    response = client.post(create, {"name": "Clause 5 objections", "query": "x=1"}, follow=True)
+    assert "You already have a view with that name" in response.content.decode()
+    view = SavedView.objects.get(owner=analyst)
+    assert view.query == "type=comment&stance=disagree"
+    assert 'href="?type=comment&amp;stance=disagree"' in client.get(url(consultation)).content.decode()
+
+
+def test_respondent_view_shows_everything_one_person_said_with_their_contact(client, analyst, consultation, data):
+    client.force_login(analyst)
+    ref = data["responses"][0].reference
+    html = client.get(reverse("dashboards:respondent", args=[consultation.slug, ref])).content.decode()
+    assert PRIVATE_EMAIL in html
+    assert unit_ids(html) == {f"answer:{data['answers'][0].pk}"}
+    author = data["comments"][0].author
+    html = client.get(reverse("dashboards:respondent", args=[consultation.slug, f"user-{author.pk}"])).content.decode()
+    assert unit_ids(html) == {f"comment:{c.pk}" for c in data["comments"]}
+
+
+def test_respondent_view_is_refused_to_a_moderator(client, moderator, consultation, data):
+    client.force_login(moderator)
+    ref = data["responses"][0].reference
+    assert client.get(reverse("dashboards:respondent", args=[consultation.slug, ref])).status_code == 403
+
+
+def _queries(client, link) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(link).status_code == 200
+    return len(ctx)
+
+
+@pytest.mark.parametrize("kind", ["comment", "answer"])
+def test_explorer_queries_do_not_grow_with_page_size_or_data(client, analyst, consultation, document, citizen, kind):
+    client.force_login(analyst)
+    build(consultation, document, citizen, comments=10, answers=10)
+    small = _queries(client, url(consultation, type=kind, per_page=25))
+    build(consultation, document, citizen, comments=120, answers=120)
+    assert _queries(client, url(consultation, type=kind, per_page=100)) == small
+    assert _queries(client, url(consultation, type=kind, per_page=100, stance="agree", evidence="yes")) == small

@@ -1,0 +1,70 @@
+"""The analyse and evaluate_analysis commands."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from insights.models import AnalysisRun, Theme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_analyse_runs_synchronously_with_a_text_progress_bar(consultation, real_comments):
+    out = StringIO()
+    call_command("analyse", consultation.slug, "--engine", "basic", stdout=out)
+    text = out.getvalue()
+    run = AnalysisRun.objects.get()
+    assert run.state == "done" and Theme.objects.filter(run=run).exists()
+    assert "[" in text and "100%" in text and f"Run {run.pk} done" in text
+    assert f"{len(real_comments)} responses" in text
+
+
+def test_analyse_refuses_an_unknown_consultation_or_scope(consultation):
+    with pytest.raises(CommandError, match="No consultation"):
+        call_command("analyse", "no-such-thing")
+    with pytest.raises(CommandError, match="Unknown scope"):
+        call_command("analyse", consultation.slug, "--scope", "clause:missing")
+    assert not AnalysisRun.objects.exists()
+
+
+def test_analyse_queue_hands_the_run_to_the_worker(
+    consultation, real_comments, django_capture_on_commit_callbacks
+):
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("analyse", consultation.slug, "--queue", stdout=out)
+    run = AnalysisRun.objects.get()
+    assert f"Run {run.pk} queued" in out.getvalue()
+    assert run.state == "done"  # in-process here; a real worker in CI (test_worker.py)
+
+
+def test_evaluate_analysis_prints_one_json_object_with_the_figures(tmp_path):
+    from policycycle.analysis.evaluation import build_polis_topics_set
+
+    directory = build_polis_topics_set(tmp_path / "set", per_theme=15)
+    out = StringIO()
+    call_command(
+        "evaluate_analysis", str(directory), "--engine", "basic", "--seed-per-theme", "3", stdout=out
+    )
+    figures = json.loads(out.getvalue())
+    for key in (
+        "gold_themes",
+        "discovered_themes",
+        "tagging_precision",
+        "tagging_recall",
+        "tagging_f1",
+        "stance_accuracy",
+        "evidence_f1",
+    ):
+        assert key in figures
+    assert figures["gold_themes"] >= 2 and 0 <= figures["tagging_f1"] <= 1
+    assert figures["stance_accuracy"] is None  # no sentiment.jsonl in this set
+
+
+def test_evaluate_analysis_refuses_a_directory_that_is_not_a_labelled_set(tmp_path):
+    with pytest.raises(CommandError, match="not a labelled set"):
+        call_command("evaluate_analysis", str(tmp_path))

@@ -1,0 +1,67 @@
+"""An analyst follows a run's progress bar in Chromium, then reads the themes with their quotes (axe-core)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from insights import services
+from insights.models import AnalysisRun
+
+
+@pytest.fixture
+def queued_run(consultation, analyst, real_comments):
+    return services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+
+
+def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
+        page, live_url, login, analyst, consultation, queued_run, assert_no_axe_violations, screenshot):
+    login(page, analyst)
+    page.goto(f"{live_url}/analysis/{consultation.slug}/")
+    bar = page.get_by_role("progressbar", name=f"Run {queued_run.pk} progress")
+    expect(bar).to_have_attribute("value", "0")
+    assert_no_axe_violations(page)
+
+    # The worker reports progress; the page's script picks it up without a reload.
+    AnalysisRun.objects.filter(pk=queued_run.pk).update(state="running", progress=42, step="vectorising")
+    expect(page.locator("[data-progress-figure]")).to_have_text("42%", timeout=10_000)
+    expect(bar).to_have_attribute("value", "42")
+    expect(page.locator("[data-progress-step]")).to_have_text("vectorising")
+    expect(page.get_by_role("link", name=re.compile("^Refresh"))).to_be_hidden()
+    screenshot(page, "insights-run-progress")
+
+    page.goto("about:blank")  # keep the browser quiet while the run executes on the test's connection
+    AnalysisRun.objects.filter(pk=queued_run.pk).update(state="queued", progress=0)
+    run = services.analysis_run_execute(queued_run.pk)
+    assert run.state == "done", run.error
+
+    page.goto(f"{live_url}/analysis/runs/{run.pk}/")
+    expect(bar).to_have_attribute("value", "100")
+    expect(page.locator("[data-progress-state]")).to_have_text("Done")
+    assert_no_axe_violations(page)
+    screenshot(page, "insights-run-done")
+    page.get_by_role("link", name="See the themes").click()
+
+    expect(page.get_by_role("heading", name="Themes", level=1)).to_be_visible()
+    first_card = page.locator(".govuk-summary-card").first
+    expect(first_card.locator("blockquote").first).to_be_visible()
+    expect(first_card.get_by_text("Machine", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "insights-themes")
+
+    first_card.locator("h3 a").click()
+    expect(page.get_by_role("heading", name="Responses on this theme")).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Confirm comment:")).first.click()
+    expect(page.get_by_text("Tag updated")).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "insights-theme-detail")
+
+    page.get_by_label("Name", exact=True).fill("")
+    page.get_by_role("button", name="Save name and description").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    page.goto(f"{live_url}/analysis/{consultation.slug}/themes/")
+    expect(page.locator("[data-agreement]")).to_contain_text("on 1 response checked")

@@ -1,0 +1,222 @@
+"""Analysis pages through the client: who may see them, and what each does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from insights import services
+from insights.models import AnalysisRun, Theme, ThemeAssignment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def done_run(consultation, analyst, real_comments):
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+    return services.analysis_run_execute(run.pk)
+
+
+def page_urls(consultation, run, theme, tag):
+    slug = consultation.slug
+    return [
+        reverse("insights:run-list", args=[slug]),
+        reverse("insights:theme-list", args=[slug]),
+        reverse("insights:campaign-list", args=[slug]),
+        reverse("insights:run-detail", args=[run.pk]),
+        reverse("insights:run-progress", args=[run.pk]),
+        reverse("insights:theme-detail", args=[theme.pk]),
+    ]
+
+
+def post_urls(consultation, run, theme, tag):
+    return [
+        reverse("insights:run-cancel", args=[run.pk]),
+        reverse("insights:run-rerun", args=[run.pk]),
+        reverse("insights:theme-action", args=[theme.pk, "confirm"]),
+        reverse("insights:theme-action", args=[theme.pk, "delete"]),
+        reverse("insights:tag-action", args=[tag.pk]),
+        reverse("insights:tagger-retrain", args=[consultation.slug]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "persona,expected", [("citizen", 403), ("moderator", 403), ("outsider_official", 403)]
+)
+def test_people_outside_the_analysis_team_are_refused_every_page_and_action(
+    request, client, consultation, done_run, persona, expected
+):
+    theme = Theme.objects.filter(run=done_run).first()
+    tag = ThemeAssignment.objects.filter(theme=theme).first()
+    client.force_login(request.getfixturevalue(persona))
+    for url in page_urls(consultation, done_run, theme, tag):
+        assert client.get(url).status_code == expected, url
+    for url in post_urls(consultation, done_run, theme, tag):
+        assert client.post(url, {"decision": "reject"}).status_code == expected, url
+    theme.refresh_from_db()
+    assert theme.is_active and not theme.approved_by_id
+    assert AnalysisRun.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, consultation, done_run):
+    theme = Theme.objects.filter(run=done_run).first()
+    response = client.get(reverse("insights:theme-detail", args=[theme.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_outsiders_get_404_for_an_unpublished_consultation(client, consultation, done_run, outsider_official):
+    consultation.state = "draft"
+    consultation.save(update_fields=["state"])
+    client.force_login(outsider_official)
+    assert client.get(reverse("insights:run-list", args=[consultation.slug])).status_code == 404
+    assert client.get(reverse("insights:run-detail", args=[done_run.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["analyst", "publisher", "superuser"])
+def test_analysts_and_publishers_see_every_page(request, client, consultation, done_run, persona):
+    theme = Theme.objects.filter(run=done_run).first()
+    tag = ThemeAssignment.objects.filter(theme=theme).first()
+    client.force_login(request.getfixturevalue(persona))
+    for url in page_urls(consultation, done_run, theme, tag):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    themes_page = client.get(reverse("insights:theme-list", args=[consultation.slug])).content.decode()
+    assert theme.label in themes_page and theme.quotes[0]["text"][:30] in themes_page
+
+
+def test_starting_a_run_from_the_page_runs_it_and_shows_its_progress(
+    client, consultation, analyst, real_comments, django_capture_on_commit_callbacks
+):
+    client.force_login(analyst)
+    url = reverse("insights:run-list", args=[consultation.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"engine": "basic", "scope": "consultation"})
+    run = AnalysisRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "insights:run-detail", args=[run.pk]
+    )
+    assert run.state == "done" and run.requested_by == analyst  # tasks run in-process without Redis
+    data = json.loads(client.get(reverse("insights:run-progress", args=[run.pk])).content)
+    assert data == {
+        "id": run.pk,
+        "state": "done",
+        "state_label": "Done",
+        "progress": 100,
+        "step": run.step,
+        "error": "",
+        "done": True,
+        "active": False,
+    }
+    page = client.get(reverse("insights:run-detail", args=[run.pk])).content.decode()
+    assert 'value="100"' in page and "Run again" in page
+
+
+def test_a_second_run_while_one_is_active_is_refused_with_a_message(client, consultation, analyst):
+    services.analysis_run_start(consultation=consultation, by=analyst, queue=False)
+    client.force_login(analyst)
+    response = client.post(
+        reverse("insights:run-list", args=[consultation.slug]), {"engine": "basic", "scope": "consultation"}
+    )
+    assert response.status_code == 400
+    assert "is already queued" in response.content.decode() and AnalysisRun.objects.count() == 1
+
+
+def test_bad_engine_is_answered_with_an_error_summary(client, consultation, analyst):
+    client.force_login(analyst)
+    response = client.post(
+        reverse("insights:run-list", args=[consultation.slug]), {"engine": "gpt-9", "scope": "consultation"}
+    )
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    assert not AnalysisRun.objects.exists()
+
+
+def test_a_queued_run_shows_a_refresh_link_and_can_be_cancelled(client, consultation, analyst):
+    run = services.analysis_run_start(consultation=consultation, by=analyst, queue=False)
+    client.force_login(analyst)
+    page = client.get(reverse("insights:run-detail", args=[run.pk])).content.decode()
+    assert "Refresh" in page and "analysis-progress.js" in page and "<script>" not in page
+    client.post(reverse("insights:run-cancel", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.state == "cancelled"
+
+
+def test_renaming_a_theme_is_audited_and_shown_as_what_changed(client, done_run, analyst):
+    theme = Theme.objects.filter(run=done_run).first()
+    old = theme.label
+    client.force_login(analyst)
+    url = reverse("insights:theme-action", args=[theme.pk, "edit"])
+    assert (
+        client.post(url, {"label": "Minimum wage and jobs", "description": "Jobs lost or kept"}).status_code
+        == 302
+    )
+    theme.refresh_from_db()
+    assert theme.label == "Minimum wage and jobs"
+    latest = theme.history.first()
+    assert latest.history_user == analyst and f"renamed from “{old}”" in latest.history_change_reason
+    page = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    assert "renamed from" in page and "Minimum wage and jobs" in page
+
+
+def test_an_empty_name_is_refused_with_an_error_and_nothing_changes(client, done_run, analyst):
+    theme = Theme.objects.filter(run=done_run).first()
+    client.force_login(analyst)
+    response = client.post(reverse("insights:theme-action", args=[theme.pk, "edit"]), {"label": " "})
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    assert Theme.objects.get(pk=theme.pk).label == theme.label
+
+
+def test_merge_split_and_tag_through_the_pages(client, done_run, analyst, real_comments):
+    themes = list(Theme.objects.filter(run=done_run).order_by("scope", "pk"))
+    a, b = [t for t in themes if t.scope == themes[0].scope][:2]
+    client.force_login(analyst)
+    client.post(reverse("insights:theme-action", args=[a.pk, "merge"]), {"sources": [b.pk]})
+    b.refresh_from_db()
+    assert not b.is_active and b.merged_into == a
+    assert not ThemeAssignment.objects.filter(theme=b, rejected=False, source="human").exists()
+    moved = ThemeAssignment.objects.filter(theme=a, rejected=False)[:2]
+    response = client.post(
+        reverse("insights:theme-action", args=[a.pk, "split"]),
+        {"label": "Split off", "tags": [t.pk for t in moved]},
+    )
+    new = Theme.objects.get(label="Split off")
+    assert response["Location"] == reverse("insights:theme-detail", args=[new.pk])
+    assert new.source == "human" and new.assignments.count() == 2
+    bad = client.post(reverse("insights:theme-action", args=[new.pk, "tag"]), {"unit": "tweet:5"})
+    assert bad.status_code == 400 and "Enter a response reference" in bad.content.decode()
+    client.post(
+        reverse("insights:theme-action", args=[new.pk, "tag"]), {"unit": f"comment:{real_comments[-1].pk}"}
+    )
+    assert new.assignments.filter(comment=real_comments[-1], source="human").exists()
+
+
+def test_unknown_theme_action_is_404(client, done_run, analyst):
+    theme = Theme.objects.filter(run=done_run).first()
+    client.force_login(analyst)
+    assert client.post(reverse("insights:theme-action", args=[theme.pk, "explode"])).status_code == 404
+
+
+def test_campaign_page_counts_campaigns_separately_from_unique_responses(
+    client, consultation, analyst, document, citizen, real_comments
+):
+    from tests.insights.conftest import post_comments
+
+    letter = " ".join(c.body for c in real_comments[:3])
+    post_comments(document, citizen, [letter] * 4, clauses=1)
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+    services.analysis_run_execute(run.pk)
+    client.force_login(analyst)
+    response = client.get(reverse("insights:campaign-list", args=[consultation.slug]))
+    ctx = response.context
+    assert ctx["responses"] == len(real_comments) + 4
+    size = sum(c.size for c in ctx["campaigns"])
+    assert ctx["unique"] == ctx["responses"] - size + len(ctx["campaigns"])
+    assert "Campaign of" in response.content.decode()
+
+
+def test_the_staff_consultation_page_links_to_the_analysis_pages(client, consultation, publisher):
+    client.force_login(publisher)
+    page = client.get(reverse("staff:consultation-manage", args=[consultation.slug])).content.decode()
+    assert reverse("insights:run-list", args=[consultation.slug]) in page
+    assert reverse("insights:campaign-list", args=[consultation.slug]) in page

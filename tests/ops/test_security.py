@@ -1,0 +1,188 @@
+"""Security settings as deployed: `check --deploy`, headers, sign-in lockout, password rules."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from tests.factories import PASSWORD, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "SECURE_HSTS_SECONDS": "31536000",
+    "SECURE_COOKIES": "true",
+    "SECURE_SSL_REDIRECT": "true",
+    "ALLOWED_HOSTS": "consult.example.gov.uk",
+    "CSRF_TRUSTED_ORIGINS": "https://consult.example.gov.uk",
+    "BEHIND_PROXY": "true",
+    "LOG_LEVEL": "ERROR",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "dhdigital.settings",
+            **env,
+        },
+    )
+
+
+def test_deploy_check_is_clean_under_production_settings():
+    proc = _manage("check", "--deploy", env=PRODUCTION_ENV)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-3000:]  # no errors at all
+    issues = re.findall(r"\(([a-z_]+\.[EW]\d+)\)", output)
+    # drf-spectacular's W001 is about OpenAPI component naming, not deployment; every other warning,
+    # and any security, axes or CSP one, fails the check.
+    assert [i for i in issues if not i.startswith("drf_spectacular.")] == [], output[-3000:]
+
+
+def test_deploy_check_fails_with_the_development_defaults():
+    """The same check catches a deployment that forgot its production settings."""
+    proc = _manage(
+        "check",
+        "--deploy",
+        "--tag",
+        "security",
+        env={"DEBUG": "true", "SECRET_KEY": "", "LOG_LEVEL": "ERROR"},
+    )
+    output = proc.stdout + proc.stderr
+    assert "security.W004" in output  # HSTS not set
+    assert "security.W012" in output  # session cookie not secure
+    assert "security.W018" in output  # DEBUG on
+
+
+@pytest.mark.django_db
+def test_pages_send_the_security_headers(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    response = client.get(reverse("account_login"), secure=True)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+@pytest.mark.django_db
+def test_production_cookies_are_secure_and_http_only(client, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    user = UserFactory(email="cookie.test@example.org")
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD}, secure=True)
+    assert response.status_code == 302
+    session = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert session["secure"] and session["httponly"]
+    assert response.cookies["csrftoken"]["secure"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """allauth's own sign-in rate limits live in the cache; start each test with none used."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def lockable(db):
+    user = UserFactory(email="lock.me@example.org")
+    yield user
+    axes_reset(username=user.email)
+
+
+def _fail(client, email: str):
+    return client.post(reverse("account_login"), {"login": email, "password": "wrong-password-123"})
+
+
+def test_five_wrong_passwords_lock_the_account_with_an_explanation(client, lockable, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _fail(client, lockable.email).status_code == 200  # the form again, with its error
+    locked = _fail(client, lockable.email)
+    assert locked.status_code == 429
+    body = locked.content.decode()
+    assert "Too many attempts to sign in" in body
+    assert "15 minutes" in body
+    assert "reset your password" in body
+    assert lockable.email not in body
+
+
+def test_a_locked_account_refuses_even_the_right_password(client, lockable, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, lockable.email)
+    response = client.post(reverse("account_login"), {"login": lockable.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_counts_the_address_whatever_its_case(client, lockable, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, lockable.email.upper() if n % 2 else lockable.email)
+    assert AccessAttempt.objects.filter(username=lockable.email).get().failures_since_start == 5
+
+
+def test_an_administrator_can_lift_a_lockout(client, lockable, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, lockable.email)
+    axes_reset(username=lockable.email)
+    response = client.post(reverse("account_login"), {"login": lockable.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(lockable.pk)
+
+
+def test_other_accounts_are_not_locked_by_someone_elses_failures(client, lockable, settings):
+    other = UserFactory(email="not.locked@example.org")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _fail(client, lockable.email)
+    response = client.post(reverse("account_login"), {"login": other.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_failed_sign_ins_record_no_access_log_of_successful_ones(client, lockable):
+    from axes.models import AccessLog
+
+    client.post(reverse("account_login"), {"login": lockable.email, "password": PASSWORD})
+    assert AccessLog.objects.count() == 0
+
+
+def test_test_client_login_still_works_without_a_request(client, db):
+    user = UserFactory(email="programmatic@example.org")
+    assert client.login(email=user.email, password=PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("short1", "too short"), ("password123", "too common"), ("12345678901234", "entirely numeric")],
+)
+def test_weak_passwords_are_refused(password, reason):
+    with pytest.raises(ValidationError) as excinfo:
+        validate_password(password)
+    assert reason in " ".join(excinfo.value.messages)
+
+
+def test_a_long_unusual_passphrase_is_accepted():
+    assert validate_password("violet-harbour-ledger-1912") is None

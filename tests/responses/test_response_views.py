@@ -1,0 +1,393 @@
+"""Pages, through the test client: the respond journey, who may see what, staff pages by role."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+
+from responses import importing, services
+from responses.models import Answer, Question, Response
+
+from .test_offline_and_import import make_csv, row
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"responses:{name}", args=args)
+
+
+def test_an_individual_responds_page_by_page_and_gets_a_receipt(
+    client, formal, questions, citizen, real_comments, django_capture_on_commit_callbacks
+):
+    client.force_login(citizen)
+    slug = formal.slug
+    assert client.post(url("response-start", slug))["Location"] == url("response-about", slug)
+    r = client.post(
+        url("response-about", slug),
+        {"respondent_type": "individual", "region": "london", "consent": "anonymous"},
+    )
+    assert r["Location"] == url("response-question", slug, 1)
+    # A required question left empty may be skipped while drafting, but not at submission.
+    r = client.post(url("response-question", slug, 1), {"text": real_comments[0]})
+    assert r["Location"] == url("response-question", slug, 2)
+    r = client.post(url("response-question", slug, 2), {"choice": "Maybe"})
+    assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
+    client.post(url("response-question", slug, 2), {"choice": "No"})
+    client.post(url("response-question", slug, 3), {"choices": ["Workers", "Families"]})
+    r = client.post(url("response-question", slug, 4), {"choice": "Disagree", "why": real_comments[1]})
+    assert r["Location"] == url("response-check", slug)
+    check = client.get(url("response-check", slug)).content.decode()
+    assert "Workers, Families" in check and real_comments[1][:40] in check
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url("response-check", slug))
+    assert r["Location"] == url("response-receipt", slug)
+    response = Response.objects.get(respondent=citizen)
+    receipt = client.get(url("response-receipt", slug)).content.decode()
+    assert response.reference in receipt and response.status == "submitted"
+    assert len(mail.outbox) == 1 and response.reference in mail.outbox[0].body
+    # Submitting the same receipt again sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url("response-check", slug))
+    assert r["Location"] == url("response-receipt", slug) and len(mail.outbox) == 1
+
+
+def test_an_organisation_must_name_itself(client, formal, questions, citizen):
+    client.force_login(citizen)
+    client.post(url("response-start", formal.slug))
+    r = client.post(
+        url("response-about", formal.slug),
+        {"respondent_type": "organisation", "region": "wales", "consent": "named"},
+    )
+    assert r.status_code == 200 and "Enter the name of your organisation" in r.content.decode()
+    assert Response.objects.get(respondent=citizen).respondent_type == ""
+
+
+def test_check_page_lists_unanswered_required_questions_on_submit(client, formal, questions, citizen):
+    client.force_login(citizen)
+    client.post(url("response-start", formal.slug))
+    client.post(
+        url("response-about", formal.slug),
+        {"respondent_type": "individual", "region": "london", "consent": "none"},
+    )
+    r = client.post(url("response-check", formal.slug))
+    page = r.content.decode()
+    assert r.status_code == 400 and "Answer question 1" in page and "Answer question 2" in page
+    assert (
+        f'href="{url("response-question", formal.slug, 2)}?check=1"' in page
+    )  # the summary links to the fix
+    assert Response.objects.get(respondent=citizen).status == "draft"
+
+
+def test_a_respondent_never_sees_another_respondents_response(
+    client, formal, questions, citizen, other_citizen, real_comments
+):
+    theirs = services.response_start(consultation=formal, user=other_citizen)
+    services.answer_save(response=theirs, question=questions[0], text=real_comments[4])
+    client.force_login(citizen)
+    page = client.get(url("response-check", formal.slug))
+    assert page.status_code == 302  # no response of their own: sent to the start page
+    client.post(url("response-start", formal.slug))
+    assert real_comments[4][:40] not in client.get(url("response-check", formal.slug)).content.decode()
+
+
+def test_the_emailed_link_resumes_only_its_own_response(
+    client, formal, questions, citizen, real_comments, django_capture_on_commit_callbacks
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    services.answer_save(response=response, question=questions[0], text=real_comments[2])
+    client.force_login(citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(
+            url("response-question", formal.slug, 1), {"text": real_comments[2], "save_later": "1"}
+        )
+    assert r["Location"] == url("response-saved", formal.slug)
+    link = re.search(r"/responses/resume/\S+/", mail.outbox[0].body).group(0)
+    client.logout()
+    anon = client.get(link)
+    assert anon["Location"] == url("response-check", formal.slug)
+    assert real_comments[2][:40] in client.get(url("response-check", formal.slug)).content.decode()
+    assert client.get("/responses/resume/not-a-token/").status_code == 404
+
+
+def test_the_respond_pages_refuse_changes_after_close(client, formal, questions, citizen, close):
+    services.response_start(consultation=formal, user=citizen)
+    close()
+    client.force_login(citizen)
+    r = client.post(url("response-question", formal.slug, 1), {"text": "late"})
+    assert r.status_code == 403 and "not accepting responses" in r.content.decode()
+    assert client.post(url("response-check", formal.slug)).status_code == 403
+    assert not Answer.objects.exists()
+
+
+def test_anonymous_visitors_are_asked_to_sign_in_to_respond(client, formal, questions):
+    r = client.post(url("response-start", formal.slug))
+    assert "/accounts/login/" in r["Location"] and not Response.objects.exists()
+
+
+# --- staff pages: role x page ---------------------------------------------------------------------------
+
+STAFF_PAGES = [
+    ("staff-question-list", "publisher"),
+    ("staff-question-create", "publisher"),
+    ("staff-response-list", "any"),
+    ("staff-response-enter", "any"),
+    ("staff-import-upload", "any"),
+    ("staff-import-template", "any"),
+    ("staff-event-manage", "any"),
+]
+
+
+@pytest.mark.parametrize("name,needs", STAFF_PAGES)
+@pytest.mark.parametrize("persona", ["citizen", "outsider_official", "moderator", "analyst", "publisher"])
+def test_staff_pages_are_for_the_team_in_the_right_role(
+    client, request, formal, questions, name, needs, persona
+):
+    user = request.getfixturevalue(persona)
+    client.force_login(user)
+    status = client.get(url(name, formal.slug)).status_code
+    allowed = persona == "publisher" or (needs == "any" and persona in ("moderator", "analyst"))
+    assert status == (200 if allowed else 403)
+
+
+def test_staff_pages_send_anonymous_visitors_to_sign_in(client, formal):
+    assert "/accounts/login/" in client.get(url("staff-response-list", formal.slug))["Location"]
+
+
+def test_a_publisher_adds_and_reorders_questions(client, formal, publisher, document):
+    client.force_login(publisher)
+    clause = document.sections.get(anchor="clause-3")
+    r = client.post(
+        url("staff-question-create", formal.slug),
+        {"text": "Is clause 3 workable?", "kind": "single", "choices_text": "Yes\nNo", "section": clause.pk},
+    )
+    assert r.status_code == 302
+    r = client.post(
+        url("staff-question-create", formal.slug),
+        {"text": "Pick one", "kind": "single", "choices_text": "Only"},
+    )
+    assert r.status_code == 200 and "at least two options" in r.content.decode()
+    client.post(url("staff-question-create", formal.slug), {"text": "Anything else?", "kind": "text"})
+    second = Question.objects.get(text="Anything else?")
+    client.post(url("staff-question-action", formal.slug, second.pk, "up"))
+    assert list(Question.objects.filter(consultation=formal).values_list("text", flat=True)) == [
+        "Anything else?",
+        "Is clause 3 workable?",
+    ]
+
+
+def test_an_official_enters_a_postal_response(client, formal, questions, analyst, real_comments):
+    client.force_login(analyst)
+    d = formal.opens_at
+    r = client.post(
+        url("staff-response-enter", formal.slug),
+        {
+            "channel": "post",
+            "received_at_day": d.day,
+            "received_at_month": d.month,
+            "received_at_year": d.year,
+            "respondent_name": "Pat Letter",
+            "address": "2 Mill Lane, York",
+            "respondent_type": "individual",
+            "region": "yorkshire",
+            "consent": "named",
+            f"q_{questions[0].pk}": real_comments[7],
+            f"q_{questions[1].pk}": "Yes",
+        },
+    )
+    response = Response.objects.get(channel="post")
+    assert r["Location"] == url("staff-response-detail", formal.slug, response.reference)
+    assert response.entered_by == analyst and response.address == "2 Mill Lane, York"
+    detail = client.get(r["Location"]).content.decode()
+    assert "Pat Letter" in detail and real_comments[7][:40] in detail
+
+
+def test_the_csv_import_previews_then_commits_and_only_its_uploader_can_use_it(
+    client, formal, questions, analyst, publisher, real_comments
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(analyst)
+    data = make_csv(formal, [row(t, n) for n, t in enumerate(real_comments[:12])])
+    r = client.post(url("staff-import-upload", formal.slug), {"file": SimpleUploadedFile("r.csv", data)})
+    key = r["Location"].rstrip("/").rsplit("/", 1)[-1]
+    preview = client.get(r["Location"]).content.decode()
+    assert "12 responses" in preview and "Row" in preview and not Response.objects.exists()
+    client.force_login(publisher)
+    assert client.post(url("staff-import-preview", formal.slug, key)).status_code == 404
+    client.force_login(analyst)
+    done = client.post(url("staff-import-preview", formal.slug, key))
+    assert done["Location"] == url("staff-response-list", formal.slug)
+    assert Response.objects.filter(imported=True).count() == 12
+    assert importing.pending_load(user=analyst, consultation=formal, key=key) is None
+
+
+def test_a_bad_csv_shows_row_errors_and_saves_nothing(client, formal, questions, analyst, real_comments):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(analyst)
+    rows = [row(t, n) for n, t in enumerate(real_comments[:3])]
+    rows[2]["region"] = "Atlantis"
+    r = client.post(
+        url("staff-import-upload", formal.slug), {"file": SimpleUploadedFile("r.csv", make_csv(formal, rows))}
+    )
+    page = client.get(r["Location"])
+    assert page.status_code == 400 and "Row 4: region “Atlantis” is not recognised." in page.content.decode()
+    assert client.post(r["Location"]).status_code == 400 and not Response.objects.exists()
+
+
+def test_the_template_csv_lists_the_documented_columns(client, formal, questions, analyst):
+    client.force_login(analyst)
+    body = client.get(url("staff-import-template", formal.slug)).content.decode()
+    assert body.strip() == ",".join(importing.template_columns(formal))
+    assert body.startswith("respondent_type,name,email") and "q4_why" in body
+
+
+def test_engagement_events_and_clause_feedback_are_recorded_and_listed(client, formal, analyst, document):
+    client.force_login(analyst)
+    r = client.post(
+        url("staff-event-manage", formal.slug),
+        {
+            "title": "Leeds community workshop",
+            "starts_on_day": "3",
+            "starts_on_month": "3",
+            "starts_on_year": "2026",
+            "location": "Leeds Central Library",
+            "organiser": "Care Bill Team",
+            "attendees": "42",
+        },
+    )
+    event = formal.engagement_events.get()
+    clause = document.sections.get(anchor="clause-2")
+    client.post(r["Location"], {"section": clause.pk, "text": "Carers asked who assesses needs at night."})
+    assert event.notes.get().section == clause
+    public = client.get(url("event-list", formal.slug)).content.decode()
+    assert "Leeds community workshop" in public and "Carers asked who assesses" in public and "42" in public
+
+
+def test_respond_panel_and_section_questions_tags_render(
+    rf: RequestFactory, formal, questions, citizen, document
+):
+    request = rf.get("/")
+    request.user = citizen
+    request.session = {}
+    html = Template("{% load responses_tags %}{% respond_panel c %}").render(
+        Context({"c": formal, "request": request})
+    )
+    assert "Respond online" in html and url("response-start", formal.slug) in html
+    services.response_start(consultation=formal, user=citizen)
+    html = Template("{% load responses_tags %}{% respond_panel c %}").render(
+        Context({"c": formal, "request": request})
+    )
+    assert "Continue your response" in html
+    clause = document.sections.get(anchor="clause-2")
+    clause.document.consultation = formal
+    html = Template("{% load responses_tags %}{% section_questions s %}").render(
+        Context({"s": clause, "request": request})
+    )
+    assert "Clause 2 is clear." in html and "What do you think" not in html
+
+
+def test_the_staff_consultation_page_links_to_the_responses_pages(client, formal, analyst):
+    client.force_login(analyst)
+    page = client.get(reverse("staff:consultation-manage", args=[formal.slug])).content.decode()
+    assert (
+        url("staff-import-upload", formal.slug) in page and url("staff-response-enter", formal.slug) in page
+    )
+
+
+# --- ideas pages ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ideas_c(team):
+    from responses.models import IdeaCategory
+    from tests.factories import ConsultationFactory
+
+    c = ConsultationFactory(team=team, kind="ideas")
+    IdeaCategory.objects.create(consultation=c, name="Youth voice", slug="youth-voice")
+    return c
+
+
+def test_a_citizen_submits_an_idea_and_others_vote_once(client, ideas_c, citizen, other_citizen):
+    from responses.models import Idea
+
+    client.force_login(citizen)
+    r = client.post(url("idea-create", ideas_c.slug), {"title": "", "description": ""})
+    assert r.status_code == 400 and "Enter a title for your idea" in r.content.decode()
+    r = client.post(
+        url("idea-create", ideas_c.slug),
+        {
+            "title": "Youth panels",
+            "description": "Allow them to be at the forefront of the decision making",
+            "category": ideas_c.idea_categories.get().pk,
+        },
+    )
+    idea = Idea.objects.get()
+    assert r["Location"] == idea.get_absolute_url()
+    client.force_login(other_citizen)
+    for _ in range(3):
+        client.post(url("idea-vote", ideas_c.slug, idea.pk), {"value": "1"})
+    idea.refresh_from_db()
+    assert idea.up_votes == 1 and idea.score > 0
+    listing = client.get(url("idea-list", ideas_c.slug) + "?category=youth-voice").content.decode()
+    assert "Youth panels" in listing and "1 for, 0 against" in listing
+
+
+def test_idea_pages_404_for_other_kinds_of_consultation(client, formal):
+    assert client.get(url("idea-list", formal.slug)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [("citizen", 403), ("outsider_official", 403), ("moderator", 200), ("analyst", 200), ("publisher", 200)],
+)
+def test_only_the_team_manages_ideas(client, request, ideas_c, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(url("staff-idea-list", ideas_c.slug)).status_code == status
+
+
+def test_an_official_sets_a_status_with_a_public_note_and_merges_a_duplicate(
+    client, ideas_c, citizen, analyst
+):
+    from responses import ideas
+    from responses.models import Idea
+
+    keep = ideas.idea_create(consultation=ideas_c, author=citizen, title="Youth panels", description="a")
+    dup = ideas.idea_create(consultation=ideas_c, author=citizen, title="Youth panel please", description="b")
+    client.force_login(analyst)
+    client.post(
+        url("staff-idea-detail", ideas_c.slug, keep.pk),
+        {"status-status": "accepted", "status-note": "We will pilot this in two boroughs."},
+    )
+    r = client.post(url("staff-idea-detail", ideas_c.slug, dup.pk), {"merge": "1", "merge-into": keep.pk})
+    assert r["Location"] == url("staff-idea-detail", ideas_c.slug, keep.pk)
+    assert Idea.objects.get(pk=dup.pk).merged_into_id == keep.pk
+    public = client.get(url("idea-detail", ideas_c.slug, keep.pk)).content.decode()
+    assert "We will pilot this in two boroughs." in public and "Accepted" in public
+    assert client.get(url("idea-detail", ideas_c.slug, dup.pk))["Location"] == url(
+        "idea-detail", ideas_c.slug, keep.pk
+    )
+
+
+def test_an_oversized_or_binary_csv_upload_is_refused_with_a_clear_message(
+    client, formal, questions, analyst, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(analyst)
+    settings.MAX_UPLOAD_BYTES = 100
+    big = SimpleUploadedFile("r.csv", b"a," * 200)
+    r = client.post(url("staff-import-upload", formal.slug), {"file": big})
+    assert r.status_code == 400 and "too large" in r.content.decode()
+    settings.MAX_UPLOAD_BYTES = 10_000
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n\x00\x00"
+    r = client.post(url("staff-import-upload", formal.slug), {"file": SimpleUploadedFile("r.csv", pdf)})
+    page = client.get(r["Location"])
+    assert page.status_code == 400 and "is not UTF-8 encoded" in page.content.decode()
+    assert not Response.objects.exists()
