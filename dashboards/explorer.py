@@ -118,7 +118,8 @@ def _search(qs, text_field: str, q: str):
 
         vector = SearchVector(text_field, config="english")
         query = SearchQuery(q, search_type="websearch", config="english")
-        return qs.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0), True
+        # Match with @@ (every word, stemmed); ts_rank alone is non-zero when only some words match.
+        return qs.annotate(search=vector).filter(search=query).annotate(rank=SearchRank(vector, query)), True
     cond = Q()
     for word in q.split()[:10]:
         cond &= Q(**{f"{text_field}__icontains": word})

@@ -52,11 +52,16 @@ def test_draft_bill_explorer_defaults_to_comments_and_formal_to_answers(client, 
 def test_search_finds_comments_containing_every_word(client, analyst, consultation, data):
     client.force_login(analyst)
     target = data["comments"][3]
-    words = [w for w in target.body.split() if len(w) > 4][:2]
+    import re
+
+    words = re.findall(r"[A-Za-z]{6,}", target.body)[:2]
     html = client.get(url(consultation, type="comment", q=" ".join(words))).content.decode()
-    assert f"comment:{target.pk}" in unit_ids(html)
-    assert all(all(w.lower() in c.body.lower() for w in words)
-               for c in data["comments"] if f"comment:{c.pk}" in unit_ids(html))
+    found = unit_ids(html)
+    assert f"comment:{target.pk}" in found
+    # Every hit holds every word; PostgreSQL stems ("costs" finds "cost"), so compare the words' first letters.
+    assert all(all(w[:5].lower() in c.body.lower() for w in words)
+               for c in data["comments"] if f"comment:{c.pk}" in found)
+    assert len(found) < len(data["comments"])
 
 
 def test_answer_filters_by_channel_and_region(client, analyst, consultation, data):
