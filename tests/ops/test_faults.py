@@ -249,13 +249,14 @@ def test_a_worker_killed_mid_analysis_leaves_no_half_result_and_the_run_resumes(
     try:
         started = stack.django(f"SLUG = {site['consultation']!r}\n" + RUN_SEED)
         run_id = started["run"]
+        # Kill as soon as the engine reports its first step: past the claim, well before the save (the
+        # engine still has to embed and cluster every comment), whatever this machine's speed.
         wait_for(
-            lambda: _run_row(stack, run_id)["state"] == "running",
+            lambda: (row := _run_row(stack, run_id))["state"] != "queued" and row["step"] != "reading responses",
             timeout=120,
-            interval=0.2,
-            what="the worker to pick the run up",
+            interval=0.05,
+            what="the worker to start analysing",
         )
-        time.sleep(2)  # into the analysis (the engine loads its model and embeds the comments)
         before_kill = _run_row(stack, run_id)
         assert before_kill["state"] == "running", before_kill  # still working: the kill lands mid-run
         stack.kill("analysis-worker")  # SIGKILL to its process group: no chance to clean up
