@@ -87,6 +87,11 @@ def consultation_manage(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "failures": check_standard(consultation) if consultation.state == "draft" else [],
             "is_publisher": has_team_role(request.user, consultation.team_id, Role.PUBLISHER),
+            # the panels offer each person only the pages their role opens
+            "can": {
+                role.value: has_team_role(request.user, consultation.team_id, role)
+                for role in (Role.MODERATOR, Role.ANALYST, Role.PUBLISHER)
+            },
             "panels": STAFF_PANELS,
             "history": consultation.history.select_related("history_user").order_by("-history_date")[:10],
         },

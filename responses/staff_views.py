@@ -31,8 +31,11 @@ from .forms import (
 )
 from .models import EngagementEvent, Question
 
-# Officials of the team in any role may enter and import responses; publishers manage questions.
-OFFICIAL = None
+# Responses hold personal data (names, emails, addresses): analysts (and publishers) of the team enter,
+# import and read them, as DESIGN.md's roles say; moderators do not. Any team role may record events;
+# publishers manage questions.
+RESPONSES = Role.ANALYST
+EVENTS = None
 
 
 def _form_errors(form, exc: ValidationError, field: str | None = None) -> None:
@@ -98,7 +101,7 @@ def question_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
 
 @login_required
 def response_list(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     page = Paginator(selectors.staff_responses(consultation), 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -114,7 +117,7 @@ def response_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_enter(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     questions = selectors.questions_for(consultation)
     form = OfflineResponseForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +139,7 @@ def response_enter(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     response = response_for_team(consultation, reference)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -165,7 +168,7 @@ def response_detail(request: HttpRequest, slug: str, reference: str) -> HttpResp
 
 @login_required
 def attachment_download(request: HttpRequest, slug: str, reference: str, pk: int) -> FileResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     response = response_for_team(consultation, reference)
     attachment = get_object_or_404(response.attachments, pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
@@ -173,7 +176,7 @@ def attachment_download(request: HttpRequest, slug: str, reference: str, pk: int
 
 @login_required
 def import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     out = HttpResponse(content_type="text/csv; charset=utf-8")
     out["Content-Disposition"] = f'attachment; filename="{consultation.slug}-responses-template.csv"'
     csv.writer(out).writerow(importing.template_columns(consultation))
@@ -183,7 +186,7 @@ def import_template(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -208,7 +211,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, RESPONSES)
     data = importing.pending_load(user=request.user, consultation=consultation, key=key)
     if data is None:
         raise Http404("That upload has expired or belongs to someone else. Upload the file again.")
@@ -240,7 +243,7 @@ def import_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, EVENTS)
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -258,7 +261,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    consultation = consultation_for_team(request.user, slug, OFFICIAL)
+    consultation = consultation_for_team(request.user, slug, EVENTS)
     event = get_object_or_404(EngagementEvent, pk=pk, consultation=consultation)
     form = EventNoteForm(request.POST or None, consultation=consultation)
     if request.method == "POST" and form.is_valid():

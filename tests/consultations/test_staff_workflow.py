@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Consultation, Document, Section
@@ -148,3 +149,21 @@ def test_preview_shows_a_draft_to_the_team_with_a_banner(pub_client, team):
 
 def test_unknown_transition_is_404(pub_client, consultation):
     assert pub_client.post(f"/staff/consultations/{consultation.slug}/explode/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        ("moderator", ["Moderation queue"], ["Import responses from a CSV file", "Analysis runs", "Exports", "Questions"]),
+        ("analyst", ["Import responses from a CSV file", "Analysis runs", "Exports"], ["Moderation queue", "Questions"]),
+        ("publisher", ["Moderation queue", "Import responses from a CSV file", "Exports", "Questions"], []),
+    ],
+)
+def test_manage_page_offers_each_role_only_the_pages_it_opens(client, request, consultation, persona, shown, hidden):
+    client.force_login(request.getfixturevalue(persona))
+    html = client.get(reverse("staff:consultation-manage", args=[consultation.slug])).content.decode()
+    assert "Engagement events and their feedback" in html  # any team role records events
+    for text in shown:
+        assert text in html, text
+    for text in hidden:
+        assert text not in html, text

@@ -113,23 +113,8 @@ PROTECTED: dict[str, tuple] = {
     "accounts:data-erase": (SELF_SERVICE, "GET"),
 }
 
-# Where the code and DESIGN.md disagree: DESIGN gives responses (names, emails, addresses) to analysts;
-# responses/staff_views.py lets any team role in, moderators included. Strict xfail: when the code is
-# changed, these start passing and the marker must go.
-_RESPONSES_TO_MODERATORS = (
-    "responses staff pages admit moderators (OFFICIAL=None in responses/staff_views.py); "
-    "DESIGN.md gives personal data in responses to analysts"
-)
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    (name, "moderator"): _RESPONSES_TO_MODERATORS
-    for name in (
-        "responses:staff-response-list",
-        "responses:staff-response-enter",
-        "responses:staff-response-detail",
-        "responses:staff-import-upload",
-        "responses:staff-import-template",
-    )
-}
+# Known disagreements between the code and the roles in DESIGN.md, as strict xfails (none at present).
+KNOWN_GAPS: dict[tuple[str, str], str] = {}
 # A URL is "staff" (and needs an entry) when its route says so.
 STAFF_ROUTE = re.compile(r"(^|/)(staff|analysis)/|/evaluation/$")
 # Routes without an entry that match STAFF_ROUTE on purpose (public pages despite the word).
