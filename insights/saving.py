@@ -64,11 +64,67 @@ def clear_machine_output(run: AnalysisRun) -> None:
         Campaign.objects.filter(consultation_id=run.consultation_id).delete()
 
 
+# A re-found theme is folded into a curated theme of its scope when they share at least this share of
+# their members (of the smaller one) or of their keywords (Jaccard); otherwise it is a new draft theme.
+FOLD_OVERLAP = 0.5
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _unit_key(assignment: ThemeAssignment) -> str:
+    return f"{assignment.unit_kind}:{assignment.unit_id}"
+
+
+def _curated_matches(run: AnalysisRun, result) -> dict[str, Theme]:
+    """{new theme key: curated theme} for the run's themes that an official has already kept (renamed,
+    confirmed or tagged by hand): a re-run adds to those instead of drafting a duplicate beside them."""
+    kept = list(
+        Theme.objects.filter(
+            _scope_filter(run.scope), consultation_id=run.consultation_id, is_active=True
+        ).prefetch_related("assignments")
+    )
+    if not kept:
+        return {}
+    members_of = {
+        t.pk: {_unit_key(a) for a in t.assignments.all() if not a.rejected} for t in kept
+    }
+    keywords_of = {t.pk: {str(k).lower() for k in t.keywords} for t in kept}
+    new_members: dict[str, set] = {}
+    for a in result.assignments:
+        new_members.setdefault(a.theme_key, set()).add(str(a.response_id))
+    matches: dict[str, Theme] = {}
+    for th in result.themes:
+        words = {str(k).lower() for k in th.keywords}
+        best, best_score = None, 0.0
+        for t in kept:
+            if t.scope != th.scope:
+                continue
+            score = max(
+                _overlap(new_members.get(th.key, set()), members_of[t.pk]),
+                _jaccard(words, keywords_of[t.pk]),
+                1.0 if t.label.strip().lower() == th.label.strip().lower() else 0.0,
+            )
+            if score > best_score:
+                best, best_score = t, score
+        if best is not None and best_score >= FOLD_OVERLAP:
+            matches[th.key] = best
+    return matches
+
+
 def _save_themes(run: AnalysisRun, result) -> dict[str, Theme]:
     from .runs import parse_unit_id
 
+    folded = _curated_matches(run, result)
     themes = []
     for th in result.themes:
+        if th.key in folded:
+            continue
         quotes = []
         for rid, text in th.quotes:
             kind, pk = parse_unit_id(rid)
@@ -93,20 +149,30 @@ def _save_themes(run: AnalysisRun, result) -> dict[str, Theme]:
         by_key = dict(Theme.objects.filter(run=run).values_list("key", "pk"))
         for t in created:
             t.pk = by_key[t.key]
-    return {t.key: t for t in created}
+    return {**{t.key: t for t in created}, **folded}
 
 
 def _save_assignments(run: AnalysisRun, result, by_key: dict[str, Theme]) -> int:
-    rows = [
-        ThemeAssignment(
-            theme=by_key[a.theme_key],
-            confidence=float(a.confidence),
-            source=ThemeAssignment.Source.MACHINE,
-            **_unit_kwargs(a.response_id),
+    """Machine tags; on a curated theme, none for a unit it already holds (an official's confirm, reject or
+    own tag stands) and one per unit when several re-found themes fold into it."""
+    taken: set[tuple[int, str]] = {
+        (a.theme_id, _unit_key(a))
+        for a in ThemeAssignment.objects.filter(theme__in=[t for t in by_key.values() if t.run_id != run.pk])
+    }
+    rows = []
+    for a in result.assignments:
+        theme = by_key.get(a.theme_key)
+        if theme is None or (theme.pk, str(a.response_id)) in taken:
+            continue
+        taken.add((theme.pk, str(a.response_id)))
+        rows.append(
+            ThemeAssignment(
+                theme=theme,
+                confidence=float(a.confidence),
+                source=ThemeAssignment.Source.MACHINE,
+                **_unit_kwargs(a.response_id),
+            )
         )
-        for a in result.assignments
-        if a.theme_key in by_key
-    ]
     for start in range(0, len(rows), BATCH):
         bulk_create_with_history(
             rows[start : start + BATCH],

@@ -90,10 +90,32 @@ def test_human_edits_survive_a_rerun(consultation, analyst, real_comments):
     kept.refresh_from_db()
     assert kept.label == "Wages and prices" and kept.approved_by == analyst and kept.is_active
     assert ThemeAssignment.objects.filter(pk=confirmed.pk, confirmed=True).exists()
-    assert ThemeAssignment.objects.filter(theme=kept, source="machine", confirmed=False).count() == 0
     assert Theme.objects.filter(pk=human.pk).exists() and ThemeAssignment.objects.filter(pk=added.pk).exists()
     assert not Theme.objects.filter(pk__in=untouched).exclude(pk=human.pk).exists()
     assert Theme.objects.filter(run=again).exists()
+    # The re-run found the kept theme again: it re-tagged into it rather than drafting a twin beside it.
+    fresh = ThemeAssignment.objects.filter(theme=kept, source="machine", confirmed=False)
+    assert fresh.exists()
+    kept_units = set(ThemeAssignment.objects.filter(theme=kept).values_list("comment_id", flat=True))
+    for twin in Theme.objects.filter(run=again, scope=kept.scope):
+        twin_units = set(ThemeAssignment.objects.filter(theme=twin).values_list("comment_id", flat=True))
+        assert len(twin_units & kept_units) < 0.5 * min(len(twin_units), len(kept_units)), twin.label
+
+
+def test_a_rerun_keeps_an_officials_rejection_and_adds_one_tag_per_unit(consultation, analyst, real_comments):
+    run = run_now(consultation, analyst)
+    kept = Theme.objects.filter(run=run).order_by("pk").first()
+    services.theme_confirm(theme=kept, by=analyst)
+    wrong = ThemeAssignment.objects.filter(theme=kept).first()
+    services.tag_decide(tag=wrong, by=analyst, confirm=False)
+
+    again = run_now(consultation, analyst)
+    assert again.state == "done", again.error
+    on_kept = ThemeAssignment.objects.filter(theme=kept)
+    wrong_unit = {"comment_id": wrong.comment_id} if wrong.comment_id else {"answer_id": wrong.answer_id}
+    assert list(on_kept.filter(**wrong_unit).values_list("rejected", flat=True)) == [True]
+    units = list(on_kept.values_list("comment_id", flat=True))
+    assert len(units) == len(set(units))  # the unique constraint holds: one tag per unit
 
 
 def test_an_engine_error_mid_run_fails_the_run_with_its_error_and_saves_nothing(

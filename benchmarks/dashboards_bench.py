@@ -1,0 +1,102 @@
+"""Dashboard, explorer and export figures at DESIGN.md's scale: 100,000 submitted responses (each answering
+a clause question with a real Polis comment text, enriched and tagged) and 10,000 clause comments.
+
+Server time through Django's test client (no network), p50 of repeated requests, with the SQL query count;
+export time is the whole streamed body consumed, with the peak Python memory the stream allocated."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+RESPONSES = 100_000
+COMMENTS = 10_000
+REPEAT = 5
+
+
+def _p50(client: Client, url: str) -> tuple[float, int, int]:
+    """(p50 ms over REPEAT requests after a warm-up, queries of one request, rows shown)."""
+    import re
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    shown = len(re.findall(rb'data-unit="', response.content))
+    samples = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples), len(ctx.captured_queries), shown
+
+
+def _export(client: Client, url: str) -> tuple[float, int, float]:
+    """(seconds to stream the whole body, lines, peak MiB allocated while streaming)."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    response = client.get(url)
+    lines = 0
+    size = 0
+    for chunk in response.streaming_content if response.streaming else [response.content]:
+        lines += chunk.count(b"\n")
+        size += len(chunk)
+    elapsed = time.perf_counter() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    reset_queries()
+    return elapsed, lines, peak / 2**20
+
+
+def run(results: dict) -> None:
+    from dhdigital.accounts.models import Role
+    from tests.dashboards.conftest import build
+    from tests.factories import ConsultationFactory, UserFactory, add_member, make_document
+
+    stamp = int(time.time())
+    consultation = ConsultationFactory(slug=f"bench-dashboards-{stamp}", kind="formal")
+    document = make_document(consultation=consultation, clauses=20)
+    author = UserFactory(email=f"bench-author-{stamp}@example.org")
+    analyst = add_member(UserFactory(email=f"bench-analyst-{stamp}@example.org"), consultation.team,
+                         Role.ANALYST)
+    start = time.perf_counter()
+    data = build(consultation, document, author, comments=COMMENTS, answers=RESPONSES)
+    print(f"  seeded {RESPONSES:,} responses and {COMMENTS:,} comments in {time.perf_counter() - start:.0f} s")
+
+    client = Client()
+    client.force_login(analyst)
+    slug = consultation.slug
+    figures: dict[str, dict] = {}
+
+    p50, queries, _ = _p50(client, reverse("dashboards:dashboard", args=[slug]))
+    figures["dashboard p50 at 100k responses"] = {"value": round(p50, 1), "unit": "ms",
+                                                   "note": f"{queries} queries"}
+
+    explorer = reverse("dashboards:explorer", args=[slug])
+    cases = {
+        "explorer p50 at 100k responses (all answers, newest first)": "?type=answer",
+        "explorer p50 at 100k responses (clause 5, disagree, evidence-rich)":
+            f"?type=answer&clause={data['clause5'].pk}&stance=disagree&evidence=yes",
+        "explorer p50 at 100k responses (full-text search)": "?type=answer&q=minimum+wage",
+        "explorer p50 at 100k responses (theme filter)": f"?type=answer&theme={data['fairness'].pk}",
+        "explorer p50 at 10k comments (clause 5)": f"?type=comment&clause={data['clause5'].pk}",
+    }
+    for name, query in cases.items():
+        p50, queries, shown = _p50(client, explorer + query)
+        figures[name] = {"value": round(p50, 1), "unit": "ms", "note": f"{queries} queries, {shown} rows shown"}
+
+    for dataset, fmt in (("answers", "csv"), ("responses", "csv"), ("answers", "json")):
+        url = reverse("dashboards:export-download", args=[slug, dataset, fmt])
+        seconds, lines, peak = _export(client, url)
+        figures[f"export of 100k {dataset} as {fmt.upper()}"] = {
+            "value": round(seconds, 1), "unit": "s", "note": f"{lines:,} lines, peak {peak:.0f} MiB allocated"}
+
+    for name, fig in figures.items():
+        print(f"  {name}: {fig['value']} {fig['unit']} ({fig['note']})")
+    results.update(figures)
