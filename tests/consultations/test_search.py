@@ -62,3 +62,14 @@ def test_empty_and_hostile_queries_are_harmless(client, bill):
     assert "Search consultations, clauses and comments" in client.get("/search/").content.decode()
     html = client.get("/search/?q=%3Cscript%3Ealert(1)%3C/script%3E&type=bogus&page=-1").content.decode()
     assert "<script>alert(1)" not in html
+
+
+def test_every_page_links_to_search_and_marks_it_current_there(client, db):
+    import re
+
+    home = client.get("/").content.decode()
+    nav = home.split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+    assert re.search(r'href="/search/"[^>]*>\s*Search\s*<', nav)
+    on_search = client.get("/search/").content.decode().split('id="navigation"', 1)[1].split("</ul>", 1)[0]
+    assert re.search(r'aria-current="page"[^>]*href="/search/"|href="/search/"[^>]*aria-current="page"', on_search) \
+        or re.search(r'govuk-service-navigation__item--active[^<]*<a[^>]*href="/search/"', on_search)
