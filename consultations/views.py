@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from comments.selectors import published_counts_by_section
 
@@ -91,6 +92,15 @@ def section_detail(
     for neighbour in (prev, nxt):
         if neighbour is not None:
             neighbour.document = document  # their URLs need the document and consultation already loaded
+            # reading an earlier version: its neighbours are that version's clauses, not the latest ones
+            neighbour.url = (
+                reverse(
+                    "consultations:section-version",
+                    kwargs={"slug": slug, "doc": doc, "version": version, "anchor": neighbour.anchor},
+                )
+                if version is not None
+                else neighbour.get_absolute_url()
+            )
     change = clause_change(section, subtree)
     earlier = change.old if change and change.old else None
     if earlier is not None:
