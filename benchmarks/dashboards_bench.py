@@ -63,11 +63,14 @@ def run(results: dict) -> None:
     consultation = ConsultationFactory(slug=f"bench-dashboards-{stamp}", kind="formal")
     document = make_document(consultation=consultation, clauses=20)
     author = UserFactory(email=f"bench-author-{stamp}@example.org")
-    analyst = add_member(UserFactory(email=f"bench-analyst-{stamp}@example.org"), consultation.team,
-                         Role.ANALYST)
+    analyst = add_member(
+        UserFactory(email=f"bench-analyst-{stamp}@example.org"), consultation.team, Role.ANALYST
+    )
     start = time.perf_counter()
     data = build(consultation, document, author, comments=COMMENTS, answers=RESPONSES)
-    print(f"  seeded {RESPONSES:,} responses and {COMMENTS:,} comments in {time.perf_counter() - start:.0f} s")
+    print(
+        f"  seeded {RESPONSES:,} responses and {COMMENTS:,} comments in {time.perf_counter() - start:.0f} s"
+    )
 
     client = Client()
     client.force_login(analyst)
@@ -75,27 +78,38 @@ def run(results: dict) -> None:
     figures: dict[str, dict] = {}
 
     p50, queries, _ = _p50(client, reverse("dashboards:dashboard", args=[slug]))
-    figures["dashboard p50 at 100k responses"] = {"value": round(p50, 1), "unit": "ms",
-                                                   "note": f"{queries} queries"}
+    figures["dashboard p50 at 100k responses"] = {
+        "value": round(p50, 1),
+        "unit": "ms",
+        "note": f"{queries} queries",
+    }
 
     explorer = reverse("dashboards:explorer", args=[slug])
     cases = {
         "explorer p50 at 100k responses (all answers, newest first)": "?type=answer",
-        "explorer p50 at 100k responses (clause 5, disagree, evidence-rich)":
-            f"?type=answer&clause={data['clause5'].pk}&stance=disagree&evidence=yes",
+        "explorer p50 at 100k responses (clause 5, disagree, evidence-rich)": (
+            f"?type=answer&clause={data['clause5'].pk}&stance=disagree&evidence=yes"
+        ),
         "explorer p50 at 100k responses (full-text search)": "?type=answer&q=minimum+wage",
         "explorer p50 at 100k responses (theme filter)": f"?type=answer&theme={data['fairness'].pk}",
         "explorer p50 at 10k comments (clause 5)": f"?type=comment&clause={data['clause5'].pk}",
     }
     for name, query in cases.items():
         p50, queries, shown = _p50(client, explorer + query)
-        figures[name] = {"value": round(p50, 1), "unit": "ms", "note": f"{queries} queries, {shown} rows shown"}
+        figures[name] = {
+            "value": round(p50, 1),
+            "unit": "ms",
+            "note": f"{queries} queries, {shown} rows shown",
+        }
 
     for dataset, fmt in (("answers", "csv"), ("responses", "csv"), ("answers", "json")):
         url = reverse("dashboards:export-download", args=[slug, dataset, fmt])
         seconds, lines, peak = _export(client, url)
         figures[f"export of 100k {dataset} as {fmt.upper()}"] = {
-            "value": round(seconds, 1), "unit": "s", "note": f"{lines:,} lines, peak {peak:.0f} MiB allocated"}
+            "value": round(seconds, 1),
+            "unit": "s",
+            "note": f"{lines:,} lines, peak {peak:.0f} MiB allocated",
+        }
 
     for name, fig in figures.items():
         print(f"  {name}: {fig['value']} {fig['unit']} ({fig['note']})")

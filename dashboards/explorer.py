@@ -36,42 +36,67 @@ def default_type(consultation: Consultation) -> str:
 class ExplorerForm(forms.Form):
     """Every filter is optional; bad values are reported, never silently widened."""
 
-    type = forms.ChoiceField(label="Show", choices=[("comment", "Comments on clauses"),
-                                                      ("answer", "Answers to questions")], required=False)
+    type = forms.ChoiceField(
+        label="Show",
+        choices=[("comment", "Comments on clauses"), ("answer", "Answers to questions")],
+        required=False,
+    )
     q = forms.CharField(label="Search the text", required=False, max_length=200)
     clause = forms.TypedChoiceField(label="Clause", required=False, coerce=int, empty_value=None)
     question = forms.TypedChoiceField(label="Question", required=False, coerce=int, empty_value=None)
     theme = forms.TypedChoiceField(label="Theme", required=False, coerce=int, empty_value=None)
-    stance = forms.ChoiceField(label="Stance", required=False,
-                               choices=[("", "Any")] + [(s, s.capitalize()) for s in STANCES])
-    evidence = forms.ChoiceField(label="Evidence-rich", required=False,
-                                 choices=[("", "Any"), ("yes", "Evidence-rich only"), ("no", "Not evidence-rich")])
-    campaign = forms.ChoiceField(label="Campaigns", required=False,
-                                 choices=[("", "Any"), ("yes", "Campaign copies only"), ("no", "Unique only")])
-    channel = forms.ChoiceField(label="Channel (answers)", required=False,
-                                choices=[("", "Any")] + list(Response.Channel.choices))
-    respondent_type = forms.ChoiceField(label="Respondent type (answers)", required=False,
-                                        choices=[("", "Any")] + list(Response.RespondentType.choices))
-    region = forms.ChoiceField(label="Region (answers)", required=False,
-                               choices=[("", "Any")] + list(Response.Region.choices))
-    status = forms.ChoiceField(label="Moderation state (comments)", required=False,
-                               choices=[("", "Any")] + list(Comment.Status.choices))
-    checked = forms.ChoiceField(label="Checked by an official", required=False,
-                                choices=[("", "Any"), ("yes", "Checked"), ("no", "Not checked yet")])
+    stance = forms.ChoiceField(
+        label="Stance", required=False, choices=[("", "Any")] + [(s, s.capitalize()) for s in STANCES]
+    )
+    evidence = forms.ChoiceField(
+        label="Evidence-rich",
+        required=False,
+        choices=[("", "Any"), ("yes", "Evidence-rich only"), ("no", "Not evidence-rich")],
+    )
+    campaign = forms.ChoiceField(
+        label="Campaigns",
+        required=False,
+        choices=[("", "Any"), ("yes", "Campaign copies only"), ("no", "Unique only")],
+    )
+    channel = forms.ChoiceField(
+        label="Channel (answers)", required=False, choices=[("", "Any")] + list(Response.Channel.choices)
+    )
+    respondent_type = forms.ChoiceField(
+        label="Respondent type (answers)",
+        required=False,
+        choices=[("", "Any")] + list(Response.RespondentType.choices),
+    )
+    region = forms.ChoiceField(
+        label="Region (answers)", required=False, choices=[("", "Any")] + list(Response.Region.choices)
+    )
+    status = forms.ChoiceField(
+        label="Moderation state (comments)",
+        required=False,
+        choices=[("", "Any")] + list(Comment.Status.choices),
+    )
+    checked = forms.ChoiceField(
+        label="Checked by an official",
+        required=False,
+        choices=[("", "Any"), ("yes", "Checked"), ("no", "Not checked yet")],
+    )
     since = forms.DateField(label="From (YYYY-MM-DD)", required=False)
     until = forms.DateField(label="To (YYYY-MM-DD)", required=False)
     sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
-    per_page = forms.TypedChoiceField(label="Per page", required=False, coerce=int, empty_value=25,
-                                      choices=[(n, str(n)) for n in PAGE_SIZES])
+    per_page = forms.TypedChoiceField(
+        label="Per page",
+        required=False,
+        coerce=int,
+        empty_value=25,
+        choices=[(n, str(n)) for n in PAGE_SIZES],
+    )
 
     def __init__(self, data, *, consultation: Consultation, **kwargs):
         super().__init__(data, **kwargs)
         self.consultation = consultation
-        clauses = Section.objects.filter(document__consultation=consultation,
-                                         kind__in=Section.COMMENTABLE).order_by("document__version", "position")
-        self.fields["clause"].choices = [("", "Any")] + [
-            (s.pk, s.label) for s in clauses
-        ]
+        clauses = Section.objects.filter(
+            document__consultation=consultation, kind__in=Section.COMMENTABLE
+        ).order_by("document__version", "position")
+        self.fields["clause"].choices = [("", "Any")] + [(s.pk, s.label) for s in clauses]
         self.fields["question"].choices = [("", "Any")] + [
             (q.pk, f"{q.position}. {q.text[:80]}")
             for q in Question.objects.filter(consultation=consultation).order_by("position")
@@ -128,8 +153,9 @@ def _search(qs, text_field: str, q: str):
 
 def _common(qs, kind: str, data: dict, consultation):
     if data.get("theme"):
-        qs = qs.filter(pk__in=ThemeAssignment.objects.filter(theme_id=data["theme"], rejected=False)
-                       .values(f"{kind}_id"))
+        qs = qs.filter(
+            pk__in=ThemeAssignment.objects.filter(theme_id=data["theme"], rejected=False).values(f"{kind}_id")
+        )
     enr = Enrichment.objects.filter(consultation=consultation)
     if data.get("stance"):
         qs = qs.filter(pk__in=enr.filter(stance=data["stance"]).values(f"{kind}_id"))
@@ -156,10 +182,9 @@ def unit_queryset(consultation, data: dict):
             qs = qs.filter(status=data["status"])
         date_field, text_field = "created_at", "body"
     else:
-        qs = (
-            Answer.objects.filter(response__consultation=consultation, response__status="submitted")
-            .select_related("question", "response")
-        )
+        qs = Answer.objects.filter(
+            response__consultation=consultation, response__status="submitted"
+        ).select_related("question", "response")
         if data.get("question"):
             qs = qs.filter(question_id=data["question"])
         if data.get("clause"):
@@ -191,7 +216,9 @@ def decorate(kind: str, objs: list) -> list[UnitRow]:
     ids = [o.pk for o in objs]
     enrich = {getattr(e, f"{kind}_id"): e for e in Enrichment.objects.filter(**{f"{kind}_id__in": ids})}
     tags: dict[int, list] = {}
-    for t in ThemeAssignment.objects.filter(**{f"{kind}_id__in": ids}, rejected=False).select_related("theme"):
+    for t in ThemeAssignment.objects.filter(**{f"{kind}_id__in": ids}, rejected=False).select_related(
+        "theme"
+    ):
         tags.setdefault(getattr(t, f"{kind}_id"), []).append(t)
     reviewed = set(UnitReview.objects.filter(kind=kind, unit_id__in=ids).values_list("unit_id", flat=True))
     return [UnitRow(kind, o, enrich.get(o.pk), tags.get(o.pk, []), o.pk in reviewed) for o in objs]
@@ -205,5 +232,10 @@ def explore(consultation, params, page_number) -> dict:
     kind, qs = unit_queryset(consultation, data)
     paginator = Paginator(qs, data.get("per_page") or 25)
     page = paginator.get_page(page_number)
-    return {"form": form, "kind": kind, "page": page, "rows": decorate(kind, list(page.object_list)),
-            "today": date.today()}
+    return {
+        "form": form,
+        "kind": kind,
+        "page": page,
+        "rows": decorate(kind, list(page.object_list)),
+        "today": date.today(),
+    }

@@ -22,8 +22,11 @@ DATASETS = {
     "themes": "Themes",
     "assignments": "Tags (responses on themes)",
 }
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _chunks(qs) -> Iterator[list]:
@@ -61,10 +64,18 @@ def comments_rows(consultation, personal: bool) -> Iterator[dict]:
         for c in batch:
             e = enrich.get(c.pk)
             row = {
-                "id": c.pk, "clause": c.section.anchor if c.section else "", "parent_id": c.parent_id or "",
-                "status": c.status, "category": c.category, "created_at": c.created_at.isoformat(),
-                "body": c.body, "stance": e.stance if e else "", "evidence_rich": bool(e and e.evidence_rich),
-                "themes": "; ".join(tags.get(c.pk, [])), "agree": c.agree_count, "disagree": c.disagree_count,
+                "id": c.pk,
+                "clause": c.section.anchor if c.section else "",
+                "parent_id": c.parent_id or "",
+                "status": c.status,
+                "category": c.category,
+                "created_at": c.created_at.isoformat(),
+                "body": c.body,
+                "stance": e.stance if e else "",
+                "evidence_rich": bool(e and e.evidence_rich),
+                "themes": "; ".join(tags.get(c.pk, [])),
+                "agree": c.agree_count,
+                "disagree": c.disagree_count,
             }
             if personal:
                 row["author_name"] = c.author.display_name if c.author else ""
@@ -78,29 +89,46 @@ def responses_rows(consultation, personal: bool) -> Iterator[dict]:
     for batch in _chunks(qs):
         for r in batch:
             row = {
-                "reference": r.reference, "channel": r.channel, "respondent_type": r.respondent_type,
-                "organisation_type": r.organisation_type, "region": r.region, "consent": r.consent,
+                "reference": r.reference,
+                "channel": r.channel,
+                "respondent_type": r.respondent_type,
+                "organisation_type": r.organisation_type,
+                "region": r.region,
+                "consent": r.consent,
                 "submitted_at": r.submitted_at.isoformat() if r.submitted_at else "",
                 "name": _response_name(r, personal),
             }
             if personal:
-                row.update({"respondent_name": r.respondent_name, "organisation_name": r.organisation_name,
-                            "email": r.email, "address": r.address})
+                row.update(
+                    {
+                        "respondent_name": r.respondent_name,
+                        "organisation_name": r.organisation_name,
+                        "email": r.email,
+                        "address": r.address,
+                    }
+                )
             yield row
 
 
 def answers_rows(consultation, personal: bool) -> Iterator[dict]:
-    qs = Answer.objects.filter(response__consultation=consultation,
-                               response__status=Response.Status.SUBMITTED).select_related("question", "response")
+    qs = Answer.objects.filter(
+        response__consultation=consultation, response__status=Response.Status.SUBMITTED
+    ).select_related("question", "response")
     for batch in _chunks(qs):
         enrich, tags = _extras("answer", [a.pk for a in batch])
         for a in batch:
             e = enrich.get(a.pk)
             row = {
-                "id": a.pk, "response": a.response.reference, "question_id": a.question_id,
-                "question": a.question.text, "choices": "; ".join(str(c) for c in a.choices or []),
-                "text": a.text, "stance": e.stance if e else "", "evidence_rich": bool(e and e.evidence_rich),
-                "themes": "; ".join(tags.get(a.pk, [])), "channel": a.response.channel,
+                "id": a.pk,
+                "response": a.response.reference,
+                "question_id": a.question_id,
+                "question": a.question.text,
+                "choices": "; ".join(str(c) for c in a.choices or []),
+                "text": a.text,
+                "stance": e.stance if e else "",
+                "evidence_rich": bool(e and e.evidence_rich),
+                "themes": "; ".join(tags.get(a.pk, [])),
+                "channel": a.response.channel,
                 "respondent_type": a.response.respondent_type,
             }
             if personal:
@@ -110,21 +138,41 @@ def answers_rows(consultation, personal: bool) -> Iterator[dict]:
 
 def themes_rows(consultation, personal: bool) -> Iterator[dict]:
     for t in Theme.objects.filter(consultation=consultation).order_by("pk").iterator(chunk_size=CHUNK):
-        yield {"id": t.pk, "scope": t.scope, "label": t.label, "description": t.description,
-               "source": t.source, "active": t.is_active, "keywords": "; ".join(t.keywords or [])}
+        yield {
+            "id": t.pk,
+            "scope": t.scope,
+            "label": t.label,
+            "description": t.description,
+            "source": t.source,
+            "active": t.is_active,
+            "keywords": "; ".join(t.keywords or []),
+        }
 
 
 def assignments_rows(consultation, personal: bool) -> Iterator[dict]:
     qs = ThemeAssignment.objects.filter(theme__consultation=consultation).select_related("theme")
     for batch in _chunks(qs):
         for a in batch:
-            yield {"id": a.pk, "theme_id": a.theme_id, "theme": a.theme.label, "unit": a.unit_kind,
-                   "unit_id": a.unit_id, "source": a.source, "confidence": round(a.confidence, 4),
-                   "confirmed": a.confirmed, "rejected": a.rejected}
+            yield {
+                "id": a.pk,
+                "theme_id": a.theme_id,
+                "theme": a.theme.label,
+                "unit": a.unit_kind,
+                "unit_id": a.unit_id,
+                "source": a.source,
+                "confidence": round(a.confidence, 4),
+                "confirmed": a.confirmed,
+                "rejected": a.rejected,
+            }
 
 
-ROWS = {"comments": comments_rows, "responses": responses_rows, "answers": answers_rows,
-        "themes": themes_rows, "assignments": assignments_rows}
+ROWS = {
+    "comments": comments_rows,
+    "responses": responses_rows,
+    "answers": answers_rows,
+    "themes": themes_rows,
+    "assignments": assignments_rows,
+}
 
 
 class Counter:
@@ -186,7 +234,7 @@ def xlsx_file(rows, title: str):
         ws.append([_safe_cell(v) for v in row.values()])
     if header is None:
         ws.append(["No rows"])
-    tmp = tempfile.TemporaryFile()
+    tmp = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
     wb.save(tmp)
     tmp.seek(0)
     return tmp

@@ -15,7 +15,8 @@ CAVEATS = [
     "Themes and stances are drafted by software and checked by officials; the agreement figure below shows "
     "how often officials agreed with the machine tags they checked.",
     "Campaign responses are counted in full and also grouped, so each campaign can be read once.",
-    "Counts under {threshold} in breakdowns that could identify someone are shown as “fewer than {threshold}”.",
+    "Counts under {threshold} in breakdowns that could identify someone are shown as "
+    "“fewer than {threshold}”.",
 ]
 
 
@@ -43,22 +44,28 @@ def _themes(consultation) -> list[dict]:
     labels = scope_labels(consultation)
     themes = (
         Theme.objects.filter(consultation=consultation, is_active=True)
-        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)),
-                  checked=Count("assignments", filter=Q(assignments__confirmed=True)))
+        .annotate(
+            n=Count("assignments", filter=Q(assignments__rejected=False)),
+            checked=Count("assignments", filter=Q(assignments__confirmed=True)),
+        )
         .order_by("scope", "-n", "label")
     )
     scopes: dict[str, dict] = {}
     for t in themes:
-        block = scopes.setdefault(t.scope, {"scope": t.scope, "label": labels.get(t.scope, t.scope), "themes": []})
-        block["themes"].append({
-            "label": t.label,
-            "description": t.description,
-            "count": t.n,
-            "checked": t.checked,
-            "source": t.get_source_display(),
-            "keywords": list(t.keywords or [])[:8],
-            "quotes": [q.get("text", "") for q in (t.quotes or [])[:3]],
-        })
+        block = scopes.setdefault(
+            t.scope, {"scope": t.scope, "label": labels.get(t.scope, t.scope), "themes": []}
+        )
+        block["themes"].append(
+            {
+                "label": t.label,
+                "description": t.description,
+                "count": t.n,
+                "checked": t.checked,
+                "source": t.get_source_display(),
+                "keywords": list(t.keywords or [])[:8],
+                "quotes": [q.get("text", "") for q in (t.quotes or [])[:3]],
+            }
+        )
     return list(scopes.values())
 
 
@@ -73,7 +80,8 @@ def build_snapshot(consultation, *, run, title: str, now) -> dict:
     campaigns = list(Campaign.objects.filter(consultation=consultation).order_by("-size")[:20])
     agreement = agreement_for(consultation)
     agreement_dict = {
-        name: getattr(agreement, name) for name in ("precision", "recall", "f1", "n")
+        name: getattr(agreement, name)
+        for name in ("precision", "recall", "f1", "n")
         if hasattr(agreement, name)
     }
     figures = selectors.campaign_figures(consultation)

@@ -55,13 +55,19 @@ def over_time(consultation) -> list[dict]:
     """Submitted responses and comments per day."""
     days: dict = {}
     for r in (
-        submitted_responses(consultation).annotate(day=TruncDate("submitted_at"))
-        .values("day").annotate(n=Count("pk")).order_by()
+        submitted_responses(consultation)
+        .annotate(day=TruncDate("submitted_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         days.setdefault(r["day"], {"responses": 0, "comments": 0})["responses"] = r["n"]
     for r in (
-        Comment.objects.filter(consultation=consultation).annotate(day=TruncDate("created_at"))
-        .values("day").annotate(n=Count("pk")).order_by()
+        Comment.objects.filter(consultation=consultation)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         days.setdefault(r["day"], {"responses": 0, "comments": 0})["comments"] = r["n"]
     rows = [{"day": d, **v} for d, v in sorted(days.items(), key=lambda kv: str(kv[0])) if d]
@@ -78,15 +84,33 @@ def over_time(consultation) -> list[dict]:
 def breakdowns(consultation) -> list[dict]:
     qs = submitted_responses(consultation)
     return [
-        {"key": "channel", "title": "By channel",
-         "bars": bars(_choices_rows(qs, "channel", dict(Response.Channel.choices)))},
-        {"key": "respondent_type", "title": "By respondent type",
-         "bars": bars(_choices_rows(qs, "respondent_type", dict(Response.RespondentType.choices)))},
-        {"key": "region", "title": "By region",
-         "bars": bars(_choices_rows(qs, "region", dict(Response.Region.choices)), suppress=True)},
-        {"key": "organisation_type", "title": "By organisation type",
-         "bars": bars(_choices_rows(qs.filter(respondent_type="organisation"), "organisation_type",
-                                    dict(Response.OrganisationType.choices)), suppress=True)},
+        {
+            "key": "channel",
+            "title": "By channel",
+            "bars": bars(_choices_rows(qs, "channel", dict(Response.Channel.choices))),
+        },
+        {
+            "key": "respondent_type",
+            "title": "By respondent type",
+            "bars": bars(_choices_rows(qs, "respondent_type", dict(Response.RespondentType.choices))),
+        },
+        {
+            "key": "region",
+            "title": "By region",
+            "bars": bars(_choices_rows(qs, "region", dict(Response.Region.choices)), suppress=True),
+        },
+        {
+            "key": "organisation_type",
+            "title": "By organisation type",
+            "bars": bars(
+                _choices_rows(
+                    qs.filter(respondent_type="organisation"),
+                    "organisation_type",
+                    dict(Response.OrganisationType.choices),
+                ),
+                suppress=True,
+            ),
+        },
     ]
 
 
@@ -118,8 +142,10 @@ def stance_segments(stances: dict) -> list[dict]:
 
 def current_document(consultation) -> Document | None:
     return (
-        Document.objects.filter(consultation=consultation).exclude(state=Document.State.DRAFT)
-        .order_by("-version").first()
+        Document.objects.filter(consultation=consultation)
+        .exclude(state=Document.State.DRAFT)
+        .order_by("-version")
+        .first()
         or Document.objects.filter(consultation=consultation).order_by("-version").first()
     )
 
@@ -147,7 +173,8 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
             clause_of[sid].comments += n
     stance_rows = (
         Enrichment.objects.filter(comment__document=document, comment__section__isnull=False)
-        .values_list("comment__section_id", "stance").annotate(n=Count("pk"))
+        .values_list("comment__section_id", "stance")
+        .annotate(n=Count("pk"))
     )
     for sid, stance, n in stance_rows:
         if sid in clause_of:
@@ -156,7 +183,8 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     by_key = {r.section.lineage_key: r for r in rows}
     themes = (
         Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
-        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False))).order_by("-n")
+        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))
+        .order_by("-n")
     )
     for t in themes:
         row = by_key.get(t.scope.partition(":")[2])
@@ -177,15 +205,22 @@ def top_themes(consultation, limit: int = 10) -> list[dict]:
     )
     if not themes:
         return []
-    total = ThemeAssignment.objects.filter(theme__consultation=consultation, theme__is_active=True,
-                                           rejected=False).count() or 1
+    total = (
+        ThemeAssignment.objects.filter(
+            theme__consultation=consultation, theme__is_active=True, rejected=False
+        ).count()
+        or 1
+    )
     split: dict[int, dict[str, int]] = {}
     live = ThemeAssignment.objects.filter(theme__in=themes, rejected=False)
     for kind in ("comment", "answer"):
         stance = Enrichment.objects.filter(**{f"{kind}_id": OuterRef(f"{kind}_id")}).values("stance")[:1]
         rows = (
-            live.filter(**{f"{kind}__isnull": False}).annotate(stance=Subquery(stance))
-            .values("theme_id", "stance").annotate(n=Count("pk")).order_by()
+            live.filter(**{f"{kind}__isnull": False})
+            .annotate(stance=Subquery(stance))
+            .values("theme_id", "stance")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
         for r in rows:
             d = split.setdefault(r["theme_id"], {})
@@ -205,8 +240,11 @@ def top_themes(consultation, limit: int = 10) -> list[dict]:
 
 def campaign_figures(consultation) -> dict:
     comments = Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED).count()
-    answers = Answer.objects.filter(response__consultation=consultation,
-                                    response__status=Response.Status.SUBMITTED).exclude(text="").count()
+    answers = (
+        Answer.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED)
+        .exclude(text="")
+        .count()
+    )
     agg = Campaign.objects.filter(consultation=consultation).aggregate(n=Count("pk"))
     members = CampaignMember.objects.filter(campaign__consultation=consultation).count()
     total = comments + answers
@@ -225,7 +263,7 @@ def moderation_figures(consultation) -> dict:
     n = decided.count()
     median = None
     if n:
-        middle = decided.order_by("took").values_list("took", flat=True)[n // 2: n // 2 + 1]
+        middle = decided.order_by("took").values_list("took", flat=True)[n // 2 : n // 2 + 1]
         median = list(middle)[0]
     return {
         "pending": counts.get(Comment.Status.PENDING, 0),

@@ -42,9 +42,10 @@ def units_bulk_action(*, consultation, by, action: str, units: list[str], theme:
     if action not in BULK_ACTIONS:
         raise BulkError("Choose an action")
     refs = _units(consultation, units)
-    if action in ("tag", "untag"):
-        if theme is None or theme.consultation_id != consultation.pk or not theme.is_active:
-            raise BulkError("Choose a theme to tag or untag with")
+    if action in ("tag", "untag") and (
+        theme is None or theme.consultation_id != consultation.pk or not theme.is_active
+    ):
+        raise BulkError("Choose a theme to tag or untag with")
     changed = 0
     try:
         for kind, pk in refs:
@@ -52,7 +53,9 @@ def units_bulk_action(*, consultation, by, action: str, units: list[str], theme:
                 tag_add(theme=theme, by=by, unit=f"{kind}:{pk}")
                 changed += 1
             elif action == "untag":
-                tag = ThemeAssignment.objects.filter(theme=theme, rejected=False, **{f"{kind}_id": pk}).first()
+                tag = ThemeAssignment.objects.filter(
+                    theme=theme, rejected=False, **{f"{kind}_id": pk}
+                ).first()
                 if tag is not None:
                     tag_remove(tag=tag, by=by)
                     changed += 1
@@ -68,8 +71,9 @@ def _review(consultation, by, kind: str, pk: int) -> int:
     _, created = UnitReview.objects.get_or_create(
         kind=kind, unit_id=pk, defaults={"consultation": consultation, "reviewed_by": by}
     )
-    for tag in ThemeAssignment.objects.filter(source="machine", confirmed=False, rejected=False,
-                                              **{f"{kind}_id": pk}):
+    for tag in ThemeAssignment.objects.filter(
+        source="machine", confirmed=False, rejected=False, **{f"{kind}_id": pk}
+    ):
         tag_decide(tag=tag, by=by, confirm=True)
     return int(created)
 
@@ -80,15 +84,17 @@ def saved_view_create(*, consultation, owner, name: str, query: str) -> SavedVie
         raise BulkError("Enter a name for the view")
     try:
         with transaction.atomic():
-            return SavedView.objects.create(consultation=consultation, owner=owner, name=name[:100],
-                                            query=query[:1000])
+            return SavedView.objects.create(
+                consultation=consultation, owner=owner, name=name[:100], query=query[:1000]
+            )
     except IntegrityError as exc:
         raise BulkError("You already have a view with that name") from exc
 
 
 def export_log_start(*, consultation, user, dataset: str, fmt: str, personal: bool) -> ExportLog:
-    return ExportLog.objects.create(consultation=consultation, user=user, dataset=dataset, format=fmt,
-                                    personal_data=personal)
+    return ExportLog.objects.create(
+        consultation=consultation, user=user, dataset=dataset, format=fmt, personal_data=personal
+    )
 
 
 def export_log_finish(*, log_id: int, rows: int) -> None:

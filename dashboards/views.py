@@ -35,12 +35,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def explorer(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
     ctx = explore(consultation, request.GET, request.GET.get("page"))
-    ctx.update({
-        "consultation": consultation,
-        "themes": Theme.objects.filter(consultation=consultation, is_active=True),
-        "saved_views": SavedView.objects.filter(consultation=consultation, owner=request.user),
-        "query": request.GET.urlencode(),
-    })
+    ctx.update(
+        {
+            "consultation": consultation,
+            "themes": Theme.objects.filter(consultation=consultation, is_active=True),
+            "saved_views": SavedView.objects.filter(consultation=consultation, owner=request.user),
+            "query": request.GET.urlencode(),
+        }
+    )
     return render(request, "dashboards/explorer.html", ctx, status=400 if ctx["form"].errors else 200)
 
 
@@ -53,9 +55,13 @@ def explorer_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     if request.POST.get("theme", "").isdigit():
         theme = Theme.objects.filter(pk=int(request.POST["theme"]), consultation=consultation).first()
     try:
-        n = services.units_bulk_action(consultation=consultation, by=request.user,
-                                       action=request.POST.get("action", ""),
-                                       units=request.POST.getlist("units"), theme=theme)
+        n = services.units_bulk_action(
+            consultation=consultation,
+            by=request.user,
+            action=request.POST.get("action", ""),
+            units=request.POST.getlist("units"),
+            theme=theme,
+        )
     except services.BulkError as exc:
         messages.error(request, str(exc))
     else:
@@ -69,8 +75,9 @@ def saved_view_create(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
     query = request.POST.get("query", "")
     try:
-        services.saved_view_create(consultation=consultation, owner=request.user,
-                                   name=request.POST.get("name", ""), query=query)
+        services.saved_view_create(
+            consultation=consultation, owner=request.user, name=request.POST.get("name", ""), query=query
+        )
     except services.BulkError as exc:
         messages.error(request, str(exc))
     else:
@@ -91,10 +98,16 @@ def respondent(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 def export_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
     logs = ExportLog.objects.filter(consultation=consultation).select_related("user")[:20]
-    return render(request, "dashboards/export_list.html", {
-        "consultation": consultation, "datasets": exports.DATASETS, "formats": list(exports.FORMATS),
-        "logs": logs,
-    })
+    return render(
+        request,
+        "dashboards/export_list.html",
+        {
+            "consultation": consultation,
+            "datasets": exports.DATASETS,
+            "formats": list(exports.FORMATS),
+            "logs": logs,
+        },
+    )
 
 
 @login_required
@@ -103,14 +116,21 @@ def export_download(request: HttpRequest, slug: str, dataset: str, fmt: str) -> 
     if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
         raise Http404("No such export")
     personal = request.GET.get("personal") == "1"
-    log = services.export_log_start(consultation=consultation, user=request.user, dataset=dataset,
-                                    fmt=fmt, personal=personal)
-    rows = exports.Counter(exports.ROWS[dataset](consultation, personal),
-                           lambda n: services.export_log_finish(log_id=log.pk, rows=n))
+    log = services.export_log_start(
+        consultation=consultation, user=request.user, dataset=dataset, fmt=fmt, personal=personal
+    )
+    rows = exports.Counter(
+        exports.ROWS[dataset](consultation, personal),
+        lambda n: services.export_log_finish(log_id=log.pk, rows=n),
+    )
     name = f"{consultation.slug}-{dataset}{'-personal' if personal else ''}.{fmt}"
     if fmt == "xlsx":
-        return FileResponse(exports.xlsx_file(rows, dataset), as_attachment=True, filename=name,
-                            content_type=exports.FORMATS[fmt])
+        return FileResponse(
+            exports.xlsx_file(rows, dataset),
+            as_attachment=True,
+            filename=name,
+            content_type=exports.FORMATS[fmt],
+        )
     stream = exports.csv_stream(rows) if fmt == "csv" else exports.json_stream(rows)
     response = StreamingHttpResponse(stream, content_type=exports.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -126,13 +146,17 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
         if request.POST.get("run") and run is None:
             messages.error(request, "Choose a finished analysis run")
         else:
-            report = services.report_create(consultation=consultation, by=request.user, run=run,
-                                            title=request.POST.get("title", ""))
+            report = services.report_create(
+                consultation=consultation, by=request.user, run=run, title=request.POST.get("title", "")
+            )
             messages.success(request, "Report created")
             return redirect("dashboards:report-detail", slug, report.pk)
     reports = Report.objects.filter(consultation=consultation)
-    return render(request, "dashboards/report_list.html",
-                  {"consultation": consultation, "runs": runs, "reports": reports})
+    return render(
+        request,
+        "dashboards/report_list.html",
+        {"consultation": consultation, "runs": runs, "reports": reports},
+    )
 
 
 def _report(request, slug, pk):
@@ -143,8 +167,11 @@ def _report(request, slug, pk):
 @login_required
 def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation, report = _report(request, slug, pk)
-    return render(request, "dashboards/report_detail.html",
-                  {"consultation": consultation, "report": report, "s": report.snapshot})
+    return render(
+        request,
+        "dashboards/report_detail.html",
+        {"consultation": consultation, "report": report, "s": report.snapshot},
+    )
 
 
 def _standalone(report) -> str:

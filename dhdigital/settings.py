@@ -235,7 +235,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+)
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
@@ -272,26 +274,30 @@ REST_FRAMEWORK = {
     },
 }
 SPECTACULAR_SETTINGS = {"TITLE": "dhdigital API", "VERSION": "1.0.0"}
-SPECTACULAR_SETTINGS.update({
-    "DESCRIPTION": "Open data and the public API of dhdigital. Usage policy: /api/.",
-    "LICENSE": {"name": "Open Government Licence v3.0",
-                "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "ConsultationKindEnum": "consultations.models.Consultation.Kind",
-        "ConsultationStateEnum": "consultations.models.Consultation.State",
-        "DocumentStateEnum": "consultations.models.Document.State",
-        "SectionKindEnum": "consultations.models.Section.Kind",
-        "CommentStatusEnum": "comments.models.Comment.Status",
-        "ResponseStatusEnum": "responses.models.Response.Status",
-        "IdeaStatusEnum": "responses.models.Idea.Status",
-    },
-})
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": "Open data and the public API of dhdigital. Usage policy: /api/.",
+        "LICENSE": {
+            "name": "Open Government Licence v3.0",
+            "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+        },
+        "SCHEMA_PATH_PREFIX": "/api/v1",
+        "SERVE_INCLUDE_SCHEMA": False,
+        "COMPONENT_SPLIT_REQUEST": True,
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+        "ENUM_NAME_OVERRIDES": {
+            "ConsultationKindEnum": "consultations.models.Consultation.Kind",
+            "ConsultationStateEnum": "consultations.models.Consultation.State",
+            "DocumentStateEnum": "consultations.models.Document.State",
+            "SectionKindEnum": "consultations.models.Section.Kind",
+            "CommentStatusEnum": "comments.models.Comment.Status",
+            "ResponseStatusEnum": "responses.models.Response.Status",
+            "IdeaStatusEnum": "responses.models.Idea.Status",
+        },
+    }
+)
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
 CELERY_BEAT_SCHEDULE["api-webhooks-retry-due"] = {"task": "api.tasks.webhooks_retry_due", "schedule": 60.0}
 # Analysis runs: re-queue or fail runs whose worker died (stale heartbeat); nightly runs while open.
@@ -336,5 +342,7 @@ LLM_MODEL = env.str("LLM_MODEL", default="")
 # LOG_FORMAT=plain for human-readable lines in development.
 from dhdigital.lib.logging import logging_config  # noqa: E402
 
-LOGGING = logging_config(fmt=env.str("LOG_FORMAT", default="json"), level=env.str("LOG_LEVEL", default="INFO"))
+LOGGING = logging_config(
+    fmt=env.str("LOG_FORMAT", default="json"), level=env.str("LOG_LEVEL", default="INFO")
+)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING too

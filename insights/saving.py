@@ -91,9 +91,7 @@ def _curated_matches(run: AnalysisRun, result) -> dict[str, Theme]:
     )
     if not kept:
         return {}
-    members_of = {
-        t.pk: {_unit_key(a) for a in t.assignments.all() if not a.rejected} for t in kept
-    }
+    members_of = {t.pk: {_unit_key(a) for a in t.assignments.all() if not a.rejected} for t in kept}
     keywords_of = {t.pk: {str(k).lower() for k in t.keywords} for t in kept}
     new_members: dict[str, set] = {}
     for a in result.assignments:

@@ -71,5 +71,6 @@ def test_every_page_links_to_search_and_marks_it_current_there(client, db):
     nav = home.split('id="navigation"', 1)[1].split("</ul>", 1)[0]
     assert re.search(r'href="/search/"[^>]*>\s*Search\s*<', nav)
     on_search = client.get("/search/").content.decode().split('id="navigation"', 1)[1].split("</ul>", 1)[0]
-    assert re.search(r'aria-current="page"[^>]*href="/search/"|href="/search/"[^>]*aria-current="page"', on_search) \
-        or re.search(r'govuk-service-navigation__item--active[^<]*<a[^>]*href="/search/"', on_search)
+    assert re.search(
+        r'aria-current="page"[^>]*href="/search/"|href="/search/"[^>]*aria-current="page"', on_search
+    ) or re.search(r'govuk-service-navigation__item--active[^<]*<a[^>]*href="/search/"', on_search)

@@ -154,12 +154,22 @@ def test_unknown_transition_is_404(pub_client, consultation):
 @pytest.mark.parametrize(
     ("persona", "shown", "hidden"),
     [
-        ("moderator", ["Moderation queue"], ["Import responses from a CSV file", "Analysis runs", "Exports", "Questions"]),
-        ("analyst", ["Import responses from a CSV file", "Analysis runs", "Exports"], ["Moderation queue", "Questions"]),
+        (
+            "moderator",
+            ["Moderation queue"],
+            ["Import responses from a CSV file", "Analysis runs", "Exports", "Questions"],
+        ),
+        (
+            "analyst",
+            ["Import responses from a CSV file", "Analysis runs", "Exports"],
+            ["Moderation queue", "Questions"],
+        ),
         ("publisher", ["Moderation queue", "Import responses from a CSV file", "Exports", "Questions"], []),
     ],
 )
-def test_manage_page_offers_each_role_only_the_pages_it_opens(client, request, consultation, persona, shown, hidden):
+def test_manage_page_offers_each_role_only_the_pages_it_opens(
+    client, request, consultation, persona, shown, hidden
+):
     client.force_login(request.getfixturevalue(persona))
     html = client.get(reverse("staff:consultation-manage", args=[consultation.slug])).content.decode()
     assert "Engagement events and their feedback" in html  # any team role records events

@@ -2,9 +2,8 @@
 with the old wording; the response ledger and the government response ("you said, we did")."""
 
 import copy
-from datetime import timedelta
-
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -132,10 +131,14 @@ def test_new_version_is_published_and_old_comments_stay_with_the_old_wording(
     assert "since been revised" in old
     # reading version 1, the previous and next links stay in version 1
     links = re.findall(r'href="([^"]+)" rel="(?:prev|next)"', old)
-    assert links == [f"/consultations/{consultation.slug}/bill/v1/clause-2/",
-                     f"/consultations/{consultation.slug}/bill/v1/clause-4/"]
+    assert links == [
+        f"/consultations/{consultation.slug}/bill/v1/clause-2/",
+        f"/consultations/{consultation.slug}/bill/v1/clause-4/",
+    ]
     latest = client.get(f"/consultations/{consultation.slug}/bill/clause-4/").content.decode()
-    assert re.findall(r'href="([^"]+)" rel="prev"', latest) == [f"/consultations/{consultation.slug}/bill/clause-3/"]
+    assert re.findall(r'href="([^"]+)" rel="prev"', latest) == [
+        f"/consultations/{consultation.slug}/bill/clause-3/"
+    ]
 
 
 def test_bad_revised_file_saves_nothing(client, consultation, bill_v1, publisher):

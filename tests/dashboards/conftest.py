@@ -34,7 +34,7 @@ def polis_texts(limit: int = 400, name: str = "15-per-hour-seattle") -> list[str
 
 
 def build(consultation, document, author, *, comments: int = 12, answers: int = 8) -> dict:
-    """`comments` comments spread over clauses 1-5 (every other one on clause 5), `answers` submitted responses
+    """`comments` comments over clauses 1-5 (every other one on clause 5), `answers` submitted responses
     each answering one question. Stance cycles disagree/agree/mixed/unclear; every third is evidence-rich."""
     texts = itertools.cycle(polis_texts())
     clauses = {s.number: s for s in document.sections.filter(kind="clause")}
@@ -42,44 +42,86 @@ def build(consultation, document, author, *, comments: int = 12, answers: int = 
     rows = []
     for i in range(comments):
         section = clauses["5"] if i % 2 == 0 else clauses[str(1 + i % 4)]
-        rows.append(Comment(consultation=consultation, document=document, section=section, author=author,
-                            body=next(texts), status=Comment.Status.PUBLISHED, published_at=now))
+        rows.append(
+            Comment(
+                consultation=consultation,
+                document=document,
+                section=section,
+                author=author,
+                body=next(texts),
+                status=Comment.Status.PUBLISHED,
+                published_at=now,
+            )
+        )
     made = Comment.objects.bulk_create(rows)
-    question = Question.objects.create(consultation=consultation, position=1, text="What do you think of clause 5?",
-                                       section=clauses["5"])
+    question = Question.objects.create(
+        consultation=consultation, position=1, text="What do you think of clause 5?", section=clauses["5"]
+    )
     responses = []
     for i in range(answers):
-        responses.append(Response(
-            consultation=consultation, status=Response.Status.SUBMITTED, submitted_at=now,
-            channel=Response.Channel.EMAIL if i % 3 == 0 else Response.Channel.ONLINE,
-            respondent_type="individual", region="london" if i < answers - 1 else "wales",
-            consent="none" if i == 0 else "anonymous",
-            respondent_name=PRIVATE_NAME if i == 0 else "",
-            email=PRIVATE_EMAIL if i == 0 else f"r{i}@example.net",
-            address=PRIVATE_ADDRESS if i == 0 else "",
-        ))
+        responses.append(
+            Response(
+                consultation=consultation,
+                status=Response.Status.SUBMITTED,
+                submitted_at=now,
+                channel=Response.Channel.EMAIL if i % 3 == 0 else Response.Channel.ONLINE,
+                respondent_type="individual",
+                region="london" if i < answers - 1 else "wales",
+                consent="none" if i == 0 else "anonymous",
+                respondent_name=PRIVATE_NAME if i == 0 else "",
+                email=PRIVATE_EMAIL if i == 0 else f"r{i}@example.net",
+                address=PRIVATE_ADDRESS if i == 0 else "",
+            )
+        )
     responses = Response.objects.bulk_create(responses)
     ans = Answer.objects.bulk_create(
         [Answer(response=r, question=question, text=next(texts)) for r in responses]
     )
     enrich = []
     for i, c in enumerate(made):
-        enrich.append(Enrichment(consultation=consultation, comment=c, stance=STANCES[i % 4],
-                                 evidence_rich=i % 3 == 0, text_hash=str(c.pk)))
+        enrich.append(
+            Enrichment(
+                consultation=consultation,
+                comment=c,
+                stance=STANCES[i % 4],
+                evidence_rich=i % 3 == 0,
+                text_hash=str(c.pk),
+            )
+        )
     for i, a in enumerate(ans):
-        enrich.append(Enrichment(consultation=consultation, answer=a, stance=STANCES[i % 4],
-                                 evidence_rich=i % 3 == 0, text_hash=f"a{a.pk}"))
+        enrich.append(
+            Enrichment(
+                consultation=consultation,
+                answer=a,
+                stance=STANCES[i % 4],
+                evidence_rich=i % 3 == 0,
+                text_hash=f"a{a.pk}",
+            )
+        )
     Enrichment.objects.bulk_create(enrich)
-    costs = Theme.objects.create(consultation=consultation, scope="clause:sec_5", section=clauses["5"],
-                                 label="Cost to small businesses", quotes=[{"unit": "comment", "id": made[0].pk,
-                                                                           "text": made[0].body}])
-    fairness = Theme.objects.create(consultation=consultation, scope="consultation", label="Fairness for workers")
+    costs = Theme.objects.create(
+        consultation=consultation,
+        scope="clause:sec_5",
+        section=clauses["5"],
+        label="Cost to small businesses",
+        quotes=[{"unit": "comment", "id": made[0].pk, "text": made[0].body}],
+    )
+    fairness = Theme.objects.create(
+        consultation=consultation, scope="consultation", label="Fairness for workers"
+    )
     ThemeAssignment.objects.bulk_create(
         [ThemeAssignment(theme=costs, comment=c, confidence=0.8) for c in made[:4]]
         + [ThemeAssignment(theme=fairness, answer=a, confidence=0.7) for a in ans[:2]]
     )
-    return {"comments": made, "answers": ans, "responses": responses, "question": question,
-            "costs": costs, "fairness": fairness, "clause5": clauses["5"]}
+    return {
+        "comments": made,
+        "answers": ans,
+        "responses": responses,
+        "question": question,
+        "costs": costs,
+        "fairness": fairness,
+        "clause5": clauses["5"],
+    }
 
 
 @pytest.fixture

@@ -20,10 +20,19 @@ def url(consultation):
     return reverse("dashboards:dashboard", args=[consultation.slug])
 
 
-@pytest.mark.parametrize("persona, status", [
-    ("analyst", 200), ("publisher", 200), ("moderator", 403), ("outsider_official", 403), ("citizen", 403),
-])
-def test_only_analysts_and_publishers_of_the_team_see_the_dashboard(client, request, consultation, persona, status):
+@pytest.mark.parametrize(
+    "persona, status",
+    [
+        ("analyst", 200),
+        ("publisher", 200),
+        ("moderator", 403),
+        ("outsider_official", 403),
+        ("citizen", 403),
+    ],
+)
+def test_only_analysts_and_publishers_of_the_team_see_the_dashboard(
+    client, request, consultation, persona, status
+):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(url(consultation)).status_code == status
 
@@ -33,7 +42,9 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, consultation):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_dashboard_counts_responses_comments_and_clause_five_in_the_heatmap(client, analyst, consultation, data):
+def test_dashboard_counts_responses_comments_and_clause_five_in_the_heatmap(
+    client, analyst, consultation, data
+):
     client.force_login(analyst)
     html = client.get(url(consultation)).content.decode()
     assert 'data-count="responses">8<' in html
@@ -49,27 +60,31 @@ def test_every_chart_has_a_table_of_the_same_figures(client, analyst, consultati
     client.force_login(analyst)
     html = client.get(url(consultation)).content.decode()
     for key in ("over-time", "channel", "respondent_type", "region", "organisation_type"):
-        block = html.split(f'data-chart="{key}"')[1].split('data-chart=')[0]
+        block = html.split(f'data-chart="{key}"')[1].split("data-chart=")[0]
         assert "<table" in block, key
-    assert "<td class=\"govuk-table__cell govuk-table__cell--numeric\">8</td>" in html  # 8 individuals
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">8</td>' in html  # 8 individuals
 
 
-def test_small_region_counts_are_shown_as_fewer_than_the_threshold(client, analyst, consultation, data, settings):
+def test_small_region_counts_are_shown_as_fewer_than_the_threshold(
+    client, analyst, consultation, data, settings
+):
     settings.SMALL_NUMBER_THRESHOLD = 5
     client.force_login(analyst)
     html = client.get(url(consultation)).content.decode()
-    region = html.split('data-chart="region"')[1].split('data-chart=')[0]
-    assert "Wales</th><td class=\"govuk-table__cell govuk-table__cell--numeric\">fewer than 5" in region
+    region = html.split('data-chart="region"')[1].split("data-chart=")[0]
+    assert 'Wales</th><td class="govuk-table__cell govuk-table__cell--numeric">fewer than 5' in region
     assert ">7<" in region  # London: 7, at or above the threshold, shown
     # channel breakdown is not identifying: small numbers shown as they are
-    channel = html.split('data-chart="channel"')[1].split('data-chart=')[0]
+    channel = html.split('data-chart="channel"')[1].split("data-chart=")[0]
     assert ">3<" in channel
 
 
 def test_moderation_figures_count_pending_rejected_and_median_time(client, analyst, consultation, data):
     Comment.objects.filter(pk=data["comments"][0].pk).update(status="pending")
     second = data["comments"][1]
-    Comment.objects.filter(pk=second.pk).update(status="rejected", moderated_at=second.created_at + timedelta(hours=3))
+    Comment.objects.filter(pk=second.pk).update(
+        status="rejected", moderated_at=second.created_at + timedelta(hours=3)
+    )
     client.force_login(analyst)
     html = client.get(url(consultation)).content.decode()
     assert 'data-count="pending">1<' in html
@@ -81,7 +96,9 @@ def test_campaign_copies_are_shown_apart_from_unique_responses(client, analyst, 
     from insights.models import Campaign, CampaignMember
 
     camp = Campaign.objects.create(consultation=consultation, canonical_text="x", size=3)
-    CampaignMember.objects.bulk_create([CampaignMember(campaign=camp, comment=c) for c in data["comments"][:3]])
+    CampaignMember.objects.bulk_create(
+        [CampaignMember(campaign=camp, comment=c) for c in data["comments"][:3]]
+    )
     client.force_login(analyst)
     html = client.get(url(consultation)).content.decode()
     # 12 comments + 8 answers = 20 units; 3 copies collapse to 1 campaign: 18 unique
@@ -94,7 +111,9 @@ def _queries(client, consultation) -> int:
     return len(ctx)
 
 
-def test_dashboard_queries_do_not_grow_with_the_number_of_responses(client, analyst, consultation, document, citizen):
+def test_dashboard_queries_do_not_grow_with_the_number_of_responses(
+    client, analyst, consultation, document, citizen
+):
     client.force_login(analyst)
     build(consultation, document, citizen, comments=8, answers=4)
     small = _queries(client, consultation)

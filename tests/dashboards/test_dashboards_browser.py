@@ -19,7 +19,8 @@ def bill(consultation, document, citizen):
 
 
 def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
-        page, live_url, login, analyst, consultation, bill, assert_no_axe_violations, screenshot, tmp_path):
+    page, live_url, login, analyst, consultation, bill, assert_no_axe_violations, screenshot, tmp_path
+):
     login(page, analyst)
     page.goto(f"{live_url}/dashboards/{consultation.slug}/")
     expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()

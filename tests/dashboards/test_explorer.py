@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def url(consultation, **params):
     from urllib.parse import urlencode
 
-    return reverse("dashboards:explorer", args=[consultation.slug]) + ("?" + urlencode(params) if params else "")
+    return reverse("dashboards:explorer", args=[consultation.slug]) + (
+        "?" + urlencode(params) if params else ""
+    )
 
 
 def unit_ids(html: str) -> set[str]:
@@ -27,13 +29,17 @@ def unit_ids(html: str) -> set[str]:
     return set(re.findall(r'data-unit="([a-z]+:\d+)"', html))
 
 
-def test_clause_five_disagree_evidence_rich_filter_lists_exactly_those_comments(client, analyst, consultation, data):
+def test_clause_five_disagree_evidence_rich_filter_lists_exactly_those_comments(
+    client, analyst, consultation, data
+):
     client.force_login(analyst)
-    html = client.get(url(consultation, type="comment", clause=data["clause5"].pk, stance="disagree",
-                          evidence="yes")).content.decode()
-    # comments on clause 5: even indexes; disagree: index % 4 == 0; evidence-rich: index % 3 == 0 -> 0 and 12..
-    expected = {f"comment:{c.pk}" for i, c in enumerate(data["comments"])
-                if i % 2 == 0 and i % 4 == 0 and i % 3 == 0}
+    html = client.get(
+        url(consultation, type="comment", clause=data["clause5"].pk, stance="disagree", evidence="yes")
+    ).content.decode()
+    # on clause 5: even indexes; disagree: index % 4 == 0; evidence-rich: index % 3 == 0 -> 0 and 12..
+    expected = {
+        f"comment:{c.pk}" for i, c in enumerate(data["comments"]) if i % 2 == 0 and i % 4 == 0 and i % 3 == 0
+    }
     assert expected and unit_ids(html) == expected
 
 
@@ -58,9 +64,12 @@ def test_search_finds_comments_containing_every_word(client, analyst, consultati
     html = client.get(url(consultation, type="comment", q=" ".join(words))).content.decode()
     found = unit_ids(html)
     assert f"comment:{target.pk}" in found
-    # Every hit holds every word; PostgreSQL stems ("costs" finds "cost"), so compare the words' first letters.
-    assert all(all(w[:5].lower() in c.body.lower() for w in words)
-               for c in data["comments"] if f"comment:{c.pk}" in found)
+    # Every hit holds every word; PostgreSQL stems ("costs" finds "cost"): compare the words' first letters.
+    assert all(
+        all(w[:5].lower() in c.body.lower() for w in words)
+        for c in data["comments"]
+        if f"comment:{c.pk}" in found
+    )
     assert len(found) < len(data["comments"])
 
 
@@ -91,9 +100,15 @@ def test_bad_dates_are_reported_with_a_clear_message(client, analyst, consultati
 def test_bulk_tag_adds_officials_tags_with_an_audit_reason(client, analyst, consultation, data):
     client.force_login(analyst)
     picked = data["comments"][6:9]
-    response = client.post(reverse("dashboards:explorer-bulk", args=[consultation.slug]), {
-        "action": "tag", "theme": data["costs"].pk, "units": [f"comment:{c.pk}" for c in picked], "query": "type=comment",
-    })
+    response = client.post(
+        reverse("dashboards:explorer-bulk", args=[consultation.slug]),
+        {
+            "action": "tag",
+            "theme": data["costs"].pk,
+            "units": [f"comment:{c.pk}" for c in picked],
+            "query": "type=comment",
+        },
+    )
     assert response.status_code == 302 and response["Location"].endswith("?type=comment")
     tags = ThemeAssignment.objects.filter(theme=data["costs"], comment__in=picked)
     assert tags.count() == 3 and set(tags.values_list("source", flat=True)) == {"human"}
@@ -116,20 +131,29 @@ def test_bulk_action_with_a_unit_of_another_consultation_changes_nothing(client,
     from tests.factories import ConsultationFactory, make_document
 
     other = ConsultationFactory(team=consultation.team)
-    other_data = build(other, make_document(consultation=other), data["comments"][0].author, comments=2, answers=1)
+    other_data = build(
+        other, make_document(consultation=other), data["comments"][0].author, comments=2, answers=1
+    )
     client.force_login(analyst)
-    response = client.post(reverse("dashboards:explorer-bulk", args=[consultation.slug]), {
-        "action": "tag", "theme": data["costs"].pk,
-        "units": [f"comment:{data['comments'][7].pk}", f"comment:{other_data['comments'][0].pk}"],
-    }, follow=True)
+    response = client.post(
+        reverse("dashboards:explorer-bulk", args=[consultation.slug]),
+        {
+            "action": "tag",
+            "theme": data["costs"].pk,
+            "units": [f"comment:{data['comments'][7].pk}", f"comment:{other_data['comments'][0].pk}"],
+        },
+        follow=True,
+    )
     assert "Choose responses of this consultation." in response.content.decode()
     assert not ThemeAssignment.objects.filter(theme=data["costs"], source="human").exists()
 
 
 def test_moderator_may_not_bulk_tag(client, moderator, consultation, data):
     client.force_login(moderator)
-    response = client.post(reverse("dashboards:explorer-bulk", args=[consultation.slug]),
-                           {"action": "tag", "theme": data["costs"].pk, "units": [f"comment:{data['comments'][7].pk}"]})
+    response = client.post(
+        reverse("dashboards:explorer-bulk", args=[consultation.slug]),
+        {"action": "tag", "theme": data["costs"].pk, "units": [f"comment:{data['comments'][7].pk}"]},
+    )
     assert response.status_code == 403
     assert not ThemeAssignment.objects.filter(source="human").exists()
 
@@ -145,14 +169,18 @@ def test_saved_view_keeps_the_filters_and_refuses_a_duplicate_name(client, analy
     assert 'href="?type=comment&amp;stance=disagree"' in client.get(url(consultation)).content.decode()
 
 
-def test_respondent_view_shows_everything_one_person_said_with_their_contact(client, analyst, consultation, data):
+def test_respondent_view_shows_everything_one_person_said_with_their_contact(
+    client, analyst, consultation, data
+):
     client.force_login(analyst)
     ref = data["responses"][0].reference
     html = client.get(reverse("dashboards:respondent", args=[consultation.slug, ref])).content.decode()
     assert PRIVATE_EMAIL in html
     assert unit_ids(html) == {f"answer:{data['answers'][0].pk}"}
     author = data["comments"][0].author
-    html = client.get(reverse("dashboards:respondent", args=[consultation.slug, f"user-{author.pk}"])).content.decode()
+    html = client.get(
+        reverse("dashboards:respondent", args=[consultation.slug, f"user-{author.pk}"])
+    ).content.decode()
     assert unit_ids(html) == {f"comment:{c.pk}" for c in data["comments"]}
 
 
@@ -169,10 +197,14 @@ def _queries(client, link) -> int:
 
 
 @pytest.mark.parametrize("kind", ["comment", "answer"])
-def test_explorer_queries_do_not_grow_with_page_size_or_data(client, analyst, consultation, document, citizen, kind):
+def test_explorer_queries_do_not_grow_with_page_size_or_data(
+    client, analyst, consultation, document, citizen, kind
+):
     client.force_login(analyst)
     build(consultation, document, citizen, comments=10, answers=10)
     small = _queries(client, url(consultation, type=kind, per_page=25))
     build(consultation, document, citizen, comments=120, answers=120)
     assert _queries(client, url(consultation, type=kind, per_page=100)) == small
-    assert _queries(client, url(consultation, type=kind, per_page=100, stance="agree", evidence="yes")) == small
+    assert (
+        _queries(client, url(consultation, type=kind, per_page=100, stance="agree", evidence="yes")) == small
+    )

@@ -28,10 +28,14 @@ def test_report_snapshot_holds_themes_counts_quotes_and_caveats(report, data):
     assert report.history.first().history_change_reason == "report frozen"
 
 
-def test_renaming_a_theme_after_the_report_leaves_the_report_unchanged(client, analyst, consultation, report, data):
+def test_renaming_a_theme_after_the_report_leaves_the_report_unchanged(
+    client, analyst, consultation, report, data
+):
     theme_update(theme=data["costs"], by=analyst, label="Renamed later")
     client.force_login(analyst)
-    html = client.get(reverse("dashboards:report-detail", args=[consultation.slug, report.pk])).content.decode()
+    html = client.get(
+        reverse("dashboards:report-detail", args=[consultation.slug, report.pk])
+    ).content.decode()
     assert "Cost to small businesses" in html and "Renamed later" not in html
     file = client.get(reverse("dashboards:report-html", args=[consultation.slug, report.pk])).content.decode()
     assert "Cost to small businesses" in file and "Renamed later" not in file
@@ -66,7 +70,9 @@ def test_report_list_creates_a_report_and_refuses_an_unknown_run(client, analyst
 def test_reports_and_their_downloads_are_refused_to_a_moderator(client, moderator, consultation, report):
     client.force_login(moderator)
     for name in ("report-detail", "report-html", "report-pdf"):
-        assert client.get(reverse(f"dashboards:{name}", args=[consultation.slug, report.pk])).status_code == 403
+        assert (
+            client.get(reverse(f"dashboards:{name}", args=[consultation.slug, report.pk])).status_code == 403
+        )
 
 
 def test_a_report_of_another_consultation_is_not_found(client, analyst, consultation, report):

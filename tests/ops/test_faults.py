@@ -252,7 +252,9 @@ def test_a_worker_killed_mid_analysis_leaves_no_half_result_and_the_run_resumes(
         # Kill as soon as the engine reports its first step: past the claim, well before the save (the
         # engine still has to embed and cluster every comment), whatever this machine's speed.
         wait_for(
-            lambda: (row := _run_row(stack, run_id))["state"] != "queued" and row["step"] != "reading responses",
+            lambda: (
+                (row := _run_row(stack, run_id))["state"] != "queued" and row["step"] != "reading responses"
+            ),
             timeout=120,
             interval=0.05,
             what="the worker to start analysing",
