@@ -46,11 +46,14 @@ class Viewer:
     @classmethod
     def from_context(cls, ctx: dict, *, section=None) -> Viewer:
         request = ctx.get("request")
+        may_participate = bool(ctx.get("may_participate"))
         return cls(
             is_open=bool(ctx.get("is_open")),
-            may_participate=bool(ctx.get("may_participate")),
+            may_participate=may_participate,
             viewer_id=ctx.get("viewer_id"),
-            csrf_token=str(ctx.get("csrf_token") or ""),
+            # only forms need the token; asking for it sets the CSRF cookie, so a reader's page would
+            # differ per person and could not be cached (dhdigital/lib/pagecache.py)
+            csrf_token=str(ctx.get("csrf_token") or "") if may_participate else "",
             next_path=request.get_full_path() if request is not None else "",
             section_id=section.pk if section is not None else None,
         )

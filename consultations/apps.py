@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = "Consultations and documents"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect_comments()

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from comments.selectors import published_counts_by_section
+from dhdigital.lib.pagecache import public_page
 
 from . import access, selectors
 from .forms import SearchForm
@@ -30,6 +31,7 @@ def consultation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page
 def consultation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = access.consultation_for_viewer(request.user, slug)
     return render(request, "consultations/consultation_detail.html", _detail_context(request, consultation))
@@ -60,6 +62,7 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
     }
 
 
+@public_page
 def document_detail(request: HttpRequest, slug: str, doc: str, version: int | None = None) -> HttpResponse:
     consultation = access.consultation_for_viewer(request.user, slug)
     document = access.document_for_viewer(request.user, consultation, doc, version)
@@ -81,6 +84,7 @@ def document_detail(request: HttpRequest, slug: str, doc: str, version: int | No
     )
 
 
+@public_page
 def section_detail(
     request: HttpRequest, slug: str, doc: str, anchor: str, version: int | None = None
 ) -> HttpResponse:

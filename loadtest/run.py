@@ -44,6 +44,7 @@ LOAD_ENV = {
     "COMMENT_RATE_PER_USER": "1000000/60",
     "COMMENT_RATE_PER_IP": "1000000/60",
     "LOG_LEVEL": "WARNING",
+    "PUBLIC_PAGE_CACHE_SECONDS": os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "30"),  # as in production
 }
 
 SEED = r"""

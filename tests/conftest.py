@@ -100,6 +100,13 @@ def shared_data():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages are rendered fresh in tests (the cache, shared Redis in CI, outlives each test's rollback);
+    tests/consultations/test_page_cache.py turns it on."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _celery_mode(request):
     """Tasks run in-process, except in tests marked `worker`, which need the real worker that .ci/run starts
     (CELERY_WORKER_RUNNING=1, REDIS_URL and the worker on the test database)."""

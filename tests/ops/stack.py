@@ -170,6 +170,9 @@ class Stack:
             "CONN_MAX_AGE": "60",
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
             "PYTHONPATH": str(ROOT),
+            # faults are about the database and the queue, so pages are not served from the page cache;
+            # the load test turns it back on, as production has it
+            "PUBLIC_PAGE_CACHE_SECONDS": "0",
             **(extra_env or {}),
         }
 
