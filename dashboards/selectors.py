@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Substr, TruncDate
+from django.utils import timezone
 
 from comments.models import Comment
 from consultations.models import Document, Section
@@ -51,25 +54,32 @@ def submitted_responses(consultation):
     return Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
 
 
+def _per_day(qs, column: str) -> dict:
+    """{local date: count}. PostgreSQL groups by the local date itself; SQLite converts time zones in a
+    Python function called once per row, so there the rows are grouped by their UTC hour in SQL (the
+    stored text's first 13 characters) and the few hundred hours are turned into local dates here."""
+    if connection.vendor != "sqlite":
+        rows = qs.annotate(day=TruncDate(column)).values("day").annotate(n=Count("pk")).order_by()
+        return {r["day"]: r["n"] for r in rows}
+    out: dict = {}
+    hours = qs.annotate(hour=Substr(Cast(column, CharField()), 1, 13)).values("hour").annotate(n=Count("pk"))
+    tz = timezone.get_current_timezone()
+    for r in hours.order_by():
+        if not r["hour"]:
+            continue
+        moment = datetime.strptime(r["hour"], "%Y-%m-%d %H").replace(tzinfo=UTC)
+        day = moment.astimezone(tz).date()
+        out[day] = out.get(day, 0) + r["n"]
+    return out
+
+
 def over_time(consultation) -> list[dict]:
     """Submitted responses and comments per day."""
     days: dict = {}
-    for r in (
-        submitted_responses(consultation)
-        .annotate(day=TruncDate("submitted_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        days.setdefault(r["day"], {"responses": 0, "comments": 0})["responses"] = r["n"]
-    for r in (
-        Comment.objects.filter(consultation=consultation)
-        .annotate(day=TruncDate("created_at"))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        days.setdefault(r["day"], {"responses": 0, "comments": 0})["comments"] = r["n"]
+    for day, n in _per_day(submitted_responses(consultation), "submitted_at").items():
+        days.setdefault(day, {"responses": 0, "comments": 0})["responses"] = n
+    for day, n in _per_day(Comment.objects.filter(consultation=consultation), "created_at").items():
+        days.setdefault(day, {"responses": 0, "comments": 0})["comments"] = n
     rows = [{"day": d, **v} for d, v in sorted(days.items(), key=lambda kv: str(kv[0])) if d]
     top = max([max(r["responses"], r["comments"]) for r in rows] or [1]) or 1
     for i, r in enumerate(rows):

@@ -120,3 +120,30 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_responses(
     build(consultation, document, citizen, comments=80, answers=40)
     assert Response.objects.filter(consultation=consultation).count() == 44
     assert _queries(client, consultation) == small
+
+
+def test_responses_over_time_count_on_the_local_day_across_midnight(consultation):
+    """23:30 UTC on 1 July is 00:30 on 2 July in London (summer time); 23:30 UTC on 1 December is still
+    1 December. Counted the same on SQLite (grouped by UTC hour) and PostgreSQL (by local date)."""
+    from datetime import UTC, date, datetime
+
+    from dashboards.selectors import over_time
+
+    moments = [
+        datetime(2026, 7, 1, 23, 30, tzinfo=UTC),
+        datetime(2026, 7, 1, 22, 59, tzinfo=UTC),
+        datetime(2026, 12, 1, 23, 30, tzinfo=UTC),
+    ]
+    Response.objects.bulk_create(
+        [
+            Response(
+                consultation=consultation,
+                status=Response.Status.SUBMITTED,
+                submitted_at=m,
+                email=f"t{i}@example.net",
+            )
+            for i, m in enumerate(moments)
+        ]
+    )
+    counts = {row["day"]: row["responses"] for row in over_time(consultation)}
+    assert counts == {date(2026, 7, 1): 1, date(2026, 7, 2): 1, date(2026, 12, 1): 1}
