@@ -156,7 +156,7 @@ def _common(qs, kind: str, data: dict, consultation):
         qs = qs.filter(
             pk__in=ThemeAssignment.objects.filter(theme_id=data["theme"], rejected=False).values(f"{kind}_id")
         )
-    enr = Enrichment.objects.filter(consultation=consultation)
+    enr = Enrichment.objects.filter(consultation=consultation, **{f"{kind}_id__isnull": False})
     if data.get("stance"):
         qs = qs.filter(pk__in=enr.filter(stance=data["stance"]).values(f"{kind}_id"))
     if data.get("evidence"):

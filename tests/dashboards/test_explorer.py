@@ -208,3 +208,25 @@ def test_explorer_queries_do_not_grow_with_page_size_or_data(
     assert (
         _queries(client, url(consultation, type=kind, per_page=100, stance="agree", evidence="yes")) == small
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
+def test_full_text_search_matches_the_gin_index_expression(consultation, data):
+    """The explorer's `@@` expression is the indexed one (dashboards/migrations/0002_fulltext_indexes),
+    so the planner can use the index once a table is large; with this test's few rows it need not."""
+    import re
+
+    from dashboards.explorer import unit_queryset
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'dhd_%%_fts'")
+        defs = dict(cursor.fetchall())
+        assert set(defs) == {"dhd_answer_text_fts", "dhd_comment_body_fts"}
+        for kind, index in (("answer", "dhd_answer_text_fts"), ("comment", "dhd_comment_body_fts")):
+            _, qs = unit_queryset(consultation, {"type": kind, "q": "minimum wage"})
+            sql, params = qs.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(r[0] for r in cursor.fetchall())
+            used = re.search(r"\((to_tsvector\('english'::regconfig, COALESCE\(\w+, ''::text\)\)) @@", plan)
+            assert used, plan
+            assert "USING gin" in defs[index] and used.group(1) in defs[index], (used.group(1), defs[index])
