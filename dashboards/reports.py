@@ -72,7 +72,7 @@ def _themes(consultation) -> list[dict]:
 def _who(consultation) -> list[dict]:
     return [
         {"title": b["title"], "rows": [{"label": x.label, "value": x.display} for x in b["bars"]]}
-        for b in selectors.breakdowns(consultation)
+        for b in selectors.breakdowns(selectors.response_counts(consultation)[1])
     ]
 
 

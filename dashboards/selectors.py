@@ -45,9 +45,28 @@ def bars(rows: list[tuple[str, int]], *, suppress: bool = False) -> list[Bar]:
     return out
 
 
-def _choices_rows(qs, field_name: str, labels: dict) -> list[tuple[str, int]]:
-    rows = qs.values(field_name).annotate(n=Count("pk")).order_by("-n")
-    return [(str(labels.get(r[field_name]) or "Not given"), r["n"]) for r in rows]
+BREAKDOWN_FIELDS = ("channel", "respondent_type", "region", "organisation_type")
+
+
+def _choices_rows(counts: dict, labels: dict) -> list[tuple[str, int]]:
+    rows = sorted(counts.items(), key=lambda kv: -kv[1])
+    return [(str(labels.get(value) or "Not given"), n) for value, n in rows]
+
+
+def response_counts(consultation) -> tuple[int, dict[str, dict]]:
+    """(submitted responses, {field: {value: count}}) from one grouped scan of the responses, not one per
+    breakdown; organisation types count organisations only."""
+    per: dict[str, dict] = {f: {} for f in BREAKDOWN_FIELDS}
+    total = 0
+    rows = submitted_responses(consultation).values(*BREAKDOWN_FIELDS).annotate(n=Count("pk")).order_by()
+    for row in rows:
+        n = row["n"]
+        total += n
+        for f in BREAKDOWN_FIELDS:
+            if f == "organisation_type" and row["respondent_type"] != "organisation":
+                continue
+            per[f][row[f]] = per[f].get(row[f], 0) + n
+    return total, per
 
 
 def submitted_responses(consultation):
@@ -91,33 +110,28 @@ def over_time(consultation) -> list[dict]:
     return rows
 
 
-def breakdowns(consultation) -> list[dict]:
-    qs = submitted_responses(consultation)
+def breakdowns(per: dict[str, dict]) -> list[dict]:
     return [
         {
             "key": "channel",
             "title": "By channel",
-            "bars": bars(_choices_rows(qs, "channel", dict(Response.Channel.choices))),
+            "bars": bars(_choices_rows(per["channel"], dict(Response.Channel.choices))),
         },
         {
             "key": "respondent_type",
             "title": "By respondent type",
-            "bars": bars(_choices_rows(qs, "respondent_type", dict(Response.RespondentType.choices))),
+            "bars": bars(_choices_rows(per["respondent_type"], dict(Response.RespondentType.choices))),
         },
         {
             "key": "region",
             "title": "By region",
-            "bars": bars(_choices_rows(qs, "region", dict(Response.Region.choices)), suppress=True),
+            "bars": bars(_choices_rows(per["region"], dict(Response.Region.choices)), suppress=True),
         },
         {
             "key": "organisation_type",
             "title": "By organisation type",
             "bars": bars(
-                _choices_rows(
-                    qs.filter(respondent_type="organisation"),
-                    "organisation_type",
-                    dict(Response.OrganisationType.choices),
-                ),
+                _choices_rows(per["organisation_type"], dict(Response.OrganisationType.choices)),
                 suppress=True,
             ),
         },
@@ -302,12 +316,13 @@ def events(consultation) -> list[EngagementEvent]:
 
 def dashboard(consultation) -> dict:
     document = current_document(consultation)
+    total_responses, per = response_counts(consultation)
     return {
-        "total_responses": submitted_responses(consultation).count(),
+        "total_responses": total_responses,
         "total_comments": Comment.objects.filter(consultation=consultation).count(),
         "over_time": (ot := over_time(consultation)),
         "over_time_width": max(len(ot) * 12, 12),
-        "breakdowns": breakdowns(consultation),
+        "breakdowns": breakdowns(per),
         "document": document,
         "heatmap": clause_heatmap(consultation, document),
         "top_themes": top_themes(consultation),
