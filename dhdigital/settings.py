@@ -190,7 +190,8 @@ if REDIS_URL:
             # fails open: Redis down means cache misses, not errors (dhdigital/lib/cache.py)
             "BACKEND": "dhdigital.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="dhd"),
+            # Parallel test processes (pytest-xdist sets PYTEST_XDIST_WORKER) keep apart by prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="dhd") + env.str("PYTEST_XDIST_WORKER", default=""),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }

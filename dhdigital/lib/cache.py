@@ -30,7 +30,8 @@ class ResilientRedisCache(RedisCache):
         if now < ResilientRedisCache._down_until:
             return default
         try:
-            return getattr(super(), method)(*args, **kwargs)
+            call = getattr(self, method) if method.startswith("_") else getattr(super(), method)
+            return call(*args, **kwargs)
         except _OUTAGE as exc:
             if ResilientRedisCache._down_until == 0.0 or now - ResilientRedisCache._down_until > 60:
                 logger.warning("cache unavailable, serving without it: %s", type(exc).__name__)
@@ -69,4 +70,24 @@ class ResilientRedisCache(RedisCache):
         return self._guard("incr", 0, key, delta, version)
 
     def clear(self):
-        return self._guard("clear", None)
+        """Delete this cache's keys, and only those.
+
+        Django's RedisCache.clear() flushes the whole Redis database. Here that database may also hold
+        Celery's queues (one REDIS_URL serves both) or another deployment's cache under another
+        KEY_PREFIX, so clearing the cache must never drop queued tasks or other people's keys.
+        """
+        return self._guard("_clear_own_keys", None)
+
+    def _clear_own_keys(self) -> bool:
+        client = self._cache.get_client(write=True)
+        # Keys are "<prefix>:<version>:<key>" (Django's default key function); escape the prefix for MATCH.
+        prefix = "".join("\\" + c if c in "*?[]\\" else c for c in self.key_prefix)
+        batch: list[bytes] = []
+        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                client.delete(*batch)
+                batch.clear()
+        if batch:
+            client.delete(*batch)
+        return True

@@ -1,0 +1,73 @@
+"""The Redis cache clears only its own keys and fails open (dhdigital/lib/cache.py).
+
+Needs a Redis server: REDIS_URL (as in CI), else the machine's default on 127.0.0.1:6379; skipped when none
+answers.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+import redis
+
+from dhdigital.lib.cache import ResilientRedisCache
+
+URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def raw():
+    client = redis.Redis.from_url(URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {URL}")
+    return client
+
+
+def make_cache(prefix: str, location: str = URL) -> ResilientRedisCache:
+    return ResilientRedisCache(location, {"KEY_PREFIX": prefix, "OPTIONS": {"socket_connect_timeout": 0.5}})
+
+
+def test_clear_deletes_this_caches_keys_but_not_queued_tasks_or_other_prefixes(raw):
+    tag = uuid.uuid4().hex[:8]
+    mine, theirs = make_cache(f"t{tag}a"), make_cache(f"t{tag}b")
+    queue = f"queue-{tag}"  # what a Celery queue on the same Redis database looks like: a plain list
+    raw.rpush(queue, "task-1", "task-2")
+    try:
+        for i in range(1200):  # more than one SCAN/DEL batch
+            mine.set(f"k{i}", i, 60)
+        theirs.set("k0", "kept", 60)
+
+        mine.clear()
+
+        assert mine.get("k0") is None and mine.get("k1199") is None
+        assert not list(raw.scan_iter(match=f"t{tag}a:*"))
+        assert theirs.get("k0") == "kept"
+        assert raw.lrange(queue, 0, -1) == [b"task-1", b"task-2"]
+    finally:
+        raw.delete(queue)
+        theirs.clear()
+
+
+def test_a_prefix_with_glob_characters_matches_only_itself(raw):
+    tag = uuid.uuid4().hex[:8]
+    star, plain = make_cache(f"s{tag}*"), make_cache(f"s{tag}x")
+    star.set("k", 1, 60)
+    plain.set("k", 2, 60)
+    star.clear()
+    assert star.get("k") is None
+    assert plain.get("k") == 2
+    plain.clear()
+
+
+def test_clear_and_reads_fail_open_when_redis_is_unreachable():
+    ResilientRedisCache._down_until = 0.0
+    dead = make_cache("dead", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    try:
+        assert dead.clear() is None
+        assert dead.get("anything", "fallback") == "fallback"
+    finally:
+        ResilientRedisCache._down_until = 0.0
