@@ -44,9 +44,15 @@ run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, t
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The suite runs in two parts: most tests in TEST_PROCS parallel processes (pytest-xdist, one test
+# database each), then the tests that need the real Celery worker (it serves one test database) and the
+# fault tests (they start and stop their own servers) one at a time. Exit code 5 means "nothing selected",
+# e.g. when PYTEST_ARGS names only tests of one part.
+TEST_PROCS ?= 2
 test: setup ## Run the whole test suite (browser tests in Debian's Chromium)
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCS) -m "not worker and not faults" $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+	$(PY) -m pytest -m "worker or faults" $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
 lint: install ## ruff and mypy
 	.venv/bin/ruff check .
