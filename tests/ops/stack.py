@@ -205,7 +205,9 @@ class Stack:
         try:
             with conn.cursor() as cur:
                 cur.execute(query, params)
-                return cur.fetchall() if cur.description else []
+                rows = cur.fetchall() if cur.description else []
+            conn.commit()  # a test may also set the stage (e.g. move a closing time)
+            return rows
         finally:
             conn.close()
 
