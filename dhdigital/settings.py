@@ -191,7 +191,8 @@ if REDIS_URL:
             "BACKEND": "dhdigital.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             # Parallel test processes (pytest-xdist sets PYTEST_XDIST_WORKER) keep apart by prefix.
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="dhd") + env.str("PYTEST_XDIST_WORKER", default=""),
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="dhd")
+            + env.str("PYTEST_XDIST_WORKER", default=""),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }

@@ -203,7 +203,9 @@ def test_posting_is_refused_after_closing_time_even_though_beat_never_ran(stack,
     # The closing time is set only now, a few seconds ahead, so a slow seed on a busy machine cannot eat
     # the margin; then the clock passes it with no beat running.
     closes = datetime.now(UTC) + timedelta(seconds=3)
-    stack.sql("UPDATE consultations_consultation SET closes_at = %s WHERE slug = %s", (closes, "closing-soon"))
+    stack.sql(
+        "UPDATE consultations_consultation SET closes_at = %s WHERE slug = %s", (closes, "closing-soon")
+    )
     wait_for(lambda: datetime.now(UTC) > closes + timedelta(seconds=1), timeout=15, what="closing time")
     status, key, body = post_comment(stack, closing, texts[41])
     assert status in (400, 403), body[:300]
