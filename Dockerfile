@@ -13,17 +13,23 @@ RUN bash scripts/build_frontend.sh
 # --- Stage 2: the Python application ---------------------------------------------------------------------
 FROM python:3.11-slim AS app
 
+# The embedding model ships inside a Python package: the Hugging Face libraries must never try the
+# network, and their cache goes to /tmp because the app user cannot write to /app.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DJANGO_SETTINGS_MODULE=dhdigital.settings \
-    PORT=8000
+    PORT=8000 \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    HF_HOME=/tmp/huggingface
 
-# WeasyPrint (PDF reports) needs Pango; libpq is for psycopg2's runtime; curl only for health checks.
+# WeasyPrint (PDF reports) needs Pango, HarfBuzz's subsetter and a font; libpq is for psycopg2's
+# runtime; curl only for health checks.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
-       libpq5 curl \
+       libharfbuzz-subset0 fonts-liberation libpq5 curl \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system dhd && useradd --system --gid dhd --home-dir /app --shell /usr/sbin/nologin dhd

@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from consultations import views as consultation_views
 from dhdigital.lib import views as lib_views
+
+# The Django admin signs people in through the site's own sign-in (lockout, two-step codes), never with
+# a password form of its own that would skip them.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", lib_views.home, name="home"),

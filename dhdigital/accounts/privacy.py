@@ -1,6 +1,14 @@
 """Data protection: download everything we hold about a person, erase an account, retention after a
-consultation concludes. The policy these functions carry out is explained to users on the erase page
-and in the privacy notice (templates/pages/privacy.html); change them together.
+consultation concludes.
+
+The download (a ZIP of my-data.json and the files the person attached to responses) walks every
+foreign key to the user, so a new model's rows are included without a change here, and adds what is
+held about them without one: answers and attachments of their responses, earlier versions of edited
+comments, what the analysis derived from their comments, answers and ideas (scores, stance, theme
+tags), their signed-in sessions, and the failed sign-ins django-axes holds for the lockout.
+
+The policy these functions carry out is explained to users on the erase page and in the privacy
+notice (templates/pages/privacy.html); change them together.
 
 Erasure policy (docs/adr/0008-account-erasure.md):
 - The account: email, display name and organisation are wiped, the password made unusable and the
@@ -13,7 +21,11 @@ Erasure policy (docs/adr/0008-account-erasure.md):
 - Consultation responses are kept for the analysis but anonymised: name, email and postal address are
   wiped, named publication consent becomes anonymous, the link to the account is cut, drafts are deleted
   and attachments of individual responses (which often carry a name and address) are deleted.
-- Reactions, votes and flags are kept (counts stay right), now tied to an account that identifies no one.
+- Reactions, votes and flags are kept (counts stay right), now tied to an account that identifies no one;
+  the notes written with flags are wiped. API tokens and two-step authenticators are deleted.
+- Text that is removed leaves no copy in the analysis: its scores and keywords, theme tags, campaign
+  membership, themes' representative quotes and summary sentences taken from it are deleted. Reports
+  already frozen (and perhaps published) are a record of their date and are not rewritten.
 - The edit history (django-simple-history) of their comments loses the text too when the text goes, and
   no history row keeps the account as "changed by".
 """
@@ -106,6 +118,8 @@ def personal_data_export(*, user) -> dict[str, Any]:
             for e in email_model.objects.filter(user=user)
         ]
     answer_model = _model("responses.Answer")
+    attachment_model = _model("responses.ResponseAttachment")
+    units: dict[str, dict[int, dict]] = {"comment": {}, "answer": {}, "idea": {}}
     for model, field in _user_foreign_keys():
         rows = list(model._default_manager.filter(**{field.name: user}).order_by("pk"))
         if not rows:
@@ -115,15 +129,135 @@ def personal_data_export(*, user) -> dict[str, Any]:
         out = section.setdefault(field.name, [])
         for obj in rows:
             item = _row(obj)
-            if key == "responses.Response" and answer_model is not None:
-                item["answers"] = [
-                    {"question": a.question.text, "choices": a.choices, "text": a.text}
-                    for a in answer_model.objects.filter(response=obj).select_related("question")
-                ]
-            if key == "comments.Comment":
+            if key == "responses.Response" and field.name == "respondent":
+                if answer_model is not None:
+                    item["answers"] = []
+                    for a in answer_model.objects.filter(response=obj).select_related("question"):
+                        answer = {"question": a.question.text, "choices": a.choices, "text": a.text}
+                        units["answer"][a.pk] = answer
+                        item["answers"].append(answer)
+                if attachment_model is not None:
+                    item["attachments"] = [
+                        {"name": f.original_name, "kind": f.kind, "size": f.size, "file": _archive_name(f)}
+                        for f in attachment_model.objects.filter(response=obj).order_by("pk")
+                    ]
+            if key == "comments.Comment" and field.name == "author":
                 item["where"] = _comment_place(obj)
+                item["earlier_versions"] = _comment_versions(obj)
+                units["comment"][obj.pk] = item
+            if key == "responses.Idea" and field.name == "author":
+                units["idea"][obj.pk] = item
             out.append(item)
+    _add_analysis(units)
+    export["sessions"] = _sessions_of(user)
+    export["sign_in_attempts"] = _sign_in_attempts(user.email)
     return export
+
+
+def personal_data_archive(*, user) -> bytes:
+    """The download: `my-data.json` (personal_data_export) and a copy of every file the person attached
+    to a response, in one ZIP file."""
+    import io
+    import json
+    import zipfile
+
+    data = personal_data_export(user=user)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("my-data.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
+        attachment_model = _model("responses.ResponseAttachment")
+        if attachment_model is not None:
+            for f in attachment_model.objects.filter(response__respondent=user).select_related("response"):
+                try:
+                    with f.file.open("rb") as fh:
+                        archive.writestr(_archive_name(f), fh.read())
+                except OSError:
+                    logger.warning("Attachment missing from storage", extra={"attachment_id": f.pk})
+    return buffer.getvalue()
+
+
+def _archive_name(attachment) -> str:
+    from django.utils.text import get_valid_filename
+
+    name = get_valid_filename(attachment.original_name) or f"file-{attachment.pk}"
+    return f"attachments/{attachment.response.reference}/{attachment.pk}-{name}"
+
+
+def _comment_versions(comment) -> list[dict[str, Any]]:
+    """Earlier texts of an edited comment, as the edit history keeps them."""
+    history = getattr(type(comment), "history", None)
+    if history is None:
+        return []
+    versions = []
+    seen = {comment.body}
+    for h in history.filter(id=comment.pk).order_by("history_date"):
+        if h.body and h.body not in seen:
+            seen.add(h.body)
+            versions.append({"saved_at": _value(h.history_date), "body": h.body, "status": h.status})
+    return versions
+
+
+def _add_analysis(units: dict[str, dict[int, dict]]) -> None:
+    """What the analysis derived from each comment, answer and idea: scores, stance and theme tags."""
+    enrichment_model = _model("insights.Enrichment")
+    assignment_model = _model("insights.ThemeAssignment")
+    for kind, items in units.items():
+        if not items:
+            continue
+        for item in items.values():
+            item["analysis"] = {"scores": None, "themes": []}
+        ids = {f"{kind}_id__in": list(items)}
+        if enrichment_model is not None:
+            for e in enrichment_model.objects.filter(**ids):
+                items[getattr(e, f"{kind}_id")]["analysis"]["scores"] = {
+                    "language": e.language,
+                    "keywords": e.keywords,
+                    "sentiment": e.sentiment,
+                    "stance": e.stance,
+                    "evidence_rich": e.evidence_rich,
+                    "spam_score": e.spam_score,
+                    "toxicity_score": e.toxicity_score,
+                    "scored_at": _value(e.enriched_at),
+                }
+        if assignment_model is not None:
+            for a in assignment_model.objects.filter(**ids).select_related("theme"):
+                items[getattr(a, f"{kind}_id")]["analysis"]["themes"].append(
+                    {
+                        "theme": a.theme.label,
+                        "by": "an official" if a.source == "human" else "the analysis",
+                        "confidence": a.confidence,
+                        "confirmed": a.confirmed,
+                        "rejected": a.rejected,
+                    }
+                )
+
+
+def _sessions_of(user) -> list[dict[str, Any]]:
+    """Signed-in sessions that have not expired (when they expire; never their keys)."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return []
+    user_id = str(user.pk)
+    return [
+        {"expires": _value(s.expire_date)}
+        for s in Session.objects.filter(expire_date__gt=timezone.now()).order_by("expire_date")
+        if s.get_decoded().get("_auth_user_id") == user_id
+    ]
+
+
+def _sign_in_attempts(email: str) -> list[dict[str, Any]]:
+    """Failed sign-ins to the account that django-axes still holds (for the lockout)."""
+    attempt_model = _model("axes.AccessAttempt")
+    if attempt_model is None or not email:
+        return []
+    return [
+        {
+            "last_attempt": _value(a.attempt_time),
+            "failures": a.failures_since_start,
+            "ip_address": a.ip_address,
+            "browser": a.user_agent,
+        }
+        for a in attempt_model._default_manager.filter(username__iexact=email).order_by("attempt_time")
+    ]
 
 
 def _comment_place(comment) -> dict[str, str]:
@@ -150,6 +284,8 @@ def account_erase(*, user, comments_policy: str = KEEP_PUBLISHED) -> dict[str, i
     counts.update(_anonymise_responses(user))
     counts["subscriptions_deleted"] = _delete(_model("comments.Subscription"), user=user)
     counts["appeals_wiped"] = _update(_model("comments.Appeal"), {"user": user}, text="")
+    counts["flag_notes_wiped"] = _update(_model("comments.Flag"), {"user": user}, note="")
+    counts["api_tokens_deleted"] = _delete(_model("api.ApiToken"), user=user)
     counts["memberships_deleted"] = _delete(_model("accounts.TeamMembership"), user=user)
     _delete(_model("account.EmailAddress"), user=user)
     _delete(_model("mfa.Authenticator"), user=user)
@@ -198,7 +334,10 @@ def _erase_comments(user, policy: str) -> dict[str, int]:
         set_status(comment, comment_model.Status.WITHDRAWN)
         comment._change_reason = "account erased"
         comment.save(update_fields=["status", "published_at"])
+    texts = [t for t in wipe.values_list("body", flat=True) if t]
+    places = set(wipe.values_list("consultation_id", flat=True))
     wipe.update(body="", body_html="", quote_exact="", quote_prefix="", quote_suffix="")
+    _forget_unit_analysis("comment", wipe_ids, texts, places)
     history = getattr(comment_model, "history", None)
     if history is not None:
         history.filter(id__in=wipe_ids).update(body="", quote_exact="", quote_prefix="", quote_suffix="")
@@ -215,13 +354,49 @@ def _erase_ideas(user, policy: str) -> dict[str, int]:
     hidden = [idea_model.Status.HIDDEN]
     wipe = mine if policy == REMOVE_TEXT else mine.filter(status__in=hidden)
     wipe_ids = list(wipe.values_list("pk", flat=True))
+    texts = [t for pair in wipe.values_list("title", "description") for t in pair if t]
+    places = set(wipe.values_list("consultation_id", flat=True))
     wipe.update(title="Removed at its author's request", description="", status=idea_model.Status.HIDDEN)
+    _forget_unit_analysis("idea", wipe_ids, texts, places)
     history = getattr(idea_model, "history", None)
     if history is not None:
         history.filter(id__in=wipe_ids).update(title="Removed at its author's request", description="")
         history.filter(author_id=user.pk).update(author=None)
     count = mine.update(author=None)
     return {"ideas_anonymised": count - len(wipe_ids), "ideas_text_removed": len(wipe_ids)}
+
+
+def _forget_unit_analysis(kind: str, ids: list[int], texts: list[str], consultations: set[int]) -> None:
+    """Removed text leaves no copy in the analysis: its scores and keywords, theme tags, campaign
+    membership (with the person's own added words), themes' representative quotes and summary
+    sentences taken from it."""
+    if not ids:
+        return
+    for label in ("insights.Enrichment", "insights.ThemeAssignment", "insights.CampaignMember"):
+        _delete(_model(label), **{f"{kind}_id__in": ids})
+    wiped = set(ids)
+    theme_model = _model("insights.Theme")
+    if theme_model is not None:
+        managers = [theme_model._default_manager]
+        if getattr(theme_model, "history", None) is not None:
+            managers.append(theme_model.history)
+        for manager in managers:
+            for theme in manager.filter(consultation_id__in=consultations).only("pk", "quotes"):
+                kept = [q for q in theme.quotes if not (q.get("unit") == kind and q.get("id") in wiped)]
+                if len(kept) != len(theme.quotes):
+                    manager.filter(pk=theme.pk).update(quotes=kept)
+    summary_model = _model("insights.Summary")
+    if summary_model is not None and texts:
+
+        def _copied(sentence: dict) -> bool:
+            text = (sentence.get("text") or "").strip()
+            return bool(text) and any(text in t for t in texts)
+
+        summaries = summary_model._default_manager.filter(consultation_id__in=consultations)
+        for summary in summaries.only("pk", "sentences"):
+            kept = [x for x in summary.sentences if not _copied(x)]
+            if len(kept) != len(summary.sentences):
+                summary_model._default_manager.filter(pk=summary.pk).update(sentences=kept)
 
 
 def _anonymise_responses(user) -> dict[str, int]:
@@ -291,7 +466,7 @@ def personal_data_retention(*, now: dt.datetime | None = None) -> dict[str, int]
     response_model = _model("responses.Response")
     consultation_model = _model("consultations.Consultation")
     if response_model is None or consultation_model is None:
-        return {"responses_wiped": 0, "consultations": 0}
+        return {"responses_wiped": 0, "consultations": 0, "sign_in_attempts_deleted": 0}
     cutoff = retention_cutoff(now)
     state = consultation_model.State
     due = consultation_model._default_manager.filter(
@@ -303,7 +478,17 @@ def personal_data_retention(*, now: dt.datetime | None = None) -> dict[str, int]
     )
     consultations = holding.values("consultation").distinct().count()
     wiped = holding.update(respondent_name="", email="", address="")
-    logger.info(
-        "Personal data retention run", extra={"responses_wiped": wiped, "consultations": consultations}
-    )
-    return {"responses_wiped": wiped, "consultations": consultations}
+    attempts = _forget_expired_sign_in_attempts(now)
+    result = {"responses_wiped": wiped, "consultations": consultations, "sign_in_attempts_deleted": attempts}
+    logger.info("Personal data retention run", extra=result)
+    return result
+
+
+def _forget_expired_sign_in_attempts(now: dt.datetime | None) -> int:
+    """Failed sign-ins (with their IP address and browser) are kept only while they can still count
+    towards a lockout; django-axes deletes them lazily, this daily run makes sure."""
+    attempt_model = _model("axes.AccessAttempt")
+    if attempt_model is None or settings.AXES_COOLOFF_TIME is None:
+        return 0
+    cutoff = (now or timezone.now()) - settings.AXES_COOLOFF_TIME
+    return attempt_model._default_manager.filter(attempt_time__lte=cutoff).delete()[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -51,12 +49,9 @@ class EraseAccountForm(forms.Form):
 @require_GET
 @login_required
 def data_export(request: HttpRequest) -> HttpResponse:
-    """Everything we hold about the signed-in person, as a JSON file."""
-    data = privacy.personal_data_export(user=request.user)
-    response = HttpResponse(
-        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json"
-    )
-    filename = f"dhdigital-my-data-{timezone.localdate().isoformat()}.json"
+    """Everything we hold about the signed-in person: a ZIP file of my-data.json and their attachments."""
+    response = HttpResponse(privacy.personal_data_archive(user=request.user), content_type="application/zip")
+    filename = f"dhdigital-my-data-{timezone.localdate().isoformat()}.zip"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

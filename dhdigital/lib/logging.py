@@ -4,8 +4,9 @@
   carried into Celery tasks through a task header so a worker's lines share the id of the request that
   queued the task).
 - `ContextFilter` stamps every record with `request_id`; `ScrubFilter` rewrites the message so email
-  addresses and IP addresses never reach a log file ("[email]", "[ip]"). Both sit on the handler, so
-  records from every logger (Django's, Celery's, ours) pass through them.
+  addresses and IP addresses never reach a log file ("[email]", "[ip]"), nor the secret part of a
+  link that is its own permission (resume, unsubscribe, confirm email, reset password: "[secret]").
+  Both sit on the handler, so records from every logger (Django's, Celery's, ours) pass through them.
 - `JsonFormatter` writes the line; extra fields passed with `logger.info(..., extra={...})` are included
   (scrubbed too), except objects such as the request, which are never serialised.
 
@@ -34,6 +35,14 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message
 _NEVER = {"request", "server_time", "response", "scope", "user"}
 
 
+# Links whose path is the permission (resume a response, unsubscribe, confirm an email address, reset a
+# password): their secret part never reaches a log line, where it would let a reader act as the person.
+SECRET_PATH_RE = re.compile(
+    r"(/responses/resume/|/comments/unsubscribe/|/accounts/confirm-email/|/accounts/password/reset/key/)"
+    r"[^/\s\"']+"
+)
+
+
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text.split("%", 1)[0])
@@ -46,6 +55,7 @@ def scrub(text: str) -> str:
     """Replace email addresses and IP addresses in free text."""
     if not text:
         return text
+    text = SECRET_PATH_RE.sub(r"\1[secret]", text)
     text = EMAIL_RE.sub("[email]", text)
     text = IPV4_RE.sub(lambda m: "[ip]" if _is_ip(m.group(0)) else m.group(0), text)
     if ":" in text:

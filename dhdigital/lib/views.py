@@ -56,11 +56,13 @@ def readyz(request: HttpRequest) -> HttpResponse:
         checks["migrations"] = "ok" if not pending else f"{len(pending)} pending"
     except Exception:  # noqa: BLE001 - any database failure means not ready
         checks["database"] = "unavailable"
-    if settings.REDIS_URL:
+    # The broker Celery really uses (CELERY_BROKER_URL may name another Redis than the cache's).
+    broker_url = settings.CELERY_BROKER_URL
+    if broker_url.startswith(("redis://", "rediss://")):
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1).ping()
+            redis.Redis.from_url(broker_url, socket_connect_timeout=1, socket_timeout=1).ping()
             checks["broker"] = "ok"
         except Exception:  # noqa: BLE001
             checks["broker"] = "unavailable"

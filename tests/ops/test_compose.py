@@ -80,3 +80,25 @@ def test_settings_come_from_the_environment_in_production_mode(resolved):
     assert env["REDIS_URL"].startswith("redis://")
     assert env["SECURE_COOKIES"] == "true"
     assert int(env["SECURE_HSTS_SECONDS"]) >= 31536000
+
+
+def test_compose_refuses_to_start_without_a_real_mail_server(tmp_path):
+    """No console-mail default: it would print every message, with its recipient, into the logs."""
+    example = (ROOT / ".env.example").read_text()
+    env_file = tmp_path / "no-mail.env"
+    env_file.write_text("\n".join(line for line in example.splitlines() if not line.startswith("EMAIL_URL=")))
+    proc = _config("-q", env_file=str(env_file))
+    assert proc.returncode != 0
+    assert "EMAIL_URL" in proc.stderr
+
+
+def test_every_service_logs_to_a_driver_with_time_based_retention(resolved):
+    for name, service in resolved.items():
+        assert service["logging"]["driver"] == "journald", name
+    assert "log_error_verbosity=terse" in resolved["postgres"]["command"]
+
+
+def test_beat_is_healthy_only_while_it_keeps_writing_its_schedule(resolved):
+    check = " ".join(resolved["beat"]["healthcheck"]["test"])
+    assert "find /tmp/celerybeat-schedule -mmin" in check
+    assert "--schedule=/tmp/celerybeat-schedule" in resolved["beat"]["command"]

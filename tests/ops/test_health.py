@@ -39,11 +39,34 @@ def test_readiness_is_503_when_the_database_cursor_fails(client):
 
 
 @pytest.mark.django_db
+def test_readiness_is_503_while_a_migration_is_not_applied(client):
+    """A new release's web process against an old schema: not ready until `migrate` has run."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    latest = MigrationRecorder.Migration.objects.filter(app="comments").order_by("-id").first()
+    latest.delete()  # as if that migration had never run (the test's transaction puts it back)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["migrations"] == "1 pending"
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
 def test_readiness_is_503_when_the_broker_is_unreachable(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_readiness_checks_the_broker_celery_uses_not_the_cache(client, settings):
+    settings.REDIS_URL = ""  # no cache Redis at all
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/1"
+    assert client.get("/readyz").json()["checks"]["broker"] == "unavailable"
+    settings.CELERY_BROKER_URL = "memory://"  # in-process tasks: there is no broker to check
+    response = client.get("/readyz")
+    assert response.status_code == 200 and "broker" not in response.json()["checks"]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """The pages this part of the portal adds, in real Chromium with axe-core (WCAG 2.2 AA): deleting an
-account (and its errors), the sign-in lockout page and turning on two-step sign-in."""
+account (and its errors), the sign-in lockout page, turning on two-step sign-in, the privacy notice and
+the profile's download link."""
 
 from __future__ import annotations
 
@@ -57,3 +58,19 @@ def test_turning_on_two_step_sign_in_is_accessible(
     assert page.locator("img[alt^='QR code']").is_visible()
     screenshot(page, "ops-two-step-activate")
     assert_no_axe_violations(page)
+
+
+def test_the_privacy_notice_and_the_profiles_data_links_are_accessible(
+    page, live_url, citizen, login, assert_no_axe_violations, screenshot
+):
+    page.goto(f"{live_url}/privacy/")
+    assert page.get_by_role("heading", name="Privacy notice", level=1).is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "ops-privacy-notice")
+    login(page, citizen)
+    page.goto(f"{live_url}/accounts/profile/")
+    assert_no_axe_violations(page)
+    screenshot(page, "ops-profile")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download your data").click()
+    assert download.value.suggested_filename.endswith(".zip")

@@ -186,3 +186,85 @@ def test_weak_passwords_are_refused(password, reason):
 
 def test_a_long_unusual_passphrase_is_accepted():
     assert validate_password("violet-harbour-ledger-1912") is None
+
+
+# --- CSP: nothing inline anywhere ------------------------------------------------------------------------
+
+INLINE = [
+    (re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I), "inline <script>"),
+    (re.compile(r"<style\b", re.I), "<style> element"),
+    (re.compile(r"\sstyle\s*=", re.I), "style= attribute"),
+    (re.compile(r"\son[a-z]+\s*=", re.I), "on* event handler attribute"),
+    (re.compile(r"""(href|src|action)\s*=\s*["']?\s*javascript:""", re.I), "javascript: URL"),
+]
+TEMPLATE_COMMENTS = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.S)
+# A self-contained file for download (and WeasyPrint's source for the PDF): opened from disk, never
+# served as a page under the site's CSP, so its styles are inside it.
+STANDALONE_FILES = {"dashboards/templates/dashboards/report_file.html"}
+
+
+def _project_templates() -> list[Path]:
+    skip = ("node_modules", ".venv", "static", "staticfiles", ".git")
+    return [p for p in ROOT.rglob("*.html") if not any(part in skip for part in p.relative_to(ROOT).parts)]
+
+
+def test_no_template_has_inline_script_style_or_event_handlers():
+    """The CSP (script-src and style-src 'self') would block them: everything goes in static files."""
+    templates = _project_templates()
+    assert len(templates) > 50  # the walk found the project's templates
+    found = []
+    for path in templates:
+        if str(path.relative_to(ROOT)) in STANDALONE_FILES:
+            continue
+        text = TEMPLATE_COMMENTS.sub(
+            lambda m: "\n" * m.group(0).count("\n"), path.read_text(encoding="utf-8")
+        )
+        for pattern, what in INLINE:
+            for match in pattern.finditer(text):
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{path.relative_to(ROOT)}:{line}: {what}")
+    assert found == []
+
+
+def test_python_code_builds_no_inline_script_or_style_into_html():
+    sources = [
+        p
+        for app in (
+            "dhdigital",
+            "consultations",
+            "comments",
+            "responses",
+            "insights",
+            "dashboards",
+            "policycycle",
+            "api",
+        )
+        for p in (ROOT / app).rglob("*.py")
+        if "migrations" not in p.parts
+    ]
+    pattern = re.compile(
+        r"<script\b(?![^>]*\bsrc=)|<style\b|\sstyle=\\?[\"']|\son(click|load|change|submit)=", re.I
+    )
+    found = [str(p.relative_to(ROOT)) for p in sources if pattern.search(p.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_the_csp_forbids_inline_styles_and_scripts_on_every_kind_of_page(client):
+    for url in ("/", "/accounts/login/", "/api/docs/", "/privacy/"):
+        csp = client.get(url)["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+        assert directives["script-src"] == "'self'", url
+        assert directives["style-src"] == "'self'", url
+        assert directives["object-src"] == "'none'", url
+
+
+@pytest.mark.django_db
+def test_the_django_admin_has_no_sign_in_form_of_its_own(client, settings):
+    """Its password form would skip the lockout's page and the two-step code: it sends people to ours."""
+    admin = UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    page = client.get("/django-admin/login/?next=/django-admin/")
+    assert page.status_code == 302 and page["Location"].startswith(reverse("account_login"))
+    posted = client.post("/django-admin/login/", {"username": admin.email, "password": PASSWORD})
+    assert posted.status_code == 302 and posted["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
