@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from dhdigital.lib.forms import GovukDateWidget
+from responses.forms import EventForm
 
 from .models import (
     Activity,
@@ -261,3 +262,22 @@ class CapabilityForm(forms.Form):
 
     def levels(self) -> dict[str, int]:
         return {area: int(self.cleaned_data[f"area_{area}"]) for area in CapabilityArea.values}
+
+
+class ProjectEventForm(EventForm):
+    """An engagement event for a project: feeding one of its consultations, or the project as a whole."""
+
+    consultation = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Which consultation does it feed? (optional)",
+        help_text="What is said at the event is then recorded against that consultation.",
+        empty_label="The project as a whole",
+    )
+
+    def __init__(self, *args, project: PolicyProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = project.consultations.order_by("title")
+        self.fields["title"].error_messages["required"] = "Enter the name of the event"
+        self.fields["organiser"].error_messages["required"] = "Enter who is organising the event"
+        self.order_fields(["title", "starts_on", "consultation"])

@@ -33,6 +33,7 @@ urlpatterns = [
     path("projects/<slug:slug>/edit/", pv.project_edit, name="project-edit"),
     path("projects/<slug:slug>/stage/", pv.project_move, name="project-move"),
     path("projects/<slug:slug>/decisions/new/", pv.decision_create, name="decision-create"),
+    path("projects/<slug:slug>/events/new/", pv.event_create, name="project-event-create"),
     path("projects/<slug:slug>/evaluation/", pv.project_evaluation, name="project-evaluation"),
     path("consultations/<slug:slug>/evaluation/", pv.consultation_evaluation, name="consultation-evaluation"),
     path("evaluation/", pv.evaluation_compare, name="evaluation-compare"),

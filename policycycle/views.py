@@ -96,20 +96,9 @@ def start_links(technique: Technique, project: PolicyProject | None) -> list[tup
         }[feature]
         return [(label, f"{create}?kind={feature}{suffix}")]
     if feature == PortalFeature.EVENT:
-        # Events are recorded against a consultation (responses app); without one, the project page.
-        consultation = project.consultations.order_by("-created_at").first() if project else None
-        if consultation is not None:
-            return [
-                ("Add an engagement event", reverse("responses:staff-event-manage", args=[consultation.slug]))
-            ]
-        if project is not None:
-            return [
-                (
-                    "Add an event from the project page",
-                    reverse("policycycle:project-team", args=[project.slug]),
-                )
-            ]
-        return []
+        if project is None:
+            return []
+        return [("Add an engagement event", reverse("policycycle:project-event-create", args=[project.slug]))]
     if feature == PortalFeature.EVALUATION and project is not None:
         return [
             ("See the project's evaluation", reverse("policycycle:project-evaluation", args=[project.slug]))
@@ -190,10 +179,17 @@ def content_create(request: HttpRequest, kind: str) -> HttpResponse:
         obj = form.save()
         messages.success(request, f"{model._meta.verbose_name.capitalize()} added.")
         return redirect(detail, slug=obj.slug)
-    return render(request, "policycycle/content_form.html", {
-        "form": form, "kind": kind, "creating": True, "model_name": model._meta.verbose_name,
-        "detail_url": reverse("policycycle:toolkit-index"),
-    })
+    return render(
+        request,
+        "policycycle/content_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "creating": True,
+            "model_name": model._meta.verbose_name,
+            "detail_url": reverse("policycycle:toolkit-index"),
+        },
+    )
 
 
 @login_required

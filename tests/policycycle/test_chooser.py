@@ -148,20 +148,18 @@ def test_formal_and_ideas_techniques_link_to_the_matching_consultation_kind(publ
     assert url == f"{reverse('staff:consultation-create')}?kind={kind}&project={project.slug}"
 
 
-def test_event_technique_links_to_the_responses_event_page_of_the_projects_consultation(
+def test_event_technique_links_to_the_projects_event_page_with_or_without_consultations(
     project, consultation
 ):
     from policycycle.views import start_links
 
     technique = Technique.objects.get(slug="digital-engagement-events")
-    assert start_links(technique, project) == [
-        ("Add an event from the project page", reverse("policycycle:project-team", args=[project.slug]))
-    ]
+    expected = [("Add an engagement event", reverse("policycycle:project-event-create", args=[project.slug]))]
+    assert start_links(technique, project) == expected
     consultation.project = project
     consultation.save()
-    assert start_links(technique, project) == [
-        ("Add an engagement event", reverse("responses:staff-event-manage", args=[consultation.slug]))
-    ]
+    assert start_links(technique, project) == expected
+    assert start_links(technique, None) == []
 
 
 def test_the_project_question_lists_only_the_officials_own_projects(client, outsider_official, project):
