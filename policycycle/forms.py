@@ -18,6 +18,7 @@ from .models import (
     ProjectDecision,
     Stage,
     Technique,
+    Testimonial,
 )
 from .selectors import CAPABILITY_AREA_DESCRIPTIONS, MATURITY_LEVELS
 
@@ -143,6 +144,32 @@ class CaseStudyForm(forms.ModelForm):
         ]
         widgets = {"techniques": forms.CheckboxSelectMultiple, "stages": forms.CheckboxSelectMultiple}
         labels = {"body": "Facts and figures", "source_url": "Source web address"}
+
+
+class TestimonialForm(forms.ModelForm):
+    class Meta:
+        model = Testimonial
+        fields = ["quote", "person", "role", "source", "source_url"]
+        labels = {
+            "quote": "Quotation",
+            "person": "Who said it",
+            "role": "Their role (optional)",
+            "source": "Source",
+            "source_url": "Source web address",
+        }
+        help_texts = {
+            "quote": "Their exact words, as the source gives them.",
+            "source": "Where the quotation was published, as it names itself.",
+        }
+        error_messages = {
+            "quote": {"required": "Enter the quotation"},
+            "person": {"required": "Enter who said it"},
+            "source": {"required": "Enter where the quotation was published"},
+            "source_url": {
+                "required": "Enter the web address of the source",
+                "invalid": "Enter the web address of the source in the correct format, like https://www.gov.uk",
+            },
+        }
 
 
 def with_slug(form_class):

@@ -172,6 +172,20 @@ def capability_timeline(team) -> list[dict]:
     return rows
 
 
+def testimonial_history(case: CaseStudy, limit: int = 20) -> list[dict]:
+    """'What changed' in a case study's testimonials, those removed included, newest first."""
+    from .models import Testimonial
+
+    out: list[dict] = []
+    ids = Testimonial.history.filter(case_study_id=case.pk).values_list("id", flat=True).distinct().order_by()
+    for testimonial_id in ids:
+        for entry in history_changes(Testimonial.history.filter(id=testimonial_id), limit=limit):
+            entry["removed"] = entry["version"].history_type == "-"
+            out.append(entry)
+    out.sort(key=lambda e: e["version"].history_date, reverse=True)
+    return out[:limit]
+
+
 def history_changes(record_history, limit: int = 20) -> list[dict]:
     """'What changed' for an object: each historical version against the one before it."""
     versions = list(
@@ -191,7 +205,7 @@ def history_changes(record_history, limit: int = 20) -> list[dict]:
                     continue  # e.g. the same audiences in another order
                 label = str(getattr(field, "verbose_name", change.field)).capitalize()
                 changes.append({"field": label, "old": old, "new": new})
-        if older is not None and not changes:
+        if older is not None and not changes and newer.history_type != "-":
             continue  # a save that changed nothing a reader would see
         out.append({"version": newer, "changes": changes, "created": older is None})
     return out

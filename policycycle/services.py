@@ -193,3 +193,27 @@ def capability_assess(
         [CapabilityScore(assessment=assessment, area=a, level=int(levels[a])) for a in CapabilityArea.values]
     )
     return assessment
+
+
+@transaction.atomic
+def testimonial_save(
+    *, case: CaseStudy, testimonial: Testimonial | None = None, by: User, **fields
+) -> Testimonial:
+    """Add a testimonial to a case study, or change one of its own (a new version in its history)."""
+    if testimonial is None:
+        last = case.testimonials.order_by("-position").values_list("position", flat=True).first()
+        testimonial = Testimonial(case_study=case, position=(last or 0) + 1)
+    elif testimonial.case_study_id != case.pk:
+        raise ValidationError("That testimonial belongs to another case study.")
+    for name, value in fields.items():
+        setattr(testimonial, name, value)
+    testimonial._history_user = by  # type: ignore[attr-defined]
+    testimonial.save()
+    return testimonial
+
+
+@transaction.atomic
+def testimonial_remove(*, testimonial: Testimonial, by: User) -> None:
+    """Remove a testimonial; its history keeps what it said and who removed it."""
+    testimonial._history_user = by  # type: ignore[attr-defined]
+    testimonial.delete()

@@ -26,6 +26,13 @@ urlpatterns = [
         {"kind": "casestudy"},
         name="casestudy-history",
     ),
+    path("case-studies/<slug:slug>/testimonials/new/", v.testimonial_edit, name="testimonial-create"),
+    path("case-studies/<slug:slug>/testimonials/<int:pk>/", v.testimonial_edit, name="testimonial-edit"),
+    path(
+        "case-studies/<slug:slug>/testimonials/<int:pk>/remove/",
+        v.testimonial_remove,
+        name="testimonial-remove",
+    ),
     path("projects/", pv.project_list, name="project-list"),
     path("projects/new/", pv.project_create, name="project-create"),
     path("projects/<slug:slug>/", pv.project_detail, name="project-detail"),

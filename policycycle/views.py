@@ -13,10 +13,18 @@ from django.views.decorators.http import require_http_methods
 
 from dhdigital.accounts.roles import is_official
 
-from . import access, selectors
+from . import access, selectors, services
 from .chooser import Answers, recommend
-from .forms import CaseStudyForm, CaseStudySearchForm, ChooserForm, StageForm, TechniqueForm, with_slug
-from .models import CaseStudy, PolicyProject, PortalFeature, Stage, Technique
+from .forms import (
+    CaseStudyForm,
+    CaseStudySearchForm,
+    ChooserForm,
+    StageForm,
+    TechniqueForm,
+    TestimonialForm,
+    with_slug,
+)
+from .models import CaseStudy, PolicyProject, PortalFeature, Stage, Technique, Testimonial
 
 
 def toolkit_index(request: HttpRequest) -> HttpResponse:
@@ -203,6 +211,38 @@ def content_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         {
             "obj": obj,
             "versions": selectors.history_changes(obj.history),
+            "testimonial_versions": selectors.testimonial_history(obj) if kind == "casestudy" else None,
             "detail_url": reverse(detail, args=[obj.slug]),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def testimonial_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a testimonial to a case study, or edit one (publishers and superusers, every change kept)."""
+    access.require_toolkit_editor(request.user)
+    case = get_object_or_404(CaseStudy, slug=slug)
+    testimonial = get_object_or_404(Testimonial, pk=pk, case_study=case) if pk else None
+    initial = {} if testimonial else {"source": case.source, "source_url": case.source_url}
+    form = TestimonialForm(request.POST or None, instance=testimonial, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.testimonial_save(case=case, testimonial=testimonial, by=request.user, **form.cleaned_data)
+        messages.success(request, "Testimonial saved. Earlier versions are kept in the history.")
+        return redirect("policycycle:casestudy-detail", slug=case.slug)
+    return render(
+        request, "policycycle/testimonial_form.html", {"form": form, "case": case, "testimonial": testimonial}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def testimonial_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access.require_toolkit_editor(request.user)
+    case = get_object_or_404(CaseStudy, slug=slug)
+    testimonial = get_object_or_404(Testimonial, pk=pk, case_study=case)
+    if request.method == "POST":
+        services.testimonial_remove(testimonial=testimonial, by=request.user)
+        messages.success(request, "Testimonial removed. The history keeps what it said.")
+        return redirect("policycycle:casestudy-detail", slug=case.slug)
+    return render(request, "policycycle/testimonial_remove.html", {"case": case, "testimonial": testimonial})

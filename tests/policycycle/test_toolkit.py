@@ -82,6 +82,9 @@ def test_a_case_study_nobody_edited_takes_corrected_shipped_text_but_an_edited_o
     shipped = next(c for c in content.CASE_STUDIES if c["slug"] == "stoptober")
     assert stoptober.body == shipped["body"]
     assert stoptober.history.first().history_change_reason == "Updated to the toolkit's current text"
+    client.force_login(publisher)
+    history = client.get(reverse("policycycle:casestudy-history", args=["stoptober"])).content.decode()
+    assert "Updated to the toolkit&#x27;s current text" in history
     assert CaseStudy.objects.get(slug="maps-and-apps").body == "A publisher's own wording."
     assert toolkit_seed()["case_studies_updated"] == 0
 
@@ -384,3 +387,81 @@ def test_only_publishers_add_techniques_and_case_studies(client, toolkit, reques
     client.force_login(request.getfixturevalue(persona))
     assert client.get(reverse("policycycle:technique-create")).status_code == status
     assert client.get(reverse("policycycle:casestudy-create")).status_code == status
+
+
+def _testimonial_data(**overrides):
+    return {
+        "quote": "Can't fault that for co-production.",
+        "person": "Alex Fox",
+        "role": "Chief executive, Shared Lives Plus",
+        "source": content.GDS_CASE_STUDY[0],
+        "source_url": content.GDS_CASE_STUDY[1],
+        **overrides,
+    }
+
+
+def test_publisher_adds_edits_and_removes_a_testimonial_and_the_history_keeps_every_version(
+    client, toolkit, publisher
+):
+    client.force_login(publisher)
+    case = CaseStudy.objects.get(slug="draft-care-and-support-bill")
+    form = client.get(reverse("policycycle:testimonial-create", args=[case.slug])).context["form"]
+    assert form.initial["source_url"] == case.source_url  # starts from the case study's own source
+    response = client.post(reverse("policycycle:testimonial-create", args=[case.slug]), _testimonial_data())
+    assert response.status_code == 302
+    added = case.testimonials.get(person="Alex Fox")
+    assert added.position == 2 and added.history.get().history_user == publisher
+    html = client.get(case.get_absolute_url()).content.decode()
+    assert "Can&#x27;t fault that for co-production." in html
+    assert reverse("policycycle:testimonial-edit", args=[case.slug, added.pk]) in html
+
+    edit = reverse("policycycle:testimonial-edit", args=[case.slug, added.pk])
+    client.post(edit, _testimonial_data(role="CEO, Shared Lives Plus"))
+    added.refresh_from_db()
+    assert added.role == "CEO, Shared Lives Plus" and added.history.count() == 2
+
+    remove = reverse("policycycle:testimonial-remove", args=[case.slug, added.pk])
+    assert "Remove this testimonial?" in client.get(remove).content.decode()
+    assert client.post(remove).status_code == 302
+    assert not case.testimonials.filter(person="Alex Fox").exists()
+
+    history = client.get(reverse("policycycle:casestudy-history", args=[case.slug])).content.decode()
+    assert "Removed: Alex Fox" in history and "Added: Alex Fox" in history and "Changed: Alex Fox" in history
+    assert "Chief executive, Shared Lives Plus" in history and "CEO, Shared Lives Plus" in history
+    assert history.count("by Publisher") >= 3
+
+
+def test_a_testimonial_without_its_source_is_refused_and_nothing_is_saved(client, toolkit, publisher):
+    client.force_login(publisher)
+    case = CaseStudy.objects.get(slug="stoptober")
+    url = reverse("policycycle:testimonial-create", args=[case.slug])
+    response = client.post(url, _testimonial_data(source="", source_url="not a web address"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html
+    assert "Enter where the quotation was published" in html
+    assert "Enter the web address of the source in the correct format" in html
+    assert not case.testimonials.exists()
+
+
+def test_a_testimonial_of_another_case_study_cannot_be_edited_through_this_one(client, toolkit, publisher):
+    client.force_login(publisher)
+    quote = CaseStudy.objects.get(slug="nursing-social-media").testimonials.get()
+    url = reverse("policycycle:testimonial-edit", args=["stoptober", quote.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, _testimonial_data()).status_code == 404
+    quote.refresh_from_db()
+    assert quote.person == "Viv Bennett"
+
+
+@pytest.mark.parametrize(("persona", "status"), [("citizen", 403), ("analyst", 403), ("publisher", 200)])
+def test_only_publishers_edit_testimonials(client, toolkit, request, persona, status):
+    client.force_login(request.getfixturevalue(persona))
+    quote = CaseStudy.objects.get(slug="nursing-social-media").testimonials.get()
+    for name, args in [
+        ("testimonial-create", ["nursing-social-media"]),
+        ("testimonial-edit", ["nursing-social-media", quote.pk]),
+        ("testimonial-remove", ["nursing-social-media", quote.pk]),
+    ]:
+        assert client.get(reverse(f"policycycle:{name}", args=args)).status_code == status, name
+    client.post(reverse("policycycle:testimonial-remove", args=["nursing-social-media", quote.pk]))
+    assert CaseStudy.objects.get(slug="nursing-social-media").testimonials.exists() is (status != 200)
