@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from dhdigital.accounts.roles import is_official
+from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import has_team_role, is_official
 
 from . import access, selectors, services
 from .chooser import Answers, recommend
@@ -63,6 +64,7 @@ def technique_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "technique": technique,
             "can_edit": access.can_edit_toolkit(request.user),
+            "links": start_links(technique, None, request.user) if is_official(request.user) else [],
         },
     )
 
@@ -91,23 +93,31 @@ def casestudy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def start_links(technique: Technique, project: PolicyProject | None) -> list[tuple[str, str]]:
-    """Where to start the portal activity that supports a technique: (label, url) pairs."""
-    create = reverse("staff:consultation-create")
-    suffix = f"&project={project.slug}" if project else ""
+def start_links(technique: Technique, project: PolicyProject | None, user) -> list[tuple[str, str]]:
+    """Where `user` can start the portal activity that supports a technique: (label, url) pairs. Starting
+    a consultation is for publishers (of the project's team, when there is a project); events and the
+    evaluation are for anyone on the project's team."""
     feature = technique.portal_feature
     if feature in (PortalFeature.DRAFT, PortalFeature.FORMAL, PortalFeature.IDEAS):
+        can_start = (
+            has_team_role(user, project.team_id, Role.PUBLISHER)
+            if project
+            else access.publisher_teams(user).exists()
+        )
+        if not can_start:
+            return []
         label = {
             "draft_bill": "Start a commentable draft",
             "formal": "Start a formal consultation",
             "ideas": "Start an ideas exercise",
         }[feature]
-        return [(label, f"{create}?kind={feature}{suffix}")]
+        suffix = f"&project={project.slug}" if project else ""
+        return [(label, f"{reverse('staff:consultation-create')}?kind={feature}{suffix}")]
+    if project is None or not has_team_role(user, project.team_id):
+        return []
     if feature == PortalFeature.EVENT:
-        if project is None:
-            return []
         return [("Add an engagement event", reverse("policycycle:project-event-create", args=[project.slug]))]
-    if feature == PortalFeature.EVALUATION and project is not None:
+    if feature == PortalFeature.EVALUATION:
         return [
             ("See the project's evaluation", reverse("policycycle:project-evaluation", args=[project.slug]))
         ]
@@ -132,7 +142,7 @@ def chooser(request: HttpRequest) -> HttpResponse:
         project = data.get("project")
         recommendations = recommend(selectors.techniques_for_chooser(), answers)
         for rec in recommendations:
-            rec.links = start_links(rec.technique, project) if projects is not None else []
+            rec.links = start_links(rec.technique, project, request.user) if projects is not None else []
     return render(
         request,
         "policycycle/chooser.html",
