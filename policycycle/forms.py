@@ -146,6 +146,14 @@ class CaseStudyForm(forms.ModelForm):
         labels = {"body": "Facts and figures", "source_url": "Source web address"}
 
 
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["name", "description"]
+        labels = {"name": "Activity", "description": "What it involves"}
+        error_messages = {"name": {"required": "Enter the name of the activity"}}
+
+
 class TestimonialForm(forms.ModelForm):
     class Meta:
         model = Testimonial

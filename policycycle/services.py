@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from dhdigital.accounts.models import Team, User
 
@@ -217,3 +218,22 @@ def testimonial_remove(*, testimonial: Testimonial, by: User) -> None:
     """Remove a testimonial; its history keeps what it said and who removed it."""
     testimonial._history_user = by  # type: ignore[attr-defined]
     testimonial.delete()
+
+
+@transaction.atomic
+def activity_save(
+    *, stage: Stage, activity: Activity | None = None, name: str, description: str, by: User
+) -> Activity:
+    """Add an activity to a stage (its web address made from its name), or change one of the stage's."""
+    if activity is None:
+        slug = slugify(name)[:80] or "activity"
+        if Activity.objects.filter(slug=slug).exists():
+            raise ValidationError({"name": "An activity with this name already exists."})
+        last = stage.activities.order_by("-position").values_list("position", flat=True).first()
+        activity = Activity(stage=stage, slug=slug, position=(last or 0) + 1)
+    elif activity.stage_id != stage.pk:
+        raise ValidationError("That activity belongs to another stage.")
+    activity.name, activity.description = name, description
+    activity._history_user = by  # type: ignore[attr-defined]
+    activity.save()
+    return activity

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from dhdigital.accounts.roles import has_team_role, is_official
 from . import access, selectors, services
 from .chooser import Answers, recommend
 from .forms import (
+    ActivityForm,
     CaseStudyForm,
     CaseStudySearchForm,
     ChooserForm,
@@ -25,7 +27,7 @@ from .forms import (
     TestimonialForm,
     with_slug,
 )
-from .models import CaseStudy, PolicyProject, PortalFeature, Stage, Technique, Testimonial
+from .models import Activity, CaseStudy, PolicyProject, PortalFeature, Stage, Technique, Testimonial
 
 
 def toolkit_index(request: HttpRequest) -> HttpResponse:
@@ -221,9 +223,39 @@ def content_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         {
             "obj": obj,
             "versions": selectors.history_changes(obj.history),
-            "testimonial_versions": selectors.testimonial_history(obj) if kind == "casestudy" else None,
+            "part_versions": _part_history(kind, obj),
             "detail_url": reverse(detail, args=[obj.slug]),
         },
+    )
+
+
+def _part_history(kind: str, obj) -> tuple[str, list[dict]] | None:
+    """The history of what belongs to a stage (its activities) or a case study (its testimonials)."""
+    if kind == "casestudy":
+        return "Testimonials", selectors.testimonial_history(obj)
+    if kind == "stage":
+        return "Activities", selectors.activity_history(obj)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, slug: str, activity: str | None = None) -> HttpResponse:
+    """Add an activity to a stage, or edit one (publishers and superusers, every change kept)."""
+    access.require_toolkit_editor(request.user)
+    stage = get_object_or_404(Stage, slug=slug)
+    instance = get_object_or_404(Activity, slug=activity, stage=stage) if activity else None
+    form = ActivityForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(stage=stage, activity=instance, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Activity saved. Earlier versions are kept in the history.")
+            return redirect("policycycle:stage-detail", slug=stage.slug)
+    return render(
+        request, "policycycle/activity_form.html", {"form": form, "stage": stage, "activity": instance}
     )
 
 
