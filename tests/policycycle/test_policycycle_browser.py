@@ -293,3 +293,35 @@ def test_consultation_evaluation_and_project_comparison_pages_have_no_axe_violat
     assert "Care and support reform" in page.locator("#comparison").inner_text()
     assert_no_axe_violations(page)
     screenshot(page, "policycycle-evaluation-compare")
+
+
+def test_staff_forms_for_testimonials_activities_and_events_have_no_axe_violations_in_error_states(
+    page, live_url, login, seeded, publisher, assert_no_axe_violations, screenshot
+):
+    login(page, publisher)
+    page.goto(f"{live_url}/policy/case-studies/draft-care-and-support-bill/")
+    page.get_by_role("link", name="Add a testimonial").click()
+    page.get_by_label("Source web address").fill("not a web address")
+    page.get_by_role("button", name="Add the testimonial").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the quotation" in summary and "in the correct format" in summary
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-testimonial-errors")
+
+    page.goto(f"{live_url}/policy/stages/shaping/")
+    page.get_by_role("link", name="Change gathering evidence").click()
+    page.get_by_label("Activity").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    assert "Enter the name of the activity" in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-activity-errors")
+
+    page.goto(f"{live_url}/policy/projects/{seeded.slug}/team/")
+    page.get_by_role("link", name="Add an engagement event").click()
+    page.get_by_role("button", name="Add the event").click()
+    page.wait_for_load_state()
+    assert "Enter the date of the event" in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-event-errors")
