@@ -1,14 +1,17 @@
 """The toolkit's starting content: stages, activities, techniques, case studies and testimonials.
 
-Written for this portal. Case studies state only what their cited source says; where a source gives
-no figures, none are given here. Staff edit all of it afterwards (history keeps every version), and
-`toolkit_seed` never overwrites a row that already exists.
+Written for this portal. Case studies state only what their cited sources say, and every fact links to
+its source; where no source gives a figure, none is given here. Staff edit all of it afterwards (history
+keeps every version). `toolkit_seed` never overwrites what a person has edited; a case study nobody has
+edited follows this file when its text here changes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+# Sources, as (title, address). Every fact in a case study names one of them; nothing is stated that
+# its source does not say.
 DH_STRATEGY = (
     "Department of Health, Digital strategy (December 2012)",
     "https://webarchive.nationalarchives.gov.uk/20140505100235/http:/digitalhealth.dh.gov.uk/digital-strategy/",
@@ -17,10 +20,59 @@ GDS_CASE_STUDY = (
     "Government Digital Strategy (2012), case study: open policy making on the draft Care and Support Bill",
     "https://github.com/alphagov/government-digital-strategy",
 )
+CARE_BILL_RESPONSES = (
+    "Summary of responses to the draft Care and Support Bill consultation, as reported by Tendering for Care",
+    "http://tenderingforcare.com/about/news/care-and-support-bill-consultation",
+)
+JOINT_COMMITTEE = (
+    "Joint Committee on the Draft Care and Support Bill, Report (HL Paper 143, HC 822, March 2013), "
+    "chapter 1",
+    "https://publications.parliament.uk/pa/jt201213/jtselect/jtcare/143/14304.htm",
+)
 MAPS_AND_APPS_NEWS = (
     "GOV.UK news story: Read all about your favourite health apps and ideas",
     "https://www.gov.uk/government/news/read-all-about-your-favourite-health-apps-and-ideas",
 )
+MAPS_AND_APPS_LAUNCH = (
+    "Wired UK, 22 August 2011: the Health Secretary's competition for health app ideas",
+    "http://www.wired.co.uk/news/archive/2011-08/22/nhs-apps",
+)
+CARING_FOR_OUR_FUTURE = (
+    "Caring for our future (Department of Health site, archived): Queen's Speech announces draft Care and "
+    "Support Bill, 9 May 2012",
+    "https://webarchive.nationalarchives.gov.uk/20130919143551/http:/caringforourfuture.dh.gov.uk/2012/05/09/"
+    "queens-speech-announces-draft-care-and-support-bill/",
+)
+CARING_FOR_OUR_FUTURE_LAUNCH = (
+    "National Elf Service: Caring for our future, Department of Health launch consultation on social care "
+    "reform (15 September 2011)",
+    "https://nationalelfservice.net/publication-types/legislation/"
+    "caring-for-our-future-department-of-health-launch-consultation-on-social-care-reform",
+)
+CARING_FOR_OUR_FUTURE_WORKSHOP = (
+    "Summary of the final Caring for our future engagement workshop",
+    "https://dementiapartnerships.com/summary-caring-for-our-future-workshop/",
+)
+CARE_BILL_NOTES = (
+    "Explanatory notes to the Care Bill, as brought from the House of Lords on 30 October 2013",
+    "https://publications.parliament.uk/pa/bills/cbill/2013-2014/0123/en/14123en.htm",
+)
+SOCIAL_SIMULATOR = (
+    "Department of Health digital blog: Testing our response to a social media crisis",
+    "http://digitalhealth.dh.gov.uk/social-simulator/",
+)
+STOPTOBER_EVALUATION = (
+    "Brown J, Kotz D, Michie S, Stapleton J, Walmsley M, West R. How effective and cost-effective was the "
+    "national mass media smoking cessation campaign 'Stoptober'? Drug and Alcohol Dependence 2014; "
+    "135: 52-58",
+    "https://doi.org/10.1016/j.drugalcdep.2013.11.003",
+)
+
+
+def facts(*items: tuple[str, tuple[str, str]]) -> str:
+    """A case study's facts as a Markdown list, each fact followed by a link to its source."""
+    return "\n".join(f"- {text} ([{title}]({url}))" for text, (title, url) in items)
+
 
 STAGES: list[dict[str, Any]] = [
     {
@@ -307,14 +359,33 @@ CASE_STUDIES: list[dict[str, Any]] = [
         "techniques": ["commentable-documents", "plain-english-explainers", "social-media-conversations"],
         "summary": "The department published a draft bill online so that anyone could comment on each "
         "clause, answer questions by topic and reply to each other.",
-        "body": "- The draft Bill was published on 11 July 2012 with comments open until 19 October, one web "
-        "page per clause (83 clauses).\n"
-        "- The Department's published summary of the consultation responses reported over 1,000 "
-        "comments from about 430 unique respondents across the web, email and post.\n"
-        "- The Government Digital Strategy's case study describes it as the first time a government "
-        "department had made a draft Bill available for comment online in this way and at such an "
-        "early stage.\n"
-        "- A dedicated Twitter feed, @caresupportbill, summarised each clause in a tweet.",
+        "body": facts(
+            (
+                "The draft Bill was published on 11 July 2012, and the public consultation on it ran until "
+                "19 October 2012.",
+                CARE_BILL_RESPONSES,
+            ),
+            (
+                "Part 1 of the draft Bill, on care and support, was clauses 1 to 53; Part 2, clauses 54 to "
+                "77, dealt with health education, health research and two health regulators.",
+                JOINT_COMMITTEE,
+            ),
+            (
+                "People could comment publicly on individual clauses, answer questions by topic, or reply to "
+                "other people's comments: the first time a government department had made a draft Bill "
+                "available for comment online in this way and at such an early stage.",
+                GDS_CASE_STUDY,
+            ),
+            (
+                "A dedicated Twitter feed, @caresupportbill, summarised each clause in a tweet.",
+                GDS_CASE_STUDY,
+            ),
+            (
+                "The Department's summary of the responses reported over 1,000 comments, with around 430 "
+                "unique respondents commenting by email, by post and on the draft Bill's own website.",
+                CARE_BILL_RESPONSES,
+            ),
+        ),
         "testimonials": [
             {
                 "person": "Stephen Hale",
@@ -345,24 +416,60 @@ CASE_STUDIES: list[dict[str, Any]] = [
         "techniques": ["crowd-sourcing-ideas"],
         "summary": "For six weeks the department asked people to put forward ideas and favourite apps "
         "for health and care, and to vote and comment on each other's suggestions.",
-        "body": "- More than 490 suggestions were posted, along with 7,625 votes and almost 900 comments.\n"
-        "- A panel of independent judges chose favourites in two categories: ideas for new health "
-        "apps, and favourite existing apps.",
+        "body": facts(
+            (
+                "The Health Secretary launched it in August 2011, inviting developers, doctors and patients "
+                "to suggest ideas for new health apps and their favourite existing ones over six weeks.",
+                MAPS_AND_APPS_LAUNCH,
+            ),
+            (
+                "By the time it closed to new entries, more than 490 suggestions had been posted, along with "
+                "7,625 votes and almost 900 comments.",
+                MAPS_AND_APPS_NEWS,
+            ),
+            (
+                "A panel of independent judges chose favourites in two categories: ideas for new health "
+                "apps, and favourite existing apps.",
+                MAPS_AND_APPS_NEWS,
+            ),
+        ),
         "testimonials": [],
     },
     {
         "slug": "caring-for-our-future",
         "title": "Caring for our future: engagement with linked events",
         "organisation": "Department of Health",
-        "year": None,
+        "year": 2011,
         "position": 3,
-        "source": DH_STRATEGY,
+        "source": CARING_FOR_OUR_FUTURE,
         "stages": ["engaging"],
         "techniques": ["digital-engagement-events", "commentable-documents"],
-        "summary": "An engagement exercise on the future of care and support that linked online "
-        "engagement with events, cited by the department's digital strategy.",
-        "body": "Cited by the department's digital strategy as an example of online engagement linked "
-        "to engagement events. The source gives no figures, so none are given here.",
+        "summary": "An engagement exercise on the priorities for reforming care and support, run with the "
+        "care and support sector, whose discussions and events fed the White Paper of the same name.",
+        "body": facts(
+            (
+                "It was launched on 15 September 2011 and ran until early December 2011, asking people who "
+                "use care and support, carers, councils, care providers and the voluntary sector about "
+                "their priorities for improving care and support.",
+                CARING_FOR_OUR_FUTURE_LAUNCH,
+            ),
+            (
+                "The Department described it as co-led with the care and support sector, and as central to "
+                "developing its vision for care and support.",
+                CARING_FOR_OUR_FUTURE,
+            ),
+            (
+                "Its final workshop brought together the discussion leaders and the reference group to "
+                "describe what care and support should look like in 2025 and the practical steps to get "
+                "there.",
+                CARING_FOR_OUR_FUTURE_WORKSHOP,
+            ),
+            (
+                "The White Paper that followed, Caring for our future: reforming care and support "
+                "(Cm 8378), was published in July 2012.",
+                CARE_BILL_NOTES,
+            ),
+        ),
         "testimonials": [],
     },
     {
@@ -376,8 +483,15 @@ CASE_STUDIES: list[dict[str, Any]] = [
         "techniques": ["social-media-conversations", "influencer-mapping"],
         "summary": "The department's Director of Nursing used social media to follow news and to join up "
         "nursing and midwifery communications through organised \u2018nurse chats\u2019.",
-        "body": "Cited by the department's digital strategy as an example of a senior leader talking "
-        "directly with professionals online. The source gives no figures.",
+        "body": facts(
+            (
+                "The department's digital strategy gives, under \u2018People talking to people\u2019, Viv "
+                "Bennett's account as Director of Nursing of how she used social media: for up-to-date news, "
+                "and to join up nursing and midwifery communications through organised \u2018nurse "
+                "chats\u2019.",
+                DH_STRATEGY,
+            ),
+        ),
         "testimonials": [
             {
                 "person": "Viv Bennett",
@@ -392,27 +506,62 @@ CASE_STUDIES: list[dict[str, Any]] = [
         "organisation": "Department of Health",
         "year": None,
         "position": 5,
-        "source": DH_STRATEGY,
+        "source": SOCIAL_SIMULATOR,
         "stages": ["delivery"],
         "techniques": ["crisis-simulation"],
-        "summary": "A rehearsal of how the department would handle a public incident unfolding on social "
-        "media, cited by the department's digital strategy.",
-        "body": "Cited by the department's digital strategy. The source gives no figures.",
+        "summary": "A rehearsal of how the department would handle a public crisis unfolding on social "
+        "media, run in a closed environment.",
+        "body": facts(
+            (
+                "A team of Department of Health staff from press, speechwriting, private office, "
+                "communications and digital took part in a \u2018social simulator\u2019 run by Helpful "
+                "Technology, to prepare for responding to a crisis such as a flu pandemic.",
+                SOCIAL_SIMULATOR,
+            ),
+            (
+                "It took place in a private, closed environment: a crisis broke, the team responded mainly "
+                "on simulated social media, and another team played stakeholders and the public.",
+                SOCIAL_SIMULATOR,
+            ),
+            (
+                "The team's own account says the consistency of its messages was where it was most often "
+                "tripped up, and that a player working from the office rather than the room felt out of "
+                "the loop.",
+                SOCIAL_SIMULATOR,
+            ),
+        ),
         "testimonials": [],
     },
     {
         "slug": "stoptober",
         "title": "Stoptober",
         "organisation": "Department of Health",
-        "year": None,
+        "year": 2012,
         "position": 6,
-        "source": DH_STRATEGY,
+        "source": STOPTOBER_EVALUATION,
         "stages": ["delivery"],
         "techniques": ["social-media-conversations", "online-metrics"],
-        "summary": "The stop-smoking campaign, cited by the department's digital strategy as an example of "
-        "digital campaigning.",
-        "body": "Cited by the department's digital strategy. The source gives no figures, so none are "
-        "given here.",
+        "summary": "A national stop-smoking campaign through traditional and new media that set smokers one "
+        "clear goal, and was then evaluated against national survey data.",
+        "body": facts(
+            (
+                "Launched across England in late 2012, it set smokers the goal of being smoke-free for "
+                "October, through both traditional and new media.",
+                STOPTOBER_EVALUATION,
+            ),
+            (
+                "An evaluation using monthly national household surveys of 31,566 past-year smokers found "
+                "about 50% more quit attempts in October 2012 than in the other months of that year (9.6% "
+                "against 6.6%), and estimated that the campaign generated an additional 350,000 quit "
+                "attempts.",
+                STOPTOBER_EVALUATION,
+            ),
+            (
+                "The same evaluation estimated 10,400 discounted life years saved, at less than \u00a3415 "
+                "each in the most common age group.",
+                STOPTOBER_EVALUATION,
+            ),
+        ),
         "testimonials": [],
     },
 ]

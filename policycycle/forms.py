@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from dhdigital.lib.forms import GovukDateWidget
+from responses.forms import EventForm
 
 from .models import (
     Activity,
@@ -17,6 +18,7 @@ from .models import (
     ProjectDecision,
     Stage,
     Technique,
+    Testimonial,
 )
 from .selectors import CAPABILITY_AREA_DESCRIPTIONS, MATURITY_LEVELS
 
@@ -144,6 +146,40 @@ class CaseStudyForm(forms.ModelForm):
         labels = {"body": "Facts and figures", "source_url": "Source web address"}
 
 
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ["name", "description"]
+        labels = {"name": "Activity", "description": "What it involves"}
+        error_messages = {"name": {"required": "Enter the name of the activity"}}
+
+
+class TestimonialForm(forms.ModelForm):
+    class Meta:
+        model = Testimonial
+        fields = ["quote", "person", "role", "source", "source_url"]
+        labels = {
+            "quote": "Quotation",
+            "person": "Who said it",
+            "role": "Their role (optional)",
+            "source": "Source",
+            "source_url": "Source web address",
+        }
+        help_texts = {
+            "quote": "Their exact words, as the source gives them.",
+            "source": "Where the quotation was published, as it names itself.",
+        }
+        error_messages = {
+            "quote": {"required": "Enter the quotation"},
+            "person": {"required": "Enter who said it"},
+            "source": {"required": "Enter where the quotation was published"},
+            "source_url": {
+                "required": "Enter the web address of the source",
+                "invalid": "Enter the web address of the source in the correct format, like https://www.gov.uk",
+            },
+        }
+
+
 def with_slug(form_class):
     """The same form for a new row, asking for its web address too."""
 
@@ -261,3 +297,22 @@ class CapabilityForm(forms.Form):
 
     def levels(self) -> dict[str, int]:
         return {area: int(self.cleaned_data[f"area_{area}"]) for area in CapabilityArea.values}
+
+
+class ProjectEventForm(EventForm):
+    """An engagement event for a project: feeding one of its consultations, or the project as a whole."""
+
+    consultation = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Which consultation does it feed? (optional)",
+        help_text="What is said at the event is then recorded against that consultation.",
+        empty_label="The project as a whole",
+    )
+
+    def __init__(self, *args, project: PolicyProject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consultation"].queryset = project.consultations.order_by("title")
+        self.fields["title"].error_messages["required"] = "Enter the name of the event"
+        self.fields["organiser"].error_messages["required"] = "Enter who is organising the event"
+        self.order_fields(["title", "starts_on", "consultation"])

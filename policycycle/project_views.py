@@ -3,6 +3,7 @@ self-assessment."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
 from django.contrib import messages
@@ -10,14 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from consultations.access import consultation_for_team
 from dhdigital.accounts.models import Role, User
 from dhdigital.accounts.roles import has_team_role, is_official
+from responses import services as event_services
 
 from . import access, evaluation, selectors, services
-from .forms import CapabilityForm, DecisionForm, ProjectForm, StageMoveForm
+from .forms import CapabilityForm, DecisionForm, ProjectEventForm, ProjectForm, StageMoveForm
 from .models import Stage
 
 
@@ -122,6 +125,25 @@ def decision_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, "Decision recorded.")
         return redirect("policycycle:project-team", slug=project.slug)
     return render(request, "policycycle/decision_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any member of the project's team lists an event, for one of its consultations or the whole project."""
+    project = access.project_for_team(request.user, slug)
+    form = ProjectEventForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        consultation = data.pop("consultation")
+        data["starts_at"] = timezone.make_aware(dt.datetime.combine(data.pop("starts_on"), dt.time(9, 0)))
+        if consultation is not None:
+            event = event_services.event_create(consultation=consultation, by=_user(request), **data)
+        else:
+            event = event_services.project_event_create(project=project, by=_user(request), **data)
+        messages.success(request, f"Event “{event.title}” added.")
+        return redirect("policycycle:project-team", slug=project.slug)
+    return render(request, "policycycle/project_event_form.html", {"form": form, "project": project})
 
 
 @login_required

@@ -172,6 +172,37 @@ def capability_timeline(team) -> list[dict]:
     return rows
 
 
+def testimonial_history(case: CaseStudy, limit: int = 20) -> list[dict]:
+    """'What changed' in a case study's testimonials, those removed included, newest first."""
+    from .models import Testimonial
+
+    return _parts_history(Testimonial.history.filter(case_study_id=case.pk), limit)
+
+
+def activity_history(stage: Stage, limit: int = 20) -> list[dict]:
+    """'What changed' in a stage's activities, newest first."""
+    return _parts_history(Activity.history.filter(stage_id=stage.pk), limit)
+
+
+def _parts_history(versions, limit: int) -> list[dict]:
+    out: list[dict] = []
+    for part_id in versions.values_list("id", flat=True).distinct().order_by():
+        for entry in history_changes(versions.filter(id=part_id), limit=limit):
+            entry["removed"] = entry["version"].history_type == "-"
+            entry["label"] = _part_label(entry["version"])
+            out.append(entry)
+    out.sort(key=lambda e: e["version"].history_date, reverse=True)
+    return out[:limit]
+
+
+def _part_label(version) -> str:
+    if hasattr(version, "quote"):
+        words = version.quote.split()
+        quote = " ".join(words[:12]) + (" \u2026" if len(words) > 12 else "")
+        return f"{version.person}, \u201c{quote}\u201d"
+    return version.name
+
+
 def history_changes(record_history, limit: int = 20) -> list[dict]:
     """'What changed' for an object: each historical version against the one before it."""
     versions = list(
@@ -191,7 +222,7 @@ def history_changes(record_history, limit: int = 20) -> list[dict]:
                     continue  # e.g. the same audiences in another order
                 label = str(getattr(field, "verbose_name", change.field)).capitalize()
                 changes.append({"field": label, "old": old, "new": new})
-        if older is not None and not changes:
+        if older is not None and not changes and newer.history_type != "-":
             continue  # a save that changed nothing a reader would see
         out.append({"version": newer, "changes": changes, "created": older is None})
     return out

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from dhdigital.accounts.models import Team, User
 
@@ -26,9 +27,18 @@ from .models import (
 
 @transaction.atomic
 def toolkit_seed() -> dict[str, int]:
-    """Create the starting toolkit content. Idempotent: rows that exist (perhaps edited by staff) are
-    left as they are. Returns how many rows of each kind were created."""
-    created = {"stages": 0, "activities": 0, "techniques": 0, "case_studies": 0, "testimonials": 0}
+    """Create the starting toolkit content. Idempotent: rows that exist are left as they are, except that
+    a case study no person has ever edited takes the current shipped text (so a corrected fact reaches
+    existing sites; the change is a new version in its history). Returns how many rows of each kind were
+    created or updated."""
+    created = {
+        "stages": 0,
+        "activities": 0,
+        "techniques": 0,
+        "case_studies": 0,
+        "testimonials": 0,
+        "case_studies_updated": 0,
+    }
     for data in content.STAGES:
         stage, made = Stage.objects.get_or_create(
             slug=data["slug"],
@@ -55,10 +65,13 @@ def toolkit_seed() -> dict[str, int]:
         created["techniques"] += 1
     techniques = {t.slug: t for t in Technique.objects.all()}
     for data in content.CASE_STUDIES:
-        if CaseStudy.objects.filter(slug=data["slug"]).exists():
-            continue
         source, source_url = data["source"]
         keep = ("slug", "title", "organisation", "year", "summary", "body", "position")
+        existing = CaseStudy.objects.filter(slug=data["slug"]).first()
+        if existing is not None:
+            shipped = {**{k: data[k] for k in keep}, "source": source, "source_url": source_url}
+            created["case_studies_updated"] += _follow_shipped_text(existing, shipped)
+            continue
         case = _create_with_links(
             CaseStudy(**{k: data[k] for k in keep}, source=source, source_url=source_url),
             stages=[stages[s] for s in data["stages"]],
@@ -71,6 +84,20 @@ def toolkit_seed() -> dict[str, int]:
             )
             created["testimonials"] += 1
     return created
+
+
+def _follow_shipped_text(case: CaseStudy, shipped: dict) -> bool:
+    """Update a case study to the shipped text if no person ever edited it. True if it changed."""
+    if case.history.filter(history_user__isnull=False).exists():
+        return False
+    changed = {k: v for k, v in shipped.items() if getattr(case, k) != v}
+    if not changed:
+        return False
+    for field, value in changed.items():
+        setattr(case, field, value)
+    case._change_reason = "Updated to the toolkit's current text"  # type: ignore[attr-defined]
+    case.save(update_fields=list(changed))
+    return True
 
 
 def _create_with_links(obj, **links):
@@ -167,3 +194,46 @@ def capability_assess(
         [CapabilityScore(assessment=assessment, area=a, level=int(levels[a])) for a in CapabilityArea.values]
     )
     return assessment
+
+
+@transaction.atomic
+def testimonial_save(
+    *, case: CaseStudy, testimonial: Testimonial | None = None, by: User, **fields
+) -> Testimonial:
+    """Add a testimonial to a case study, or change one of its own (a new version in its history)."""
+    if testimonial is None:
+        last = case.testimonials.order_by("-position").values_list("position", flat=True).first()
+        testimonial = Testimonial(case_study=case, position=(last or 0) + 1)
+    elif testimonial.case_study_id != case.pk:
+        raise ValidationError("That testimonial belongs to another case study.")
+    for name, value in fields.items():
+        setattr(testimonial, name, value)
+    testimonial._history_user = by  # type: ignore[attr-defined]
+    testimonial.save()
+    return testimonial
+
+
+@transaction.atomic
+def testimonial_remove(*, testimonial: Testimonial, by: User) -> None:
+    """Remove a testimonial; its history keeps what it said and who removed it."""
+    testimonial._history_user = by  # type: ignore[attr-defined]
+    testimonial.delete()
+
+
+@transaction.atomic
+def activity_save(
+    *, stage: Stage, activity: Activity | None = None, name: str, description: str, by: User
+) -> Activity:
+    """Add an activity to a stage (its web address made from its name), or change one of the stage's."""
+    if activity is None:
+        slug = slugify(name)[:80] or "activity"
+        if Activity.objects.filter(slug=slug).exists():
+            raise ValidationError({"name": "An activity with this name already exists."})
+        last = stage.activities.order_by("-position").values_list("position", flat=True).first()
+        activity = Activity(stage=stage, slug=slug, position=(last or 0) + 1)
+    elif activity.stage_id != stage.pk:
+        raise ValidationError("That activity belongs to another stage.")
+    activity.name, activity.description = name, description
+    activity._history_user = by  # type: ignore[attr-defined]
+    activity.save()
+    return activity

@@ -6,17 +6,28 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from dhdigital.accounts.roles import is_official
+from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import has_team_role, is_official
 
-from . import access, selectors
+from . import access, selectors, services
 from .chooser import Answers, recommend
-from .forms import CaseStudyForm, CaseStudySearchForm, ChooserForm, StageForm, TechniqueForm, with_slug
-from .models import CaseStudy, PolicyProject, PortalFeature, Stage, Technique
+from .forms import (
+    ActivityForm,
+    CaseStudyForm,
+    CaseStudySearchForm,
+    ChooserForm,
+    StageForm,
+    TechniqueForm,
+    TestimonialForm,
+    with_slug,
+)
+from .models import Activity, CaseStudy, PolicyProject, PortalFeature, Stage, Technique, Testimonial
 
 
 def toolkit_index(request: HttpRequest) -> HttpResponse:
@@ -55,6 +66,7 @@ def technique_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "technique": technique,
             "can_edit": access.can_edit_toolkit(request.user),
+            "links": start_links(technique, None, request.user) if is_official(request.user) else [],
         },
     )
 
@@ -83,34 +95,31 @@ def casestudy_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def start_links(technique: Technique, project: PolicyProject | None) -> list[tuple[str, str]]:
-    """Where to start the portal activity that supports a technique: (label, url) pairs."""
-    create = reverse("staff:consultation-create")
-    suffix = f"&project={project.slug}" if project else ""
+def start_links(technique: Technique, project: PolicyProject | None, user) -> list[tuple[str, str]]:
+    """Where `user` can start the portal activity that supports a technique: (label, url) pairs. Starting
+    a consultation is for publishers (of the project's team, when there is a project); events and the
+    evaluation are for anyone on the project's team."""
     feature = technique.portal_feature
     if feature in (PortalFeature.DRAFT, PortalFeature.FORMAL, PortalFeature.IDEAS):
+        can_start = (
+            has_team_role(user, project.team_id, Role.PUBLISHER)
+            if project
+            else access.publisher_teams(user).exists()
+        )
+        if not can_start:
+            return []
         label = {
             "draft_bill": "Start a commentable draft",
             "formal": "Start a formal consultation",
             "ideas": "Start an ideas exercise",
         }[feature]
-        return [(label, f"{create}?kind={feature}{suffix}")]
-    if feature == PortalFeature.EVENT:
-        # Events are recorded against a consultation (responses app); without one, the project page.
-        consultation = project.consultations.order_by("-created_at").first() if project else None
-        if consultation is not None:
-            return [
-                ("Add an engagement event", reverse("responses:staff-event-manage", args=[consultation.slug]))
-            ]
-        if project is not None:
-            return [
-                (
-                    "Add an event from the project page",
-                    reverse("policycycle:project-team", args=[project.slug]),
-                )
-            ]
+        suffix = f"&project={project.slug}" if project else ""
+        return [(label, f"{reverse('staff:consultation-create')}?kind={feature}{suffix}")]
+    if project is None or not has_team_role(user, project.team_id):
         return []
-    if feature == PortalFeature.EVALUATION and project is not None:
+    if feature == PortalFeature.EVENT:
+        return [("Add an engagement event", reverse("policycycle:project-event-create", args=[project.slug]))]
+    if feature == PortalFeature.EVALUATION:
         return [
             ("See the project's evaluation", reverse("policycycle:project-evaluation", args=[project.slug]))
         ]
@@ -135,7 +144,7 @@ def chooser(request: HttpRequest) -> HttpResponse:
         project = data.get("project")
         recommendations = recommend(selectors.techniques_for_chooser(), answers)
         for rec in recommendations:
-            rec.links = start_links(rec.technique, project) if projects is not None else []
+            rec.links = start_links(rec.technique, project, request.user) if projects is not None else []
     return render(
         request,
         "policycycle/chooser.html",
@@ -190,10 +199,17 @@ def content_create(request: HttpRequest, kind: str) -> HttpResponse:
         obj = form.save()
         messages.success(request, f"{model._meta.verbose_name.capitalize()} added.")
         return redirect(detail, slug=obj.slug)
-    return render(request, "policycycle/content_form.html", {
-        "form": form, "kind": kind, "creating": True, "model_name": model._meta.verbose_name,
-        "detail_url": reverse("policycycle:toolkit-index"),
-    })
+    return render(
+        request,
+        "policycycle/content_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "creating": True,
+            "model_name": model._meta.verbose_name,
+            "detail_url": reverse("policycycle:toolkit-index"),
+        },
+    )
 
 
 @login_required
@@ -207,6 +223,68 @@ def content_history(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
         {
             "obj": obj,
             "versions": selectors.history_changes(obj.history),
+            "part_versions": _part_history(kind, obj),
             "detail_url": reverse(detail, args=[obj.slug]),
         },
     )
+
+
+def _part_history(kind: str, obj) -> tuple[str, list[dict]] | None:
+    """The history of what belongs to a stage (its activities) or a case study (its testimonials)."""
+    if kind == "casestudy":
+        return "Testimonials", selectors.testimonial_history(obj)
+    if kind == "stage":
+        return "Activities", selectors.activity_history(obj)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request: HttpRequest, slug: str, activity: str | None = None) -> HttpResponse:
+    """Add an activity to a stage, or edit one (publishers and superusers, every change kept)."""
+    access.require_toolkit_editor(request.user)
+    stage = get_object_or_404(Stage, slug=slug)
+    instance = get_object_or_404(Activity, slug=activity, stage=stage) if activity else None
+    form = ActivityForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(stage=stage, activity=instance, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Activity saved. Earlier versions are kept in the history.")
+            return redirect("policycycle:stage-detail", slug=stage.slug)
+    return render(
+        request, "policycycle/activity_form.html", {"form": form, "stage": stage, "activity": instance}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def testimonial_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    """Add a testimonial to a case study, or edit one (publishers and superusers, every change kept)."""
+    access.require_toolkit_editor(request.user)
+    case = get_object_or_404(CaseStudy, slug=slug)
+    testimonial = get_object_or_404(Testimonial, pk=pk, case_study=case) if pk else None
+    initial = {} if testimonial else {"source": case.source, "source_url": case.source_url}
+    form = TestimonialForm(request.POST or None, instance=testimonial, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.testimonial_save(case=case, testimonial=testimonial, by=request.user, **form.cleaned_data)
+        messages.success(request, "Testimonial saved. Earlier versions are kept in the history.")
+        return redirect("policycycle:casestudy-detail", slug=case.slug)
+    return render(
+        request, "policycycle/testimonial_form.html", {"form": form, "case": case, "testimonial": testimonial}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def testimonial_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    access.require_toolkit_editor(request.user)
+    case = get_object_or_404(CaseStudy, slug=slug)
+    testimonial = get_object_or_404(Testimonial, pk=pk, case_study=case)
+    if request.method == "POST":
+        services.testimonial_remove(testimonial=testimonial, by=request.user)
+        messages.success(request, "Testimonial removed. The history keeps what it said.")
+        return redirect("policycycle:casestudy-detail", slug=case.slug)
+    return render(request, "policycycle/testimonial_remove.html", {"case": case, "testimonial": testimonial})

@@ -414,6 +414,13 @@ def event_create(*, consultation: Consultation, by, **fields) -> EngagementEvent
 
 
 @transaction.atomic
+def project_event_create(*, project, by, **fields) -> EngagementEvent:
+    """List an event run for a policy project as a whole (a launch, a stakeholder round table), not tied to
+    one consultation."""
+    return EngagementEvent.objects.create(project=project, created_by=by, **fields)
+
+
+@transaction.atomic
 def event_note_add(*, event: EngagementEvent, by, text: str, section: Section | None = None) -> EventNote:
     """Record feedback from an event against the consultation or one of its clauses."""
     text = text.strip()

@@ -14,8 +14,13 @@ register = template.Library()
 # The sanitiser leaves these tags without attributes (links keep only href, title and rel), so adding
 # a class to the opening tag is safe.
 CLASSES = {
-    "p": "govuk-body", "ul": "govuk-list govuk-list--bullet", "ol": "govuk-list govuk-list--number",
-    "h2": "govuk-heading-m", "h3": "govuk-heading-s", "h4": "govuk-heading-s", "table": "govuk-table",
+    "p": "govuk-body",
+    "ul": "govuk-list govuk-list--bullet",
+    "ol": "govuk-list govuk-list--number",
+    "h2": "govuk-heading-m",
+    "h3": "govuk-heading-s",
+    "h4": "govuk-heading-s",
+    "table": "govuk-table",
     "blockquote": "govuk-inset-text",
 }
 OPENING = re.compile("<(" + "|".join(CLASSES) + ")>")

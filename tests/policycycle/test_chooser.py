@@ -144,24 +144,45 @@ def test_an_official_gets_a_start_link_for_a_commentable_draft_attached_to_the_p
 def test_formal_and_ideas_techniques_link_to_the_matching_consultation_kind(publisher, project, slug, kind):
     from policycycle.views import start_links
 
-    ((label, url),) = start_links(Technique.objects.get(slug=slug), project)
+    ((label, url),) = start_links(Technique.objects.get(slug=slug), project, publisher)
     assert url == f"{reverse('staff:consultation-create')}?kind={kind}&project={project.slug}"
 
 
-def test_event_technique_links_to_the_responses_event_page_of_the_projects_consultation(
-    project, consultation
+def test_event_technique_links_to_the_projects_event_page_with_or_without_consultations(
+    project, consultation, moderator
 ):
     from policycycle.views import start_links
 
     technique = Technique.objects.get(slug="digital-engagement-events")
-    assert start_links(technique, project) == [
-        ("Add an event from the project page", reverse("policycycle:project-team", args=[project.slug]))
-    ]
+    expected = [("Add an engagement event", reverse("policycycle:project-event-create", args=[project.slug]))]
+    assert start_links(technique, project, moderator) == expected
     consultation.project = project
     consultation.save()
-    assert start_links(technique, project) == [
-        ("Add an engagement event", reverse("responses:staff-event-manage", args=[consultation.slug]))
-    ]
+    assert start_links(technique, project, moderator) == expected
+    assert start_links(technique, None, moderator) == []
+
+
+@pytest.mark.parametrize(
+    ("persona", "draft_link", "event_link"),
+    [("publisher", True, True), ("analyst", False, True), ("outsider_official", False, False)],
+)
+def test_only_those_who_may_start_an_activity_get_its_link(request, project, persona, draft_link, event_link):
+    """Starting a consultation is for the project team's publishers; an event for anyone on the team."""
+    from policycycle.views import start_links
+
+    user = request.getfixturevalue(persona)
+    draft = start_links(Technique.objects.get(slug="commentable-documents"), project, user)
+    event = start_links(Technique.objects.get(slug="digital-engagement-events"), project, user)
+    assert bool(draft) is draft_link and bool(event) is event_link
+
+
+def test_a_technique_page_offers_a_publisher_the_link_to_start_it(client, toolkit, publisher, analyst):
+    url = reverse("policycycle:technique-detail", args=["crowd-sourcing-ideas"])
+    start = f"{reverse('staff:consultation-create')}?kind=ideas"
+    client.force_login(publisher)
+    assert f'href="{start}">Start an ideas exercise<' in client.get(url).content.decode()
+    client.force_login(analyst)
+    assert start not in client.get(url).content.decode()
 
 
 def test_the_project_question_lists_only_the_officials_own_projects(client, outsider_official, project):

@@ -9,14 +9,20 @@ Consultation "bill" (project P), document version 1 with 5 clauses (each with 2 
              (individual, no account); F's draft is not submitted                          -> 3
   respondents: accounts {A, B, C, E} (A also responded) + 2 without accounts              -> 6
   version 2: clause 1 reworded, clause 4 reworded, clause 3 unchanged, clause 5 removed
-  commented clauses {1, 3}; changed among them {1}                                         -> 50%
+  commented clauses {1, 3}; text changed among them {1}                                    -> 50%
+  response ledger: clause 1 "changed", clause 3 "accepted" (the change went elsewhere), clause 4
+  "accepted" but nobody commented on it -> 2 of the 2 commented clauses changed as a result: 100%
   visitors: past days 10 + 7, today 3 distinct visitors (one visited twice)                -> 20
   closes 10 January 2026, response published 1 March 2026                                  -> 50 days
+  due 12 weeks after closing, 4 April 2026                                                 -> on time
   events: a workshop (12 taking part), an online session (8), one with no attendance recorded
           -> 3 events, 20 people; a project-level event is not the consultation's
 Consultation "ideas" (same project): A and B comment once each; one response by phone, no account.
-  project: comments 7, responses 4, respondents {A, B, C, E} + 3 without accounts = 7, visitors 20,
-           events 3 + a project launch (50 taking part) = 4 events, 70 people.
+  ideas: A's (new), G's (later merged into A's), H's (hidden by a moderator)               -> 2 ideas
+  votes: B for and C against A's idea, B for G's, H for the hidden one          -> 3 votes, 2 voters
+  respondents: {A, B, G} + 1 without an account                                              -> 4
+  project: comments 7, responses 4, ideas 2, respondents {A, B, C, E, G} + 3 without accounts = 8,
+           visitors 20, events 3 + a project launch (50 taking part) = 4 events, 70 people.
 """
 
 from __future__ import annotations
@@ -28,11 +34,11 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from consultations.models import Document, Section
+from consultations.models import Document, LedgerEntry, Section
 from policycycle.evaluation import consultation_figures, project_figures
 from policycycle.models import DailyVisitorCount, PolicyProject
 from policycycle.visitors import visit_record
-from responses.models import Response
+from responses.models import Idea, IdeaVote, Response
 from tests.factories import ConsultationFactory, UserFactory, make_document
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +139,15 @@ def world(team, toolkit, publisher):
     )
     Response.objects.create(consultation=bill, respondent=f, channel="online", status="draft")
     _next_version(v1, reword={1, 4}, remove={5})
+    for number, decision in [("1", "changed"), ("3", "accepted"), ("4", "accepted")]:
+        LedgerEntry.objects.create(
+            consultation=bill,
+            lineage_key=clause[number].lineage_key,
+            section=clause[number],
+            decision=decision,
+            you_said="People asked for the duty to cover carers.",
+            we_did="We widened the duty.",
+        )
     DailyVisitorCount.objects.create(consultation=bill, day=dt.date(2026, 1, 2), visitors=10)
     DailyVisitorCount.objects.create(consultation=bill, day=dt.date(2026, 1, 3), visitors=7)
     for ip in ("192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.1"):
@@ -153,6 +168,19 @@ def world(team, toolkit, publisher):
     Response.objects.create(
         consultation=ideas, channel="phone", status="submitted", respondent_type="individual"
     )
+    g, h = UserFactory(), UserFactory()
+    idea_a = Idea.objects.create(consultation=ideas, author=a, title="Carers' passports", description="x")
+    idea_g = Idea.objects.create(
+        consultation=ideas,
+        author=g,
+        title="A carers' card",
+        description="x",
+        status="merged",
+        merged_into=idea_a,
+    )
+    hidden = Idea.objects.create(consultation=ideas, author=h, title="Spam", description="x", status="hidden")
+    for idea, voter, value in [(idea_a, b, 1), (idea_a, c, -1), (idea_g, b, 1), (hidden, h, 1)]:
+        IdeaVote.objects.create(idea=idea, user=voter, value=value)
     return {"project": project, "bill": bill, "ideas": ideas}
 
 
@@ -174,16 +202,69 @@ def test_consultation_figures_match_the_hand_count(world):
         ("On behalf of an organisation", 1, 33),
     ]
     assert f.days_to_response == 50
+    assert f.response_due == dt.date(2026, 4, 4) and f.response_on_time is True
     assert (f.events, f.event_attendees) == (3, 20)
-    assert (f.commented_clauses, f.changed_clauses, f.changed_percent) == (2, 1, 50)
+    assert (f.commented_clauses, f.diffed_clauses, f.changed_clauses, f.changed_percent) == (2, 2, 1, 50)
+    assert (f.ledger_recorded, f.ledger_changed, f.ledger_changed_percent) == (2, 2, 100)
+    assert (f.ideas, f.idea_votes, f.voters) == (0, 0, 0)
+
+
+def test_ideas_votes_and_idea_authors_are_counted_for_an_ideas_exercise(world):
+    f = consultation_figures(world["ideas"])
+    assert (f.ideas, f.idea_votes, f.voters) == (2, 3, 2)
+    assert f.respondents == 4
+    assert f.comments == 2 and f.responses == 1
 
 
 def test_project_figures_count_each_respondent_once_across_consultations(world):
     p = project_figures(world["project"])
     assert sorted(c.consultation.slug for c in p.consultations) == ["draft-care-bill", "ideas-for-care"]
-    assert (p.visitors, p.comments, p.responses, p.respondents) == (20, 7, 4, 7)
-    assert p.changed_percent == 50 and p.mean_days_to_response == 50
+    assert (p.visitors, p.comments, p.responses, p.respondents) == (20, 7, 4, 8)
+    assert (p.ideas, p.idea_votes, p.voters) == (2, 3, 2)
+    assert p.changed_percent == 50 and p.ledger_changed_percent == 100
+    assert p.mean_days_to_response == 50 and (p.responses_on_time, p.responses_published) == (1, 1)
     assert (p.events, p.event_attendees) == (4, 70)  # the bill's three and the project launch
+
+
+def test_a_voter_on_two_consultations_of_a_project_is_one_voter(world, team):
+    other = ConsultationFactory(team=team, project=world["project"], slug="more-ideas", kind="ideas")
+    voter = IdeaVote.objects.filter(idea__consultation=world["ideas"], value=-1).get().user
+    idea = Idea.objects.create(consultation=other, author=None, title="Respite", description="x")
+    IdeaVote.objects.create(idea=idea, user=voter, value=1)
+    p = project_figures(world["project"])
+    assert (p.ideas, p.idea_votes, p.voters) == (3, 4, 2)
+
+
+def test_a_response_published_after_its_due_date_is_late(team, toolkit):
+    bill = ConsultationFactory(
+        team=team,
+        opens_at=dt.datetime(2025, 11, 1, 9, tzinfo=LONDON),
+        closes_at=dt.datetime(2026, 1, 10, 12, tzinfo=LONDON),
+        response_due=dt.date(2026, 2, 1),
+        outcome_published_at=dt.datetime(2026, 2, 2, 10, tzinfo=LONDON),
+        state="concluded",
+    )
+    f = consultation_figures(bill)
+    assert (f.days_to_response, f.response_on_time) == (23, False)
+
+
+def test_ledger_decisions_without_comments_or_not_yet_recorded_are_shown_as_such(team, toolkit):
+    bill = ConsultationFactory(team=team)
+    v1 = make_document(consultation=bill, clauses=3)
+    clause = {s.number: s for s in Section.objects.filter(document=v1, kind="clause")}
+    _comment(bill, UserFactory(), clause["1"])
+    _comment(bill, UserFactory(), clause["2"])
+    f = consultation_figures(bill)
+    assert (f.commented_clauses, f.ledger_recorded, f.ledger_changed_percent) == (2, 0, None)
+    LedgerEntry.objects.create(
+        consultation=bill,
+        lineage_key=clause["2"].lineage_key,
+        decision="not_changed",
+        you_said="Some wanted a longer notice period.",
+        we_did="Kept 28 days, which matches the other notices.",
+    )
+    f = consultation_figures(bill)
+    assert (f.ledger_recorded, f.ledger_changed, f.ledger_changed_percent) == (1, 0, 0)
 
 
 def test_no_next_version_means_no_changed_clauses_figure(world):
@@ -208,8 +289,9 @@ def test_evaluation_page_shows_the_computed_figures_to_the_team(client, world, a
     assert 'data-figure="visitors">20<' in html
     assert 'data-figure="respondents">6<' in html
     assert 'data-figure="comments">5<' in html
-    assert 'data-figure="days-to-response">50<' in html
-    assert "50% (1 of 2)" in html
+    assert 'data-figure="changed">50% (1 of 2)<' in html
+    assert 'data-figure="ledger-changed">100% (2 of 2; decision recorded for 2)<' in html
+    assert 'data-figure="days-to-response">50 (on time: due by 4 April 2026)<' in html
     assert "0.8 (4 on 5 clauses)" in html
     assert "On behalf of an organisation" in html and "67%" in html
     assert 'data-figure="events">3 (20 people taking part)<' in html
@@ -219,9 +301,11 @@ def test_evaluation_page_shows_the_computed_figures_to_the_team(client, world, a
 def test_project_evaluation_page_shows_project_totals(client, world, publisher):
     client.force_login(publisher)
     html = client.get(reverse("policycycle:project-evaluation", args=["care-reform"])).content.decode()
-    assert 'data-figure="respondents">7<' in html
+    assert 'data-figure="respondents">8<' in html
     assert 'data-figure="comments">7<' in html
     assert 'data-figure="responses">4<' in html
+    assert 'data-figure="ideas">2 (3 votes from 2 people)<' in html
+    assert 'data-figure="days-to-response">50 (1 of 1 published on time)<' in html
 
 
 def test_comparison_lists_each_of_the_officials_projects_with_its_figures(
@@ -232,11 +316,12 @@ def test_comparison_lists_each_of_the_officials_projects_with_its_figures(
     client.force_login(publisher)
     response = client.get(reverse("policycycle:evaluation-compare"))
     rows = {
-        r.project.slug: (r.visitors, r.respondents, r.comments, r.responses, r.event_attendees)
+        r.project.slug: (r.visitors, r.respondents, r.comments, r.responses, r.ideas, r.event_attendees)
         for r in response.context["rows"]
     }
-    assert rows == {"care-reform": (20, 7, 7, 4, 70), "quiet-project": (0, 0, 0, 0, 0)}
-    assert ">70</td>" in response.content.decode()
+    assert rows == {"care-reform": (20, 8, 7, 4, 2, 70), "quiet-project": (0, 0, 0, 0, 0, 0)}
+    html = response.content.decode()
+    assert ">70</td>" in html and ">100%</td>" in html and ">50%</td>" in html
 
 
 @pytest.mark.parametrize(

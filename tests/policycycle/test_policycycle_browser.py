@@ -1,12 +1,19 @@
 """A policymaker uses the toolkit chooser in real Chromium, starts a commentable draft from its
-recommendation, and sees the project's evaluation figures once responses arrive. axe-core on each page."""
+recommendation, and sees the project's evaluation figures once responses arrive through the portal's own
+pages (citizens commenting on clauses, an official entering a letter). axe-core on each page."""
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from comments.demo import relevant_polis_comments
 from comments.models import Comment
-from consultations.models import Consultation, Section
+from consultations.importers import parse
+from consultations.importers.save import document_import
+from consultations.models import Consultation, Document, Section
 from policycycle.services import project_create, toolkit_seed
 from responses.models import Response
 from tests.factories import UserFactory, make_document
@@ -38,8 +45,24 @@ def _answer_chooser(page, project):
 
 
 def test_policymaker_chooses_techniques_starts_a_draft_and_sees_the_evaluation(
-    page, live_url, login, seeded, publisher, team, assert_no_axe_violations, screenshot
+    page,
+    live_url,
+    login,
+    seeded,
+    publisher,
+    analyst,
+    team,
+    shared_data,
+    monkeypatch,
+    assert_no_axe_violations,
+    screenshot,
 ):
+    # Enrichment (tested in insights) would load a language model in the live server's process; the
+    # evaluation does not use it, so record what is queued instead.
+    import insights.services
+
+    queued: list[tuple[str, int]] = []
+    monkeypatch.setattr(insights.services, "queue_enrichment", lambda kind, pk: queued.append((kind, pk)))
     project = seeded
     login(page, publisher)
     page.goto(f"{live_url}/policy/")
@@ -81,27 +104,61 @@ def test_policymaker_chooses_techniques_starts_a_draft_and_sees_the_evaluation(
     created = Consultation.objects.get(slug="draft-care-and-support-bill")
     assert created.kind == "draft_bill" and created.project_id == project.pk and created.state == "draft"
 
-    # The consultation runs; responses arrive (entered here through the ORM, as the other apps would).
-    Consultation.objects.filter(pk=created.pk).update(state="open")
-    document = make_document(consultation=created, clauses=3)
-    clause_1 = Section.objects.get(document=document, anchor="clause-1")
-    people = [UserFactory() for _ in range(3)]
-    for person in people:
-        Comment.objects.create(
-            consultation=created,
-            document=document,
-            section=clause_1,
-            author=person,
-            body="The duty should cover carers as well.",
-            status="published",
-        )
-    Response.objects.create(
-        consultation=created, channel="post", status="submitted", respondent_type="individual"
+    # The team imports the real bill and the consultation opens (the import and opening pages have their
+    # own tests); then responses arrive through the portal's pages.
+    bill = document_import(
+        consultation=created,
+        parsed=parse((shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()),
+    ).document
+    Document.objects.filter(pk=bill.pk).update(state=Document.State.PUBLISHED)
+    now = timezone.now()
+    Consultation.objects.filter(pk=created.pk).update(
+        state="open", opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30)
     )
-    # A member of the public reads it (the team's own visits are not reach); counted without cookies.
-    public = page.context.browser.new_page()
-    public.goto(f"{live_url}/consultations/draft-care-and-support-bill/")
-    assert public.context.cookies() == []
+    texts = [
+        c["body"] for c in relevant_polis_comments() if 60 < len(c["body"]) < 400 and "http" not in c["body"]
+    ]
+    clause_1, clause_3 = (bill.sections.get(kind="clause", number=n) for n in ("1", "3"))
+    for person, clause, text in [(UserFactory(), clause_3, texts[0]), (UserFactory(), clause_1, texts[1])]:
+        reader = page.context.browser.new_context()
+        their_page = reader.new_page()
+        login(their_page, person)
+        their_page.goto(live_url + clause.get_absolute_url())
+        their_page.get_by_label("How it would work in practice").check()
+        their_page.get_by_label("Your comment").fill(text)
+        their_page.get_by_role("button", name="Post comment").click()
+        their_page.wait_for_load_state()
+        assert reader.cookies()  # signed in: the session cookie, which the visitor count does not use
+        reader.close()
+    posted = Comment.objects.filter(consultation=created, status="published")
+    assert posted.count() == 2
+    assert sorted(pk for kind, pk in queued if kind == "comment") == sorted(c.pk for c in posted)
+
+    # A letter arrives; an analyst enters it against the consultation.
+    official = page.context.browser.new_context()
+    staff_page = official.new_page()
+    login(staff_page, analyst)
+    staff_page.goto(f"{live_url}/responses/staff/{created.slug}/responses/new/")
+    staff_page.get_by_label("Post", exact=True).check()
+    today = timezone.localdate()
+    staff_page.get_by_label("Day").fill(str(today.day))
+    staff_page.get_by_label("Month").fill(str(today.month))
+    staff_page.get_by_label("Year").fill(str(today.year))
+    staff_page.get_by_label("Respondent's name").fill("Pat Letter")
+    staff_page.get_by_label("On behalf of an organisation").check()
+    staff_page.get_by_label("Organisation name").fill("Northern Fuels Co-operative")
+    staff_page.get_by_label("Region").select_option("north_west")
+    staff_page.get_by_label("Do not publish my response").check()
+    staff_page.get_by_role("button", name="Save response").click()
+    staff_page.wait_for_load_state()
+    assert "recorded" in staff_page.locator(".govuk-notification-banner").inner_text()
+    official.close()
+
+    # A member of the public reads it: counted once a day, without cookies.
+    public = page.context.browser.new_context()
+    reader_page = public.new_page()
+    reader_page.goto(f"{live_url}/consultations/draft-care-and-support-bill/")
+    assert public.cookies() == []
     public.close()
 
     page.goto(f"{live_url}/policy/projects/{project.slug}/team/")
@@ -110,13 +167,28 @@ def test_policymaker_chooses_techniques_starts_a_draft_and_sees_the_evaluation(
     page.get_by_role("link", name="Evaluation figures").click()
     page.wait_for_load_state()
     figures = page.locator("#project-figures")
-    assert figures.locator("[data-figure=respondents]").inner_text() == "4"
-    assert figures.locator("[data-figure=comments]").inner_text() == "3"
+    assert figures.locator("[data-figure=respondents]").inner_text() == "3"  # two citizens and the letter
+    assert figures.locator("[data-figure=comments]").inner_text() == "2"
     assert figures.locator("[data-figure=responses]").inner_text() == "1"
+    # Same address and browser all day (this test's readers all share 127.0.0.1 and one user agent):
+    # one visitor-day, the team's own visits not counted.
     assert figures.locator("[data-figure=visitors]").inner_text() == "1"
-    assert "1.0 (3 on 3 clauses)" in page.locator("main").inner_text()
+    clauses = bill.sections.filter(kind__in=Section.COMMENTABLE).count()
+    assert f"0.1 (2 on {clauses} clauses)" in page.locator("main").inner_text()
+    assert "No decisions recorded yet (2 commented clauses)" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     screenshot(page, "policycycle-project-evaluation")
+
+    page.get_by_role("link", name="All figures for Draft Care and Support Bill").click()
+    page.wait_for_load_state()
+    per_clause = page.get_by_role("table", name="Comments per clause")
+    assert per_clause.get_by_role(
+        "row", name="Clause 3: Registration and publication of contracts 1"
+    ).is_visible()
+    by_type = page.get_by_role("table", name="Responses by respondent type")
+    assert by_type.get_by_role("row", name="On behalf of an organisation 1 100%").is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-consultation-evaluation-after-responses")
 
 
 def test_public_toolkit_case_study_and_project_pages_have_no_axe_violations(
@@ -221,3 +293,35 @@ def test_consultation_evaluation_and_project_comparison_pages_have_no_axe_violat
     assert "Care and support reform" in page.locator("#comparison").inner_text()
     assert_no_axe_violations(page)
     screenshot(page, "policycycle-evaluation-compare")
+
+
+def test_staff_forms_for_testimonials_activities_and_events_have_no_axe_violations_in_error_states(
+    page, live_url, login, seeded, publisher, assert_no_axe_violations, screenshot
+):
+    login(page, publisher)
+    page.goto(f"{live_url}/policy/case-studies/draft-care-and-support-bill/")
+    page.get_by_role("link", name="Add a testimonial").click()
+    page.get_by_label("Source web address").fill("not a web address")
+    page.get_by_role("button", name="Add the testimonial").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the quotation" in summary and "in the correct format" in summary
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-testimonial-errors")
+
+    page.goto(f"{live_url}/policy/stages/shaping/")
+    page.get_by_role("link", name="Change gathering evidence").click()
+    page.get_by_label("Activity").fill("")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_load_state()
+    assert "Enter the name of the activity" in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-activity-errors")
+
+    page.goto(f"{live_url}/policy/projects/{seeded.slug}/team/")
+    page.get_by_role("link", name="Add an engagement event").click()
+    page.get_by_role("button", name="Add the event").click()
+    page.wait_for_load_state()
+    assert "Enter the date of the event" in page.locator(".govuk-error-summary").inner_text()
+    assert_no_axe_violations(page)
+    screenshot(page, "policycycle-event-errors")

@@ -359,3 +359,83 @@ def test_editing_a_project_with_no_title_saves_nothing(client, publisher, projec
 def test_only_the_teams_publisher_edits_a_project(client, request, project, persona, status):
     _as(client, request, persona)
     assert client.get(reverse("policycycle:project-edit", args=[project.slug])).status_code == status
+
+
+def _event_data(**overrides):
+    data = {
+        "title": "Carers' round table in Leeds",
+        "starts_on_day": "3",
+        "starts_on_month": "3",
+        "starts_on_year": "2026",
+        "location": "Leeds Central Library",
+        "organiser": "Care reform team",
+        "attendees": "24",
+        "consultation": "",
+    }
+    return {**data, **overrides}
+
+
+def test_a_team_member_adds_an_event_for_the_whole_project_and_it_counts_in_the_evaluation(
+    client, moderator, project
+):
+    from policycycle.evaluation import project_figures
+    from responses.models import EngagementEvent
+
+    client.force_login(moderator)
+    url = reverse("policycycle:project-event-create", args=[project.slug])
+    assert client.get(url).status_code == 200
+    response = client.post(url, _event_data())
+    assert response.status_code == 302
+    assert response.url == reverse("policycycle:project-team", args=[project.slug])
+    event = EngagementEvent.objects.get()
+    assert (event.project, event.consultation, event.created_by) == (project, None, moderator)
+    assert event.attendees == 24
+    assert timezone.localtime(event.starts_at).date() == dt.date(2026, 3, 3)
+    figures = project_figures(project)
+    assert (figures.events, figures.event_attendees) == (1, 24)
+    html = client.get(reverse("policycycle:project-team", args=[project.slug])).content.decode()
+    assert "Carers&#x27; round table in Leeds" in html and "24 taking part" in html
+
+
+def test_an_event_can_feed_one_of_the_projects_consultations(client, analyst, project, team):
+    from responses.models import EngagementEvent
+
+    live = ConsultationFactory(team=team, project=project, title="Draft bill")
+    client.force_login(analyst)
+    client.post(
+        reverse("policycycle:project-event-create", args=[project.slug]), _event_data(consultation=live.pk)
+    )
+    event = EngagementEvent.objects.get()
+    assert (event.consultation, event.project) == (live, project)
+
+
+def test_an_event_for_another_projects_consultation_or_without_a_date_is_refused(
+    client, publisher, project, team
+):
+    from responses.models import EngagementEvent
+
+    elsewhere = ConsultationFactory(team=team, title="Not this project's")
+    client.force_login(publisher)
+    url = reverse("policycycle:project-event-create", args=[project.slug])
+    response = client.post(url, _event_data(consultation=elsewhere.pk))
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    no_date = {"starts_on_day": "", "starts_on_month": "", "starts_on_year": "", "title": ""}
+    response = client.post(url, _event_data(**no_date))
+    html = response.content.decode()
+    assert "There is a problem" in html and "Enter the date of the event" in html
+    assert "Enter the name of the event" in html
+    assert not EngagementEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("anonymous", 302), ("citizen", 403), ("outsider_official", 403), ("moderator", 200), ("analyst", 200)],
+)
+def test_only_the_projects_team_adds_events(client, request, project, persona, status):
+    _as(client, request, persona)
+    url = reverse("policycycle:project-event-create", args=[project.slug])
+    assert client.get(url).status_code == status
+    client.post(url, _event_data())
+    from responses.models import EngagementEvent
+
+    assert EngagementEvent.objects.exists() is (status == 200)

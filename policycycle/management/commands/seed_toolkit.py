@@ -4,8 +4,13 @@ from policycycle.services import toolkit_seed
 
 
 class Command(BaseCommand):
-    help = "Create the policy cycle toolkit's starting content (idempotent: existing rows are kept)."
+    help = (
+        "Create the policy cycle toolkit's starting content (idempotent: what staff edited is kept; "
+        "case studies nobody edited take the current text)."
+    )
 
     def handle(self, *args, **options):
         created = toolkit_seed()
-        self.stdout.write(", ".join(f"{n} {kind} created" for kind, n in created.items()))
+        updated = created.pop("case_studies_updated")
+        line = ", ".join(f"{n} {kind.replace('_', ' ')} created" for kind, n in created.items())
+        self.stdout.write(f"{line}; {updated} case studies updated to the current text")
