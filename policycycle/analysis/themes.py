@@ -18,6 +18,7 @@ from .types import (
     AnalysisCancelled,
     AnalysisResult,
     Assignment,
+    Campaign,
     CancelFn,
     ProgressFn,
     ResponseId,
@@ -195,6 +196,30 @@ def analyse_scope(
     return themes, assignments
 
 
+def campaign_copies(
+    campaigns: Iterable[Campaign], by_scope: dict[str, list[Unit]]
+) -> dict[ResponseId, ResponseId]:
+    """{copy id: the response that stands for it in its own scope}. A campaign is analysed once per scope
+    through one member (its canonical text when that is in the scope, else the scope's first member), and
+    the other members there take that member's themes. A letter pasted under several clauses is thus
+    tagged under each clause with that clause's themes, never left untagged."""
+    scope_of = {u.id: scope for scope, members in by_scope.items() for u in members}
+    copies: dict[ResponseId, ResponseId] = {}
+    for camp in campaigns:
+        rep_in: dict[str, ResponseId] = {}
+        canonical_scope = scope_of.get(camp.canonical_id)
+        if canonical_scope is not None:
+            rep_in[canonical_scope] = camp.canonical_id
+        for m in camp.member_ids:
+            scope = scope_of.get(m)
+            if scope is None:
+                continue
+            rep = rep_in.setdefault(scope, m)
+            if m != rep:
+                copies[m] = rep
+    return copies
+
+
 def run_analysis(
     units: Iterable[Unit],
     *,
@@ -225,17 +250,13 @@ def run_analysis(
         found = campaigns_mod.detect_campaigns(
             ((u.id, u.text) for u in units), chunk_size=max(chunk_size, 1000), should_cancel=should_cancel
         )
-    copies: dict[ResponseId, ResponseId] = {}
-    for camp in found:
-        for m in camp.member_ids:
-            if m != camp.canonical_id:
-                copies[m] = camp.canonical_id
     timings["campaigns"] = time.perf_counter() - t
     step("campaigns", 10)
 
     by_scope: dict[str, list[Unit]] = defaultdict(list)
     for u in units:
         by_scope[u.scope].append(u)
+    copies = campaign_copies(found, by_scope)
     total = sum(len(v) for v in by_scope.values()) or 1
     done = 0
     themes: list[Theme] = []
@@ -264,11 +285,10 @@ def run_analysis(
         by_rep: dict[ResponseId, list[Assignment]] = defaultdict(list)
         for a in scope_assign:
             by_rep[a.response_id].append(a)
-        scope_ids = {u.id for u in scope_units}
-        for copy_id, canonical in copies.items():
-            if copy_id in scope_ids:
+        for u in scope_units:
+            if u.id in copies:
                 scope_assign.extend(
-                    Assignment(copy_id, a.theme_key, a.confidence) for a in by_rep.get(canonical, [])
+                    Assignment(u.id, a.theme_key, a.confidence) for a in by_rep.get(copies[u.id], [])
                 )
         for th in scope_themes:  # a theme's size counts every response, campaign copies included
             th.size = sum(1 for a in scope_assign if a.theme_key == th.key)
@@ -328,4 +348,12 @@ def _condense(llm: LLMEngine, themes: list[Theme], assignments: list[Assignment]
     return out_themes, [Assignment(r, k, c) for (r, k), c in merged.items()]
 
 
-__all__ = ["run_analysis", "analyse_scope", "choose_k", "cluster", "ctfidf_keywords", "SummarySentence"]
+__all__ = [
+    "run_analysis",
+    "analyse_scope",
+    "campaign_copies",
+    "choose_k",
+    "cluster",
+    "ctfidf_keywords",
+    "SummarySentence",
+]

@@ -59,6 +59,27 @@ def test_campaign_copies_are_collapsed_but_still_assigned(polis_set, injected):
     assert sum(t.size for t in result.themes) >= len(assigned)
 
 
+def test_a_letter_pasted_under_several_clauses_is_tagged_under_each_clause(polis_set, injected):
+    """The campaign's canonical text sits in one scope; its copies in the other scope still get that
+    scope's themes (one copy there stands for the campaign) and are counted in its theme sizes."""
+    letter_ids = sorted(m for m, c in injected.campaign_of.items() if c == "campaign0")
+    text_of = dict(injected.items)
+    organic = units_from(polis_set, n_scopes=2)
+    letters = [Unit(m, text_of[m], scope=f"question:{i % 2}") for i, m in enumerate(letter_ids)]
+    result = run_analysis(organic + letters, engine="basic")
+    campaign = next(c for c in result.campaigns if len(set(c.member_ids) & set(letter_ids)) >= 25)
+    scope_of = {u.id: u.scope for u in letters}
+    theme_scope = {t.key: t.scope for t in result.themes}
+    for scope in ("question:0", "question:1"):
+        members = [m for m in campaign.member_ids if scope_of.get(m) == scope]
+        assert len(members) >= 10
+        tagged = {a.response_id for a in result.assignments if a.response_id in members}
+        assert tagged == set(members), scope
+        assert all(theme_scope[a.theme_key] == scope for a in result.assignments if a.response_id in members)
+    sizes = sum(t.size for t in result.themes)
+    assert sizes >= len({a.response_id for a in result.assignments})
+
+
 class FakeLLM:
     def __init__(self):
         self.prompts = []
