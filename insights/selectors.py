@@ -28,6 +28,19 @@ def run_progress(run: AnalysisRun) -> dict:
     }
 
 
+def run_form_options(consultation) -> dict:
+    """What the start-a-run form offers: scopes, the engines available here and the default for the size."""
+    from . import engines
+
+    n = engines.units_count(consultation.pk)
+    return {
+        "scopes": scope_labels(consultation),
+        "engines": engines.available(),
+        "default": engines.default_engine(consultation.pk, n=n),
+        "responses": n,
+    }
+
+
 def scope_labels(consultation) -> dict[str, str]:
     """scope -> readable name ("Clause 3: Levy", "Question 2: ...")."""
     from consultations.models import Section
@@ -153,19 +166,37 @@ def scope_summaries(consultation) -> dict[str, Summary]:
     }
 
 
+CAMPAIGNS_SHOWN = 50
+MEMBERS_SHOWN = 50
+
+
 def campaigns_for(consultation) -> dict:
     """Campaigns with their members' added words, and the counts analysts report: responses, campaigns,
-    campaign copies and unique responses (each campaign counted once)."""
-    from .runs import iter_units
+    campaign responses and unique responses (each campaign counted once). The page lists the largest
+    campaigns and the first members of each; the counts always cover all of them."""
+    from django.db.models import Prefetch, Sum
 
-    campaigns = list(Campaign.objects.filter(consultation=consultation).prefetch_related("members"))
-    total = sum(1 for _ in iter_units(consultation.pk))
-    in_campaigns = sum(c.size for c in campaigns)
+    from .engines import units_count
+    from .models import CampaignMember
+
+    all_campaigns = Campaign.objects.filter(consultation=consultation)
+    totals = all_campaigns.aggregate(n=Count("pk"), members=Sum("size"))
+    members = CampaignMember.objects.order_by("-is_canonical", "pk")[:MEMBERS_SHOWN]
+    campaigns = list(
+        all_campaigns.order_by("-size", "pk").prefetch_related(
+            Prefetch("members", queryset=members, to_attr="shown_members")
+        )[:CAMPAIGNS_SHOWN]
+    )
+    for c in campaigns:
+        c.more_members = c.size - len(c.shown_members)
+    total = units_count(consultation.pk)
+    n_campaigns, in_campaigns = totals["n"] or 0, totals["members"] or 0
     return {
         "campaigns": campaigns,
+        "campaigns_total": n_campaigns,
         "responses": total,
         "in_campaigns": in_campaigns,
-        "unique": total - in_campaigns + len(campaigns),
+        "unique": total - in_campaigns + n_campaigns,
     }
 
 

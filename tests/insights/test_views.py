@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from insights import services
-from insights.models import AnalysisRun, Theme, ThemeAssignment
+from insights.models import AnalysisRun, Campaign, Theme, ThemeAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +213,30 @@ def test_campaign_page_counts_campaigns_separately_from_unique_responses(
     size = sum(c.size for c in ctx["campaigns"])
     assert ctx["unique"] == ctx["responses"] - size + len(ctx["campaigns"])
     assert "Campaign of" in response.content.decode()
+
+
+def test_the_campaign_page_lists_the_largest_but_counts_every_campaign(
+    client, consultation, analyst, document, citizen, real_comments, monkeypatch
+):
+    from tests.insights.conftest import post_comments
+
+    first = " ".join(c.body for c in real_comments[:3])
+    second = " ".join(c.body for c in real_comments[10:13])
+    post_comments(document, citizen, [first] * 5 + [second] * 3, clauses=1)
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+    assert services.analysis_run_execute(run.pk).state == "done"
+    monkeypatch.setattr("insights.selectors.CAMPAIGNS_SHOWN", 1)
+    monkeypatch.setattr("insights.selectors.MEMBERS_SHOWN", 2)
+    client.force_login(analyst)
+    response = client.get(reverse("insights:campaign-list", args=[consultation.slug]))
+    ctx, page = response.context, response.content.decode()
+    sizes = sorted(Campaign.objects.filter(consultation=consultation).values_list("size", flat=True))
+    assert len(sizes) == 2 and ctx["campaigns_total"] == 2 and len(ctx["campaigns"]) == 1
+    assert ctx["in_campaigns"] == sum(sizes) and sizes[0] >= 3
+    assert ctx["unique"] == len(real_comments) + 8 - sum(sizes) + 2
+    shown = ctx["campaigns"][0]
+    assert shown.size == sizes[-1] and len(shown.shown_members) == 2 and shown.shown_members[0].is_canonical
+    assert f"and {sizes[-1] - 2} more" in page and "The 1 largest campaigns are shown" in page
 
 
 def test_the_staff_consultation_page_links_to_the_analysis_pages(client, consultation, publisher):
