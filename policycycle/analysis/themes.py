@@ -39,14 +39,15 @@ class _Progress:
         self.fn = progress
         self.cancel = should_cancel
         self.last = -1
+        self.last_step = ""
 
     def __call__(self, step: str, percent: float) -> None:
         if self.cancel and self.cancel():
             raise AnalysisCancelled(f"cancelled during {step}")
         pct = int(max(self.last, min(100, percent)))
-        if self.fn and pct != self.last:
+        if self.fn and (pct != self.last or step != self.last_step):
             self.fn(step, pct)
-        self.last = pct
+        self.last, self.last_step = pct, step
 
 
 def choose_k(n: int) -> int:
@@ -276,6 +277,7 @@ def run_analysis(
         def on_chunk(n: int, b: float = base, s: float = span, m: int = n_reps) -> None:
             step("vectorising", b + 0.6 * s * n / m)
 
+        step("vectorising", base)  # the first scope of an embeddings run also loads the model here
         vectors = eng.vectorise([u.text for u in reps], should_cancel=should_cancel, on_chunk=on_chunk)
         t_vec += time.perf_counter() - t
         t = time.perf_counter()

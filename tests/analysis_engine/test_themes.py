@@ -34,6 +34,23 @@ def test_a_basic_run_drafts_themes_per_scope_with_quotes_from_real_responses(pol
     assert len(assigned) >= 0.9 * len(units)
 
 
+def test_the_run_says_it_is_vectorising_before_the_engine_starts(polis_set):
+    """Loading and running a model takes the longest: the bar must not still read "campaigns" then."""
+    from policycycle.analysis.engines import BasicEngine
+
+    reported: list[tuple[str, int]] = []
+    seen_at_start: list[str] = []
+
+    class Watched(BasicEngine):
+        def vectorise(self, texts, **kwargs):
+            seen_at_start.append(reported[-1][0])
+            return super().vectorise(texts, **kwargs)
+
+    run_analysis(units_from(polis_set), engine=Watched(), progress=lambda s, p: reported.append((s, p)))
+    assert seen_at_start == ["vectorising", "vectorising"]  # one per scope
+    assert [p for _, p in reported] == sorted(p for _, p in reported)
+
+
 def test_a_run_stops_when_cancelled(polis_set):
     calls = []
 
