@@ -231,9 +231,8 @@ def theme_history(theme: Theme, limit: int = 30) -> list[dict]:
         prev = rec.prev_record
         changes = []
         if prev is not None:
-            delta = rec.diff_against(
-                prev, included_fields=["label", "description", "is_active", "approved_by"]
-            )
+            # approved_by is a user id: the record's reason ("confirmed") and author already say it.
+            delta = rec.diff_against(prev, included_fields=["label", "description", "is_active"])
             changes = [f"{c.field}: “{c.old}” → “{c.new}”" for c in delta.changes]
         out.append(
             {

@@ -177,7 +177,8 @@ def theme_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if form is None:
             messages.error(request, str(exc))
             return redirect("insights:theme-detail", theme.pk)
-        form.add_error(None, str(exc))
+        # A refused label is about the response reference: show it on that field.
+        form.add_error("unit" if action == "tag" else None, str(exc))
     if form is not None and form.errors:
         return _theme_page(request, theme, 400, **{f"{action if action != 'tag' else 'add'}_form": form})
     messages.success(request, "Theme updated")

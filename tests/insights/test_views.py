@@ -189,6 +189,20 @@ def test_merge_split_and_tag_through_the_pages(client, done_run, analyst, real_c
         reverse("insights:theme-action", args=[new.pk, "tag"]), {"unit": f"comment:{real_comments[-1].pk}"}
     )
     assert new.assignments.filter(comment=real_comments[-1], source="human").exists()
+    foreign = client.post(reverse("insights:theme-action", args=[new.pk, "tag"]), {"unit": "comment:999999"})
+    page = foreign.content.decode()
+    assert foreign.status_code == 400 and 'href="#id_unit"' in page
+    assert 'id="id_unit-error"' in page and "Choose a response of this consultation" in page
+    assert not new.assignments.filter(comment_id=999999).exists()
+
+
+def test_what_changed_names_the_official_not_a_user_id(client, done_run, analyst):
+    theme = Theme.objects.filter(run=done_run).first()
+    client.force_login(analyst)
+    client.post(reverse("insights:theme-action", args=[theme.pk, "confirm"]))
+    page = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    assert f"{analyst.public_name}</span> · theme: confirmed" in page
+    assert "approved_by" not in page
 
 
 def test_unknown_theme_action_is_404(client, done_run, analyst):
