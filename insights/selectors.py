@@ -80,6 +80,21 @@ class ThemeRow:
     stance: dict[str, int]
     machine: int
     human: int
+    copies: int = 0  # of `count`, responses that are campaign copies (the campaign's canonical text aside)
+
+    @property
+    def unique(self) -> int:
+        return self.count - self.copies
+
+
+def campaign_copies(consultation) -> set[tuple[str, int]]:
+    """Units that are copies in a detected campaign (every member but the canonical one)."""
+    from .models import CampaignMember
+
+    rows = CampaignMember.objects.filter(campaign__consultation=consultation, is_canonical=False).values(
+        "comment_id", "answer_id", "idea_id"
+    )
+    return {_unit_of(r) for r in rows.iterator(chunk_size=5000)}
 
 
 def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
@@ -88,20 +103,31 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
         Theme.objects.filter(consultation=consultation, is_active=True).select_related("approved_by")
     )
     stance_of = stances(consultation)
+    copies = campaign_copies(consultation)
     per_theme: dict[int, Counter] = defaultdict(Counter)
     sources: dict[int, Counter] = defaultdict(Counter)
+    copies_in: Counter = Counter()
     tags = ThemeAssignment.objects.filter(theme__in=themes, rejected=False).values(
         "theme_id", "comment_id", "answer_id", "idea_id", "source"
     )
     for row in tags.iterator(chunk_size=5000):
-        per_theme[row["theme_id"]][stance_of.get(_unit_of(row), "unclear")] += 1
+        unit = _unit_of(row)
+        per_theme[row["theme_id"]][stance_of.get(unit, "unclear")] += 1
         sources[row["theme_id"]][row["source"]] += 1
+        copies_in[row["theme_id"]] += unit in copies
     labels = scope_labels(consultation)
     grouped: dict[str, list[ThemeRow]] = defaultdict(list)
     for t in themes:
         c = per_theme[t.pk]
         grouped[t.scope].append(
-            ThemeRow(t, sum(c.values()), dict(c), sources[t.pk]["machine"], sources[t.pk]["human"])
+            ThemeRow(
+                t,
+                sum(c.values()),
+                dict(c),
+                sources[t.pk]["machine"],
+                sources[t.pk]["human"],
+                copies_in[t.pk],
+            )
         )
     order = {s: i for i, s in enumerate(labels)}
     out = []

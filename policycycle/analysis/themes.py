@@ -126,6 +126,15 @@ def _quote(text: str, limit: int = 280) -> str:
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
+def describe(n: int, total: int, keywords: list[str], copies: int = 0) -> str:
+    """The drafted description: how many responses, their share of the scope, and what they mention."""
+    share = round(100 * n / total) if total else 0
+    count = f"{n} responses ({share}%" + (f", {copies} of them campaign copies)" if copies else ")")
+    if keywords:
+        return f"{count} most often mention " + ", ".join(keywords[:5]) + "."
+    return f"{count} with no shared vocabulary."
+
+
 def analyse_scope(
     scope: str,
     ids: list[ResponseId],
@@ -164,12 +173,7 @@ def analyse_scope(
                 break
         kw = keywords[c]
         label = _label(kw)
-        share = round(100 * len(members) / len(ids))
-        description = (
-            f"{len(members)} responses ({share}%) most often mention " + ", ".join(kw[:5]) + "."
-            if kw
-            else f"{len(members)} responses ({share}%) with no shared vocabulary."
-        )
+        description = describe(len(members), len(ids), kw)
         source = "machine"
         if llm is not None:
             named = llm.label(kw, [q for _, q in quotes])
@@ -292,8 +296,13 @@ def run_analysis(
                 scope_assign.extend(
                     Assignment(u.id, a.theme_key, a.confidence) for a in by_rep.get(copies[u.id], [])
                 )
+        n_copies = sum(1 for u in scope_units if u.id in copies)
         for th in scope_themes:  # a theme's size counts every response, campaign copies included
-            th.size = sum(1 for a in scope_assign if a.theme_key == th.key)
+            tagged = [a.response_id for a in scope_assign if a.theme_key == th.key]
+            th.size = len(tagged)
+            if n_copies and th.source == "machine":
+                in_copies = sum(1 for rid in tagged if rid in copies)
+                th.description = describe(th.size, len(scope_units), th.keywords, in_copies)
         t_clu += time.perf_counter() - t
         step("themes", base + 0.8 * span)
         items = [(u.id, u.text) for u in reps]

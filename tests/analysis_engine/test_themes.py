@@ -74,6 +74,15 @@ def test_campaign_copies_are_collapsed_but_still_assigned(polis_set, injected):
     assigned = {a.response_id for a in result.assignments}
     assert sum(1 for m in letter_ids if m in assigned) >= 25
     assert sum(t.size for t in result.themes) >= len(assigned)
+    # The drafted description counts what the theme's size counts, and says how many are copies.
+    letter_theme = max(
+        result.themes,
+        key=lambda t: sum(
+            1 for a in result.assignments if a.theme_key == t.key and a.response_id in letter_ids
+        ),
+    )
+    assert letter_theme.description.startswith(f"{letter_theme.size} responses (")
+    assert "campaign copies)" in letter_theme.description
 
 
 def test_a_letter_pasted_under_several_clauses_is_tagged_under_each_clause(polis_set, injected):

@@ -229,6 +229,28 @@ def test_campaign_page_counts_campaigns_separately_from_unique_responses(
     assert "Campaign of" in response.content.decode()
 
 
+def test_the_themes_page_counts_campaign_copies_apart_from_unique_responses(
+    client, consultation, analyst, document, citizen, real_comments
+):
+    from tests.insights.conftest import post_comments
+
+    letter = " ".join(c.body for c in real_comments[:3])
+    copies = post_comments(document, citizen, [letter] * 4, clauses=1)
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+    assert services.analysis_run_execute(run.pk).state == "done"
+    client.force_login(analyst)
+    response = client.get(reverse("insights:theme-list", args=[consultation.slug]))
+    rows = [row for _, _, scope_rows in response.context["scopes"] for row in scope_rows]
+    campaign = Campaign.objects.get(consultation=consultation)
+    n_copies = campaign.members.filter(is_canonical=False).count()
+    assert n_copies >= len(copies) - 1
+    holding = [r for r in rows if r.copies]
+    assert holding and sum(r.copies for r in holding) >= n_copies  # a copy may sit on two themes
+    assert all(r.unique == r.count - r.copies for r in rows)
+    first = holding[0]
+    assert f"{first.count}: {first.unique} unique, {first.copies} campaign cop" in response.content.decode()
+
+
 def test_the_campaign_page_lists_the_largest_but_counts_every_campaign(
     client, consultation, analyst, document, citizen, real_comments, monkeypatch
 ):
