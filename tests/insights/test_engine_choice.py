@@ -69,7 +69,7 @@ def test_an_llm_run_without_an_endpoint_is_refused_before_it_is_queued(settings,
 
 
 def test_an_llm_run_uses_the_endpoint_from_settings(
-    settings, monkeypatch, consultation, analyst, real_comments
+    client, settings, monkeypatch, consultation, analyst, real_comments
 ):
     """LLM_BASE_URL / LLM_API_KEY / LLM_MODEL (what .env.example and docker-compose set) reach the
     engine's client; the client's network call is replaced at the engine boundary."""
@@ -90,6 +90,11 @@ def test_an_llm_run_uses_the_endpoint_from_settings(
     assert run.state == "done", run.error
     assert seen and set(seen) == {("http://127.0.0.1:9/v1", "k", "m")}
     assert set(Theme.objects.filter(run=run).values_list("label", flat=True)) == {"Named by the model"}
+    theme = Theme.objects.filter(run=run).first()
+    client.force_login(analyst)
+    page = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    assert "Summary written by the language model" in page and "A cited line." in page
+    assert "Summary in the responses&#x27; own words" in page or "Summary in the responses' own words" in page
 
 
 def test_analyse_without_an_engine_uses_the_default_and_says_which(settings, consultation, real_comments):
