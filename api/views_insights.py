@@ -41,7 +41,12 @@ class RunSerializer(serializers.ModelSerializer):
 
 
 class RunStartSerializer(serializers.Serializer):
-    engine = serializers.ChoiceField(choices=AnalysisRun.Engine.choices, default=AnalysisRun.Engine.BASIC)
+    engine = serializers.ChoiceField(
+        choices=AnalysisRun.Engine.choices,
+        required=False,
+        help_text="Leave out for the measured default for the consultation's size "
+        "(embeddings up to 30,000 responses, basic above; ANALYSIS_DEFAULT_ENGINE).",
+    )
     scope = serializers.CharField(
         max_length=60,
         default="consultation",

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(environ.Env().str("DHDIGITAL_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data")))
@@ -310,7 +311,10 @@ CELERY_BEAT_SCHEDULE["api-webhooks-retry-due"] = {"task": "api.tasks.webhooks_re
 from celery.schedules import crontab  # noqa: E402
 
 ANALYSIS_RUN_STALE_SECONDS = env.int("ANALYSIS_RUN_STALE_SECONDS", default=300)
-ANALYSIS_DEFAULT_ENGINE = env.str("ANALYSIS_DEFAULT_ENGINE", default="basic")
+# "auto": `embeddings` up to 30,000 responses, `basic` above (measured; docs/analysis.md). Or one engine.
+ANALYSIS_DEFAULT_ENGINE = env.str("ANALYSIS_DEFAULT_ENGINE", default="auto")
+if ANALYSIS_DEFAULT_ENGINE not in ("auto", "basic", "embeddings", "llm"):
+    raise ImproperlyConfigured("ANALYSIS_DEFAULT_ENGINE must be auto, basic, embeddings or llm")
 CELERY_BEAT_SCHEDULE["insights-runs-recover-stale"] = {
     "task": "insights.tasks.runs_recover_stale",
     "schedule": 120.0,

@@ -9,15 +9,28 @@ class RunStartForm(forms.Form):
     engine = forms.ChoiceField(
         label="Analysis engine",
         choices=AnalysisRun.Engine.choices,
-        initial=AnalysisRun.Engine.BASIC,
         widget=forms.RadioSelect,
-        help_text="Basic needs no model and is fastest; embeddings use the packaged offline model; "
-        "the language model is used only when an endpoint is configured.",
+        error_messages={"invalid_choice": "Choose one of the analysis engines listed"},
     )
-    scope = forms.ChoiceField(label="What to analyse", initial="consultation")
+    scope = forms.ChoiceField(
+        label="What to analyse",
+        initial="consultation",
+        error_messages={"invalid_choice": "Choose what to analyse from the list"},
+    )
 
-    def __init__(self, *args, scopes: dict[str, str], **kwargs):
+    def __init__(
+        self, *args, scopes: dict[str, str], engines: list[str], default: str, responses: int, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        names = dict(AnalysisRun.Engine.choices)
+        self.fields["engine"].choices = [(e, names[e]) for e in engines]  # type: ignore[attr-defined]
+        self.fields["engine"].initial = default if default in engines else engines[0]
+        self.fields["engine"].help_text = (
+            f"Recommended for this consultation's {responses:,} responses: {names.get(default, default)}. "
+            "Embeddings draft better themes and tags; above 30,000 responses basic keeps a run within "
+            "10 minutes."
+            + ("" if "llm" in engines else " A language model is offered once an endpoint is configured.")
+        )
         choices = [("consultation", "All responses")]
         choices += [(k, v) for k, v in scopes.items() if k != "consultation"]
         self.fields["scope"].choices = choices  # type: ignore[attr-defined]

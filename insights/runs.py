@@ -36,6 +36,10 @@ class RunRefused(Exception):
     """A run cannot start (another is active, unknown engine or scope)."""
 
 
+class RunActive(RunRefused):
+    """Another run of the consultation is queued or running."""
+
+
 def stale_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "ANALYSIS_RUN_STALE_SECONDS", 300))
 
@@ -122,13 +126,21 @@ def valid_scope(consultation, scope: str) -> bool:
 
 
 def analysis_run_start(
-    *, consultation, by=None, engine: str = "basic", scope: str = "consultation", queue: bool = True
+    *, consultation, by=None, engine: str | None = None, scope: str = "consultation", queue: bool = True
 ) -> AnalysisRun:
-    """Create a queued run and (on commit) send it to the worker. One active run per consultation."""
-    if engine not in AnalysisRun.Engine.values:
-        raise RunRefused(f"Unknown engine {engine!r}: choose basic, embeddings or llm.")
+    """Create a queued run and (on commit) send it to the worker. One active run per consultation.
+    Without an engine, the measured default for the scope's size (insights.engines.default_engine)."""
+    from . import engines
+
     if not valid_scope(consultation, scope):
         raise RunRefused(f"Unknown scope {scope!r} for this consultation.")
+    engine = engine or engines.default_engine(consultation.pk, scope)
+    if engine not in AnalysisRun.Engine.values:
+        raise RunRefused(f"Unknown engine {engine!r}: choose basic, embeddings or llm.")
+    if engine == "llm" and not engines.llm_configured():
+        raise RunRefused(
+            "The language model engine needs an endpoint (LLM_BASE_URL): choose basic or embeddings."
+        )
     with transaction.atomic():
         # Lock the consultation row so two analysts pressing "start" at once cannot both get a run.
         type(consultation).objects.select_for_update().filter(pk=consultation.pk).first()
@@ -136,7 +148,7 @@ def analysis_run_start(
             consultation=consultation, state__in=[AnalysisRun.State.QUEUED, AnalysisRun.State.RUNNING]
         ).first()
         if active is not None:
-            raise RunRefused(f"Run {active.pk} is already {active.state}: wait for it or cancel it first.")
+            raise RunActive(f"Run {active.pk} is already {active.state}: wait for it or cancel it first.")
         run = AnalysisRun.objects.create(
             consultation=consultation, engine=engine, scope=scope, requested_by=by, step="queued"
         )
@@ -212,7 +224,8 @@ def runs_recover_stale(*, now=None) -> dict[str, int]:
 
 
 def analysis_runs_nightly() -> list[int]:
-    """Beat: one run per open consultation (skipping those with a run already active)."""
+    """Beat: one run per open consultation (skipping those with a run already active), each with the
+    default engine for its size (settings.ANALYSIS_DEFAULT_ENGINE, "auto" unless set)."""
     from consultations.models import Consultation
 
     started = []
@@ -220,15 +233,14 @@ def analysis_runs_nightly() -> list[int]:
         if not consultation.is_open():
             continue
         try:
-            run = analysis_run_start(consultation=consultation, engine=settings_engine())
-        except RunRefused:
+            run = analysis_run_start(consultation=consultation)
+        except RunActive:
+            continue
+        except RunRefused as exc:
+            logger.warning("nightly analysis not started", extra={"reason": str(exc)[:200]})
             continue
         started.append(run.pk)
     return started
-
-
-def settings_engine() -> str:
-    return getattr(settings, "ANALYSIS_DEFAULT_ENGINE", "basic")
 
 
 # --- execute ----------------------------------------------------------------------------------------------
@@ -330,6 +342,10 @@ def _analyse_and_save(run: AnalysisRun, reporter: _Reporter, llm_client=None):
     units = list(iter_units(run.consultation_id, run.scope))
     AnalysisRun.objects.filter(pk=run.pk).update(units_total=len(units))
     read_s = time.perf_counter() - started
+    if llm_client is None and run.engine == "llm":
+        from .engines import llm_client as configured
+
+        llm_client = configured()
     kwargs = {"llm_client": llm_client} if llm_client is not None else {}
     result = run_analysis(
         units, engine=run.engine, progress=reporter.progress, should_cancel=reporter.should_cancel, **kwargs

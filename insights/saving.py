@@ -235,6 +235,10 @@ def _save_campaigns(run: AnalysisRun, result) -> int:
     return len(result.campaigns)
 
 
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def save_result(run_id: int, result, *, timings: dict, save_started: float, total_started: float):
     """All or nothing: the run's results and its `done` state commit together. None when the run was
     cancelled (or taken over) meanwhile; nothing is then written."""
@@ -258,7 +262,7 @@ def save_result(run_id: int, result, *, timings: dict, save_started: float, tota
         AnalysisRun.objects.filter(pk=run_id).update(
             state=AnalysisRun.State.DONE,
             progress=100,
-            step=(f"done: {len(by_key)} themes, {n_assign} tags, {n_camp} campaigns"),
+            step=f"done: {_n(len(by_key), 'theme')}, {_n(n_assign, 'tag')}, {_n(n_camp, 'campaign')}",
             timings=timings,
             warnings=warnings,
             finished_at=timezone.now(),

@@ -28,6 +28,19 @@ def run_progress(run: AnalysisRun) -> dict:
     }
 
 
+def run_form_options(consultation) -> dict:
+    """What the start-a-run form offers: scopes, the engines available here and the default for the size."""
+    from . import engines
+
+    n = engines.units_count(consultation.pk)
+    return {
+        "scopes": scope_labels(consultation),
+        "engines": engines.available(),
+        "default": engines.default_engine(consultation.pk, n=n),
+        "responses": n,
+    }
+
+
 def scope_labels(consultation) -> dict[str, str]:
     """scope -> readable name ("Clause 3: Levy", "Question 2: ...")."""
     from consultations.models import Section
@@ -67,6 +80,21 @@ class ThemeRow:
     stance: dict[str, int]
     machine: int
     human: int
+    copies: int = 0  # of `count`, responses that are campaign copies (the campaign's canonical text aside)
+
+    @property
+    def unique(self) -> int:
+        return self.count - self.copies
+
+
+def campaign_copies(consultation) -> set[tuple[str, int]]:
+    """Units that are copies in a detected campaign (every member but the canonical one)."""
+    from .models import CampaignMember
+
+    rows = CampaignMember.objects.filter(campaign__consultation=consultation, is_canonical=False).values(
+        "comment_id", "answer_id", "idea_id"
+    )
+    return {_unit_of(r) for r in rows.iterator(chunk_size=5000)}
 
 
 def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
@@ -75,20 +103,31 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
         Theme.objects.filter(consultation=consultation, is_active=True).select_related("approved_by")
     )
     stance_of = stances(consultation)
+    copies = campaign_copies(consultation)
     per_theme: dict[int, Counter] = defaultdict(Counter)
     sources: dict[int, Counter] = defaultdict(Counter)
+    copies_in: Counter = Counter()
     tags = ThemeAssignment.objects.filter(theme__in=themes, rejected=False).values(
         "theme_id", "comment_id", "answer_id", "idea_id", "source"
     )
     for row in tags.iterator(chunk_size=5000):
-        per_theme[row["theme_id"]][stance_of.get(_unit_of(row), "unclear")] += 1
+        unit = _unit_of(row)
+        per_theme[row["theme_id"]][stance_of.get(unit, "unclear")] += 1
         sources[row["theme_id"]][row["source"]] += 1
+        copies_in[row["theme_id"]] += unit in copies
     labels = scope_labels(consultation)
     grouped: dict[str, list[ThemeRow]] = defaultdict(list)
     for t in themes:
         c = per_theme[t.pk]
         grouped[t.scope].append(
-            ThemeRow(t, sum(c.values()), dict(c), sources[t.pk]["machine"], sources[t.pk]["human"])
+            ThemeRow(
+                t,
+                sum(c.values()),
+                dict(c),
+                sources[t.pk]["machine"],
+                sources[t.pk]["human"],
+                copies_in[t.pk],
+            )
         )
     order = {s: i for i, s in enumerate(labels)}
     out = []
@@ -153,19 +192,37 @@ def scope_summaries(consultation) -> dict[str, Summary]:
     }
 
 
+CAMPAIGNS_SHOWN = 50
+MEMBERS_SHOWN = 50
+
+
 def campaigns_for(consultation) -> dict:
     """Campaigns with their members' added words, and the counts analysts report: responses, campaigns,
-    campaign copies and unique responses (each campaign counted once)."""
-    from .runs import iter_units
+    campaign responses and unique responses (each campaign counted once). The page lists the largest
+    campaigns and the first members of each; the counts always cover all of them."""
+    from django.db.models import Prefetch, Sum
 
-    campaigns = list(Campaign.objects.filter(consultation=consultation).prefetch_related("members"))
-    total = sum(1 for _ in iter_units(consultation.pk))
-    in_campaigns = sum(c.size for c in campaigns)
+    from .engines import units_count
+    from .models import CampaignMember
+
+    all_campaigns = Campaign.objects.filter(consultation=consultation)
+    totals = all_campaigns.aggregate(n=Count("pk"), members=Sum("size"))
+    members = CampaignMember.objects.order_by("-is_canonical", "pk")[:MEMBERS_SHOWN]
+    campaigns = list(
+        all_campaigns.order_by("-size", "pk").prefetch_related(
+            Prefetch("members", queryset=members, to_attr="shown_members")
+        )[:CAMPAIGNS_SHOWN]
+    )
+    for c in campaigns:
+        c.more_members = c.size - len(c.shown_members)
+    total = units_count(consultation.pk)
+    n_campaigns, in_campaigns = totals["n"] or 0, totals["members"] or 0
     return {
         "campaigns": campaigns,
+        "campaigns_total": n_campaigns,
         "responses": total,
         "in_campaigns": in_campaigns,
-        "unique": total - in_campaigns + len(campaigns),
+        "unique": total - in_campaigns + n_campaigns,
     }
 
 
@@ -200,9 +257,8 @@ def theme_history(theme: Theme, limit: int = 30) -> list[dict]:
         prev = rec.prev_record
         changes = []
         if prev is not None:
-            delta = rec.diff_against(
-                prev, included_fields=["label", "description", "is_active", "approved_by"]
-            )
+            # approved_by is a user id: the record's reason ("confirmed") and author already say it.
+            delta = rec.diff_against(prev, included_fields=["label", "description", "is_active"])
             changes = [f"{c.field}: “{c.old}” → “{c.new}”" for c in delta.changes]
         out.append(
             {

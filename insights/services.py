@@ -110,4 +110,4 @@ from .runs import (  # noqa: E402,F401
     analysis_run_start,
     runs_recover_stale,
 )
-from .tagger import TaggerError, tagger_retrain  # noqa: E402,F401
+from .tagger import TaggerError, tagger_retrain, tagger_retrain_queue  # noqa: E402,F401

@@ -32,14 +32,43 @@ def _examples(consultation) -> tuple[dict[str, dict[int, set[str]]], set[str]]:
     return examples, checked
 
 
-def tagger_retrain(*, consultation, by=None, engine: str = "basic") -> dict[str, int]:
-    """Returns {"scopes": trained scopes, "tagged": responses re-tagged, "tags": machine tags written}."""
-    from policycycle.analysis.tagging import tag_responses
+NOT_TRAINABLE = "Confirm or add tags on at least two themes of one clause or question first."
 
+
+def _trainable(consultation):
     examples, checked = _examples(consultation)
     trainable = {s: ex for s, ex in examples.items() if sum(1 for v in ex.values() if v) >= 2}
     if not trainable:
-        raise TaggerError("Confirm or add tags on at least two themes of one clause or question first.")
+        raise TaggerError(NOT_TRAINABLE)
+    return trainable, checked
+
+
+def tagger_retrain_queue(*, consultation, by=None) -> None:
+    """Check there is something to learn from, then retrain on the worker: embedding every response of a
+    large scope takes minutes, too long for a request. Raises TaggerError when there is nothing to learn
+    from or the worker cannot be reached."""
+    from .tasks import tagger_retrain as task
+
+    _trainable(consultation)
+    try:
+        task.delay(consultation.pk, getattr(by, "pk", None))
+    except Exception as exc:  # noqa: BLE001 - broker down: say so rather than fail the page
+        raise TaggerError("The tagger could not be started just now: try again in a minute.") from exc
+
+
+def _engine_for(consultation, scope: str, n: int, engine: str | None) -> str:
+    from .engines import default_engine
+
+    chosen = engine or default_engine(consultation.pk, scope, n=n)
+    return "embeddings" if chosen == "llm" else chosen  # the tagger works on vectors, not on the model
+
+
+def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[str, int]:
+    """Returns {"scopes": trained scopes, "tagged": responses re-tagged, "tags": machine tags written}.
+    Without an engine each scope uses the measured default for its size (embeddings up to 30,000)."""
+    from policycycle.analysis.tagging import tag_responses
+
+    trainable, checked = _trainable(consultation)
     out = {"scopes": 0, "tagged": 0, "tags": 0}
     for scope, ex in trainable.items():
         themes = {
@@ -54,7 +83,12 @@ def tagger_retrain(*, consultation, by=None, engine: str = "basic") -> dict[str,
         if len(seeds) < 2:
             continue
         texts = {str(t.pk): f"{t.label}. {t.description}" for t in themes.values()}
-        tags = tag_responses([u.text for u in units], seeds, engine=engine, theme_texts=texts)
+        tags = tag_responses(
+            [u.text for u in units],
+            seeds,
+            engine=_engine_for(consultation, scope, len(units), engine),
+            theme_texts=texts,
+        )
         rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in checked]
         with transaction.atomic():
             ThemeAssignment.objects.filter(
@@ -83,5 +117,5 @@ def tagger_retrain(*, consultation, by=None, engine: str = "basic") -> dict[str,
         out["tagged"] += len(rest)
         out["tags"] += len(rows)
     if not out["scopes"]:
-        raise TaggerError("Confirm or add tags on at least two themes of one clause or question first.")
+        raise TaggerError(NOT_TRAINABLE)
     return out

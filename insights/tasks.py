@@ -29,3 +29,17 @@ def runs_recover_stale() -> dict[str, int]:
 @shared_task(name="insights.tasks.analysis_runs_nightly")
 def analysis_runs_nightly() -> list[int]:
     return runs.analysis_runs_nightly()
+
+
+@shared_task(name="insights.tasks.tagger_retrain")
+def tagger_retrain(consultation_id: int, user_id: int | None = None) -> dict[str, int]:
+    from django.contrib.auth import get_user_model
+
+    from consultations.models import Consultation
+
+    consultation = Consultation.objects.get(pk=consultation_id)
+    by = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    try:
+        return services.tagger_retrain(consultation=consultation, by=by)
+    except services.TaggerError:  # the examples changed since it was queued
+        return {"scopes": 0, "tagged": 0, "tags": 0}

@@ -21,7 +21,7 @@ THEME_ACTIONS = ("edit", "merge", "split", "tag", "confirm", "delete")
 @login_required
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_analyst(request.user, slug)
-    form = RunStartForm(request.POST or None, scopes=selectors.scope_labels(consultation))
+    form = RunStartForm(request.POST or None, **selectors.run_form_options(consultation))
     if request.method == "POST" and form.is_valid():
         try:
             run = services.analysis_run_start(
@@ -177,7 +177,8 @@ def theme_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if form is None:
             messages.error(request, str(exc))
             return redirect("insights:theme-detail", theme.pk)
-        form.add_error(None, str(exc))
+        # A refused label is about the response reference: show it on that field.
+        form.add_error("unit" if action == "tag" else None, str(exc))
     if form is not None and form.errors:
         return _theme_page(request, theme, 400, **{f"{action if action != 'tag' else 'add'}_form": form})
     messages.success(request, "Theme updated")
@@ -220,14 +221,14 @@ def tag_action(request: HttpRequest, pk: int) -> HttpResponse:
 def tagger_retrain(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_analyst(request.user, slug)
     try:
-        out = services.tagger_retrain(consultation=consultation, by=request.user)
+        services.tagger_retrain_queue(consultation=consultation, by=request.user)
     except services.TaggerError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
             request,
-            f"Tagger retrained on {out['scopes']} scope(s): {out['tagged']} unchecked "
-            f"responses re-tagged with {out['tags']} machine tags",
+            "The tagger is retraining on the tags officials confirmed or added. Responses nobody has "
+            "checked get new machine tags when it finishes: reload this page to see them.",
         )
     return redirect("insights:theme-list", consultation.slug)
 

@@ -48,6 +48,16 @@ class LabelledSet:
     evidence: dict[str, bool] | None
 
 
+# Labelled sets write positions as stances ("agree") or as nouns ("AGREEMENT", as i.AI's consultation
+# evaluation sets do); both are read as the engine's stances.
+_POSITIONS = {"agreement": "agree", "disagreement": "disagree", "neutral": "unclear", "none": "unclear"}
+
+
+def _position(value) -> str:
+    v = str(value).strip().lower()
+    return _POSITIONS.get(v, v)
+
+
 def _jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -72,7 +82,7 @@ def read_labelled_set(directory: str | Path) -> LabelledSet:
         str(m["response_id"]): [str(x) for x in m.get("labels", [])] for m in _jsonl(d / "mapping.jsonl")
     }
     stance_ = (
-        {str(r["response_id"]): str(r["position"]).lower() for r in _jsonl(d / "sentiment.jsonl")}
+        {str(r["response_id"]): _position(r["position"]) for r in _jsonl(d / "sentiment.jsonl")}
         if (d / "sentiment.jsonl").exists()
         else None
     )

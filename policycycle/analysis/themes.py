@@ -18,6 +18,7 @@ from .types import (
     AnalysisCancelled,
     AnalysisResult,
     Assignment,
+    Campaign,
     CancelFn,
     ProgressFn,
     ResponseId,
@@ -38,14 +39,15 @@ class _Progress:
         self.fn = progress
         self.cancel = should_cancel
         self.last = -1
+        self.last_step = ""
 
     def __call__(self, step: str, percent: float) -> None:
         if self.cancel and self.cancel():
             raise AnalysisCancelled(f"cancelled during {step}")
         pct = int(max(self.last, min(100, percent)))
-        if self.fn and pct != self.last:
+        if self.fn and (pct != self.last or step != self.last_step):
             self.fn(step, pct)
-        self.last = pct
+        self.last, self.last_step = pct, step
 
 
 def choose_k(n: int) -> int:
@@ -124,6 +126,15 @@ def _quote(text: str, limit: int = 280) -> str:
     return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
 
 
+def describe(n: int, total: int, keywords: list[str], copies: int = 0) -> str:
+    """The drafted description: how many responses, their share of the scope, and what they mention."""
+    share = round(100 * n / total) if total else 0
+    count = f"{n} responses ({share}%" + (f", {copies} of them campaign copies)" if copies else ")")
+    if keywords:
+        return f"{count} most often mention " + ", ".join(keywords[:5]) + "."
+    return f"{count} with no shared vocabulary."
+
+
 def analyse_scope(
     scope: str,
     ids: list[ResponseId],
@@ -162,12 +173,7 @@ def analyse_scope(
                 break
         kw = keywords[c]
         label = _label(kw)
-        share = round(100 * len(members) / len(ids))
-        description = (
-            f"{len(members)} responses ({share}%) most often mention " + ", ".join(kw[:5]) + "."
-            if kw
-            else f"{len(members)} responses ({share}%) with no shared vocabulary."
-        )
+        description = describe(len(members), len(ids), kw)
         source = "machine"
         if llm is not None:
             named = llm.label(kw, [q for _, q in quotes])
@@ -193,6 +199,30 @@ def analyse_scope(
         for c in np.flatnonzero(probs[i] >= ASSIGN_MIN_PROBABILITY):
             assignments.append(Assignment(rid, f"{scope}#{c}", round(float(probs[i, c]), 4)))
     return themes, assignments
+
+
+def campaign_copies(
+    campaigns: Iterable[Campaign], by_scope: dict[str, list[Unit]]
+) -> dict[ResponseId, ResponseId]:
+    """{copy id: the response that stands for it in its own scope}. A campaign is analysed once per scope
+    through one member (its canonical text when that is in the scope, else the scope's first member), and
+    the other members there take that member's themes. A letter pasted under several clauses is thus
+    tagged under each clause with that clause's themes, never left untagged."""
+    scope_of = {u.id: scope for scope, members in by_scope.items() for u in members}
+    copies: dict[ResponseId, ResponseId] = {}
+    for camp in campaigns:
+        rep_in: dict[str, ResponseId] = {}
+        canonical_scope = scope_of.get(camp.canonical_id)
+        if canonical_scope is not None:
+            rep_in[canonical_scope] = camp.canonical_id
+        for m in camp.member_ids:
+            scope = scope_of.get(m)
+            if scope is None:
+                continue
+            rep = rep_in.setdefault(scope, m)
+            if m != rep:
+                copies[m] = rep
+    return copies
 
 
 def run_analysis(
@@ -225,17 +255,13 @@ def run_analysis(
         found = campaigns_mod.detect_campaigns(
             ((u.id, u.text) for u in units), chunk_size=max(chunk_size, 1000), should_cancel=should_cancel
         )
-    copies: dict[ResponseId, ResponseId] = {}
-    for camp in found:
-        for m in camp.member_ids:
-            if m != camp.canonical_id:
-                copies[m] = camp.canonical_id
     timings["campaigns"] = time.perf_counter() - t
     step("campaigns", 10)
 
     by_scope: dict[str, list[Unit]] = defaultdict(list)
     for u in units:
         by_scope[u.scope].append(u)
+    copies = campaign_copies(found, by_scope)
     total = sum(len(v) for v in by_scope.values()) or 1
     done = 0
     themes: list[Theme] = []
@@ -255,6 +281,7 @@ def run_analysis(
         def on_chunk(n: int, b: float = base, s: float = span, m: int = n_reps) -> None:
             step("vectorising", b + 0.6 * s * n / m)
 
+        step("vectorising", base)  # the first scope of an embeddings run also loads the model here
         vectors = eng.vectorise([u.text for u in reps], should_cancel=should_cancel, on_chunk=on_chunk)
         t_vec += time.perf_counter() - t
         t = time.perf_counter()
@@ -264,14 +291,18 @@ def run_analysis(
         by_rep: dict[ResponseId, list[Assignment]] = defaultdict(list)
         for a in scope_assign:
             by_rep[a.response_id].append(a)
-        scope_ids = {u.id for u in scope_units}
-        for copy_id, canonical in copies.items():
-            if copy_id in scope_ids:
+        for u in scope_units:
+            if u.id in copies:
                 scope_assign.extend(
-                    Assignment(copy_id, a.theme_key, a.confidence) for a in by_rep.get(canonical, [])
+                    Assignment(u.id, a.theme_key, a.confidence) for a in by_rep.get(copies[u.id], [])
                 )
+        n_copies = sum(1 for u in scope_units if u.id in copies)
         for th in scope_themes:  # a theme's size counts every response, campaign copies included
-            th.size = sum(1 for a in scope_assign if a.theme_key == th.key)
+            tagged = [a.response_id for a in scope_assign if a.theme_key == th.key]
+            th.size = len(tagged)
+            if n_copies and th.source == "machine":
+                in_copies = sum(1 for rid in tagged if rid in copies)
+                th.description = describe(th.size, len(scope_units), th.keywords, in_copies)
         t_clu += time.perf_counter() - t
         step("themes", base + 0.8 * span)
         items = [(u.id, u.text) for u in reps]
@@ -328,4 +359,12 @@ def _condense(llm: LLMEngine, themes: list[Theme], assignments: list[Assignment]
     return out_themes, [Assignment(r, k, c) for (r, k), c in merged.items()]
 
 
-__all__ = ["run_analysis", "analyse_scope", "choose_k", "cluster", "ctfidf_keywords", "SummarySentence"]
+__all__ = [
+    "run_analysis",
+    "analyse_scope",
+    "campaign_copies",
+    "choose_k",
+    "cluster",
+    "ctfidf_keywords",
+    "SummarySentence",
+]

@@ -32,6 +32,9 @@ function watch(root) {
       const data = await response.json();
       update(root, data);
       if (data.active) setTimeout(tick, POLL_MS);
+      // The run has ended: load the page again so its details, timings and buttons (run again instead
+      // of cancel) are the server's, as they would be without JavaScript.
+      else setTimeout(() => window.location.reload(), POLL_MS);
     } catch (error) {
       if (refresh) refresh.hidden = false; // fall back to the no-JavaScript link
     }

@@ -33,6 +33,17 @@ def test_stance_and_evidence_files_are_scored_when_present(tmp_path):
     assert result["stance_accuracy"] is not None and 0 <= result["stance_accuracy"] <= 1
 
 
+def test_positions_written_as_agreement_or_disagreement_are_read_as_stances(tmp_path):
+    path = evaluation.build_regulation_room_set(tmp_path / "rr", limit=12)
+    ids = [json.loads(line)["response_id"] for line in (path / "responses.jsonl").read_text().splitlines()]
+    positions = ["AGREEMENT", "Disagreement", "unclear", "mixed"]
+    with open(path / "sentiment.jsonl", "w") as fh:
+        for rid, pos in zip(ids, positions, strict=False):
+            fh.write(json.dumps({"response_id": rid, "position": pos}) + "\n")
+    ls = evaluation.read_labelled_set(path)
+    assert [ls.stance[r] for r in ids[:4]] == ["agree", "disagree", "unclear", "mixed"]
+
+
 def test_the_recommended_engine_is_embeddings_until_runs_get_very_large():
     from policycycle.analysis import recommended_engine
 

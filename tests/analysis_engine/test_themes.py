@@ -34,6 +34,23 @@ def test_a_basic_run_drafts_themes_per_scope_with_quotes_from_real_responses(pol
     assert len(assigned) >= 0.9 * len(units)
 
 
+def test_the_run_says_it_is_vectorising_before_the_engine_starts(polis_set):
+    """Loading and running a model takes the longest: the bar must not still read "campaigns" then."""
+    from policycycle.analysis.engines import BasicEngine
+
+    reported: list[tuple[str, int]] = []
+    seen_at_start: list[str] = []
+
+    class Watched(BasicEngine):
+        def vectorise(self, texts, **kwargs):
+            seen_at_start.append(reported[-1][0])
+            return super().vectorise(texts, **kwargs)
+
+    run_analysis(units_from(polis_set), engine=Watched(), progress=lambda s, p: reported.append((s, p)))
+    assert seen_at_start == ["vectorising", "vectorising"]  # one per scope
+    assert [p for _, p in reported] == sorted(p for _, p in reported)
+
+
 def test_a_run_stops_when_cancelled(polis_set):
     calls = []
 
@@ -57,6 +74,36 @@ def test_campaign_copies_are_collapsed_but_still_assigned(polis_set, injected):
     assigned = {a.response_id for a in result.assignments}
     assert sum(1 for m in letter_ids if m in assigned) >= 25
     assert sum(t.size for t in result.themes) >= len(assigned)
+    # The drafted description counts what the theme's size counts, and says how many are copies.
+    letter_theme = max(
+        result.themes,
+        key=lambda t: sum(
+            1 for a in result.assignments if a.theme_key == t.key and a.response_id in letter_ids
+        ),
+    )
+    assert letter_theme.description.startswith(f"{letter_theme.size} responses (")
+    assert "campaign copies)" in letter_theme.description
+
+
+def test_a_letter_pasted_under_several_clauses_is_tagged_under_each_clause(polis_set, injected):
+    """The campaign's canonical text sits in one scope; its copies in the other scope still get that
+    scope's themes (one copy there stands for the campaign) and are counted in its theme sizes."""
+    letter_ids = sorted(m for m, c in injected.campaign_of.items() if c == "campaign0")
+    text_of = dict(injected.items)
+    organic = units_from(polis_set, n_scopes=2)
+    letters = [Unit(m, text_of[m], scope=f"question:{i % 2}") for i, m in enumerate(letter_ids)]
+    result = run_analysis(organic + letters, engine="basic")
+    campaign = next(c for c in result.campaigns if len(set(c.member_ids) & set(letter_ids)) >= 25)
+    scope_of = {u.id: u.scope for u in letters}
+    theme_scope = {t.key: t.scope for t in result.themes}
+    for scope in ("question:0", "question:1"):
+        members = [m for m in campaign.member_ids if scope_of.get(m) == scope]
+        assert len(members) >= 10
+        tagged = {a.response_id for a in result.assignments if a.response_id in members}
+        assert tagged == set(members), scope
+        assert all(theme_scope[a.theme_key] == scope for a in result.assignments if a.response_id in members)
+    sizes = sum(t.size for t in result.themes)
+    assert sizes >= len({a.response_id for a in result.assignments})
 
 
 class FakeLLM:

@@ -110,3 +110,16 @@ def test_only_published_reports_are_public(api, consultation):
     )
     body = api.get(f"/api/v1/consultations/{consultation.slug}/reports/").json()
     assert [r["title"] for r in body["results"]] == ["Summary of responses"]
+
+
+def test_a_run_without_an_engine_gets_the_default_for_the_size(api_as, analyst, consultation, settings):
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    started = api_as(analyst).post(runs_url(consultation), {}, format="json")
+    assert started.status_code == 201 and started.json()["engine"] == "embeddings"
+
+
+def test_an_llm_run_without_an_endpoint_is_a_structured_400(api_as, analyst, consultation, settings):
+    settings.LLM_BASE_URL = ""
+    response = api_as(analyst).post(runs_url(consultation), {"engine": "llm"}, format="json")
+    assert response.status_code == 400 and "needs an endpoint" in response.json()["error"]["message"]
+    assert AnalysisRun.objects.count() == 0

@@ -19,7 +19,7 @@ def test_analyse_runs_synchronously_with_a_text_progress_bar(consultation, real_
     text = out.getvalue()
     run = AnalysisRun.objects.get()
     assert run.state == "done" and Theme.objects.filter(run=run).exists()
-    assert "[" in text and "100%" in text and f"Run {run.pk} done" in text
+    assert "[" in text and "100%" in text and f"Run {run.pk} (basic) done" in text
     assert f"{len(real_comments)} responses" in text
 
 
@@ -38,7 +38,7 @@ def test_analyse_queue_hands_the_run_to_the_worker(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("analyse", consultation.slug, "--queue", stdout=out)
     run = AnalysisRun.objects.get()
-    assert f"Run {run.pk} queued" in out.getvalue()
+    assert f"Run {run.pk} ({run.engine}) queued" in out.getvalue()
     assert run.state == "done"  # in-process here; a real worker in CI (test_worker.py)
 
 
@@ -68,3 +68,29 @@ def test_evaluate_analysis_prints_one_json_object_with_the_figures(tmp_path):
 def test_evaluate_analysis_refuses_a_directory_that_is_not_a_labelled_set(tmp_path):
     with pytest.raises(CommandError, match="not a labelled set"):
         call_command("evaluate_analysis", str(tmp_path))
+
+
+def test_evaluate_analysis_names_the_missing_required_files(tmp_path):
+    from policycycle.analysis.evaluation import build_polis_topics_set
+
+    directory = build_polis_topics_set(tmp_path / "set", per_theme=5)
+    (directory / "question.json").unlink()
+    (directory / "mapping.jsonl").unlink()
+    with pytest.raises(CommandError, match="missing question.json, mapping.jsonl"):
+        call_command("evaluate_analysis", str(directory), "--engine", "basic")
+
+
+def test_evaluate_analysis_refuses_a_broken_line_with_a_message(tmp_path):
+    from policycycle.analysis.evaluation import build_polis_topics_set
+
+    directory = build_polis_topics_set(tmp_path / "set", per_theme=5)
+    with open(directory / "responses.jsonl", "a") as fh:
+        fh.write("{not json\n")
+    with pytest.raises(CommandError, match="Could not evaluate"):
+        call_command("evaluate_analysis", str(directory), "--engine", "basic")
+
+
+def test_evaluate_analysis_with_llm_needs_an_endpoint(settings, tmp_path):
+    settings.LLM_BASE_URL = ""
+    with pytest.raises(CommandError, match="needs an endpoint"):
+        call_command("evaluate_analysis", str(tmp_path), "--engine", "llm")

@@ -65,3 +65,20 @@ def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
 
     page.goto(f"{live_url}/analysis/{consultation.slug}/themes/")
     expect(page.locator("[data-agreement]")).to_contain_text("on 1 response checked")
+
+
+def test_a_run_that_ends_while_watched_shows_its_final_page(
+    page, live_url, login, analyst, consultation, queued_run, assert_no_axe_violations
+):
+    login(page, analyst)
+    AnalysisRun.objects.filter(pk=queued_run.pk).update(state="running", progress=30, step="vectorising")
+    page.goto(f"{live_url}/analysis/runs/{queued_run.pk}/")
+    expect(page.get_by_role("button", name=f"Cancel run {queued_run.pk}")).to_be_visible()
+    AnalysisRun.objects.filter(pk=queued_run.pk).update(
+        state="failed", step="failed", error="The worker ran out of memory"
+    )
+    # The script sees the run end and loads the page again: the buttons and details are the final ones.
+    expect(page.get_by_role("button", name="Run again with the same settings")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("button", name=f"Cancel run {queued_run.pk}")).to_have_count(0)
+    expect(page.get_by_text("The run failed: The worker ran out of memory")).to_be_visible()
+    assert_no_axe_violations(page)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from insights import services
-from insights.models import AnalysisRun, Theme, ThemeAssignment
+from insights.models import AnalysisRun, Campaign, Theme, ThemeAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,20 @@ def test_merge_split_and_tag_through_the_pages(client, done_run, analyst, real_c
         reverse("insights:theme-action", args=[new.pk, "tag"]), {"unit": f"comment:{real_comments[-1].pk}"}
     )
     assert new.assignments.filter(comment=real_comments[-1], source="human").exists()
+    foreign = client.post(reverse("insights:theme-action", args=[new.pk, "tag"]), {"unit": "comment:999999"})
+    page = foreign.content.decode()
+    assert foreign.status_code == 400 and 'href="#id_unit"' in page
+    assert 'id="id_unit-error"' in page and "Choose a response of this consultation" in page
+    assert not new.assignments.filter(comment_id=999999).exists()
+
+
+def test_what_changed_names_the_official_not_a_user_id(client, done_run, analyst):
+    theme = Theme.objects.filter(run=done_run).first()
+    client.force_login(analyst)
+    client.post(reverse("insights:theme-action", args=[theme.pk, "confirm"]))
+    page = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    assert f"{analyst.public_name}</span> · theme: confirmed" in page
+    assert "approved_by" not in page
 
 
 def test_unknown_theme_action_is_404(client, done_run, analyst):
@@ -213,6 +227,52 @@ def test_campaign_page_counts_campaigns_separately_from_unique_responses(
     size = sum(c.size for c in ctx["campaigns"])
     assert ctx["unique"] == ctx["responses"] - size + len(ctx["campaigns"])
     assert "Campaign of" in response.content.decode()
+
+
+def test_the_themes_page_counts_campaign_copies_apart_from_unique_responses(
+    client, consultation, analyst, document, citizen, real_comments
+):
+    from tests.insights.conftest import post_comments
+
+    letter = " ".join(c.body for c in real_comments[:3])
+    copies = post_comments(document, citizen, [letter] * 4, clauses=1)
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+    assert services.analysis_run_execute(run.pk).state == "done"
+    client.force_login(analyst)
+    response = client.get(reverse("insights:theme-list", args=[consultation.slug]))
+    rows = [row for _, _, scope_rows in response.context["scopes"] for row in scope_rows]
+    campaign = Campaign.objects.get(consultation=consultation)
+    n_copies = campaign.members.filter(is_canonical=False).count()
+    assert n_copies >= len(copies) - 1
+    holding = [r for r in rows if r.copies]
+    assert holding and sum(r.copies for r in holding) >= n_copies  # a copy may sit on two themes
+    assert all(r.unique == r.count - r.copies for r in rows)
+    first = holding[0]
+    assert f"{first.count}: {first.unique} unique, {first.copies} campaign cop" in response.content.decode()
+
+
+def test_the_campaign_page_lists_the_largest_but_counts_every_campaign(
+    client, consultation, analyst, document, citizen, real_comments, monkeypatch
+):
+    from tests.insights.conftest import post_comments
+
+    first = " ".join(c.body for c in real_comments[:3])
+    second = " ".join(c.body for c in real_comments[10:13])
+    post_comments(document, citizen, [first] * 5 + [second] * 3, clauses=1)
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="basic", queue=False)
+    assert services.analysis_run_execute(run.pk).state == "done"
+    monkeypatch.setattr("insights.selectors.CAMPAIGNS_SHOWN", 1)
+    monkeypatch.setattr("insights.selectors.MEMBERS_SHOWN", 2)
+    client.force_login(analyst)
+    response = client.get(reverse("insights:campaign-list", args=[consultation.slug]))
+    ctx, page = response.context, response.content.decode()
+    sizes = sorted(Campaign.objects.filter(consultation=consultation).values_list("size", flat=True))
+    assert len(sizes) == 2 and ctx["campaigns_total"] == 2 and len(ctx["campaigns"]) == 1
+    assert ctx["in_campaigns"] == sum(sizes) and sizes[0] >= 3
+    assert ctx["unique"] == len(real_comments) + 8 - sum(sizes) + 2
+    shown = ctx["campaigns"][0]
+    assert shown.size == sizes[-1] and len(shown.shown_members) == 2 and shown.shown_members[0].is_canonical
+    assert f"and {sizes[-1] - 2} more" in page and "The 1 largest campaigns are shown" in page
 
 
 def test_the_staff_consultation_page_links_to_the_analysis_pages(client, consultation, publisher):

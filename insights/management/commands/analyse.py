@@ -14,7 +14,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("slug")
-        parser.add_argument("--engine", choices=AnalysisRun.Engine.values, default="basic")
+        parser.add_argument(
+            "--engine",
+            choices=AnalysisRun.Engine.values,
+            default=None,
+            help="default: settings.ANALYSIS_DEFAULT_ENGINE; 'auto' picks embeddings up to 30,000 "
+            "responses and basic above",
+        )
         parser.add_argument(
             "--scope",
             default="consultation",
@@ -35,7 +41,7 @@ class Command(BaseCommand):
         except services.RunRefused as exc:
             raise CommandError(str(exc)) from exc
         if queue:
-            self.stdout.write(f"Run {run.pk} queued; follow it at /analysis/runs/{run.pk}/")
+            self.stdout.write(f"Run {run.pk} ({run.engine}) queued; follow it at /analysis/runs/{run.pk}/")
             return
         bar = _Bar(self.stdout)
         run = services.analysis_run_execute(run.pk, on_progress=bar) or run
@@ -45,7 +51,7 @@ class Command(BaseCommand):
         secs = run.timings.get("total", 0)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Run {run.pk} done in {secs:.1f} s: {run.units_total} responses, "
+                f"Run {run.pk} ({run.engine}) done in {secs:.1f} s: {run.units_total} responses, "
                 f"{run.step.removeprefix('done: ')}"
             )
         )

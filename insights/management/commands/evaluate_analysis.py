@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from policycycle.analysis import DEFAULT_ENGINE
+
 
 class Command(BaseCommand):
     help = (
@@ -16,20 +18,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory")
-        parser.add_argument("--engine", choices=["basic", "embeddings", "llm"], default="basic")
+        parser.add_argument("--engine", choices=["basic", "embeddings", "llm"], default=DEFAULT_ENGINE)
         parser.add_argument("--seed-per-theme", type=int, default=5, dest="seed_per_theme")
         parser.add_argument("--seed", type=int, default=0)
 
     def handle(self, *args, directory: str, engine: str, seed_per_theme: int, seed: int, **options):
+        from insights.engines import llm_client
         from policycycle.analysis.evaluation import evaluate
 
-        path = Path(directory)
-        if not (path / "responses.jsonl").is_file() or not (path / "themes.json").is_file():
-            raise CommandError(f"{directory} is not a labelled set (needs responses.jsonl and themes.json)")
         if seed_per_theme < 1:
             raise CommandError("--seed-per-theme must be at least 1")
+        client = llm_client() if engine == "llm" else None
+        if engine == "llm" and client is None:
+            raise CommandError(
+                "--engine llm needs an endpoint: set LLM_BASE_URL (and LLM_API_KEY, LLM_MODEL)"
+            )
         try:
-            figures = evaluate(path, engine=engine, seed_per_theme=seed_per_theme, seed=seed)
-        except (ValueError, KeyError) as exc:
+            figures = evaluate(
+                Path(directory), engine=engine, seed_per_theme=seed_per_theme, seed=seed, llm_client=client
+            )
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from exc
+        except (ValueError, KeyError, TypeError) as exc:  # bad JSON, a line without its fields
             raise CommandError(f"Could not evaluate {directory}: {exc}") from exc
-        self.stdout.write(json.dumps({"engine": engine, **figures}, sort_keys=False))
+        self.stdout.write(json.dumps(figures))

@@ -1,0 +1,167 @@
+"""Which engine a run uses when nobody names one, the language-model endpoint from settings, and the
+tagger retrained on the worker."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from insights import engines, services
+from insights.models import AnalysisRun, Theme, ThemeAssignment
+from policycycle.analysis.engines import OpenAICompatibleClient
+
+pytestmark = pytest.mark.django_db
+
+
+def test_auto_picks_embeddings_for_a_normal_consultation_and_basic_past_the_cut_off(
+    settings, monkeypatch, consultation, real_comments
+):
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    assert engines.units_count(consultation.pk) == len(real_comments)
+    run = services.analysis_run_start(consultation=consultation, queue=False)
+    assert run.engine == "embeddings"
+    services.analysis_run_cancel(run=run)
+    monkeypatch.setattr("policycycle.analysis.EMBEDDINGS_MAX_RESPONSES", len(real_comments) - 1)
+    assert services.analysis_run_start(consultation=consultation, queue=False).engine == "basic"
+
+
+def test_the_setting_names_one_engine_for_every_run_that_names_none(settings, consultation, real_comments):
+    settings.ANALYSIS_DEFAULT_ENGINE = "basic"
+    assert services.analysis_run_start(consultation=consultation, queue=False).engine == "basic"
+
+
+def test_nightly_runs_use_the_default_engine(settings, monkeypatch, consultation, real_comments):
+    from insights import runs
+
+    monkeypatch.setattr(runs, "_send", lambda pk: None)
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    [pk] = runs.analysis_runs_nightly()
+    assert AnalysisRun.objects.get(pk=pk).engine == "embeddings"
+
+
+def test_the_run_form_recommends_the_default_and_hides_llm_without_an_endpoint(
+    client, settings, consultation, analyst, real_comments
+):
+    settings.ANALYSIS_DEFAULT_ENGINE, settings.LLM_BASE_URL = "auto", ""
+    client.force_login(analyst)
+    response = client.get(reverse("insights:run-list", args=[consultation.slug]))
+    form = response.context["form"]
+    assert [v for v, _ in form.fields["engine"].choices] == ["basic", "embeddings"]
+    assert form.fields["engine"].initial == "embeddings"
+    page = response.content.decode()
+    assert f"Recommended for this consultation's {len(real_comments)} responses" in page
+    response = client.post(
+        reverse("insights:run-list", args=[consultation.slug]), {"engine": "llm", "scope": "consultation"}
+    )
+    assert response.status_code == 400 and "govuk-error-summary" in response.content.decode()
+    assert not AnalysisRun.objects.exists()
+
+
+def test_an_llm_run_without_an_endpoint_is_refused_before_it_is_queued(settings, consultation, analyst):
+    settings.LLM_BASE_URL = ""
+    with pytest.raises(services.RunRefused, match="needs an endpoint"):
+        services.analysis_run_start(consultation=consultation, by=analyst, engine="llm", queue=False)
+    assert not AnalysisRun.objects.exists()
+
+
+def test_an_llm_run_uses_the_endpoint_from_settings(
+    client, settings, monkeypatch, consultation, analyst, real_comments
+):
+    """LLM_BASE_URL / LLM_API_KEY / LLM_MODEL (what .env.example and docker-compose set) reach the
+    engine's client; the client's network call is replaced at the engine boundary."""
+    settings.LLM_BASE_URL, settings.LLM_API_KEY, settings.LLM_MODEL = "http://127.0.0.1:9/v1", "k", "m"
+    seen = []
+
+    def fake_complete(self, prompt, *, system=None):
+        seen.append((self.base_url, self.api_key, self.model))
+        if prompt.startswith("Name the theme"):
+            return json.dumps({"label": "Named by the model", "description": "From the endpoint."})
+        if prompt.startswith("Which of these"):
+            return json.dumps([[i] for i in range(prompt.count("\n"))])
+        return json.dumps([{"text": "A cited line.", "cite": [0]}])
+
+    monkeypatch.setattr(OpenAICompatibleClient, "complete", fake_complete)
+    run = services.analysis_run_start(consultation=consultation, by=analyst, engine="llm", queue=False)
+    run = services.analysis_run_execute(run.pk)
+    assert run.state == "done", run.error
+    assert seen and set(seen) == {("http://127.0.0.1:9/v1", "k", "m")}
+    assert set(Theme.objects.filter(run=run).values_list("label", flat=True)) == {"Named by the model"}
+    theme = Theme.objects.filter(run=run).first()
+    client.force_login(analyst)
+    page = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    assert "Summary written by the language model" in page and "A cited line." in page
+    assert "Summary in the responses&#x27; own words" in page or "Summary in the responses' own words" in page
+
+
+def test_analyse_without_an_engine_uses_the_default_and_says_which(settings, consultation, real_comments):
+    settings.ANALYSIS_DEFAULT_ENGINE = "basic"
+    out = StringIO()
+    call_command("analyse", consultation.slug, stdout=out)
+    run = AnalysisRun.objects.get()
+    assert run.engine == "basic" and f"Run {run.pk} (basic) done" in out.getvalue()
+
+
+@pytest.fixture
+def decided(consultation, analyst, real_comments):
+    """Two machine themes on one clause, with officials' confirmed tags on both."""
+    section = real_comments[0].section
+    scope = f"clause:{section.lineage_key}"
+    on_clause = [c for c in real_comments if c.section_id == section.pk]
+    a = Theme.objects.create(consultation=consultation, scope=scope, label="Wages", section=section)
+    b = Theme.objects.create(consultation=consultation, scope=scope, label="Prices", section=section)
+    for theme, comment in ((a, on_clause[0]), (a, on_clause[1]), (b, on_clause[2]), (b, on_clause[3])):
+        tag = ThemeAssignment.objects.create(theme=theme, comment=comment, confidence=0.6)
+        services.tag_decide(tag=tag, by=analyst, confirm=True)
+    return a, b, on_clause
+
+
+def test_retrain_from_the_page_runs_on_the_worker_and_re_tags_the_unchecked(
+    client, settings, consultation, analyst, decided
+):
+    settings.ANALYSIS_DEFAULT_ENGINE = "basic"
+    a, b, on_clause = decided
+    client.force_login(analyst)
+    response = client.post(reverse("insights:tagger-retrain", args=[consultation.slug]), follow=True)
+    assert "The tagger is retraining" in response.content.decode()
+    fresh = ThemeAssignment.objects.filter(theme__in=[a, b], source="machine", confirmed=False)
+    assert fresh.exists()
+    assert set(fresh.values_list("comment_id", flat=True)) <= {c.pk for c in on_clause[4:]}
+    reasons = {t.history.first().history_change_reason for t in fresh}
+    assert reasons == {"tagged by the retrained tagger"}
+
+
+def test_retrain_with_nothing_to_learn_from_says_so_and_queues_nothing(
+    client, consultation, analyst, real_comments, monkeypatch
+):
+    queued = []
+    monkeypatch.setattr("insights.tasks.tagger_retrain.delay", lambda *a: queued.append(a))
+    client.force_login(analyst)
+    response = client.post(reverse("insights:tagger-retrain", args=[consultation.slug]), follow=True)
+    assert "at least two themes" in response.content.decode() and queued == []
+
+
+def test_retrain_with_the_broker_down_says_so(client, consultation, analyst, decided, monkeypatch):
+    def down(*args):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr("insights.tasks.tagger_retrain.delay", down)
+    client.force_login(analyst)
+    response = client.post(reverse("insights:tagger-retrain", args=[consultation.slug]), follow=True)
+    assert "could not be started just now" in response.content.decode()
+
+
+def test_the_retrained_tagger_uses_the_default_engine_for_the_scope(
+    settings, monkeypatch, consultation, analyst, decided
+):
+    from insights import tagger
+
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    used = []
+    real = tagger._engine_for
+    monkeypatch.setattr(tagger, "_engine_for", lambda *a, **k: used.append(real(*a, **k)) or used[-1])
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert used == ["embeddings"]
