@@ -51,10 +51,10 @@ def clean_answer(question: Question, *, choices: list[str] | None = None, text: 
 
 def _required_message(question: Question) -> str:
     if question.kind == Question.Kind.TEXT:
-        return "Enter your answer to this question."
+        return "Enter your answer"
     if question.kind == Question.Kind.MULTIPLE:
-        return "Select at least one option."
-    return "Select an option."
+        return "Select at least one option"
+    return "Select an option"
 
 
 # --- uploads --------------------------------------------------------------------------------------------

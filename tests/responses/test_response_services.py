@@ -70,8 +70,40 @@ def test_submitting_with_unanswered_required_questions_is_refused(formal, questi
 def test_submitting_without_saying_who_you_are_is_refused(formal, questions, citizen, real_comments):
     response = services.response_start(consultation=formal, user=citizen)
     _answer_required(response, questions, real_comments[0])
-    with pytest.raises(ValidationError, match="Tell us about yourself"):
+    with pytest.raises(ValidationError) as exc:
         services.response_submit(response=response)
+    assert exc.value.messages == [
+        "Say whether you are responding as an individual or for an organisation",
+        "Say where you are based",
+        "Say whether we can publish your response",
+    ]
+    _about(response, respondent_type="organisation")
+    with pytest.raises(ValidationError, match="Enter the name of your organisation"):
+        services.response_submit(response=response)
+    assert Response.objects.get(pk=response.pk).status == "draft"
+
+
+def test_saving_an_unchanged_answer_after_submission_offers_no_resubmission(
+    formal, questions, citizen, real_comments
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    _about(response)
+    _answer_required(response, questions, real_comments[0])
+    services.response_submit(response=response)
+    _about(response)
+    _answer_required(response, questions, real_comments[0])
+    assert not Response.objects.get(pk=response.pk).changed_since_submit
+    services.answer_save(response=response, question=questions[1], choices=["Yes"])
+    assert Response.objects.get(pk=response.pk).changed_since_submit
+
+
+def test_respondent_details_are_checked_against_their_choices(formal, citizen):
+    response = services.response_start(consultation=formal, user=citizen)
+    with pytest.raises(ValidationError, match="not one of the choices"):
+        services.response_save_about(response=response, region="atlantis")
+    with pytest.raises(ValueError):
+        services.response_save_about(response=response, email="someone@example.org")
+    assert Response.objects.get(pk=response.pk).region == ""
 
 
 def test_submission_sends_a_receipt_with_the_reference_and_a_copy_of_the_answers(

@@ -22,22 +22,39 @@ def url(name, *args):
     return reverse(f"responses:{name}", args=args)
 
 
+def about_you(client, slug, *, region="london", consent="anonymous", organisation=None):
+    """Answer the "about you" pages one by one (organisation: (name, type) to respond for one)."""
+    kind = "organisation" if organisation else "individual"
+    r = client.post(url("response-about", slug), {"respondent_type": kind})
+    if organisation:
+        assert r["Location"] == url("response-organisation", slug)
+        name, org_type = organisation
+        r = client.post(
+            url("response-organisation", slug), {"organisation_name": name, "organisation_type": org_type}
+        )
+    assert r["Location"] == url("response-region", slug)
+    r = client.post(url("response-region", slug), {"region": region})
+    assert r["Location"] == url("response-consent", slug)
+    return client.post(url("response-consent", slug), {"consent": consent})
+
+
 def test_an_individual_responds_page_by_page_and_gets_a_receipt(
     client, formal, questions, citizen, real_comments, django_capture_on_commit_callbacks
 ):
     client.force_login(citizen)
     slug = formal.slug
     assert client.post(url("response-start", slug))["Location"] == url("response-about", slug)
-    r = client.post(
-        url("response-about", slug),
-        {"respondent_type": "individual", "region": "london", "consent": "anonymous"},
-    )
+    r = about_you(client, slug)
     assert r["Location"] == url("response-question", slug, 1)
-    # A required question left empty may be skipped while drafting, but not at submission.
+    # A required question must be answered to continue (GOV.UK: the error is shown on its own page).
+    r = client.post(url("response-question", slug, 1), {"text": "  "})
+    assert r.status_code == 400 and "Enter your answer" in r.content.decode()
     r = client.post(url("response-question", slug, 1), {"text": real_comments[0]})
     assert r["Location"] == url("response-question", slug, 2)
     r = client.post(url("response-question", slug, 2), {"choice": "Maybe"})
-    assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    r = client.post(url("response-question", slug, 2), {})
+    assert r.status_code == 400 and "Select an option" in r.content.decode()
     client.post(url("response-question", slug, 2), {"choice": "No"})
     client.post(url("response-question", slug, 3), {"choices": ["Workers", "Families"]})
     r = client.post(url("response-question", slug, 4), {"choice": "Disagree", "why": real_comments[1]})
@@ -57,24 +74,94 @@ def test_an_individual_responds_page_by_page_and_gets_a_receipt(
     assert r["Location"] == url("response-receipt", slug) and len(mail.outbox) == 1
 
 
-def test_an_organisation_must_name_itself(client, formal, questions, citizen):
+def test_each_about_you_page_asks_one_thing_and_refuses_an_empty_or_invalid_answer(
+    client, formal, questions, citizen
+):
+    client.force_login(citizen)
+    slug = formal.slug
+    client.post(url("response-start", slug))
+    for name, data, message in [
+        ("response-about", {}, "Select whether you are responding as an individual"),
+        ("response-about", {"respondent_type": "robot"}, "Select a valid choice"),
+        ("response-region", {"region": "atlantis"}, "Select a valid choice"),
+        ("response-consent", {}, "Select whether we can publish your response"),
+    ]:
+        r = client.post(url(name, slug), data)
+        page = r.content.decode()
+        assert r.status_code == 400 and message in page and "govuk-error-summary" in page, name
+        assert page.count('class="govuk-fieldset__heading"') == 1  # the question is the page's h1
+    response = Response.objects.get(respondent=citizen)
+    assert (response.respondent_type, response.region, response.consent) == ("", "", "")
+    # Individuals never see the organisation page.
+    client.post(url("response-about", slug), {"respondent_type": "individual"})
+    assert client.get(url("response-organisation", slug))["Location"] == url("response-about", slug)
+
+
+def test_an_organisation_must_name_itself_and_say_what_type_it_is(client, formal, questions, citizen):
     client.force_login(citizen)
     client.post(url("response-start", formal.slug))
-    r = client.post(
-        url("response-about", formal.slug),
-        {"respondent_type": "organisation", "region": "wales", "consent": "named"},
+    r = client.post(url("response-about", formal.slug), {"respondent_type": "organisation"})
+    assert r["Location"] == url("response-organisation", formal.slug)
+    r = client.post(url("response-organisation", formal.slug), {"organisation_name": " "})
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert "Enter the name of your organisation" in page and "Select the type of organisation" in page
+    response = Response.objects.get(respondent=citizen)
+    assert response.respondent_type == "organisation" and response.organisation_name == ""
+    # Submitting without the name is refused, linking to the organisation page.
+    client.post(url("response-region", formal.slug), {"region": "wales"})
+    client.post(url("response-consent", formal.slug), {"consent": "named"})
+    r = client.post(url("response-check", formal.slug))
+    assert f'href="{url("response-organisation", formal.slug)}?check=1"' in r.content.decode()
+    about_you(client, formal.slug, organisation=("Greystone Affordable Development", "business"))
+    response.refresh_from_db()
+    assert (response.organisation_name, response.organisation_type) == (
+        "Greystone Affordable Development",
+        "business",
     )
-    assert r.status_code == 200 and "Enter the name of your organisation" in r.content.decode()
-    assert Response.objects.get(respondent=citizen).respondent_type == ""
+    # Switching to "individual" clears the organisation's details.
+    r = client.post(url("response-about", formal.slug) + "?check=1", {"respondent_type": "individual"})
+    assert r["Location"] == url("response-check", formal.slug)
+    response.refresh_from_db()
+    assert (response.organisation_name, response.organisation_type) == ("", "")
+
+
+def test_changing_to_an_organisation_from_check_answers_asks_for_its_details_first(
+    client, formal, questions, citizen
+):
+    client.force_login(citizen)
+    client.post(url("response-start", formal.slug))
+    about_you(client, formal.slug)
+    r = client.post(url("response-about", formal.slug) + "?check=1", {"respondent_type": "organisation"})
+    assert r["Location"] == url("response-organisation", formal.slug) + "?check=1"
+    r = client.post(
+        url("response-organisation", formal.slug) + "?check=1",
+        {"organisation_name": "Greystone", "organisation_type": "charity"},
+    )
+    assert r["Location"] == url("response-check", formal.slug)
+
+
+def test_save_and_come_back_later_may_leave_a_page_unanswered(
+    client, formal, questions, citizen, django_capture_on_commit_callbacks
+):
+    client.force_login(citizen)
+    client.post(url("response-start", formal.slug))
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url("response-about", formal.slug), {"save_later": "1"})
+        assert r["Location"] == url("response-saved", formal.slug)
+        r = client.post(url("response-question", formal.slug, 1), {"text": "", "save_later": "1"})
+        assert r["Location"] == url("response-saved", formal.slug)
+    assert len(mail.outbox) == 2 and "/responses/resume/" in mail.outbox[0].body
+    # A choice that is not an option is still refused, even when saving for later.
+    r = client.post(url("response-question", formal.slug, 2), {"choice": "Maybe", "save_later": "1"})
+    assert r.status_code == 400
+    assert not Answer.objects.filter(question=questions[1]).exists()
 
 
 def test_check_page_lists_unanswered_required_questions_on_submit(client, formal, questions, citizen):
     client.force_login(citizen)
     client.post(url("response-start", formal.slug))
-    client.post(
-        url("response-about", formal.slug),
-        {"respondent_type": "individual", "region": "london", "consent": "none"},
-    )
+    about_you(client, formal.slug, consent="none")
     r = client.post(url("response-check", formal.slug))
     page = r.content.decode()
     assert r.status_code == 400 and "Answer question 1" in page and "Answer question 2" in page

@@ -75,17 +75,25 @@ def test_an_individual_saves_resumes_checks_and_submits_with_a_receipt_email(
     page.get_by_role("button", name="Respond online").click()
     _check(page, assert_no_axe_violations, screenshot, "start")
     page.get_by_role("button", name="Start now").click()
-    # Error state first: an organisation without a name.
-    page.get_by_label("On behalf of an organisation").check()
+    # Error state first: nothing chosen.
     page.get_by_role("button", name="Save and continue").click()
-    assert "Enter the name of your organisation" in page.locator(".govuk-error-summary").inner_text()
+    assert "Select whether you are responding" in page.locator(".govuk-error-summary").inner_text()
     _check(page, assert_no_axe_violations, screenshot, "about-you-error")
     page.get_by_label("As an individual").check()
-    page.get_by_label("Where are you based?").select_option("london")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "Where are you based?"
+    page.get_by_label("London").check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "Can we publish your response?"
+    _check(page, assert_no_axe_violations, screenshot, "about-you-consent")
     page.get_by_label("Publish my response anonymously").check()
     page.get_by_role("button", name="Save and continue").click()
     assert page.locator("h1").inner_text().startswith("Which regulations")
-    _check(page, assert_no_axe_violations, screenshot, "question-text")
+    # A required question cannot be skipped with "Save and continue"...
+    page.get_by_role("button", name="Save and continue").click()
+    assert "Enter your answer" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "question-text-error")
+    # ...but can be left for later.
     page.locator("textarea").fill(real_comments[0])
     page.get_by_role("button", name="Save and come back later").click()
     assert "Your answers have been saved" in page.locator("h1").inner_text()
@@ -119,9 +127,17 @@ def test_an_organisation_responds_answering_the_clause_question(
     assert page.locator("h1").inner_text() == "Respond to this consultation"
     page.get_by_role("button", name="Start now").click()
     page.get_by_label("On behalf of an organisation").check()
-    page.get_by_label("Organisation name").fill("Greystone Affordable Development")
-    page.get_by_label("Type of organisation").select_option("business")
-    page.get_by_label("Where are you based?").select_option("north_west")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "About your organisation"
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the name of your organisation" in summary and "Select the type" in summary
+    _check(page, assert_no_axe_violations, screenshot, "about-organisation-error")
+    page.get_by_label("Name of the organisation").fill("Greystone Affordable Development")
+    page.get_by_label("Business").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("North West").check()
+    page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("Publish my response with my name").check()
     page.get_by_role("button", name="Save and continue").click()
     assert page.locator("h1").inner_text() == "Clause 2 is clear."
