@@ -85,7 +85,12 @@ def section_questions(section: Section) -> list[Question]:
 
 
 def ideas_for(consultation: Consultation, *, category: str = "", sort: str = "score") -> QuerySet[Idea]:
-    qs = Idea.objects.filter(consultation=consultation).listed().select_related("category")
+    qs = (
+        Idea.objects.filter(consultation=consultation)
+        .listed()
+        .select_related("category")
+        .annotate(n_comments=Count("comments", filter=Q(comments__status="published")))
+    )
     if category:
         qs = qs.filter(category__slug=category)
     if sort == "new":

@@ -430,6 +430,41 @@ def test_a_citizen_submits_an_idea_and_others_vote_once(client, ideas_c, citizen
     assert "Youth panels" in listing and "1 for, 0 against" in listing
 
 
+def test_people_discuss_an_idea_on_its_page_through_the_comments_form(
+    client, ideas_c, citizen, other_citizen, moderator
+):
+    from comments.models import Comment
+    from responses import ideas
+
+    idea = ideas.idea_create(
+        consultation=ideas_c,
+        author=citizen,
+        title="Youth panels",
+        description="Allow them to be at the forefront of the decision making",
+    )
+    client.force_login(other_citizen)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Comments on this idea (0)" in page and f'name="idea" value="{idea.pk}"' in page
+    create = reverse("comments:comment-create", args=[ideas_c.slug])
+    r = client.post(create, {"idea": idea.pk, "body": "", "category": "general"})
+    assert r.status_code == 400 and not Comment.objects.exists()  # no text: refused, nothing saved
+    body = "It is to actively seek out and engage with young individuals to get their opinion and ideas"
+    r = client.post(create, {"idea": idea.pk, "body": body, "category": "general"})
+    comment = Comment.objects.get()
+    assert comment.idea == idea and r["Location"] == comment.get_absolute_url()
+    client.logout()
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Comments on this idea (1)" in page and body in page
+    listing = client.get(url("idea-list", ideas_c.slug)).content.decode()
+    assert "1 comment" in listing
+    assert body not in client.get(ideas_c.get_absolute_url()).content.decode()
+    # Hiding the idea hides its discussion from the public, not from the team's moderators.
+    ideas.idea_set_status(idea=idea, by=moderator, status="hidden")
+    assert client.get(comment.get_absolute_url()).status_code == 404
+    client.force_login(moderator)
+    assert client.get(comment.get_absolute_url()).status_code == 200
+
+
 def test_idea_pages_404_for_other_kinds_of_consultation(client, formal):
     assert client.get(url("idea-list", formal.slug)).status_code == 404
 

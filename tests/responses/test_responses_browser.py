@@ -255,6 +255,18 @@ def test_an_ideas_exercise_collects_ideas_and_votes(
     idea = Idea.objects.get(consultation=c)
     assert (idea.up_votes, IdeaVote.objects.filter(idea=idea).count()) == (1, 1)
     assert "1 for, 0 against" in page.locator(".dhd-idea").inner_text()
+    # Others discuss the idea with the comments form (its moderation and house rules apply).
+    page.get_by_role("link", name="Wider background checks for recruits").click()
+    page.get_by_role("button", name="Post comment").click()
+    assert "Enter your comment" in page.locator("main").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "idea-comment-error")
+    reply = "Why are so many policemen also domestic abusers? Why are we allowing them to police us?"
+    page.get_by_label("Your comment").fill(reply)
+    page.get_by_role("button", name="Post comment").click()
+    page.goto(f"{live_url}/responses/{c.slug}/ideas/{idea.pk}/")
+    assert reply in page.locator("#idea-comments-section").inner_text()
+    assert "Comments on this idea (1)" in page.locator("main").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "idea-detail-discussion")
 
 
 def test_a_publisher_publishes_consented_responses_after_close(
