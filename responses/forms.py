@@ -326,7 +326,7 @@ class AttachmentForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
-        help_text="UTF-8 encoded, with the columns of the template.",
+        help_text="With the columns of the template, saved as “CSV UTF-8” or UTF-16 “Unicode text”.",
         error_messages={"required": "Select a CSV file"},
     )
 
@@ -349,6 +349,16 @@ class EventForm(forms.ModelForm):
             "attendees": "Number of attendees (optional)",
             "description": "Description (optional)",
         }
+        error_messages = {
+            "title": {"required": "Enter the name of the event"},
+            "organiser": {"required": "Enter who organised the event"},
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("online") and not (data.get("location") or "").strip():
+            self.add_error("location", "Enter where the event takes place, or say that it is online")
+        return data
 
 
 class EventNoteForm(forms.Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -379,6 +380,8 @@ def response_enter_offline(
     if channel == Response.Channel.ONLINE:
         raise ValidationError("Choose how the response arrived.")
     check_received_date(consultation, received_at)
+    # Serialise entries and imports for this consultation so the duplicate check below holds.
+    Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     fingerprint = content_hash(
         name=respondent_name, email=email, organisation=organisation_name, answers=answers
     )
@@ -415,7 +418,9 @@ def response_enter_offline(
 def attachment_add(*, response: Response, upload, by) -> ResponseAttachment:
     """Attach a PDF, DOCX or ODT to a response, checked by content and size."""
     kind = sniff_document(upload)
-    name = (getattr(upload, "name", "") or "attachment").rsplit("/", 1)[-1][:200]
+    name = (getattr(upload, "name", "") or "attachment").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    # Stored under a random name with the extension its content proved, never the uploaded name.
+    upload.name = f"{uuid.uuid4().hex}.{kind}"
     return ResponseAttachment.objects.create(
         response=response, file=upload, original_name=name, kind=kind, size=upload.size, uploaded_by=by
     )

@@ -30,6 +30,7 @@ from .forms import (
     QuestionForm,
 )
 from .models import EngagementEvent, Question
+from .validation import CONTENT_TYPES
 
 # Responses hold personal data (names, emails, addresses): analysts (and publishers) of the team enter,
 # import and read them, as DESIGN.md's roles say; moderators do not. Any team role may record events;
@@ -171,7 +172,12 @@ def attachment_download(request: HttpRequest, slug: str, reference: str, pk: int
     consultation = consultation_for_team(request.user, slug, RESPONSES)
     response = response_for_team(consultation, reference)
     attachment = get_object_or_404(response.attachments, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=CONTENT_TYPES[attachment.kind],
+    )
 
 
 @login_required
@@ -255,6 +261,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "responses/staff/event_manage.html",
         {"consultation": consultation, "form": form, "events": selectors.events_for(consultation)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -281,6 +288,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "notes": event.notes.select_related("section"),
         },
+        status=400 if form.errors else 200,
     )
 
 

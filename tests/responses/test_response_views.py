@@ -361,6 +361,41 @@ def test_engagement_events_and_clause_feedback_are_recorded_and_listed(client, f
     assert "Leeds community workshop" in public and "Carers asked who assesses" in public and "42" in public
 
 
+def test_an_event_needs_a_name_organiser_date_and_place_unless_online(client, formal, analyst, document):
+    client.force_login(analyst)
+    r = client.post(url("staff-event-manage", formal.slug), {"starts_on_day": "31", "starts_on_month": "2"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "govuk-error-summary" in page
+    for message in ("Enter the name of the event", "Enter who organised the event", "Enter a real date"):
+        assert message in page
+    assert "Enter where the event takes place" in page
+    assert not formal.engagement_events.exists()
+    r = client.post(
+        url("staff-event-manage", formal.slug),
+        {
+            "title": "Online question time",
+            "starts_on_day": "3",
+            "starts_on_month": "3",
+            "starts_on_year": "2026",
+            "online": "on",
+            "organiser": "Regulatory reform team",
+        },
+    )
+    event = formal.engagement_events.get()
+    assert r["Location"] == url("staff-event-detail", formal.slug, event.pk) and event.online
+    # A note must have text; a clause from another consultation is not offered or accepted.
+    r = client.post(r["Location"], {"text": "  "})
+    assert r.status_code == 400 and "Enter the note or feedback" in r.content.decode()
+    from tests.factories import ConsultationFactory, make_document
+
+    foreign = make_document(consultation=ConsultationFactory(team=formal.team), clauses=2)
+    r = client.post(
+        url("staff-event-detail", formal.slug, event.pk),
+        {"section": foreign.sections.get(anchor="clause-1").pk, "text": "Feedback"},
+    )
+    assert r.status_code == 400 and not event.notes.exists()
+
+
 def test_respond_panel_and_section_questions_tags_render(
     rf: RequestFactory, formal, questions, citizen, document
 ):
