@@ -29,7 +29,7 @@ from .forms import (
     OfflineResponseForm,
     QuestionForm,
 )
-from .models import EngagementEvent, Question
+from .models import EngagementEvent, Question, Response
 from .validation import CONTENT_TYPES
 
 # Responses hold personal data (names, emails, addresses): analysts (and publishers) of the team enter,
@@ -103,7 +103,10 @@ def question_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
 @login_required
 def response_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_team(request.user, slug, RESPONSES)
-    page = Paginator(selectors.staff_responses(consultation), 50).get_page(request.GET.get("page"))
+    channel = request.GET.get("channel", "")
+    status = request.GET.get("status", "")
+    responses = selectors.staff_responses(consultation, channel=channel, status=status)
+    page = Paginator(responses, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "responses/staff/response_list.html",
@@ -111,6 +114,10 @@ def response_list(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "page_obj": page,
             "counts": selectors.response_counts(consultation),
+            "channel": channel,
+            "status": status,
+            "channels": Response.Channel.choices,
+            "statuses": Response.Status.choices,
         },
     )
 

@@ -202,6 +202,18 @@ def test_the_emailed_link_resumes_only_its_own_response(
     assert client.get("/responses/resume/not-a-token/").status_code == 404
 
 
+def test_someone_signing_in_after_a_resume_link_was_used_does_not_inherit_the_response(
+    client, formal, questions, citizen, other_citizen, real_comments
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    services.answer_save(response=response, question=questions[0], text=real_comments[5])
+    client.get(reverse("responses:response-resume", args=[services.resume_token(response)]))
+    assert real_comments[5][:40] in client.get(url("response-check", formal.slug)).content.decode()
+    client.force_login(other_citizen)  # the same browser, another person
+    r = client.get(url("response-check", formal.slug))
+    assert r.status_code == 302 and r["Location"] == url("response-start", formal.slug)
+
+
 def test_the_respond_pages_refuse_changes_after_close(client, formal, questions, citizen, close):
     services.response_start(consultation=formal, user=citizen)
     close()
@@ -552,3 +564,31 @@ def test_an_oversized_or_binary_csv_upload_is_refused_with_a_clear_message(
     page = client.get(r["Location"])
     assert page.status_code == 400 and "is not UTF-8 encoded" in page.content.decode()
     assert not Response.objects.exists()
+
+
+def test_the_team_filters_responses_by_channel_and_status(
+    client, formal, questions, analyst, citizen, real_comments
+):
+    from django.utils import timezone
+
+    from responses.validation import CleanAnswer
+
+    services.response_start(consultation=formal, user=citizen)  # an online draft
+    posted = services.response_enter_offline(
+        consultation=formal,
+        by=analyst,
+        channel="post",
+        received_at=timezone.localdate(),
+        respondent_type="individual",
+        region="wales",
+        consent="none",
+        respondent_name="A. Writer",
+        answers={questions[0].pk: CleanAnswer(choices=[], text=real_comments[0])},
+    )
+    client.force_login(analyst)
+    page = client.get(url("staff-response-list", formal.slug) + "?channel=post").content.decode()
+    assert posted.reference in page and "1 response matches" in page
+    page = client.get(url("staff-response-list", formal.slug) + "?status=draft").content.decode()
+    assert posted.reference not in page and "1 response matches" in page
+    page = client.get(url("staff-response-list", formal.slug) + "?channel=carrier-pigeon").content.decode()
+    assert "2 responses" in page  # an unknown filter shows everything rather than failing
