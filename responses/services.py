@@ -128,9 +128,24 @@ def _clean_choices(kind: str, choices: list[str] | None) -> list[str]:
 
 @transaction.atomic
 def question_update(*, question: Question, by, **fields) -> Question:
+    """Change a question. Once people have answered it, its type cannot change and no option anyone
+    chose can be removed, so every answer held stays valid; it can still be reworded or gain options."""
     kind = fields.get("kind", question.kind)
     if "choices" in fields or "kind" in fields:
         fields["choices"] = _clean_choices(kind, fields.get("choices", question.choices))
+    answered = question.answers.exists()
+    if answered and kind != question.kind:
+        raise ValidationError(
+            "People have answered this question, so its type cannot change. Add a new question instead."
+        )
+    if answered and "choices" in fields and kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        chosen = {c for row in question.answers.values_list("choices", flat=True).iterator() for c in row}
+        removed = sorted(chosen - set(fields["choices"]))
+        if removed:
+            raise ValidationError(
+                f"People chose “{removed[0]}”, so it cannot be removed. You can reword the question or "
+                "add options."
+            )
     _require_section_of(question.consultation, fields.get("section", question.section))
     for name, value in fields.items():
         setattr(question, name, value)

@@ -217,3 +217,27 @@ def test_a_respondent_banned_after_starting_cannot_submit(formal, questions, cit
         services.response_submit(response=response)
     response.refresh_from_db()
     assert response.status == "draft"
+
+
+def test_an_answered_question_keeps_its_type_and_the_options_people_chose(
+    formal, questions, citizen, publisher
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    services.answer_save(response=response, question=questions[1], choices=["No"])
+    with pytest.raises(ValidationError, match="type cannot change"):
+        services.question_update(question=questions[1], by=publisher, kind="text")
+    with pytest.raises(ValidationError, match="People chose “No”"):
+        services.question_update(question=questions[1], by=publisher, choices=["Yes", "Don't know"])
+    questions[1].refresh_from_db()
+    assert questions[1].kind == "single" and questions[1].choices == ["Yes", "No", "Don't know"]
+    # Rewording and adding an option are fine.
+    services.question_update(
+        question=questions[1],
+        by=publisher,
+        text="Should the rule be repealed or replaced?",
+        choices=["Yes", "No", "Don't know", "Replace it"],
+    )
+    questions[1].refresh_from_db()
+    assert questions[1].choices[-1] == "Replace it"
+    # Unanswered questions can still change type.
+    services.question_update(question=questions[2], by=publisher, kind="single", choices=["A", "B"])

@@ -214,6 +214,16 @@ def test_someone_signing_in_after_a_resume_link_was_used_does_not_inherit_the_re
     assert r.status_code == 302 and r["Location"] == url("response-start", formal.slug)
 
 
+def test_the_request_log_never_holds_a_working_resume_link(client, formal, citizen, caplog):
+    response = services.response_start(consultation=formal, user=citizen)
+    token = services.resume_token(response)
+    with caplog.at_level("INFO", logger="dhdigital.request"):
+        client.get(reverse("responses:response-resume", args=[token]))
+    lines = [r for r in caplog.records if r.name == "dhdigital.request"]
+    assert lines and all(token not in r.getMessage() and token not in r.path for r in lines)
+    assert any("/responses/resume/<token>/" in r.getMessage() for r in lines)
+
+
 def test_the_respond_pages_refuse_changes_after_close(client, formal, questions, citizen, close):
     services.response_start(consultation=formal, user=citizen)
     close()
