@@ -203,8 +203,11 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is too large: split it into smaller files.")
+        limit = settings.RESPONSE_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            form.add_error(
+                "file", f"The file is too large: it must be {limit // (1024 * 1024)} MB or smaller. Split it."
+            )
         else:
             key = importing.pending_save(user=request.user, consultation=consultation, data=upload.read())
             return redirect("responses:staff-import-preview", slug=slug, key=key)

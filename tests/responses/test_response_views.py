@@ -564,11 +564,11 @@ def test_an_oversized_or_binary_csv_upload_is_refused_with_a_clear_message(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(analyst)
-    settings.MAX_UPLOAD_BYTES = 100
+    settings.RESPONSE_IMPORT_MAX_BYTES = 100
     big = SimpleUploadedFile("r.csv", b"a," * 200)
     r = client.post(url("staff-import-upload", formal.slug), {"file": big})
     assert r.status_code == 400 and "too large" in r.content.decode()
-    settings.MAX_UPLOAD_BYTES = 10_000
+    settings.RESPONSE_IMPORT_MAX_BYTES = 10_000
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n\x00\x00"
     r = client.post(url("staff-import-upload", formal.slug), {"file": SimpleUploadedFile("r.csv", pdf)})
     page = client.get(r["Location"])
