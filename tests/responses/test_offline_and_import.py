@@ -356,3 +356,29 @@ def test_a_thousand_rows_import_in_one_transaction_and_queue_analysis(
     assert Response.objects.filter(consultation=formal).count() == 1000
     assert Answer.objects.filter(response__consultation=formal, question=questions[0]).count() == 1000
     assert len([c for c in enrichment_calls if c[0] == "answer"]) == 1000
+
+
+def test_the_analysis_reads_every_channels_answers_alike_and_no_drafts(
+    formal, questions, analyst, citizen, other_citizen, real_comments
+):
+    from insights.runs import iter_units
+
+    online = services.response_start(consultation=formal, user=citizen)
+    services.response_save_about(
+        response=online, respondent_type="individual", region="wales", consent="none"
+    )
+    services.answer_save(response=online, question=questions[0], text=real_comments[0])
+    services.answer_save(response=online, question=questions[1], choices=["No"])
+    services.response_submit(response=online)
+    posted = _offline(
+        formal, analyst, "", answers={questions[0].pk: CleanAnswer(choices=[], text=real_comments[1])}
+    )
+    importing.responses_import(
+        consultation=formal, by=analyst, data=make_csv(formal, [row(real_comments[2], 7, channel="event")])
+    )
+    draft = services.response_start(consultation=formal, user=other_citizen)
+    services.answer_save(response=draft, question=questions[0], text=real_comments[3])
+    texts = {u.text for u in iter_units(formal.pk, f"question:{questions[0].pk}")}
+    assert texts == {real_comments[0], real_comments[1], real_comments[2]}
+    assert {r.channel for r in Response.objects.submitted()} == {"online", "post", "event"}
+    assert posted.status == "submitted"
