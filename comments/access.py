@@ -23,6 +23,8 @@ def is_moderator(user, comment_or_consultation) -> bool:
 def may_see(user, comment: Comment) -> bool:
     if not can_view(user, comment.consultation):
         return False
+    if comment.idea_id and comment.idea.status == "hidden" and not is_moderator(user, comment):
+        return False  # the discussion of a hidden idea goes with it
     if comment.status in PUBLIC or is_moderator(user, comment):
         return True
     return getattr(user, "is_authenticated", False) and comment.author_id == user.pk

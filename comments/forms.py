@@ -48,9 +48,16 @@ class CommentForm(forms.Form):
     # Honeypot: hidden from people (and from assistive technology); bots fill it in.
     website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
 
-    def __init__(self, *args, targets=None, **kwargs):
+    def __init__(self, *args, targets=None, categories: bool = True, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("idempotency_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+        if not categories:  # e.g. comments on an idea: there is no drafting to comment on
+            self.fields["category"] = forms.ChoiceField(
+                choices=Comment.Category.choices,
+                required=False,
+                widget=forms.HiddenInput,
+                initial=Comment.Category.GENERAL,
+            )
         body = self.fields["body"]
         body.max_length = settings.COMMENT_MAX_LENGTH  # drives the GOV.UK character count
         body.validators = []  # the service gives the length message, after the whole text is seen
@@ -64,6 +71,9 @@ class CommentForm(forms.Form):
     def clean_body(self) -> str:
         # The service checks again; checking here too shows every problem with the form at once.
         return clean_comment_body(self.cleaned_data.get("body", ""))
+
+    def clean_category(self) -> str:
+        return self.cleaned_data.get("category") or Comment.Category.GENERAL
 
     def is_honeypot_filled(self) -> bool:
         return bool(self.data.get("website"))

@@ -49,6 +49,10 @@ class Comment(models.Model):
     section = models.ForeignKey(
         "consultations.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
     )
+    # A comment on an idea of an `ideas` consultation (then no document or section).
+    idea = models.ForeignKey(
+        "responses.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
     # W3C Web Annotation TextQuoteSelector for a comment on a phrase of the section's text.
     quote_exact = models.CharField(max_length=500, blank=True)
     quote_prefix = models.CharField(max_length=64, blank=True)
@@ -108,7 +112,11 @@ class Comment(models.Model):
                 fields=["author", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="comment_idempotency_per_author",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(idea__isnull=True) | Q(document__isnull=True, section__isnull=True),
+                name="idea_comment_has_no_document",
+            ),
         ]
         indexes = [
             models.Index(fields=["consultation", "status"]),

@@ -55,6 +55,8 @@ def _where(comment: Comment) -> str:
         return f"{comment.section.label} of {comment.document.title}"
     if comment.document_id:
         return comment.document.title
+    if comment.idea_id:
+        return f"the idea “{comment.idea.title}”"
     return comment.consultation.title
 
 
@@ -67,7 +69,9 @@ def notify_new_comment(comment_id: int) -> int:
     """A comment was published: tell the parent's author (reply) and immediate followers. Returns the
     number of emails sent."""
     comment = (
-        Comment.objects.select_related("author", "consultation", "document", "section", "parent__author")
+        Comment.objects.select_related(
+            "author", "consultation", "document", "section", "idea", "parent__author"
+        )
         .filter(pk=comment_id, status=Comment.Status.PUBLISHED)
         .first()
     )

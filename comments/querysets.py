@@ -30,7 +30,12 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(document=document, section__isnull=True)
 
     def general_for_consultation(self, consultation):
-        return self.filter(consultation=consultation, document__isnull=True, section__isnull=True)
+        return self.filter(
+            consultation=consultation, document__isnull=True, section__isnull=True, idea__isnull=True
+        )
+
+    def for_idea(self, idea):
+        return self.filter(idea=idea)
 
     def awaiting_moderation(self):
         return self.filter(status="pending")

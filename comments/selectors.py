@@ -180,8 +180,14 @@ class ThreadRow:
     """A comment as a thread shows it: plain attributes read from `values()`, not a model instance.
     Building 500 model instances (with deferred fields) cost more than the query; these cost little."""
 
-    __slots__ = (*(f for f in THREAD_FIELDS if f != "id"), "id", "pk", "author_name", "section",
-                 "author_display_name")
+    __slots__ = (
+        *(f for f in THREAD_FIELDS if f != "id"),
+        "id",
+        "pk",
+        "author_name",
+        "section",
+        "author_display_name",
+    )
 
     def __init__(self, row: dict, section: Section | None):
         for key, value in row.items():
@@ -201,8 +207,10 @@ def _fetch(qs, sections: dict[int, Section] | None = None) -> list[ThreadRow]:
     """Only the columns a thread shows, and the author's display name without loading User rows: a page
     of 500 comments is one query and 500 light objects."""
     sections = sections or {}
-    rows = qs.annotate(author_display_name=F("author__display_name")).order_by("path").values(
-        *THREAD_FIELDS, "author_display_name"
+    rows = (
+        qs.annotate(author_display_name=F("author__display_name"))
+        .order_by("path")
+        .values(*THREAD_FIELDS, "author_display_name")
     )
     return [ThreadRow(row, sections.get(row["section_id"])) for row in rows]
 
@@ -246,6 +254,10 @@ def consultation_threads(consultation, *, user=None, sort: str = DEFAULT_SORT) -
     return _threads(Comment.objects.general_for_consultation(consultation), user=user, sort=sort)
 
 
+def idea_threads(idea, *, user=None, sort: str = DEFAULT_SORT) -> Threads:
+    return _threads(Comment.objects.for_idea(idea), user=user, sort=sort)
+
+
 def comment_thread(comment: Comment, *, user=None) -> Threads:
     """A comment and every reply beneath it (its permalink page)."""
     qs = Comment.objects.filter(path__startswith=comment.path)
@@ -259,7 +271,7 @@ def comment_thread(comment: Comment, *, user=None) -> Threads:
 def comment_for_page(pk: int) -> Comment | None:
     return (
         Comment.objects.select_related(
-            "author", "consultation__team", "document", "section", "parent__author"
+            "author", "consultation__team", "document", "section", "idea", "parent__author"
         )
         .filter(pk=pk)
         .first()
@@ -300,7 +312,7 @@ def moderation_queue(consultation, *, filter_name: str = "pending"):
     qs = (
         Comment.objects.filter(consultation=consultation)
         .filter(QUEUE_FILTERS[name][1])
-        .select_related("author", "section", "document", "parent", "moderated_by")
+        .select_related("author", "section", "document", "idea", "parent", "moderated_by")
         .prefetch_related("flags", "appeals")
         .distinct()
     )

@@ -98,11 +98,21 @@ def _check_target(consultation: Consultation, document: Document | None, section
             raise CommentError("Comment on a clause, not on a heading")
 
 
-def _check_parent(parent: Comment, consultation, document, section) -> None:
-    if (parent.consultation_id, parent.document_id, parent.section_id) != (
+def _check_idea(consultation: Consultation, document, section, idea) -> None:
+    if idea is None:
+        return
+    if idea.consultation_id != consultation.pk or document is not None or section is not None:
+        raise CommentError("That idea is not part of this consultation")
+    if idea.status in ("merged", "hidden"):
+        raise CommentError("This idea is no longer open for comments")
+
+
+def _check_parent(parent: Comment, consultation, document, section, idea=None) -> None:
+    if (parent.consultation_id, parent.document_id, parent.section_id, parent.idea_id) != (
         consultation.pk,
         document.pk if document else None,
         section.pk if section else None,
+        idea.pk if idea else None,
     ):
         raise CommentError("You can only reply to a comment on the same clause", "parent")
     if parent.status != Status.PUBLISHED:
@@ -162,9 +172,11 @@ def comment_create(
     quote: dict | None = None,
     idempotency_key: str = "",
     ip: str = "",
+    idea=None,
 ) -> Comment:
-    """Validate, rate limit and save a comment or reply. A repeated idempotency key returns the first
-    comment unchanged. Raises CommentError (nothing saved) or ratelimit.RateLimited."""
+    """Validate, rate limit and save a comment or reply (on a clause, a document, the consultation, or
+    an idea of an ideas consultation). A repeated idempotency key returns the first comment unchanged.
+    Raises CommentError (nothing saved) or ratelimit.RateLimited."""
     idempotency_key = (idempotency_key or "")[:64]
     existing = _existing_for_key(author, idempotency_key)
     if existing is not None:
@@ -172,9 +184,10 @@ def comment_create(
     check_may_participate(author)
     check_consultation_open(consultation, author)
     _check_target(consultation, document, section)
+    _check_idea(consultation, document, section, idea)
     if parent is not None:
         parent = Comment.objects.get(pk=parent.pk)  # its status now, not when the page was loaded
-        _check_parent(parent, consultation, document, section)
+        _check_parent(parent, consultation, document, section, idea)
     if category not in Comment.Category.values:
         raise CommentError("Choose what your comment is about", "category")
     text = clean_body(body)
@@ -191,6 +204,7 @@ def comment_create(
         consultation=consultation,
         document=document,
         section=section,
+        idea=idea,
         parent=parent,
         quote_exact=quote["exact"],
         quote_prefix=quote["prefix"],

@@ -87,6 +87,15 @@ def _target(
     return document, section, chosen
 
 
+def _idea(consultation, data):
+    """The idea a comment is about (ideas consultations), or None; 404 for one the reader cannot see."""
+    if not data.get("idea"):
+        return None
+    from responses.access import idea_for_viewer
+
+    return idea_for_viewer(consultation, _int(data.get("idea")))
+
+
 def _int(value) -> int:
     try:
         return int(value)
@@ -99,12 +108,16 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_viewer(request.user, slug)
     data = request.POST if request.method == "POST" else request.GET
     document, section, chosen = _target(request, consultation, data)
+    idea = _idea(consultation, data)
     targets = form_targets(section) if section else None
-    form = CommentForm(request.POST if request.method == "POST" else None, targets=targets)
+    form = CommentForm(
+        request.POST if request.method == "POST" else None, targets=targets, categories=idea is None
+    )
     ctx = {
         "consultation": consultation,
         "document": document,
         "section": section,
+        "idea": idea,
         "form": form,
         **comment_context(request, consultation),
     }
@@ -120,6 +133,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
                     consultation=consultation,
                     document=document,
                     section=chosen,
+                    idea=idea,
                     # A crafted POST may name a parent: the service refuses one from elsewhere.
                     parent=get_object_or_404(Comment, pk=form.cleaned_data["parent"])
                     if form.cleaned_data.get("parent")
@@ -186,6 +200,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                     consultation=parent.consultation,
                     document=parent.document,
                     section=parent.section,
+                    idea=parent.idea,
                     parent=parent,
                     body=form.cleaned_data["body"],
                     category=parent.category,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from consultations.models import Consultation
@@ -27,7 +28,12 @@ def own_response(request: HttpRequest, consultation: Consultation) -> Response |
         if mine is not None:
             return mine
     pk = request.session.get(SESSION_KEY, {}).get(str(consultation.pk))
-    return qs.filter(pk=pk).first() if pk else None
+    if not pk:
+        return None
+    if request.user.is_authenticated:
+        # Someone else signing in on the same browser after a resume link was used must not inherit it.
+        qs = qs.filter(Q(respondent__isnull=True) | Q(respondent=request.user))
+    return qs.filter(pk=pk).first()
 
 
 def response_for_team(consultation: Consultation, reference: str) -> Response:

@@ -53,6 +53,91 @@ class AboutYouForm(forms.Form):
         return data
 
 
+# The online journey asks about the respondent one thing per page (GOV.UK "one thing per page"): how
+# they respond (organisation details revealed under "organisation"), where they are based, and whether
+# their response may be published. Officials entering an offline response use AboutYouForm's fields.
+
+
+class AboutStepForm(forms.Form):
+    """One "about you" page. `required=False` for "Save and come back later": nothing is demanded."""
+
+    fields_saved: tuple[str, ...] = ()
+
+    def __init__(self, *args, required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not required:
+            for f in self.fields.values():
+                f.required = False
+
+
+class RespondentTypeForm(AboutStepForm):
+    fields_saved = ("respondent_type",)
+
+    respondent_type = forms.ChoiceField(
+        label="Are you responding as an individual or on behalf of an organisation?",
+        choices=R.RespondentType.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether you are responding as an individual or for an organisation"
+        },
+    )
+
+
+class OrganisationForm(AboutStepForm):
+    """Asked only of respondents who said they respond for an organisation."""
+
+    heading = "About your organisation"
+    fields_saved = ("organisation_name", "organisation_type")
+
+    organisation_name = forms.CharField(
+        label="Name of the organisation",
+        max_length=200,
+        error_messages={
+            "required": "Enter the name of your organisation",
+            "max_length": "The name of the organisation must be 200 characters or fewer",
+        },
+    )
+    organisation_type = forms.ChoiceField(
+        label="Type of organisation",
+        choices=R.OrganisationType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of organisation"},
+    )
+
+
+class RegionForm(AboutStepForm):
+    fields_saved = ("region",)
+
+    region = forms.ChoiceField(
+        label="Where are you based?",
+        choices=R.Region.choices,
+        widget=forms.RadioSelect,
+        help_text="If you are responding for an organisation, where it is based.",
+        error_messages={"required": "Select where you are based"},
+    )
+
+
+class ConsentForm(AboutStepForm):
+    fields_saved = ("consent",)
+
+    consent = forms.ChoiceField(
+        label="Can we publish your response?",
+        choices=R.Consent.choices,
+        widget=forms.RadioSelect,
+        help_text="We publish responses after the consultation closes. We never publish email or postal "
+        "addresses.",
+        error_messages={"required": "Select whether we can publish your response"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].widget.choice_hints = {
+            R.Consent.NAMED: "We publish your answers with your name, or your organisation's name.",
+            R.Consent.ANONYMOUS: "We publish your answers as “Respondent” and a number, without your name.",
+            R.Consent.NONE: "We read and analyse your answers but do not publish them.",
+        }
+
+
 class AnswerForm(forms.Form):
     """One question on its own page (the GOV.UK "one thing per page" pattern)."""
 
@@ -241,7 +326,7 @@ class AttachmentForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
-        help_text="UTF-8 encoded, with the columns of the template.",
+        help_text="With the columns of the template, saved as “CSV UTF-8” or UTF-16 “Unicode text”.",
         error_messages={"required": "Select a CSV file"},
     )
 
@@ -264,6 +349,16 @@ class EventForm(forms.ModelForm):
             "attendees": "Number of attendees (optional)",
             "description": "Description (optional)",
         }
+        error_messages = {
+            "title": {"required": "Enter the name of the event"},
+            "organiser": {"required": "Enter who organised the event"},
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("online") and not (data.get("location") or "").strip():
+            self.add_error("location", "Enter where the event takes place, or say that it is online")
+        return data
 
 
 class EventNoteForm(forms.Form):

@@ -1,4 +1,5 @@
 """Writes for idea crowd-sourcing: submit, vote (one vote each), status with a public note, merge.
+Comments on ideas are written by comments.services.comment_create (its moderation applies).
 
 Ranking uses the Wilson score lower bound of the share of "for" votes among for+against votes
 (see models.wilson_lower_bound): a new idea with two votes for does not outrank an established one with
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
+from comments.models import Comment
 from consultations.models import Consultation
 
 from .models import Idea, IdeaCategory, IdeaVote, wilson_lower_bound
@@ -96,8 +98,9 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, note: str = "") -> Idea:
     already = IdeaVote.objects.filter(idea=into).values("user_id")
     IdeaVote.objects.filter(idea=duplicate, user_id__in=already).delete()
     IdeaVote.objects.filter(idea=duplicate).update(idea=into)
-    # Ideas merged earlier into the duplicate now point at the kept idea.
+    # Ideas merged earlier into the duplicate now point at the kept idea, and its discussion moves too.
     Idea.objects.filter(merged_into=duplicate).update(merged_into=into)
+    Comment.objects.filter(idea=duplicate).update(idea=into)
     duplicate.status = Idea.Status.MERGED
     duplicate.merged_into = into
     duplicate.status_note = note.strip() or f"Merged into “{into.title}”."

@@ -17,8 +17,9 @@ Columns (the downloadable template lists them for a consultation):
     q1, q2, ...       one column per question, by its number; multiple choices separated by ";"
     q3_why            the "why" of an agree-disagree question that asks why
 
-Files must be UTF-8 (with or without a byte-order mark). Duplicates (same name, email, organisation
-and answers) are refused, within the file and against responses already held.
+Files must be UTF-8 (with or without a byte-order mark) or UTF-16, comma- or tab-separated; other
+encodings are refused with the line that cannot be read. Duplicates (same name, email, organisation and
+answers) are refused, within the file and against responses already held.
 """
 
 from __future__ import annotations
@@ -122,13 +123,49 @@ LOOKUPS = {
 }
 
 
+SAVE_AS_UTF8 = "In your spreadsheet, save it as “CSV UTF-8” and upload it again."
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when nearly every other byte is zero (text saved as UTF-16 with no
+    byte-order mark), else None."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return None
+    odd, even = sample[1::2], sample[0::2]
+    if odd.count(0) >= 0.9 * len(odd):
+        return "utf-16-le"
+    if even.count(0) >= 0.9 * len(even):
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> str:
+    """The file's text. UTF-8 (with or without a byte-order mark) and UTF-16 (what spreadsheets save as
+    "Unicode text") are read; anything else is refused, naming the first line that cannot be read,
+    rather than guessed at (a wrong guess would import garbled answers without anyone noticing)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        encoding = "utf-8-sig"
+    else:
+        encoding = _utf16_without_bom(data) or "utf-8"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding.startswith("utf-16"):
+            raise ValidationError(f"The file could not be read as UTF-16. {SAVE_AS_UTF8}") from exc
+        line = data[: exc.start].count(b"\n") + 1
         raise ValidationError(
-            "The file is not UTF-8 encoded. In your spreadsheet, save it as “CSV UTF-8” and upload it again."
+            f"The file is not UTF-8 encoded: line {line} has a character that cannot be read (byte "
+            f"0x{data[exc.start]:02X}). It may have been saved as Windows-1252 or Latin-1. {SAVE_AS_UTF8}"
         ) from exc
+
+
+def _dialect(text: str) -> str:
+    """Comma-separated, or tab-separated as spreadsheets save "Unicode text"."""
+    header = text.split("\n", 1)[0]
+    return "\t" if "\t" in header and "," not in header else ","
 
 
 def parse(consultation: Consultation, data: bytes) -> ImportResult:
@@ -142,7 +179,7 @@ def parse(consultation: Consultation, data: bytes) -> ImportResult:
     if "\x00" in text:
         result.file_errors.append("The file is not a CSV file.")
         return result
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_dialect(text))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
         result.file_errors.append("The file is empty. Use the template: the first row must name the columns.")
@@ -271,6 +308,9 @@ def _parse_row(
 @transaction.atomic
 def responses_import(*, consultation: Consultation, by, data: bytes) -> list[Response]:
     """Validate the whole file again and save every row, or nothing (ImportRefused lists the errors)."""
+    # One import or entry at a time per consultation, so two uploads of the same file cannot both pass
+    # the duplicate check.
+    Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     result = parse(consultation, data)
     if not result.ok:
         raise ImportRefused(result)

@@ -240,6 +240,14 @@ class ResponseAttachment(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def download_name(self) -> str:
+        """The uploaded name, with the extension of what the file really is."""
+        stem, dot, ext = self.original_name.rpartition(".")
+        if dot and ext.lower() == self.kind:
+            return self.original_name
+        return f"{stem or ext or 'attachment'}.{self.kind}"
+
 
 class EngagementEvent(models.Model):
     """A meeting, workshop or online session linked to a consultation or a policy project."""

@@ -56,10 +56,15 @@ def published_responses(consultation: Consultation) -> QuerySet[Response]:
     )
 
 
-def staff_responses(consultation: Consultation) -> QuerySet[Response]:
+def staff_responses(consultation: Consultation, *, channel: str = "", status: str = "") -> QuerySet[Response]:
+    """The team's list of responses, optionally of one channel or status (unknown values are ignored)."""
+    qs = Response.objects.filter(consultation=consultation)
+    if channel in Response.Channel.values:
+        qs = qs.filter(channel=channel)
+    if status in Response.Status.values:
+        qs = qs.filter(status=status)
     return (
-        Response.objects.filter(consultation=consultation)
-        .select_related("respondent", "entered_by")
+        qs.select_related("respondent", "entered_by")
         .annotate(n_attachments=Count("attachments"))
         .order_by("-submitted_at", "-pk")
     )
@@ -85,7 +90,12 @@ def section_questions(section: Section) -> list[Question]:
 
 
 def ideas_for(consultation: Consultation, *, category: str = "", sort: str = "score") -> QuerySet[Idea]:
-    qs = Idea.objects.filter(consultation=consultation).listed().select_related("category")
+    qs = (
+        Idea.objects.filter(consultation=consultation)
+        .listed()
+        .select_related("category")
+        .annotate(n_comments=Count("comments", filter=Q(comments__status="published")))
+    )
     if category:
         qs = qs.filter(category__slug=category)
     if sort == "new":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -127,9 +128,24 @@ def _clean_choices(kind: str, choices: list[str] | None) -> list[str]:
 
 @transaction.atomic
 def question_update(*, question: Question, by, **fields) -> Question:
+    """Change a question. Once people have answered it, its type cannot change and no option anyone
+    chose can be removed, so every answer held stays valid; it can still be reworded or gain options."""
     kind = fields.get("kind", question.kind)
     if "choices" in fields or "kind" in fields:
         fields["choices"] = _clean_choices(kind, fields.get("choices", question.choices))
+    answered = question.answers.exists()
+    if answered and kind != question.kind:
+        raise ValidationError(
+            "People have answered this question, so its type cannot change. Add a new question instead."
+        )
+    if answered and "choices" in fields and kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        chosen = {c for row in question.answers.values_list("choices", flat=True).iterator() for c in row}
+        removed = sorted(chosen - set(fields["choices"]))
+        if removed:
+            raise ValidationError(
+                f"People chose “{removed[0]}”, so it cannot be removed. You can reword the question or "
+                "add options."
+            )
     _require_section_of(question.consultation, fields.get("section", question.section))
     for name, value in fields.items():
         setattr(question, name, value)
@@ -179,41 +195,62 @@ def response_start(*, consultation: Consultation, user) -> Response:
     return response
 
 
+ABOUT_FIELDS = ("respondent_type", "organisation_name", "organisation_type", "region", "consent")
+# What a response needs before it can be submitted, with the message that says so.
+ABOUT_MISSING = {
+    "respondent_type": "Say whether you are responding as an individual or for an organisation",
+    "organisation_name": "Enter the name of your organisation",
+    "region": "Say where you are based",
+    "consent": "Say whether we can publish your response",
+}
+
+
+def missing_details(response: Response) -> dict[str, str]:
+    """{field: message} for each detail about the respondent that must be given before submitting."""
+    return {
+        field: message
+        for field, message in ABOUT_MISSING.items()
+        if not getattr(response, field) and (field != "organisation_name" or response.is_organisation)
+    }
+
+
 @transaction.atomic
-def response_save_about(
-    *,
-    response: Response,
-    respondent_type: str,
-    region: str,
-    consent: str,
-    organisation_name: str = "",
-    organisation_type: str = "",
-) -> Response:
-    """Who is responding and whether the response may be published."""
+def response_save_about(*, response: Response, **fields: str) -> Response:
+    """Who is responding and whether the response may be published: any of ABOUT_FIELDS, so each page of
+    the journey saves its own answer. Choosing "individual" clears the organisation's details."""
     _require_open(response.consultation)
-    if respondent_type == Response.RespondentType.ORGANISATION and not organisation_name.strip():
-        raise ValidationError("Enter the name of your organisation.")
-    if respondent_type != Response.RespondentType.ORGANISATION:
-        organisation_name, organisation_type = "", ""
-    response.respondent_type = respondent_type
-    response.organisation_name = organisation_name.strip()
-    response.organisation_type = organisation_type
-    response.region = region
-    response.consent = consent
-    response.save(
-        update_fields=[
-            "respondent_type",
-            "organisation_name",
-            "organisation_type",
-            "region",
-            "consent",
-            "updated_at",
-        ]
-    )
-    Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).update(
-        changed_since_submit=True
-    )
+    unknown = set(fields) - set(ABOUT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a respondent detail: {', '.join(sorted(unknown))}")
+    choices = {
+        "respondent_type": Response.RespondentType.values,
+        "organisation_type": Response.OrganisationType.values,
+        "region": Response.Region.values,
+        "consent": Response.Consent.values,
+    }
+    for name, value in fields.items():
+        if name in choices and value and value not in choices[name]:
+            raise ValidationError(f"“{value}” is not one of the choices.")
+    if fields.get("respondent_type") == Response.RespondentType.INDIVIDUAL:
+        fields["organisation_name"] = fields["organisation_type"] = ""
+    fields = {name: (value or "").strip() for name, value in fields.items()}
+    changed = [name for name, value in fields.items() if getattr(response, name) != value]
+    if not changed:
+        return response
+    for name in changed:
+        setattr(response, name, fields[name])
+    response.save(update_fields=[*changed, "updated_at"])
+    _mark_changed(response)
     return response
+
+
+def _mark_changed(response: Response) -> None:
+    """A submitted response was changed: it can be submitted again (the caller's copy may be stale, so
+    the database decides whether it was submitted)."""
+    if Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).update(
+        changed_since_submit=True
+    ):
+        response.changed_since_submit = True
 
 
 @transaction.atomic
@@ -228,14 +265,13 @@ def answer_save(
         kind=question.kind, choices=question.choices, ask_why=question.ask_why, required=False
     )
     clean = clean_answer(optional, choices=choices, text=text)
+    answer = Answer.objects.filter(response=response, question=question).first()
+    if answer is not None and (answer.choices, answer.text) == (clean.choices, clean.text):
+        return answer
     answer, _ = Answer.objects.update_or_create(
         response=response, question=question, defaults={"choices": clean.choices, "text": clean.text}
     )
-    # The caller's copy may be stale (submitted in another request): ask the database.
-    if Response.objects.filter(pk=response.pk, status=Response.Status.SUBMITTED).update(
-        changed_since_submit=True
-    ):
-        response.changed_since_submit = True
+    _mark_changed(response)
     return answer
 
 
@@ -260,11 +296,10 @@ def response_submit(*, response: Response) -> Response:
         raise PermissionDenied("Your account cannot take part at the moment.")
     if response.status == Response.Status.SUBMITTED and not response.changed_since_submit:
         raise AlreadySubmitted(response.reference)
-    if not (response.respondent_type and response.region and response.consent):
-        raise ValidationError("Tell us about yourself before you submit.")
-    missing = missing_required(response)
-    if missing:
-        raise ValidationError([f"Answer question {q.position}: {q.text}" for q in missing])
+    problems = list(missing_details(response).values())
+    problems += [f"Answer question {q.position}: {q.text}" for q in missing_required(response)]
+    if problems:
+        raise ValidationError(problems)
     response.status = Response.Status.SUBMITTED
     response.submitted_at = timezone.now()
     response.changed_since_submit = False
@@ -360,6 +395,8 @@ def response_enter_offline(
     if channel == Response.Channel.ONLINE:
         raise ValidationError("Choose how the response arrived.")
     check_received_date(consultation, received_at)
+    # Serialise entries and imports for this consultation so the duplicate check below holds.
+    Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     fingerprint = content_hash(
         name=respondent_name, email=email, organisation=organisation_name, answers=answers
     )
@@ -396,7 +433,9 @@ def response_enter_offline(
 def attachment_add(*, response: Response, upload, by) -> ResponseAttachment:
     """Attach a PDF, DOCX or ODT to a response, checked by content and size."""
     kind = sniff_document(upload)
-    name = (getattr(upload, "name", "") or "attachment").rsplit("/", 1)[-1][:200]
+    name = (getattr(upload, "name", "") or "attachment").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    # Stored under a random name with the extension its content proved, never the uploaded name.
+    upload.name = f"{uuid.uuid4().hex}.{kind}"
     return ResponseAttachment.objects.create(
         response=response, file=upload, original_name=name, kind=kind, size=upload.size, uploaded_by=by
     )

@@ -29,7 +29,8 @@ from .forms import (
     OfflineResponseForm,
     QuestionForm,
 )
-from .models import EngagementEvent, Question
+from .models import EngagementEvent, Question, Response
+from .validation import CONTENT_TYPES
 
 # Responses hold personal data (names, emails, addresses): analysts (and publishers) of the team enter,
 # import and read them, as DESIGN.md's roles say; moderators do not. Any team role may record events;
@@ -102,7 +103,10 @@ def question_action(request: HttpRequest, slug: str, pk: int, action: str) -> Ht
 @login_required
 def response_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_team(request.user, slug, RESPONSES)
-    page = Paginator(selectors.staff_responses(consultation), 50).get_page(request.GET.get("page"))
+    channel = request.GET.get("channel", "")
+    status = request.GET.get("status", "")
+    responses = selectors.staff_responses(consultation, channel=channel, status=status)
+    page = Paginator(responses, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "responses/staff/response_list.html",
@@ -110,6 +114,10 @@ def response_list(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "page_obj": page,
             "counts": selectors.response_counts(consultation),
+            "channel": channel,
+            "status": status,
+            "channels": Response.Channel.choices,
+            "statuses": Response.Status.choices,
         },
     )
 
@@ -171,7 +179,12 @@ def attachment_download(request: HttpRequest, slug: str, reference: str, pk: int
     consultation = consultation_for_team(request.user, slug, RESPONSES)
     response = response_for_team(consultation, reference)
     attachment = get_object_or_404(response.attachments, pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=CONTENT_TYPES[attachment.kind],
+    )
 
 
 @login_required
@@ -190,8 +203,11 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            form.add_error("file", "The file is too large: split it into smaller files.")
+        limit = settings.RESPONSE_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            form.add_error(
+                "file", f"The file is too large: it must be {limit // (1024 * 1024)} MB or smaller. Split it."
+            )
         else:
             key = importing.pending_save(user=request.user, consultation=consultation, data=upload.read())
             return redirect("responses:staff-import-preview", slug=slug, key=key)
@@ -255,6 +271,7 @@ def event_manage(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "responses/staff/event_manage.html",
         {"consultation": consultation, "form": form, "events": selectors.events_for(consultation)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -281,6 +298,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "notes": event.notes.select_related("section"),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -32,6 +32,13 @@ urlpatterns = [
     # Public pages.
     path("<slug:slug>/respond/", views.response_start, name="response-start"),
     path("<slug:slug>/respond/about-you/", views.response_about, name="response-about"),
+    path(
+        "<slug:slug>/respond/about-you/organisation/",
+        views.response_organisation,
+        name="response-organisation",
+    ),
+    path("<slug:slug>/respond/about-you/region/", views.response_region, name="response-region"),
+    path("<slug:slug>/respond/about-you/publishing/", views.response_consent, name="response-consent"),
     path("<slug:slug>/respond/question-<int:position>/", views.response_question, name="response-question"),
     path("<slug:slug>/respond/check/", views.response_check, name="response-check"),
     path("<slug:slug>/respond/saved/", views.response_saved, name="response-saved"),

@@ -51,16 +51,26 @@ def clean_answer(question: Question, *, choices: list[str] | None = None, text: 
 
 def _required_message(question: Question) -> str:
     if question.kind == Question.Kind.TEXT:
-        return "Enter your answer to this question."
+        return "Enter your answer"
     if question.kind == Question.Kind.MULTIPLE:
-        return "Select at least one option."
-    return "Select an option."
+        return "Select at least one option"
+    return "Select an option"
 
 
 # --- uploads --------------------------------------------------------------------------------------------
 
 DOCX_MEMBERS = {"[Content_Types].xml", "word/document.xml"}
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": ODT_MIMETYPE.decode(),
+}
+
+
+def _has_macros(names: set[str]) -> bool:
+    """Word's macro project, or OpenDocument Basic or script folders."""
+    return any(n.lower().endswith("vbaproject.bin") or n.startswith(("Basic/", "Scripts/")) for n in names)
 
 
 def sniff_document(upload) -> str:
@@ -81,11 +91,17 @@ def sniff_document(upload) -> str:
             with zipfile.ZipFile(upload) as zf:
                 names = set(zf.namelist())
                 if names >= DOCX_MEMBERS:
-                    return ResponseAttachment.Kind.DOCX
-                if "mimetype" in names and zf.read("mimetype").strip() == ODT_MIMETYPE:
-                    return ResponseAttachment.Kind.ODT
+                    kind = ResponseAttachment.Kind.DOCX
+                elif "mimetype" in names and zf.read("mimetype").strip() == ODT_MIMETYPE:
+                    kind = ResponseAttachment.Kind.ODT
+                else:
+                    kind = None
         except (zipfile.BadZipFile, KeyError, OSError):
-            pass
+            kind, names = None, set()
         finally:
             upload.seek(0)
+        if kind and _has_macros(names):
+            raise ValidationError("The selected file contains macros. Save it without macros and try again.")
+        if kind:
+            return kind
     raise ValidationError("The selected file must be a PDF, DOCX or ODT document.")

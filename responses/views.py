@@ -15,7 +15,7 @@ from consultations.access import consultation_for_viewer
 
 from . import selectors, services
 from .access import grant, own_response
-from .forms import AboutYouForm, AnswerForm
+from .forms import AnswerForm, ConsentForm, OrganisationForm, RegionForm, RespondentTypeForm
 from .models import Response
 
 
@@ -63,41 +63,120 @@ def response_start(request: HttpRequest, slug: str) -> HttpResponse:
             return _closed(request, consultation)
         about = reverse("responses:response-about", kwargs={"slug": slug})
         return redirect(about + _question_param(request))
+    questions = selectors.questions_for(consultation)
     ctx = {
         "consultation": consultation,
         "response": response,
-        "questions": selectors.questions_for(consultation),
+        "questions": questions,
+        "n_required": sum(q.required for q in questions),
         "is_open": consultation.is_open(),
     }
     return render(request, "responses/response_start.html", ctx)
 
 
-@require_http_methods(["GET", "POST"])
-def response_about(request: HttpRequest, slug: str) -> HttpResponse:
+# The "about you" pages, in order: (URL name, form). The organisation page is asked only of
+# respondents who said they respond for an organisation.
+ABOUT_STEPS = [
+    ("response-about", RespondentTypeForm),
+    ("response-organisation", OrganisationForm),
+    ("response-region", RegionForm),
+    ("response-consent", ConsentForm),
+]
+
+
+def _applies(index: int, response: Response) -> bool:
+    return ABOUT_STEPS[index][1] is not OrganisationForm or response.is_organisation
+
+
+def _carry(request: HttpRequest) -> str:
+    """The query string that keeps a respondent on their way: back to check answers, or on to the
+    question they chose on a clause page."""
+    if "check" in request.GET:
+        return "?check=1"
+    return _question_param(request)
+
+
+def _about_step(request: HttpRequest, slug: str, index: int) -> HttpResponse:
     consultation, response = _load(request, slug)
     if response is None:
-        return redirect("responses:response-start", slug=slug)
+        return redirect(reverse("responses:response-start", kwargs={"slug": slug}) + _question_param(request))
     if not consultation.is_open():
         return _closed(request, consultation)
-    initial = {
-        f: getattr(response, f)
-        for f in ("respondent_type", "organisation_name", "organisation_type", "region", "consent")
-    }
-    form = AboutYouForm(request.POST or None, initial=initial)
+    if not _applies(index, response):
+        return redirect(_step_url(slug, index - 1, request))
+    form_class = ABOUT_STEPS[index][1]
+    initial = {f: getattr(response, f) for f in form_class.fields_saved}
+    save_later = "save_later" in request.POST
+    # "Save and come back later" may leave this page unanswered; "Save and continue" may not.
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, initial=initial, required=not save_later)
     if request.method == "POST" and form.is_valid():
-        services.response_save_about(response=response, **form.cleaned_data)
-        if "save_later" in request.POST:
+        chosen = {f: form.cleaned_data[f] for f in form_class.fields_saved if form.cleaned_data[f]}
+        services.response_save_about(response=response, **chosen)
+        if save_later:
             return _save_for_later(request, response)
-        questions = selectors.questions_for(consultation)
-        wanted = request.GET.get("question", "")
-        if wanted.isdigit() and any(q.position == int(wanted) for q in questions):
-            return redirect("responses:response-question", slug=slug, position=int(wanted))
-        return redirect(_next_url(consultation, questions, None, "check" in request.GET))
-    return render(
-        request,
-        "responses/response_about.html",
-        {"consultation": consultation, "response": response, "form": form},
-    )
+        return redirect(_after_about(request, consultation, response, index))
+    ctx = {
+        "consultation": consultation,
+        "response": response,
+        "form": form,
+        "back": _about_back(request, response, index),
+    }
+    return render(request, "responses/response_about.html", ctx, status=400 if form.errors else 200)
+
+
+def _step_url(slug: str, index: int, request: HttpRequest) -> str:
+    return reverse(f"responses:{ABOUT_STEPS[index][0]}", kwargs={"slug": slug}) + _carry(request)
+
+
+def _about_back(request: HttpRequest, response: Response, index: int) -> str:
+    slug = response.consultation.slug
+    if "check" in request.GET:
+        return reverse("responses:response-check", kwargs={"slug": slug})
+    earlier = [i for i in range(index) if _applies(i, response)]
+    if earlier:
+        return _step_url(slug, earlier[-1], request)
+    return reverse("responses:response-start", kwargs={"slug": slug})
+
+
+def _after_about(request: HttpRequest, consultation, response: Response, index: int) -> str:
+    slug = consultation.slug
+    later = [i for i in range(index + 1, len(ABOUT_STEPS)) if _applies(i, response)]
+    # Changing an answer from check answers goes back there, unless a newly needed page comes next.
+    if "check" in request.GET:
+        needed = [i for i in later if not all(getattr(response, f) for f in ABOUT_STEPS[i][1].fields_saved)]
+        return (
+            _step_url(slug, needed[0], request)
+            if needed
+            else reverse("responses:response-check", kwargs={"slug": slug})
+        )
+    if later:
+        return _step_url(slug, later[0], request)
+    questions = selectors.questions_for(consultation)
+    wanted = request.GET.get("question", "")
+    if wanted.isdigit() and any(q.position == int(wanted) for q in questions):
+        return reverse("responses:response-question", kwargs={"slug": slug, "position": int(wanted)})
+    return _next_url(consultation, questions, None, False)
+
+
+@require_http_methods(["GET", "POST"])
+def response_about(request: HttpRequest, slug: str) -> HttpResponse:
+    return _about_step(request, slug, 0)
+
+
+@require_http_methods(["GET", "POST"])
+def response_organisation(request: HttpRequest, slug: str) -> HttpResponse:
+    return _about_step(request, slug, 1)
+
+
+@require_http_methods(["GET", "POST"])
+def response_region(request: HttpRequest, slug: str) -> HttpResponse:
+    return _about_step(request, slug, 2)
+
+
+@require_http_methods(["GET", "POST"])
+def response_consent(request: HttpRequest, slug: str) -> HttpResponse:
+    return _about_step(request, slug, 3)
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,7 +201,10 @@ def response_question(request: HttpRequest, slug: str, position: int) -> HttpRes
         if answer
         else {}
     )
-    form = AnswerForm(request.POST or None, question=question, initial=initial)
+    # A required question must be answered to continue, but may be left for later.
+    enforce = request.method == "POST" and "save_later" not in request.POST
+    data = request.POST if request.method == "POST" else None
+    form = AnswerForm(data, question=question, initial=initial, enforce_required=enforce)
     if request.method == "POST" and form.is_valid():
         services.answer_save(
             response=response, question=question, choices=form.answer.choices, text=form.answer.text
@@ -131,13 +213,14 @@ def response_question(request: HttpRequest, slug: str, position: int) -> HttpRes
             return _save_for_later(request, response)
         return redirect(_next_url(consultation, questions, position, "check" in request.GET))
     index = questions.index(question)
-    back = (
-        reverse(
+    if "check" in request.GET:
+        back = reverse("responses:response-check", kwargs={"slug": slug})
+    elif index:
+        back = reverse(
             "responses:response-question", kwargs={"slug": slug, "position": questions[index - 1].position}
         )
-        if index
-        else reverse("responses:response-about", kwargs={"slug": slug})
-    )
+    else:
+        back = reverse(f"responses:{ABOUT_STEPS[-1][0]}", kwargs={"slug": slug})
     return render(
         request,
         "responses/response_question.html",
@@ -150,6 +233,7 @@ def response_question(request: HttpRequest, slug: str, position: int) -> HttpRes
             "total": len(questions),
             "back": back,
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -199,11 +283,12 @@ def _error_items(consultation, response, messages_: list[str]) -> list[dict]:
         + "?check=1"
         for q in services.missing_required(response)
     }
+    for field, message in services.missing_details(response).items():
+        page = next(name for name, form in ABOUT_STEPS if field in form.fields_saved)
+        links[message] = reverse(f"responses:{page}", kwargs={"slug": consultation.slug}) + "?check=1"
     items = []
     for message in messages_:
         href = next((url for prefix, url in links.items() if message.startswith(prefix)), None)
-        if href is None and "about yourself" in message:
-            href = reverse("responses:response-about", kwargs={"slug": consultation.slug}) + "?check=1"
         items.append({"text": message, "href": href})
     return items
 

@@ -4,6 +4,7 @@
 {% section_comments section %}            clause page: the clause's and its subsections' threads
 {% document_comments document %}          document page: general comments on the document
 {% consultation_comments consultation %}  consultation page: general comments
+{% idea_comments idea %}                  idea page: comments on one idea
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def _render(
     heading,
     targets=None,
     anchor="comments",
+    idea=None,
 ) -> str:
     request = context["request"]
     ctx = {
@@ -87,18 +89,19 @@ def _render(
         "consultation": consultation,
         "document": document,
         "section": section,
+        "idea": idea,
         "threads": threads,
         "heading": heading,
         "anchor": anchor,
         "follow_kind": follow_kind,
         "following": selectors.following(request.user, kind=follow_kind, **follow_target)
-        if request.user.is_authenticated
+        if request.user.is_authenticated and follow_kind
         else None,
         "frequencies": Subscription.Frequency.choices,
         **comment_context(request, consultation),
     }
     if ctx["can_comment"]:
-        ctx["form"] = CommentForm(targets=targets, auto_id=f"{anchor}-%s")
+        ctx["form"] = CommentForm(targets=targets, auto_id=f"{anchor}-%s", categories=idea is None)
     return get_template("comments/_comments_panel.html").render(ctx)
 
 
@@ -155,6 +158,24 @@ def consultation_comments(context, consultation):
         follow_target={"consultation": consultation},
         heading="General comments on this consultation",
         anchor="consultation-comments",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def idea_comments(context, idea):
+    """Idea page: the discussion of one idea, with the same form, moderation and house rules as clause
+    comments. People follow the whole consultation rather than one idea."""
+    request = context["request"]
+    threads = selectors.idea_threads(idea, user=request.user, sort=request.GET.get("sort", ""))
+    return _render(
+        context,
+        consultation=idea.consultation,
+        idea=idea,
+        threads=threads,
+        follow_kind=None,
+        follow_target={},
+        heading="Comments on this idea",
+        anchor="idea-comments",
     )
 
 

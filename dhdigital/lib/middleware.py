@@ -20,6 +20,16 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 HEALTH_PATHS = ("/healthz", "/readyz")
 
 
+def loggable_path(request: HttpRequest) -> str:
+    """The request path with any secret URL token (emailed resume and unsubscribe links) masked: anyone
+    who can read the logs must not be able to use the links."""
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token") if match is not None else None
+    if token and isinstance(token, str):
+        return request.path.replace(token, "<token>")
+    return request.path
+
+
 class RequestIdMiddleware:
     """Gives every request an id (request.request_id, the X-Request-ID response header, every log line)."""
 
@@ -36,15 +46,16 @@ class RequestIdMiddleware:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
             if request.path not in HEALTH_PATHS:
+                path = loggable_path(request)
                 logger.info(
                     "%s %s %s",
                     request.method,
-                    request.path,
+                    path,
                     response.status_code,
                     extra={
                         "method": request.method,
                         # the path only: query strings can carry search terms or tokens
-                        "path": request.path,
+                        "path": path,
                         "status": response.status_code,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                     },

@@ -42,21 +42,3 @@ def section_questions(context, section):
         {"questions": questions, "consultation": consultation, "is_open": consultation.is_open()},
         request=context.get("request"),
     )
-
-
-@register.simple_tag(takes_context=True)
-def idea_comments(context, idea):
-    """Comments on an idea, through the comments app (its moderation applies). Until comments carry an
-    `idea` link, ideas are discussed in the consultation's general comments."""
-    try:
-        from comments.templatetags import comments_tags
-    except ImportError:  # pragma: no cover - comments app always installed
-        comments_tags = None
-    tag = getattr(comments_tags, "idea_comments", None)
-    if tag is not None:
-        return tag(context, idea)
-    return render_to_string(
-        "responses/_idea_comments_fallback.html",
-        {"idea": idea, "consultation": idea.consultation},
-        request=context.get("request"),
-    )

@@ -131,6 +131,64 @@ def test_disguised_or_empty_uploads_are_refused(formal, analyst, name, data):
     assert not ResponseAttachment.objects.exists()
 
 
+@pytest.mark.parametrize("macro_member", ["word/vbaProject.bin", "Basic/Standard/Module1.xml"])
+def test_documents_with_macros_are_refused(formal, analyst, macro_member):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        if macro_member.startswith("word/"):
+            zf.writestr("[Content_Types].xml", "<Types/>")
+            zf.writestr("word/document.xml", "<w:document/>")
+        else:
+            zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr(macro_member, "Sub AutoOpen()")
+    response = _offline(formal, analyst, "")
+    with pytest.raises(ValidationError, match="macros"):
+        services.attachment_add(
+            response=response, upload=SimpleUploadedFile("letter.docx", buf.getvalue()), by=analyst
+        )
+    assert not ResponseAttachment.objects.exists()
+
+
+def test_an_attachment_is_stored_and_downloaded_as_what_its_content_is(
+    client, formal, analyst, settings, tmp_path
+):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    response = _offline(formal, analyst, "")
+    pdf = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"
+    att = services.attachment_add(
+        response=response, upload=SimpleUploadedFile("..\\letter.html", pdf), by=analyst
+    )
+    assert att.original_name == "letter.html" and att.kind == "pdf"
+    assert att.file.name.endswith(".pdf") and "letter" not in att.file.name
+    client.force_login(analyst)
+    r = client.get(
+        reverse("responses:staff-attachment-download", args=[formal.slug, response.reference, att.pk])
+    )
+    assert r["Content-Type"] == "application/pdf"
+    assert 'filename="letter.pdf"' in r["Content-Disposition"] and r["Content-Disposition"].startswith(
+        "attachment"
+    )
+    assert b"".join(r.streaming_content) == pdf
+
+
+def test_an_official_attaching_a_disguised_file_sees_an_error_and_nothing_is_saved(
+    client, formal, analyst, settings, tmp_path
+):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    response = _offline(formal, analyst, "")
+    client.force_login(analyst)
+    page = reverse("responses:staff-response-detail", args=[formal.slug, response.reference])
+    fake = SimpleUploadedFile("response.pdf", b"MZ\x90\x00 a Windows program")
+    r = client.post(page, {"file": fake})
+    assert r.status_code == 400 and "must be a PDF, DOCX or ODT" in r.content.decode()
+    assert "govuk-error-summary" in r.content.decode()
+    assert not ResponseAttachment.objects.exists() and not list(tmp_path.rglob("*.*"))
+
+
 def test_oversized_uploads_are_refused(formal, analyst, settings):
     settings.MAX_UPLOAD_BYTES = 1024
     response = _offline(formal, analyst, "")
@@ -210,10 +268,52 @@ def test_a_file_with_wrong_columns_is_refused_naming_them(formal, questions, ana
     assert not Response.objects.exists()
 
 
-def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(formal, questions, analyst):
-    data = make_csv(formal, [row("Café owners would be affected", 1)], encoding="latin-1")
+@pytest.mark.parametrize(
+    "encoding,text",
+    [
+        ("latin-1", "Café owners would be affected, and so would their suppliers"),
+        ("cp1252", "Café owners would be affected – and so would their suppliers’ staff"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_refused_naming_the_line_and_nothing_is_saved(
+    formal, questions, analyst, real_comments, encoding, text
+):
+    rows = [row(t, n) for n, t in enumerate(real_comments[:3])]
+    rows[2]["q1"] = text
+    data = make_csv(formal, rows, encoding=encoding)
     result = importing.parse(formal, data)
-    assert result.file_errors and "UTF-8" in result.file_errors[0]
+    assert not result.ok and not result.rows
+    message = result.file_errors[0]
+    assert "not UTF-8" in message and "line 4" in message and "CSV UTF-8" in message
+    with pytest.raises(importing.ImportRefused):
+        importing.responses_import(consultation=formal, by=analyst, data=data)
+    assert not Response.objects.exists()
+
+
+def test_utf8_with_a_byte_order_mark_keeps_the_first_column_name(formal, questions, real_comments):
+    result = importing.parse(formal, make_csv(formal, [row(real_comments[0])], bom=True))
+    assert result.ok and result.columns[0] == "respondent_type"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_files_as_spreadsheets_save_unicode_text_are_read(
+    formal, questions, analyst, real_comments, encoding
+):
+    rows = [row(t, n) for n, t in enumerate(real_comments[:4])]
+    rows[1]["q1"] = "Café owners would be affected – and so would their suppliers"
+    text = make_csv(formal, rows).decode("utf-8")
+    if encoding == "utf-16":  # "Unicode text": tab-separated, with a byte-order mark
+        out = io.StringIO()
+        csv.writer(out, delimiter="\t").writerows(csv.reader(io.StringIO(text)))
+        text = out.getvalue()
+    created = importing.responses_import(consultation=formal, by=analyst, data=text.encode(encoding))
+    assert len(created) == 4
+    assert Answer.objects.filter(text__startswith="Café owners would be affected –").count() == 1
+
+
+def test_a_binary_file_is_refused_as_not_csv(formal, questions):
+    result = importing.parse(formal, b"%PDF-1.7\n\x00\x01\x02 binary" * 50)
+    assert result.file_errors and not result.rows
 
 
 def test_row_errors_list_row_numbers_and_nothing_is_saved(formal, questions, analyst, real_comments):
@@ -256,3 +356,29 @@ def test_a_thousand_rows_import_in_one_transaction_and_queue_analysis(
     assert Response.objects.filter(consultation=formal).count() == 1000
     assert Answer.objects.filter(response__consultation=formal, question=questions[0]).count() == 1000
     assert len([c for c in enrichment_calls if c[0] == "answer"]) == 1000
+
+
+def test_the_analysis_reads_every_channels_answers_alike_and_no_drafts(
+    formal, questions, analyst, citizen, other_citizen, real_comments
+):
+    from insights.runs import iter_units
+
+    online = services.response_start(consultation=formal, user=citizen)
+    services.response_save_about(
+        response=online, respondent_type="individual", region="wales", consent="none"
+    )
+    services.answer_save(response=online, question=questions[0], text=real_comments[0])
+    services.answer_save(response=online, question=questions[1], choices=["No"])
+    services.response_submit(response=online)
+    posted = _offline(
+        formal, analyst, "", answers={questions[0].pk: CleanAnswer(choices=[], text=real_comments[1])}
+    )
+    importing.responses_import(
+        consultation=formal, by=analyst, data=make_csv(formal, [row(real_comments[2], 7, channel="event")])
+    )
+    draft = services.response_start(consultation=formal, user=other_citizen)
+    services.answer_save(response=draft, question=questions[0], text=real_comments[3])
+    texts = {u.text for u in iter_units(formal.pk, f"question:{questions[0].pk}")}
+    assert texts == {real_comments[0], real_comments[1], real_comments[2]}
+    assert {r.channel for r in Response.objects.submitted()} == {"online", "post", "event"}
+    assert posted.status == "submitted"

@@ -231,3 +231,107 @@ def test_new_ideas_are_queued_for_analysis(
     with django_capture_on_commit_callbacks(execute=True):
         idea = ideas.idea_create(consultation=ideas_consultation, author=citizen, title="T", description="D")
     assert enrichment_calls == [("idea", idea.pk)]
+
+
+# --- comments on ideas (the comments app, with its moderation) -------------------------------------------
+
+
+@pytest.fixture
+def polis_texts():
+    import csv
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / "comments" / "polis" / "london.youth.policing" / "comments.csv"
+    with path.open(encoding="utf-8") as fh:
+        return [r["comment-body"] for r in csv.DictReader(fh) if len(r["comment-body"]) > 30]
+
+
+def test_comments_on_an_idea_are_its_own_thread_not_the_consultations(
+    ideas_consultation, citizen, other_citizen, polis_texts
+):
+    from comments import selectors as comment_selectors
+    from comments import services as comment_services
+
+    idea = ideas.idea_create(
+        consultation=ideas_consultation, author=citizen, title="Youth panels", description=polis_texts[0]
+    )
+    comment = comment_services.comment_create(
+        author=other_citizen, consultation=ideas_consultation, idea=idea, body=polis_texts[1]
+    )
+    assert comment.idea == idea and comment.status == "published"
+    reply = comment_services.comment_create(
+        author=citizen, consultation=ideas_consultation, idea=idea, parent=comment, body=polis_texts[2]
+    )
+    assert reply.idea == idea
+    threads = comment_selectors.idea_threads(idea)
+    assert [n.comment.pk for n in threads.items] == [comment.pk, reply.pk]
+    assert not comment_selectors.consultation_threads(ideas_consultation).items
+    # A reply must stay on the same idea.
+    other = ideas.idea_create(
+        consultation=ideas_consultation, author=citizen, title="Body cameras", description=polis_texts[3]
+    )
+    with pytest.raises(ValidationError):
+        comment_services.comment_create(
+            author=citizen, consultation=ideas_consultation, idea=other, parent=comment, body=polis_texts[4]
+        )
+
+
+def test_comments_on_ideas_follow_the_consultations_moderation(ideas_consultation, citizen, polis_texts):
+    from comments import selectors as comment_selectors
+    from comments import services as comment_services
+
+    ideas_consultation.moderation_mode = "pre"
+    ideas_consultation.save(update_fields=["moderation_mode"])
+    idea = ideas.idea_create(
+        consultation=ideas_consultation, author=citizen, title="Youth panels", description=polis_texts[0]
+    )
+    held = comment_services.comment_create(
+        author=citizen, consultation=ideas_consultation, idea=idea, body=polis_texts[1]
+    )
+    assert held.status == "pending"
+    assert held in comment_selectors.moderation_queue(ideas_consultation)
+    assert comment_selectors.idea_threads(idea).published == 0
+
+
+def test_an_idea_from_another_consultation_or_a_hidden_one_takes_no_comments(
+    ideas_consultation, team, citizen, polis_texts
+):
+    from comments import services as comment_services
+    from comments.models import Comment
+
+    elsewhere = ConsultationFactory(team=team, kind="ideas")
+    foreign = ideas.idea_create(consultation=elsewhere, author=citizen, title="T", description=polis_texts[0])
+    with pytest.raises(ValidationError, match="not part of this consultation"):
+        comment_services.comment_create(
+            author=citizen, consultation=ideas_consultation, idea=foreign, body=polis_texts[1]
+        )
+    hidden = ideas.idea_create(
+        consultation=ideas_consultation, author=citizen, title="T", description=polis_texts[0]
+    )
+    ideas.idea_set_status(idea=hidden, by=citizen, status="hidden")
+    with pytest.raises(ValidationError, match="no longer open"):
+        comment_services.comment_create(
+            author=citizen, consultation=ideas_consultation, idea=hidden, body=polis_texts[1]
+        )
+    assert not Comment.objects.exists()
+
+
+def test_merging_ideas_moves_their_discussion_to_the_idea_kept(
+    ideas_consultation, citizen, other_citizen, moderator, polis_texts
+):
+    from comments import services as comment_services
+
+    keep = ideas.idea_create(
+        consultation=ideas_consultation, author=citizen, title="Keep", description=polis_texts[0]
+    )
+    dup = ideas.idea_create(
+        consultation=ideas_consultation, author=citizen, title="Duplicate", description=polis_texts[1]
+    )
+    comment = comment_services.comment_create(
+        author=other_citizen, consultation=ideas_consultation, idea=dup, body=polis_texts[2]
+    )
+    ideas.idea_merge(duplicate=dup, into=keep, by=moderator)
+    comment.refresh_from_db()
+    assert comment.idea_id == keep.pk

@@ -70,8 +70,40 @@ def test_submitting_with_unanswered_required_questions_is_refused(formal, questi
 def test_submitting_without_saying_who_you_are_is_refused(formal, questions, citizen, real_comments):
     response = services.response_start(consultation=formal, user=citizen)
     _answer_required(response, questions, real_comments[0])
-    with pytest.raises(ValidationError, match="Tell us about yourself"):
+    with pytest.raises(ValidationError) as exc:
         services.response_submit(response=response)
+    assert exc.value.messages == [
+        "Say whether you are responding as an individual or for an organisation",
+        "Say where you are based",
+        "Say whether we can publish your response",
+    ]
+    _about(response, respondent_type="organisation")
+    with pytest.raises(ValidationError, match="Enter the name of your organisation"):
+        services.response_submit(response=response)
+    assert Response.objects.get(pk=response.pk).status == "draft"
+
+
+def test_saving_an_unchanged_answer_after_submission_offers_no_resubmission(
+    formal, questions, citizen, real_comments
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    _about(response)
+    _answer_required(response, questions, real_comments[0])
+    services.response_submit(response=response)
+    _about(response)
+    _answer_required(response, questions, real_comments[0])
+    assert not Response.objects.get(pk=response.pk).changed_since_submit
+    services.answer_save(response=response, question=questions[1], choices=["Yes"])
+    assert Response.objects.get(pk=response.pk).changed_since_submit
+
+
+def test_respondent_details_are_checked_against_their_choices(formal, citizen):
+    response = services.response_start(consultation=formal, user=citizen)
+    with pytest.raises(ValidationError, match="not one of the choices"):
+        services.response_save_about(response=response, region="atlantis")
+    with pytest.raises(ValueError):
+        services.response_save_about(response=response, email="someone@example.org")
+    assert Response.objects.get(pk=response.pk).region == ""
 
 
 def test_submission_sends_a_receipt_with_the_reference_and_a_copy_of_the_answers(
@@ -185,3 +217,27 @@ def test_a_respondent_banned_after_starting_cannot_submit(formal, questions, cit
         services.response_submit(response=response)
     response.refresh_from_db()
     assert response.status == "draft"
+
+
+def test_an_answered_question_keeps_its_type_and_the_options_people_chose(
+    formal, questions, citizen, publisher
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    services.answer_save(response=response, question=questions[1], choices=["No"])
+    with pytest.raises(ValidationError, match="type cannot change"):
+        services.question_update(question=questions[1], by=publisher, kind="text")
+    with pytest.raises(ValidationError, match="People chose “No”"):
+        services.question_update(question=questions[1], by=publisher, choices=["Yes", "Don't know"])
+    questions[1].refresh_from_db()
+    assert questions[1].kind == "single" and questions[1].choices == ["Yes", "No", "Don't know"]
+    # Rewording and adding an option are fine.
+    services.question_update(
+        question=questions[1],
+        by=publisher,
+        text="Should the rule be repealed or replaced?",
+        choices=["Yes", "No", "Don't know", "Replace it"],
+    )
+    questions[1].refresh_from_db()
+    assert questions[1].choices[-1] == "Replace it"
+    # Unanswered questions can still change type.
+    services.question_update(question=questions[2], by=publisher, kind="single", choices=["A", "B"])

@@ -22,22 +22,39 @@ def url(name, *args):
     return reverse(f"responses:{name}", args=args)
 
 
+def about_you(client, slug, *, region="london", consent="anonymous", organisation=None):
+    """Answer the "about you" pages one by one (organisation: (name, type) to respond for one)."""
+    kind = "organisation" if organisation else "individual"
+    r = client.post(url("response-about", slug), {"respondent_type": kind})
+    if organisation:
+        assert r["Location"] == url("response-organisation", slug)
+        name, org_type = organisation
+        r = client.post(
+            url("response-organisation", slug), {"organisation_name": name, "organisation_type": org_type}
+        )
+    assert r["Location"] == url("response-region", slug)
+    r = client.post(url("response-region", slug), {"region": region})
+    assert r["Location"] == url("response-consent", slug)
+    return client.post(url("response-consent", slug), {"consent": consent})
+
+
 def test_an_individual_responds_page_by_page_and_gets_a_receipt(
     client, formal, questions, citizen, real_comments, django_capture_on_commit_callbacks
 ):
     client.force_login(citizen)
     slug = formal.slug
     assert client.post(url("response-start", slug))["Location"] == url("response-about", slug)
-    r = client.post(
-        url("response-about", slug),
-        {"respondent_type": "individual", "region": "london", "consent": "anonymous"},
-    )
+    r = about_you(client, slug)
     assert r["Location"] == url("response-question", slug, 1)
-    # A required question left empty may be skipped while drafting, but not at submission.
+    # A required question must be answered to continue (GOV.UK: the error is shown on its own page).
+    r = client.post(url("response-question", slug, 1), {"text": "  "})
+    assert r.status_code == 400 and "Enter your answer" in r.content.decode()
     r = client.post(url("response-question", slug, 1), {"text": real_comments[0]})
     assert r["Location"] == url("response-question", slug, 2)
     r = client.post(url("response-question", slug, 2), {"choice": "Maybe"})
-    assert r.status_code == 200 and "Select a valid choice" in r.content.decode()
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    r = client.post(url("response-question", slug, 2), {})
+    assert r.status_code == 400 and "Select an option" in r.content.decode()
     client.post(url("response-question", slug, 2), {"choice": "No"})
     client.post(url("response-question", slug, 3), {"choices": ["Workers", "Families"]})
     r = client.post(url("response-question", slug, 4), {"choice": "Disagree", "why": real_comments[1]})
@@ -57,24 +74,94 @@ def test_an_individual_responds_page_by_page_and_gets_a_receipt(
     assert r["Location"] == url("response-receipt", slug) and len(mail.outbox) == 1
 
 
-def test_an_organisation_must_name_itself(client, formal, questions, citizen):
+def test_each_about_you_page_asks_one_thing_and_refuses_an_empty_or_invalid_answer(
+    client, formal, questions, citizen
+):
+    client.force_login(citizen)
+    slug = formal.slug
+    client.post(url("response-start", slug))
+    for name, data, message in [
+        ("response-about", {}, "Select whether you are responding as an individual"),
+        ("response-about", {"respondent_type": "robot"}, "Select a valid choice"),
+        ("response-region", {"region": "atlantis"}, "Select a valid choice"),
+        ("response-consent", {}, "Select whether we can publish your response"),
+    ]:
+        r = client.post(url(name, slug), data)
+        page = r.content.decode()
+        assert r.status_code == 400 and message in page and "govuk-error-summary" in page, name
+        assert page.count('class="govuk-fieldset__heading"') == 1  # the question is the page's h1
+    response = Response.objects.get(respondent=citizen)
+    assert (response.respondent_type, response.region, response.consent) == ("", "", "")
+    # Individuals never see the organisation page.
+    client.post(url("response-about", slug), {"respondent_type": "individual"})
+    assert client.get(url("response-organisation", slug))["Location"] == url("response-about", slug)
+
+
+def test_an_organisation_must_name_itself_and_say_what_type_it_is(client, formal, questions, citizen):
     client.force_login(citizen)
     client.post(url("response-start", formal.slug))
-    r = client.post(
-        url("response-about", formal.slug),
-        {"respondent_type": "organisation", "region": "wales", "consent": "named"},
+    r = client.post(url("response-about", formal.slug), {"respondent_type": "organisation"})
+    assert r["Location"] == url("response-organisation", formal.slug)
+    r = client.post(url("response-organisation", formal.slug), {"organisation_name": " "})
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert "Enter the name of your organisation" in page and "Select the type of organisation" in page
+    response = Response.objects.get(respondent=citizen)
+    assert response.respondent_type == "organisation" and response.organisation_name == ""
+    # Submitting without the name is refused, linking to the organisation page.
+    client.post(url("response-region", formal.slug), {"region": "wales"})
+    client.post(url("response-consent", formal.slug), {"consent": "named"})
+    r = client.post(url("response-check", formal.slug))
+    assert f'href="{url("response-organisation", formal.slug)}?check=1"' in r.content.decode()
+    about_you(client, formal.slug, organisation=("Greystone Affordable Development", "business"))
+    response.refresh_from_db()
+    assert (response.organisation_name, response.organisation_type) == (
+        "Greystone Affordable Development",
+        "business",
     )
-    assert r.status_code == 200 and "Enter the name of your organisation" in r.content.decode()
-    assert Response.objects.get(respondent=citizen).respondent_type == ""
+    # Switching to "individual" clears the organisation's details.
+    r = client.post(url("response-about", formal.slug) + "?check=1", {"respondent_type": "individual"})
+    assert r["Location"] == url("response-check", formal.slug)
+    response.refresh_from_db()
+    assert (response.organisation_name, response.organisation_type) == ("", "")
+
+
+def test_changing_to_an_organisation_from_check_answers_asks_for_its_details_first(
+    client, formal, questions, citizen
+):
+    client.force_login(citizen)
+    client.post(url("response-start", formal.slug))
+    about_you(client, formal.slug)
+    r = client.post(url("response-about", formal.slug) + "?check=1", {"respondent_type": "organisation"})
+    assert r["Location"] == url("response-organisation", formal.slug) + "?check=1"
+    r = client.post(
+        url("response-organisation", formal.slug) + "?check=1",
+        {"organisation_name": "Greystone", "organisation_type": "charity"},
+    )
+    assert r["Location"] == url("response-check", formal.slug)
+
+
+def test_save_and_come_back_later_may_leave_a_page_unanswered(
+    client, formal, questions, citizen, django_capture_on_commit_callbacks
+):
+    client.force_login(citizen)
+    client.post(url("response-start", formal.slug))
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(url("response-about", formal.slug), {"save_later": "1"})
+        assert r["Location"] == url("response-saved", formal.slug)
+        r = client.post(url("response-question", formal.slug, 1), {"text": "", "save_later": "1"})
+        assert r["Location"] == url("response-saved", formal.slug)
+    assert len(mail.outbox) == 2 and "/responses/resume/" in mail.outbox[0].body
+    # A choice that is not an option is still refused, even when saving for later.
+    r = client.post(url("response-question", formal.slug, 2), {"choice": "Maybe", "save_later": "1"})
+    assert r.status_code == 400
+    assert not Answer.objects.filter(question=questions[1]).exists()
 
 
 def test_check_page_lists_unanswered_required_questions_on_submit(client, formal, questions, citizen):
     client.force_login(citizen)
     client.post(url("response-start", formal.slug))
-    client.post(
-        url("response-about", formal.slug),
-        {"respondent_type": "individual", "region": "london", "consent": "none"},
-    )
+    about_you(client, formal.slug, consent="none")
     r = client.post(url("response-check", formal.slug))
     page = r.content.decode()
     assert r.status_code == 400 and "Answer question 1" in page and "Answer question 2" in page
@@ -113,6 +200,28 @@ def test_the_emailed_link_resumes_only_its_own_response(
     assert anon["Location"] == url("response-check", formal.slug)
     assert real_comments[2][:40] in client.get(url("response-check", formal.slug)).content.decode()
     assert client.get("/responses/resume/not-a-token/").status_code == 404
+
+
+def test_someone_signing_in_after_a_resume_link_was_used_does_not_inherit_the_response(
+    client, formal, questions, citizen, other_citizen, real_comments
+):
+    response = services.response_start(consultation=formal, user=citizen)
+    services.answer_save(response=response, question=questions[0], text=real_comments[5])
+    client.get(reverse("responses:response-resume", args=[services.resume_token(response)]))
+    assert real_comments[5][:40] in client.get(url("response-check", formal.slug)).content.decode()
+    client.force_login(other_citizen)  # the same browser, another person
+    r = client.get(url("response-check", formal.slug))
+    assert r.status_code == 302 and r["Location"] == url("response-start", formal.slug)
+
+
+def test_the_request_log_never_holds_a_working_resume_link(client, formal, citizen, caplog):
+    response = services.response_start(consultation=formal, user=citizen)
+    token = services.resume_token(response)
+    with caplog.at_level("INFO", logger="dhdigital.request"):
+        client.get(reverse("responses:response-resume", args=[token]))
+    lines = [r for r in caplog.records if r.name == "dhdigital.request"]
+    assert lines and all(token not in r.getMessage() and token not in r.path for r in lines)
+    assert any("/responses/resume/<token>/" in r.getMessage() for r in lines)
 
 
 def test_the_respond_pages_refuse_changes_after_close(client, formal, questions, citizen, close):
@@ -274,6 +383,41 @@ def test_engagement_events_and_clause_feedback_are_recorded_and_listed(client, f
     assert "Leeds community workshop" in public and "Carers asked who assesses" in public and "42" in public
 
 
+def test_an_event_needs_a_name_organiser_date_and_place_unless_online(client, formal, analyst, document):
+    client.force_login(analyst)
+    r = client.post(url("staff-event-manage", formal.slug), {"starts_on_day": "31", "starts_on_month": "2"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "govuk-error-summary" in page
+    for message in ("Enter the name of the event", "Enter who organised the event", "Enter a real date"):
+        assert message in page
+    assert "Enter where the event takes place" in page
+    assert not formal.engagement_events.exists()
+    r = client.post(
+        url("staff-event-manage", formal.slug),
+        {
+            "title": "Online question time",
+            "starts_on_day": "3",
+            "starts_on_month": "3",
+            "starts_on_year": "2026",
+            "online": "on",
+            "organiser": "Regulatory reform team",
+        },
+    )
+    event = formal.engagement_events.get()
+    assert r["Location"] == url("staff-event-detail", formal.slug, event.pk) and event.online
+    # A note must have text; a clause from another consultation is not offered or accepted.
+    r = client.post(r["Location"], {"text": "  "})
+    assert r.status_code == 400 and "Enter the note or feedback" in r.content.decode()
+    from tests.factories import ConsultationFactory, make_document
+
+    foreign = make_document(consultation=ConsultationFactory(team=formal.team), clauses=2)
+    r = client.post(
+        url("staff-event-detail", formal.slug, event.pk),
+        {"section": foreign.sections.get(anchor="clause-1").pk, "text": "Feedback"},
+    )
+    assert r.status_code == 400 and not event.notes.exists()
+
+
 def test_respond_panel_and_section_questions_tags_render(
     rf: RequestFactory, formal, questions, citizen, document
 ):
@@ -343,6 +487,41 @@ def test_a_citizen_submits_an_idea_and_others_vote_once(client, ideas_c, citizen
     assert "Youth panels" in listing and "1 for, 0 against" in listing
 
 
+def test_people_discuss_an_idea_on_its_page_through_the_comments_form(
+    client, ideas_c, citizen, other_citizen, moderator
+):
+    from comments.models import Comment
+    from responses import ideas
+
+    idea = ideas.idea_create(
+        consultation=ideas_c,
+        author=citizen,
+        title="Youth panels",
+        description="Allow them to be at the forefront of the decision making",
+    )
+    client.force_login(other_citizen)
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Comments on this idea (0)" in page and f'name="idea" value="{idea.pk}"' in page
+    create = reverse("comments:comment-create", args=[ideas_c.slug])
+    r = client.post(create, {"idea": idea.pk, "body": "", "category": "general"})
+    assert r.status_code == 400 and not Comment.objects.exists()  # no text: refused, nothing saved
+    body = "It is to actively seek out and engage with young individuals to get their opinion and ideas"
+    r = client.post(create, {"idea": idea.pk, "body": body, "category": "general"})
+    comment = Comment.objects.get()
+    assert comment.idea == idea and r["Location"] == comment.get_absolute_url()
+    client.logout()
+    page = client.get(idea.get_absolute_url()).content.decode()
+    assert "Comments on this idea (1)" in page and body in page
+    listing = client.get(url("idea-list", ideas_c.slug)).content.decode()
+    assert "1 comment" in listing
+    assert body not in client.get(ideas_c.get_absolute_url()).content.decode()
+    # Hiding the idea hides its discussion from the public, not from the team's moderators.
+    ideas.idea_set_status(idea=idea, by=moderator, status="hidden")
+    assert client.get(comment.get_absolute_url()).status_code == 404
+    client.force_login(moderator)
+    assert client.get(comment.get_absolute_url()).status_code == 200
+
+
 def test_idea_pages_404_for_other_kinds_of_consultation(client, formal):
     assert client.get(url("idea-list", formal.slug)).status_code == 404
 
@@ -385,13 +564,41 @@ def test_an_oversized_or_binary_csv_upload_is_refused_with_a_clear_message(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(analyst)
-    settings.MAX_UPLOAD_BYTES = 100
+    settings.RESPONSE_IMPORT_MAX_BYTES = 100
     big = SimpleUploadedFile("r.csv", b"a," * 200)
     r = client.post(url("staff-import-upload", formal.slug), {"file": big})
     assert r.status_code == 400 and "too large" in r.content.decode()
-    settings.MAX_UPLOAD_BYTES = 10_000
+    settings.RESPONSE_IMPORT_MAX_BYTES = 10_000
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n\x00\x00"
     r = client.post(url("staff-import-upload", formal.slug), {"file": SimpleUploadedFile("r.csv", pdf)})
     page = client.get(r["Location"])
     assert page.status_code == 400 and "is not UTF-8 encoded" in page.content.decode()
     assert not Response.objects.exists()
+
+
+def test_the_team_filters_responses_by_channel_and_status(
+    client, formal, questions, analyst, citizen, real_comments
+):
+    from django.utils import timezone
+
+    from responses.validation import CleanAnswer
+
+    services.response_start(consultation=formal, user=citizen)  # an online draft
+    posted = services.response_enter_offline(
+        consultation=formal,
+        by=analyst,
+        channel="post",
+        received_at=timezone.localdate(),
+        respondent_type="individual",
+        region="wales",
+        consent="none",
+        respondent_name="A. Writer",
+        answers={questions[0].pk: CleanAnswer(choices=[], text=real_comments[0])},
+    )
+    client.force_login(analyst)
+    page = client.get(url("staff-response-list", formal.slug) + "?channel=post").content.decode()
+    assert posted.reference in page and "1 response matches" in page
+    page = client.get(url("staff-response-list", formal.slug) + "?status=draft").content.decode()
+    assert posted.reference not in page and "1 response matches" in page
+    page = client.get(url("staff-response-list", formal.slug) + "?channel=carrier-pigeon").content.decode()
+    assert "2 responses" in page  # an unknown filter shows everything rather than failing

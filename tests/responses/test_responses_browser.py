@@ -48,6 +48,9 @@ def formal_live(live_url, team):
     return c
 
 
+PHONE = {"width": 375, "height": 812}
+
+
 def _check(page, assert_no_axe_violations, screenshot, name):
     screenshot(page, f"responses-{name}")
     assert_no_axe_violations(page)
@@ -75,17 +78,25 @@ def test_an_individual_saves_resumes_checks_and_submits_with_a_receipt_email(
     page.get_by_role("button", name="Respond online").click()
     _check(page, assert_no_axe_violations, screenshot, "start")
     page.get_by_role("button", name="Start now").click()
-    # Error state first: an organisation without a name.
-    page.get_by_label("On behalf of an organisation").check()
+    # Error state first: nothing chosen.
     page.get_by_role("button", name="Save and continue").click()
-    assert "Enter the name of your organisation" in page.locator(".govuk-error-summary").inner_text()
+    assert "Select whether you are responding" in page.locator(".govuk-error-summary").inner_text()
     _check(page, assert_no_axe_violations, screenshot, "about-you-error")
     page.get_by_label("As an individual").check()
-    page.get_by_label("Where are you based?").select_option("london")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "Where are you based?"
+    page.get_by_label("London").check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "Can we publish your response?"
+    _check(page, assert_no_axe_violations, screenshot, "about-you-consent")
     page.get_by_label("Publish my response anonymously").check()
     page.get_by_role("button", name="Save and continue").click()
     assert page.locator("h1").inner_text().startswith("Which regulations")
-    _check(page, assert_no_axe_violations, screenshot, "question-text")
+    # A required question cannot be skipped with "Save and continue"...
+    page.get_by_role("button", name="Save and continue").click()
+    assert "Enter your answer" in page.locator(".govuk-error-summary").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "question-text-error")
+    # ...but can be left for later.
     page.locator("textarea").fill(real_comments[0])
     page.get_by_role("button", name="Save and come back later").click()
     assert "Your answers have been saved" in page.locator("h1").inner_text()
@@ -112,6 +123,7 @@ def test_an_individual_saves_resumes_checks_and_submits_with_a_receipt_email(
 def test_an_organisation_responds_answering_the_clause_question(
     page, live_url, login, other_citizen, formal_live, real_comments, assert_no_axe_violations, screenshot
 ):
+    page.set_viewport_size(PHONE)
     login(page, other_citizen)
     page.goto(f"{live_url}/consultations/{formal_live.slug}/draft-bill/clause-2/")
     page.get_by_role("link", name="3. Clause 2 is clear.").click()
@@ -119,28 +131,102 @@ def test_an_organisation_responds_answering_the_clause_question(
     assert page.locator("h1").inner_text() == "Respond to this consultation"
     page.get_by_role("button", name="Start now").click()
     page.get_by_label("On behalf of an organisation").check()
-    page.get_by_label("Organisation name").fill("Greystone Affordable Development")
-    page.get_by_label("Type of organisation").select_option("business")
-    page.get_by_label("Where are you based?").select_option("north_west")
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.locator("h1").inner_text() == "About your organisation"
+    page.get_by_role("button", name="Save and continue").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the name of your organisation" in summary and "Select the type" in summary
+    _check(page, assert_no_axe_violations, screenshot, "about-organisation-error")
+    page.get_by_label("Name of the organisation").fill("Greystone Affordable Development")
+    page.get_by_label("Business").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("North West").check()
+    page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("Publish my response with my name").check()
     page.get_by_role("button", name="Save and continue").click()
     assert page.locator("h1").inner_text() == "Clause 2 is clear."
     page.goto(f"{live_url}/responses/{formal_live.slug}/respond/question-1/")
     page.locator("textarea").fill(real_comments[1])
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Save and come back later").click()
+    assert "Your answers have been saved" in page.locator("h1").inner_text()
+    # Signed in again later, the consultation page offers to continue where they left off.
+    page.context.clear_cookies()  # a new visit: signed out, no session
+    login(page, other_citizen)
+    page.goto(f"{live_url}/consultations/{formal_live.slug}/")
+    page.get_by_role("button", name="Continue your response").click()
+    assert real_comments[1][:40] in page.locator("main").inner_text()
+    page.get_by_role("link", name=re.compile("Change.*question 2")).click()
     page.get_by_label("No").check()
     _check(page, assert_no_axe_violations, screenshot, "question-single")
     page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("link", name=re.compile("Change.*question 3")).click()
     page.get_by_label("Disagree", exact=True).check()
     page.get_by_label("Why? (optional)").fill(real_comments[2])
     _check(page, assert_no_axe_violations, screenshot, "question-scale")
     page.get_by_role("button", name="Save and continue").click()
     _check(page, assert_no_axe_violations, screenshot, "check")
+    assert _page_width(page) <= PHONE["width"]
     page.get_by_role("button", name="Submit response").click()
     assert "Response submitted" in page.locator("h1").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "receipt-phone")
     r = Response.objects.get(respondent=other_citizen)
     assert r.organisation_name == "Greystone Affordable Development" and r.status == "submitted"
-    assert any(r.reference in m.subject for m in mail.outbox)
+    receipt = [m for m in mail.outbox if r.reference in m.subject]
+    assert len(receipt) == 1
+    body = receipt[0].body
+    assert "Greystone Affordable Development (Business)" in body and real_comments[2][:50] in body
+
+
+def _page_width(page) -> int:
+    """The width of the whole rendered page, from a full-page screenshot (works without JavaScript)."""
+    png = page.screenshot(full_page=True)
+    return int.from_bytes(png[16:20], "big")
+
+
+def test_a_respondent_on_a_phone_without_javascript_responds_and_resumes_from_the_email(
+    browser, live_url, login, citizen, formal_live, real_comments
+):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    login(page, citizen)
+    page.goto(f"{live_url}/consultations/{formal_live.slug}/")
+    page.get_by_role("button", name="Respond online").click()
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_role("button", name="Save and continue").click()
+    assert "Select whether you are responding" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("On behalf of an organisation").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Name of the organisation").fill("Greystone Affordable Development")
+    page.get_by_label("Charity or voluntary organisation").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Yorkshire and the Humber").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Do not publish my response").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.locator("textarea").fill(real_comments[3])
+    page.get_by_role("button", name="Save and come back later").click()
+    link = re.search(r"https?://\S+(/responses/resume/\S+/)", mail.outbox[-1].body).group(1)
+    context.close()
+    # Later, on a phone where they are not signed in, the emailed link brings the response back.
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, locale="en-GB")
+    page = context.new_page()
+    page.goto(live_url + link)
+    assert "Check your answers" in page.locator("h1").inner_text()
+    assert real_comments[3][:40] in page.locator("main").inner_text()
+    page.get_by_role("button", name="Submit response").click()
+    page.locator(".govuk-error-summary a", has_text="Answer question 2").click()
+    page.get_by_role("button", name="Save and continue").click()
+    assert "Select an option" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Partly").check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert _page_width(page) <= PHONE["width"]
+    page.get_by_role("button", name="Submit response").click()
+    assert "Response submitted" in page.locator("h1").inner_text()
+    assert _page_width(page) <= PHONE["width"]
+    response = Response.objects.get(respondent=citizen)
+    assert (response.status, response.consent, response.organisation_type) == ("submitted", "none", "charity")
+    assert any(response.reference in m.subject for m in mail.outbox)
+    context.close()
 
 
 def test_an_official_enters_a_postal_response_and_imports_a_thousand_from_csv(
@@ -239,6 +325,18 @@ def test_an_ideas_exercise_collects_ideas_and_votes(
     idea = Idea.objects.get(consultation=c)
     assert (idea.up_votes, IdeaVote.objects.filter(idea=idea).count()) == (1, 1)
     assert "1 for, 0 against" in page.locator(".dhd-idea").inner_text()
+    # Others discuss the idea with the comments form (its moderation and house rules apply).
+    page.get_by_role("link", name="Wider background checks for recruits").click()
+    page.get_by_role("button", name="Post comment").click()
+    assert "Enter your comment" in page.locator("main").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "idea-comment-error")
+    reply = "Why are so many policemen also domestic abusers? Why are we allowing them to police us?"
+    page.get_by_label("Your comment").fill(reply)
+    page.get_by_role("button", name="Post comment").click()
+    page.goto(f"{live_url}/responses/{c.slug}/ideas/{idea.pk}/")
+    assert reply in page.locator("#idea-comments-section").inner_text()
+    assert "Comments on this idea (1)" in page.locator("main").inner_text()
+    _check(page, assert_no_axe_violations, screenshot, "idea-detail-discussion")
 
 
 def test_a_publisher_publishes_consented_responses_after_close(
