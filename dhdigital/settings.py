@@ -313,6 +313,9 @@ CELERY_BEAT_SCHEDULE["api-webhooks-retry-due"] = {"task": "api.tasks.webhooks_re
 from celery.schedules import crontab  # noqa: E402
 
 ANALYSIS_RUN_STALE_SECONDS = env.int("ANALYSIS_RUN_STALE_SECONDS", default=300)
+# Load the models the request path uses in the background when a server process starts
+# (insights/apps.py), so the first comment after a start does not wait 5-60 s for them.
+WARM_ANALYSIS_MODELS = env.bool("WARM_ANALYSIS_MODELS", default=True)
 # "auto": `embeddings` up to 30,000 responses, `basic` above (measured; docs/analysis.md). Or one engine.
 ANALYSIS_DEFAULT_ENGINE = env.str("ANALYSIS_DEFAULT_ENGINE", default="auto")
 if ANALYSIS_DEFAULT_ENGINE not in ("auto", "basic", "embeddings", "llm"):
