@@ -28,6 +28,11 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(page.get_by_role("img", name=re.compile("^By region: bar chart"))).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-dashboard")
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_no_axe_violations(page)
+    screenshot(page, "dashboards-dashboard-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_role("link", name="Explore responses").first.click()
     page.get_by_label("Clause", exact=True).select_option(label="Clause 5: Clause heading 5")
