@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from comments.models import Comment
 from consultations.importers import parse
@@ -33,7 +34,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     v1.state = Document.State.PUBLISHED
     v1.save()
     clause_3 = v1.sections.get(kind="clause", number="3")
-    Comment.objects.create(
+    register_comment = Comment.objects.create(
         consultation=consultation,
         document=v1,
         section=clause_3,
@@ -58,6 +59,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     page.get_by_label("Changed: we changed the clause in another way").check()
     page.get_by_label("You said").fill("The register of contracts should be a duty, not a power.")
     page.get_by_label("We did").fill("Clause 4 (was 3) now requires the register.")
+    page.get_by_label(f"Comment {register_comment.pk}: {register_comment.body}").check()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Save").click()
     screenshot(page, "outcome-ledger")
@@ -83,6 +85,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     screenshot(public, "outcome-changes")
     public.get_by_role("link", name="Clause 4: Registration and publication of contracts").click()
     assert "What changed since version 1" in public.content()
+    expect(public.locator("[data-ledger-links]")).to_contain_text(f"Based on comment {register_comment.pk}.")
     assert "The register should be required, not optional." in public.content()
     assert_no_axe_violations(public)
     screenshot(public, "outcome-clause")
