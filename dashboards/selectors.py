@@ -209,15 +209,31 @@ def current_document(consultation) -> Document | None:
 
 def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     """Each clause of the document with its comments (subsections counted into the clause), the stance
-    split of those comments and its most used themes. Four queries whatever the size."""
+    split of those comments and its most used themes. Comments made on an earlier version of the
+    document count for the clause that carries on its lineage key, so a revised draft keeps the heat of
+    what people said about the old wording. Four queries whatever the size."""
     if document is None:
         return []
-    sections = list(document.sections.order_by("position"))
+    sections = Section.objects.filter(
+        document__consultation=consultation, document__slug=document.slug
+    ).order_by("document_id", "position")
     clause_of: dict[int, ClauseRow] = {}
     rows: list[ClauseRow] = []
+    earlier: dict[int, str] = {}  # section of an earlier version -> its clause's lineage key
     current: ClauseRow | None = None
+    clause: Section | None = None
     groups: list[str] = []
     for s in sections:
+        if s.document_id != document.pk:
+            if s.kind in Section.COMMENTABLE:
+                clause = s
+            if (
+                clause is not None
+                and clause.document_id == s.document_id
+                and s.position <= clause.last_descendant
+            ):
+                earlier[s.pk] = clause.lineage_key
+            continue
         if s.kind in Section.GROUPING:
             groups.append(s.label)
         if s.kind in Section.COMMENTABLE:
@@ -228,14 +244,22 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
             clause_of[s.pk] = current
             if not current.excerpt and s.text:
                 current.excerpt = s.text
-    counts = Comment.objects.filter(document=document, section__isnull=False).exclude(
-        status=Comment.Status.WITHDRAWN
-    )
+    by_key = {r.section.lineage_key: r for r in rows}
+    for pk, key in earlier.items():
+        if key in by_key:
+            clause_of[pk] = by_key[key]
+    docs = Q(document__consultation=consultation, document__slug=document.slug)
+    counts = Comment.objects.filter(docs, section__isnull=False).exclude(status=Comment.Status.WITHDRAWN)
     for sid, n in counts.values_list("section_id").annotate(n=Count("pk")).values_list("section_id", "n"):
         if sid in clause_of:
             clause_of[sid].comments += n
     stance_rows = (
-        Enrichment.objects.filter(comment__document=document, comment__section__isnull=False)
+        Enrichment.objects.filter(
+            comment__document__consultation=consultation,
+            comment__document__slug=document.slug,
+            comment__section__isnull=False,
+        )
+        .exclude(comment__status=Comment.Status.WITHDRAWN)
         .values_list("comment__section_id", "stance")
         .annotate(n=Count("pk"))
     )
@@ -243,7 +267,6 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
         if sid in clause_of:
             row = clause_of[sid]
             row.stances[stance] = row.stances.get(stance, 0) + n
-    by_key = {r.section.lineage_key: r for r in rows}
     themes = (
         Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
         .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))
