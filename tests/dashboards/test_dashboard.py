@@ -243,3 +243,29 @@ def test_heatmap_reads_as_the_document_with_heat_in_words(client, analyst, consu
     assert "A local authority must meet the adult" in clause1  # the clause's own words
     clause2 = heatmap.split('data-clause="clause-2"')[1].split("</li>")[0]
     assert 'data-heat="high"' in clause2 and "3 comments" in clause2  # half of clause 5's 6
+
+
+def test_engagement_events_show_attendees_and_the_feedback_recorded(client, analyst, consultation, data):
+    from django.utils import timezone
+
+    from responses.models import EngagementEvent, EventNote
+
+    event = EngagementEvent.objects.create(
+        consultation=consultation,
+        title="Roundtable with care providers",
+        starts_at=timezone.now(),
+        location="Leeds",
+        organiser="Care Bill Team",
+        attendees=18,
+    )
+    EventNote.objects.bulk_create(
+        [
+            EventNote(event=event, text=t, section=data["clause5"])
+            for t in data["comments"][0].body.split(".")[:1] * 2
+        ]
+    )
+    client.force_login(analyst)
+    events = client.get(url(consultation)).content.decode().split("data-events")[1].split("</table>")[0]
+    assert "Roundtable with care providers" in events and "Leeds" in events and ">18<" in events
+    assert "data-note-count>2<" in events
+    assert reverse("responses:staff-event-detail", args=[consultation.slug, event.pk]) in events

@@ -208,6 +208,11 @@ def test_explorer_queries_do_not_grow_with_page_size_or_data(
     assert (
         _queries(client, url(consultation, type=kind, per_page=100, stance="agree", evidence="yes")) == small
     )
+    clause5 = document.sections.get(anchor="clause-5").pk
+    with_clause = _queries(client, url(consultation, type=kind, clause=clause5, per_page=25))
+    assert with_clause <= small + 2  # the clause and its versions, whatever the data
+    build(consultation, document, citizen, comments=60, answers=60)
+    assert _queries(client, url(consultation, type=kind, clause=clause5, per_page=100)) == with_clause
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
