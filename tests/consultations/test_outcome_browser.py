@@ -27,6 +27,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     consultation,
     shared_data,
     assert_no_axe_violations,
+    assert_fits_a_phone,
     screenshot,
 ):
     data = (shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()
@@ -53,6 +54,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     page.goto(f"{live_url}/staff/consultations/{consultation.slug}/")
     page.get_by_role("link", name="Response ledger: what you did with each clause's comments").click()
     assert_no_axe_violations(page)
+    assert_fits_a_phone(page)
     page.get_by_role(
         "link", name="Record what you did with Clause 3: Registration and publication of contracts"
     ).click()
@@ -78,6 +80,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     public.goto(f"{live_url}/consultations/{consultation.slug}/")
     assert "You said, we did" in public.content()
     assert_no_axe_violations(public)
+    assert_fits_a_phone(public)
     screenshot(public, "outcome-public")
     public.get_by_role("link", name="what changed").click()
     assert "What changed in version 2" in public.content()
@@ -86,6 +89,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     public.get_by_role("link", name="Clause 4: Registration and publication of contracts").click()
     assert "What changed since version 1" in public.content()
     expect(public.locator("[data-ledger-links]")).to_contain_text(f"Based on comment {register_comment.pk}.")
+    assert_fits_a_phone(public)
     assert "The register should be required, not optional." in public.content()
     assert_no_axe_violations(public)
     screenshot(public, "outcome-clause")

@@ -13,21 +13,22 @@ from insights.models import ThemeAssignment
 from tests.dashboards.conftest import build
 
 
-def fits_a_phone(page, assert_no_axe_violations) -> None:
-    """At 375 px nothing is wider than the screen (no sideways scrolling), and axe still passes."""
-    page.set_viewport_size({"width": 375, "height": 800})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375, page.url
-    assert_no_axe_violations(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
-
-
 @pytest.fixture
 def bill(consultation, document, citizen):
     return build(consultation, document, citizen, comments=40, answers=12)
 
 
 def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
-    page, live_url, login, analyst, consultation, bill, assert_no_axe_violations, screenshot, tmp_path
+    page,
+    live_url,
+    login,
+    analyst,
+    consultation,
+    bill,
+    assert_no_axe_violations,
+    assert_fits_a_phone,
+    screenshot,
+    tmp_path,
 ):
     login(page, analyst)
     page.goto(f"{live_url}/dashboards/{consultation.slug}/")
@@ -36,9 +37,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(page.get_by_role("img", name=re.compile("^By region: bar chart"))).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-dashboard")
-    fits_a_phone(page, assert_no_axe_violations)
-    screenshot(page, "dashboards-dashboard-375")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    assert_fits_a_phone(page)
 
     page.get_by_role("link", name="Explore responses").first.click()
     page.get_by_label("Clause", exact=True).select_option(label="Clause 5: Clause heading 5")
@@ -51,7 +50,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(units.first.locator("[data-stance]")).to_have_text("Disagree")
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-explorer-filtered")
-    fits_a_phone(page, assert_no_axe_violations)
+    assert_fits_a_phone(page)
 
     for i in range(3):
         units.nth(i).get_by_role("checkbox").check()
@@ -65,7 +64,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
 
     page.get_by_role("link", name="Exports").first.click()
     assert_no_axe_violations(page)
-    fits_a_phone(page, assert_no_axe_violations)
+    assert_fits_a_phone(page)
     for fmt in ("CSV", "XLSX"):
         with page.expect_download() as info:
             page.get_by_role("link", name=f"{fmt} of comments on the document without personal data").click()
@@ -83,7 +82,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(page.locator("[data-report-theme]").filter(has_text="Fairness for workers")).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-report")
-    fits_a_phone(page, assert_no_axe_violations)
+    assert_fits_a_phone(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as PDF").click()
     pdf = tmp_path / "report.pdf"
