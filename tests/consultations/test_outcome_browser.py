@@ -85,6 +85,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     public.get_by_role("link", name="what changed").click()
     assert "What changed in version 2" in public.content()
     assert_no_axe_violations(public)
+    assert_fits_a_phone(public)
     screenshot(public, "outcome-changes")
     public.get_by_role("link", name="Clause 4: Registration and publication of contracts").click()
     assert "What changed since version 1" in public.content()
