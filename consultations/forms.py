@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from dhdigital.accounts.models import Role, Team
 
@@ -189,8 +190,8 @@ class LedgerEntryForm(forms.Form):
         if not themes.exists():
             del self.fields["themes"]
         for name, pool, label in (
-            ("comments", comments, lambda c: f"Comment {c.pk}: {c.body[:160]}"),
-            ("answers", answers, lambda a: f"Answer {a.pk}: {a.display[:160]}"),
+            ("comments", comments, lambda c: f"Comment {c.pk}: {Truncator(c.body).words(30)}"),
+            ("answers", answers, lambda a: f"Answer {a.pk}: {Truncator(a.display).words(30)}"),
         ):
             if pool is None:
                 del self.fields[name]
