@@ -10,12 +10,17 @@ import pytest
 from playwright.sync_api import expect
 
 from insights.models import ThemeAssignment
-from tests.dashboards.conftest import build
+from tests.dashboards.conftest import build, polis_texts
 
 
 @pytest.fixture
 def bill(consultation, document, citizen):
-    return build(consultation, document, citizen, comments=40, answers=12)
+    data = build(consultation, document, citizen, comments=40, answers=12)
+    # A real comment with a long link, quoted by a theme: quotes must wrap on a phone, not widen the page.
+    linked = next(t for t in polis_texts(2000, "scoop-hivemind.taxes") if "wikipedia.org" in t)
+    data["costs"].quotes = [{"unit": "comment", "id": data["comments"][0].pk, "text": linked}]
+    data["costs"].save(update_fields=["quotes"])
+    return data
 
 
 def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
@@ -88,3 +93,13 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     pdf = tmp_path / "report.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download as an HTML file").click()
+    html = tmp_path / "report.html"
+    info.value.save_as(html)
+    offline = page.context.new_page()  # the file as a colleague opens it: no site, no stylesheet
+    offline.goto(html.as_uri())
+    expect(offline.get_by_role("heading", name="Clause 5 objections", level=1)).to_be_visible()
+    expect(offline.get_by_role("table").first).to_be_visible()
+    assert_fits_a_phone(offline)
+    offline.close()
