@@ -67,7 +67,9 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     screenshot(page, "outcome-ledger")
 
     page.goto(f"{live_url}/staff/consultations/{consultation.slug}/")
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Publish version 2 of Sustainable Aviation Fuel Bill").click()
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="Publish the government response").click()
     assert_no_axe_violations(page)
     page.get_by_label("Summary of the government response").fill(
