@@ -339,11 +339,5 @@ class LedgerEntry(models.Model):
         return f"{self.get_decision_display()} ({self.section or self.question})"
 
     @property
-    def subject_label(self) -> str:
-        if self.question_id:
-            return f"Question {self.question.position}: {self.question.text}"
-        return self.section.label if self.section else self.lineage_key
-
-    @property
     def decision_short(self) -> str:
         return self.get_decision_display().split(":", 1)[0]
