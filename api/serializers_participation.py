@@ -223,6 +223,9 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
     comments = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="Published comments this entry answers."
     )
+    answer_count = serializers.IntegerField(
+        read_only=True, help_text="How many answers this entry rests on (never who gave them)."
+    )
 
     class Meta:
         model = LedgerEntry
@@ -238,5 +241,6 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "we_did",
             "themes",
             "comments",
+            "answer_count",
             "updated_at",
         ]

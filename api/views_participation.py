@@ -4,7 +4,7 @@ and the officials' side: moderation and responses with personal data, scoped to 
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, generics, permissions, status
@@ -294,6 +294,7 @@ class LedgerList(ApiMixin, generics.ListAPIView):
             return LedgerEntry.objects.none()
         return (
             LedgerEntry.objects.filter(consultation=consultation)
+            .annotate(answer_count=Count("answers", distinct=True))
             .select_related("section")
             .prefetch_related("themes", Prefetch("comments", queryset=Comment.objects.published().only("id")))
             .order_by("section__position", "question_id", "id")

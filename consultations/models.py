@@ -304,7 +304,12 @@ class LedgerEntry(models.Model):
     you_said = models.TextField(help_text="A fair summary of what people said.")
     we_did = models.TextField(help_text="What we did and why.")
     themes = models.ManyToManyField("insights.Theme", blank=True, related_name="ledger_entries")
-    comments = models.ManyToManyField("comments.Comment", blank=True, related_name="ledger_entries")
+    comments = models.ManyToManyField(
+        "comments.Comment", blank=True, related_name="ledger_entries", help_text="Comments behind it."
+    )
+    answers = models.ManyToManyField(
+        "responses.Answer", blank=True, related_name="ledger_entries", help_text="Answers behind it."
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

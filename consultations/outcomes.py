@@ -54,6 +54,53 @@ def document_publish_version(*, document: Document, by) -> Document:
     return doc
 
 
+def clause_comments(section: Section):
+    """The published comments on a clause (its subsections included): what a clause's entry can cite."""
+    from comments.models import Comment
+
+    return Comment.objects.filter(
+        section__in=Section.objects.subtree(section), status=Comment.Status.PUBLISHED
+    ).order_by("-agree_count", "pk")
+
+
+def question_answers(question):
+    """The submitted answers to a question that say something: what a question's entry can cite."""
+    from responses.models import Answer, Response
+
+    return (
+        Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
+        .exclude(text="", choices=[])
+        .order_by("pk")
+    )
+
+
+def _check_links(consultation, section, question, themes, comments, answers) -> None:
+    """Themes of the same clause or question; comments on that clause, answers to that question."""
+    scope = f"clause:{section.lineage_key}" if section else f"question:{question.pk}"
+    if any(t.consultation_id != consultation.pk or t.scope != scope for t in themes):
+        raise ValidationError("Choose themes of this clause or question.")
+    if section is not None:
+        wanted, pool, message = (
+            {c.pk for c in comments},
+            clause_comments(section),
+            "published comments on this clause",
+        )
+        if answers:
+            raise ValidationError("A clause's entry cites comments, not answers.")
+    else:
+        if question.consultation_id != consultation.pk:
+            raise ValidationError("Choose a question of this consultation.")
+        wanted, pool, message = (
+            {a.pk for a in answers},
+            question_answers(question),
+            "submitted answers to this question",
+        )
+        if comments:
+            raise ValidationError("A question's entry cites answers, not comments.")
+    if wanted and pool.filter(pk__in=wanted).count() != len(wanted):
+        raise ValidationError(f"Choose {message}.")
+
+
 @transaction.atomic
 def ledger_save(
     *,
@@ -64,15 +111,20 @@ def ledger_save(
     you_said: str,
     we_did: str,
     themes=(),
+    comments=(),
+    answers=(),
     by,
 ) -> LedgerEntry:
+    """Record what the team did with what people said about one clause (followed by its lineage key
+    across versions) or one question, linked to the themes and the comments or answers behind it."""
     if (section is None) == (question is None):
         raise ValidationError("A ledger entry is about one clause or one question.")
+    _check_links(consultation, section, question, themes, comments, answers)
     if decision not in LedgerEntry.Decision.values:
         raise ValidationError("Choose what you did.")
     if not you_said.strip() or not we_did.strip():
         raise ValidationError("Say what people said and what you did.")
-    lookup = {"lineage_key": section.lineage_key} if section else {"question": question}
+    lookup = {"lineage_key": section.lineage_key} if section else {"question": question, "lineage_key": ""}
     entry, _ = LedgerEntry.objects.update_or_create(
         consultation=consultation,
         **lookup,
@@ -85,11 +137,30 @@ def ledger_save(
         },
     )
     entry.themes.set(themes)
+    entry.comments.set(comments)
+    entry.answers.set(answers)
     return entry
 
 
+def answered_questions(consultation: Consultation) -> dict[int, int]:
+    """{question id: number of submitted answers that say something}, one query."""
+    from django.db.models import Count
+
+    from responses.models import Answer, Response
+
+    rows = (
+        Answer.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED)
+        .exclude(text="", choices=[])
+        .values_list("question_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
 def outcome_check(consultation: Consultation) -> list[Failure]:
-    """Every clause people commented on needs a ledger entry before the outcome is published."""
+    """Every clause people commented on, and every question people answered, needs a ledger entry before
+    the outcome is published."""
     from comments.selectors import published_counts_by_section
 
     failures: list[Failure] = []
@@ -112,4 +183,24 @@ def outcome_check(consultation: Consultation) -> list[Failure]:
                         unit.lineage_key,
                     )
                 )
+    from responses.models import Question
+
+    answered = answered_questions(consultation)
+    done = set(
+        LedgerEntry.objects.filter(consultation=consultation, question__isnull=False).values_list(
+            "question_id", flat=True
+        )
+    )
+    for q in Question.objects.filter(consultation=consultation, pk__in=list(answered)).order_by(
+        "position", "pk"
+    ):
+        if q.pk not in done:
+            failures.append(
+                Failure(
+                    f"ledger:question:{q.pk}",
+                    f"No response recorded for question {q.position}: {q.text[:80]}",
+                    f"{answered[q.pk]} answer(s): record what you did with them.",
+                    f"question:{q.pk}",
+                )
+            )
     return failures

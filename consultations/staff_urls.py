@@ -21,6 +21,7 @@ urlpatterns = [
         name="version-publish",
     ),
     path("consultations/<slug:slug>/ledger/", o.ledger, name="ledger"),
+    path("consultations/<slug:slug>/ledger/questions/<int:pk>/", o.ledger_question, name="ledger-question"),
     path("consultations/<slug:slug>/ledger/<path:lineage>/", o.ledger_entry, name="ledger-entry"),
     path("consultations/<slug:slug>/outcome/", o.outcome_publish, name="outcome-publish"),
     path(

@@ -12,7 +12,7 @@ from dhdigital.lib.pagecache import public_page
 
 from . import access, selectors
 from .forms import SearchForm
-from .models import Document, LedgerEntry, Section
+from .models import Document, Section
 from .versions import clause_change
 
 
@@ -44,21 +44,29 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
     documents = list(documents)
     for d in documents:
         d.consultation = consultation
-    ledger = []
+    ledger, question_ledger = [], []
     if consultation.state == consultation.State.CONCLUDED:
         ledger = list(
-            LedgerEntry.objects.filter(consultation=consultation, section__isnull=False)
+            selectors.ledger_entries(consultation)
+            .filter(section__isnull=False)
             .select_related("section__document")
             .order_by("section__document__slug", "section__position")
         )
         for entry in ledger:
             entry.section.document.consultation = consultation
+        question_ledger = list(
+            selectors.ledger_entries(consultation)
+            .filter(question__isnull=False)
+            .select_related("question")
+            .order_by("question__position", "question_id")
+        )
     return {
         "consultation": consultation,
         "phase": consultation.phase(),
         "documents": documents,
         "preview": preview,
         "ledger": ledger,
+        "question_ledger": question_ledger,
     }
 
 
@@ -112,9 +120,7 @@ def section_detail(
         earlier.document.consultation = consultation
     ledger = None
     if consultation.state == consultation.State.CONCLUDED:
-        ledger = LedgerEntry.objects.filter(
-            consultation=consultation, lineage_key=section.lineage_key
-        ).first()
+        ledger = selectors.ledger_entries(consultation).filter(lineage_key=section.lineage_key).first()
     return render(
         request,
         "consultations/section_detail.html",

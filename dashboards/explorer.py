@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from comments.models import Comment
-from consultations.models import Consultation, Section
+from consultations.models import Consultation, Document, Section
 from insights.models import CampaignMember, Enrichment, Theme, ThemeAssignment
 from responses.models import Answer, Question, Response
 
@@ -93,10 +93,7 @@ class ExplorerForm(forms.Form):
     def __init__(self, data, *, consultation: Consultation, **kwargs):
         super().__init__(data, **kwargs)
         self.consultation = consultation
-        clauses = Section.objects.filter(
-            document__consultation=consultation, kind__in=Section.COMMENTABLE
-        ).order_by("document__version", "position")
-        self.fields["clause"].choices = [("", "Any")] + [(s.pk, s.label) for s in clauses]
+        self.fields["clause"].choices = [("", "Any")] + clause_choices(consultation)
         self.fields["question"].choices = [("", "Any")] + [
             (q.pk, f"{q.position}. {q.text[:80]}")
             for q in Question.objects.filter(consultation=consultation).order_by("position")
@@ -110,6 +107,43 @@ class ExplorerForm(forms.Form):
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", "The end date must be on or after the start date")
         return data
+
+
+def clause_choices(consultation: Consultation) -> list[tuple[int, str]]:
+    """One choice per clause, as the newest published version words it (comments on earlier versions are
+    found through the lineage key); clauses a later version removed are offered under their old number."""
+    clauses = (
+        Section.objects.filter(document__consultation=consultation, kind__in=Section.COMMENTABLE)
+        .exclude(document__state=Document.State.DRAFT)
+        .select_related("document")
+        .order_by("document__slug", "-document__version", "position")
+    )
+    newest: dict[str, int] = {}
+    seen: set[tuple[str, str]] = set()
+    current: list[tuple[int, str]] = []
+    removed: list[tuple[int, str]] = []
+    for s in clauses:
+        key = (s.document.slug, s.lineage_key)
+        if key in seen:
+            continue
+        seen.add(key)
+        if s.document.version == newest.setdefault(s.document.slug, s.document.version):
+            current.append((s.pk, s.label))
+        else:
+            removed.append((s.pk, f"{s.label} (version {s.document.version}, since removed)"))
+    return current + removed
+
+
+def clause_sections(clause: Section):
+    """The clause and its subsections in every version of its document, followed by lineage key."""
+    cond = Q(pk__in=[])
+    for doc_id, first, last in Section.objects.filter(
+        document__consultation_id=clause.document.consultation_id,
+        document__slug=clause.document.slug,
+        lineage_key=clause.lineage_key,
+    ).values_list("document_id", "position", "last_descendant"):
+        cond |= Q(document_id=doc_id, position__gte=first, position__lte=last)
+    return Section.objects.filter(cond)
 
 
 @dataclass
@@ -170,14 +204,24 @@ def _common(qs, kind: str, data: dict, consultation):
     return qs
 
 
+def _clause(consultation, data: dict) -> Section | None:
+    if not data.get("clause"):
+        return None
+    return (
+        Section.objects.filter(pk=data["clause"], document__consultation=consultation)
+        .select_related("document")
+        .first()
+    )
+
+
 def unit_queryset(consultation, data: dict):
     """(kind, queryset, ranked) for the cleaned filters."""
     kind = data.get("type") or default_type(consultation)
     if kind == "comment":
         qs = Comment.objects.filter(consultation=consultation).select_related("section", "author")
+        clause = _clause(consultation, data)
         if data.get("clause"):
-            clause = Section.objects.filter(pk=data["clause"], document__consultation=consultation).first()
-            qs = qs.filter(section__in=Section.objects.subtree(clause)) if clause else qs.none()
+            qs = qs.filter(section__in=clause_sections(clause)) if clause else qs.none()
         if data.get("status"):
             qs = qs.filter(status=data["status"])
         date_field, text_field = "created_at", "body"
@@ -187,8 +231,16 @@ def unit_queryset(consultation, data: dict):
         ).select_related("question", "response")
         if data.get("question"):
             qs = qs.filter(question_id=data["question"])
+        clause = _clause(consultation, data)
         if data.get("clause"):
-            qs = qs.filter(question__section_id=data["clause"])
+            qs = (
+                qs.filter(
+                    question__section__lineage_key=clause.lineage_key,
+                    question__section__document__slug=clause.document.slug,
+                )
+                if clause
+                else qs.none()
+            )
         for name in ("channel", "respondent_type", "region"):
             if data.get(name):
                 qs = qs.filter(**{f"response__{name}": data[name]})

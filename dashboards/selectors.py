@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -37,8 +37,15 @@ class Bar:
 
 def bars(rows: list[tuple[str, int]], *, suppress: bool = False) -> list[Bar]:
     """Bars scaled to the largest value; with `suppress`, counts under the threshold are hidden
-    (shown as "fewer than N", drawn as an empty bar) because they could identify someone."""
+    (shown as "fewer than N", drawn as an empty bar) because they could identify someone.
+
+    When exactly one count is hidden, the total and the other counts would give it away by subtraction,
+    so the next smallest count is hidden too (secondary suppression)."""
     out = [Bar(label, n, suppressed=suppress and 0 < n < threshold()) for label, n in rows]
+    hidden = [b for b in out if b.suppressed]
+    shown = [b for b in out if not b.suppressed and b.value > 0]
+    if len(hidden) == 1 and shown:
+        min(shown, key=lambda b: b.value).suppressed = True
     top = max([b.value for b in out if not b.suppressed] or [0])
     for b in out:
         b.percent = 0.0 if b.suppressed or not top else round(100 * b.value / top, 1)
@@ -92,14 +99,24 @@ def _per_day(qs, column: str) -> dict:
     return out
 
 
+MAX_FILLED_DAYS = 400
+
+
 def over_time(consultation) -> list[dict]:
-    """Submitted responses and comments per day."""
+    """Submitted responses and comments per day, from the first day anything arrived to the last, days
+    with nothing included (as zero) so the columns keep the shape of time."""
     days: dict = {}
     for day, n in _per_day(submitted_responses(consultation), "submitted_at").items():
         days.setdefault(day, {"responses": 0, "comments": 0})["responses"] = n
     for day, n in _per_day(Comment.objects.filter(consultation=consultation), "created_at").items():
         days.setdefault(day, {"responses": 0, "comments": 0})["comments"] = n
-    rows = [{"day": d, **v} for d, v in sorted(days.items(), key=lambda kv: str(kv[0])) if d]
+    days.pop(None, None)
+    if days:
+        first, last = min(days), max(days)
+        if (last - first).days <= MAX_FILLED_DAYS:
+            for i in range((last - first).days + 1):
+                days.setdefault(first + timedelta(days=i), {"responses": 0, "comments": 0})
+    rows = [{"day": d, **v} for d, v in sorted(days.items())]
     top = max([max(r["responses"], r["comments"]) for r in rows] or [1]) or 1
     for i, r in enumerate(rows):
         # Geometry for the SVG column chart (viewBox units: 12 per day, 100 high).
@@ -138,6 +155,9 @@ def breakdowns(per: dict[str, dict]) -> list[dict]:
     ]
 
 
+HEAT_LEVELS = ["none", "low", "medium", "high", "highest"]
+
+
 @dataclass
 class ClauseRow:
     section: Section
@@ -145,6 +165,19 @@ class ClauseRow:
     stances: dict = field(default_factory=dict)
     themes: list = field(default_factory=list)
     percent: float = 0.0
+    excerpt: str = ""
+    groups: list = field(default_factory=list)  # part, chapter or cross-heading labels opening here
+
+    @property
+    def heat(self) -> int:
+        """0 (no comments) to 4 (at least three quarters of the most commented clause's count)."""
+        if not self.comments:
+            return 0
+        return min(4, 1 + int(self.percent // 25))
+
+    @property
+    def heat_label(self) -> str:
+        return HEAT_LEVELS[self.heat]
 
     @property
     def stance_bars(self) -> list[dict]:
@@ -176,27 +209,57 @@ def current_document(consultation) -> Document | None:
 
 def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     """Each clause of the document with its comments (subsections counted into the clause), the stance
-    split of those comments and its most used themes. Four queries whatever the size."""
+    split of those comments and its most used themes. Comments made on an earlier version of the
+    document count for the clause that carries on its lineage key, so a revised draft keeps the heat of
+    what people said about the old wording. Four queries whatever the size."""
     if document is None:
         return []
-    sections = list(document.sections.order_by("position"))
+    sections = Section.objects.filter(
+        document__consultation=consultation, document__slug=document.slug
+    ).order_by("document_id", "position")
     clause_of: dict[int, ClauseRow] = {}
     rows: list[ClauseRow] = []
+    earlier: dict[int, str] = {}  # section of an earlier version -> its clause's lineage key
     current: ClauseRow | None = None
+    clause: Section | None = None
+    groups: list[str] = []
     for s in sections:
+        if s.document_id != document.pk:
+            if s.kind in Section.COMMENTABLE:
+                clause = s
+            if (
+                clause is not None
+                and clause.document_id == s.document_id
+                and s.position <= clause.last_descendant
+            ):
+                earlier[s.pk] = clause.lineage_key
+            continue
+        if s.kind in Section.GROUPING:
+            groups.append(s.label)
         if s.kind in Section.COMMENTABLE:
-            current = ClauseRow(section=s)
+            current = ClauseRow(section=s, groups=groups)
+            groups = []
             rows.append(current)
         if current and s.position <= current.section.last_descendant:
             clause_of[s.pk] = current
-    counts = Comment.objects.filter(document=document, section__isnull=False).exclude(
-        status=Comment.Status.WITHDRAWN
-    )
+            if not current.excerpt and s.text:
+                current.excerpt = s.text
+    by_key = {r.section.lineage_key: r for r in rows}
+    for pk, key in earlier.items():
+        if key in by_key:
+            clause_of[pk] = by_key[key]
+    docs = Q(document__consultation=consultation, document__slug=document.slug)
+    counts = Comment.objects.filter(docs, section__isnull=False).exclude(status=Comment.Status.WITHDRAWN)
     for sid, n in counts.values_list("section_id").annotate(n=Count("pk")).values_list("section_id", "n"):
         if sid in clause_of:
             clause_of[sid].comments += n
     stance_rows = (
-        Enrichment.objects.filter(comment__document=document, comment__section__isnull=False)
+        Enrichment.objects.filter(
+            comment__document__consultation=consultation,
+            comment__document__slug=document.slug,
+            comment__section__isnull=False,
+        )
+        .exclude(comment__status=Comment.Status.WITHDRAWN)
         .values_list("comment__section_id", "stance")
         .annotate(n=Count("pk"))
     )
@@ -204,7 +267,6 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
         if sid in clause_of:
             row = clause_of[sid]
             row.stances[stance] = row.stances.get(stance, 0) + n
-    by_key = {r.section.lineage_key: r for r in rows}
     themes = (
         Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
         .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))
@@ -311,7 +373,12 @@ def _duration_text(d) -> str:
 
 
 def events(consultation) -> list[EngagementEvent]:
-    return list(EngagementEvent.objects.filter(consultation=consultation).order_by("starts_at"))
+    """The consultation's events with how many notes of feedback were recorded at each (one query)."""
+    return list(
+        EngagementEvent.objects.filter(consultation=consultation)
+        .annotate(note_count=Count("notes"))
+        .order_by("starts_at")
+    )
 
 
 def dashboard(consultation) -> dict:
@@ -324,7 +391,8 @@ def dashboard(consultation) -> dict:
         "over_time_width": max(len(ot) * 12, 12),
         "breakdowns": breakdowns(per),
         "document": document,
-        "heatmap": clause_heatmap(consultation, document),
+        "heatmap": (heatmap := clause_heatmap(consultation, document)),
+        "heatmap_grouped": any(r.groups for r in heatmap),
         "top_themes": top_themes(consultation),
         "campaigns": campaign_figures(consultation),
         "moderation": moderation_figures(consultation),

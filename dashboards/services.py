@@ -91,6 +91,13 @@ def saved_view_create(*, consultation, owner, name: str, query: str) -> SavedVie
         raise BulkError("You already have a view with that name") from exc
 
 
+def saved_view_delete(*, consultation, owner, pk: int) -> None:
+    """Delete one of the official's own saved views; someone else's is "not found", never deleted."""
+    deleted, _ = SavedView.objects.filter(pk=pk, consultation=consultation, owner=owner).delete()
+    if not deleted:
+        raise BulkError("That saved view does not exist")
+
+
 def export_log_start(*, consultation, user, dataset: str, fmt: str, personal: bool) -> ExportLog:
     return ExportLog.objects.create(
         consultation=consultation, user=user, dataset=dataset, format=fmt, personal_data=personal

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/explore/", views.explorer, name="explorer"),
     path("<slug:slug>/explore/bulk/", views.explorer_bulk, name="explorer-bulk"),
     path("<slug:slug>/explore/views/", views.saved_view_create, name="saved-view-create"),
+    path("<slug:slug>/explore/views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
     path("<slug:slug>/respondents/<str:key>/", views.respondent, name="respondent"),
     path("<slug:slug>/exports/", views.export_list, name="export-list"),
     path("<slug:slug>/exports/<str:dataset>.<str:fmt>", views.export_download, name="export-download"),

@@ -86,6 +86,19 @@ def saved_view_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def saved_view_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    consultation = _team(request, slug)
+    try:
+        services.saved_view_delete(consultation=consultation, owner=request.user, pk=pk)
+    except services.BulkError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Saved view deleted")
+    return redirect("dashboards:explorer", slug)
+
+
+@login_required
 def respondent(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     consultation = _team(request, slug)
     ctx = respondent_units(consultation, key)

@@ -161,6 +161,29 @@ def test_the_ledger_is_public_only_once_concluded_and_links_published_comments(
     ]
 
 
+def test_a_question_entry_in_the_api_gives_how_many_answers_not_whose(api, consultation, answered):
+    from consultations.models import LedgerEntry
+    from responses.models import Answer
+
+    question = Question.objects.get(consultation=consultation)
+    entry = LedgerEntry.objects.create(
+        consultation=consultation,
+        question=question,
+        decision="not_changed",
+        you_said="Most want it kept.",
+        we_did="We kept it.",
+    )
+    entry.answers.set(Answer.objects.filter(question=question, response__status="submitted"))
+    consultation.state = "concluded"
+    consultation.outcome_published_at = timezone.now()
+    consultation.save()
+    response = api.get(f"/api/v1/consultations/{consultation.slug}/ledger/")
+    body = response.json()
+    assert [(e["question"], e["answer_count"], e["comments"]) for e in body] == [(question.pk, 3, [])]
+    text = response.content.decode()
+    assert "Respondent Person" not in text and "@example.net" not in text and "High Street" not in text
+
+
 def test_responses_a_publisher_withheld_are_not_published(api, consultation, answered, publisher):
     from responses.models import ResponsePublication
 

@@ -162,3 +162,20 @@ def screenshot() -> Callable:
         return path
 
     return _shot
+
+
+@pytest.fixture
+def assert_fits_a_phone(assert_no_axe_violations) -> Callable:
+    """At 375 px wide nothing is wider than the screen (no sideways scrolling) and axe still passes;
+    the viewport is put back afterwards."""
+
+    def _assert(page) -> None:
+        before = page.viewport_size
+        page.set_viewport_size({"width": 375, "height": 800})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{page.url} is {width} px wide on a 375 px screen"
+        assert_no_axe_violations(page)
+        if before:
+            page.set_viewport_size(before)
+
+    return _assert

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from comments.models import Comment
 from consultations.importers import parse
@@ -26,6 +27,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     consultation,
     shared_data,
     assert_no_axe_violations,
+    assert_fits_a_phone,
     screenshot,
 ):
     data = (shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()
@@ -33,7 +35,7 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     v1.state = Document.State.PUBLISHED
     v1.save()
     clause_3 = v1.sections.get(kind="clause", number="3")
-    Comment.objects.create(
+    register_comment = Comment.objects.create(
         consultation=consultation,
         document=v1,
         section=clause_3,
@@ -52,18 +54,22 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     page.goto(f"{live_url}/staff/consultations/{consultation.slug}/")
     page.get_by_role("link", name="Response ledger: what you did with each clause's comments").click()
     assert_no_axe_violations(page)
+    assert_fits_a_phone(page)
     page.get_by_role(
         "link", name="Record what you did with Clause 3: Registration and publication of contracts"
     ).click()
     page.get_by_label("Changed: we changed the clause in another way").check()
     page.get_by_label("You said").fill("The register of contracts should be a duty, not a power.")
     page.get_by_label("We did").fill("Clause 4 (was 3) now requires the register.")
+    page.get_by_label(f"Comment {register_comment.pk}: {register_comment.body}").check()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Save").click()
     screenshot(page, "outcome-ledger")
 
     page.goto(f"{live_url}/staff/consultations/{consultation.slug}/")
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Publish version 2 of Sustainable Aviation Fuel Bill").click()
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="Publish the government response").click()
     assert_no_axe_violations(page)
     page.get_by_label("Summary of the government response").fill(
@@ -76,13 +82,17 @@ def test_publisher_concludes_and_public_reads_you_said_we_did(
     public.goto(f"{live_url}/consultations/{consultation.slug}/")
     assert "You said, we did" in public.content()
     assert_no_axe_violations(public)
+    assert_fits_a_phone(public)
     screenshot(public, "outcome-public")
     public.get_by_role("link", name="what changed").click()
     assert "What changed in version 2" in public.content()
     assert_no_axe_violations(public)
+    assert_fits_a_phone(public)
     screenshot(public, "outcome-changes")
     public.get_by_role("link", name="Clause 4: Registration and publication of contracts").click()
     assert "What changed since version 1" in public.content()
+    expect(public.locator("[data-ledger-links]")).to_contain_text(f"Based on comment {register_comment.pk}.")
+    assert_fits_a_phone(public)
     assert "The register should be required, not optional." in public.content()
     assert_no_axe_violations(public)
     screenshot(public, "outcome-clause")

@@ -10,16 +10,30 @@ import pytest
 from playwright.sync_api import expect
 
 from insights.models import ThemeAssignment
-from tests.dashboards.conftest import build
+from tests.dashboards.conftest import build, polis_texts
 
 
 @pytest.fixture
 def bill(consultation, document, citizen):
-    return build(consultation, document, citizen, comments=40, answers=12)
+    data = build(consultation, document, citizen, comments=40, answers=12)
+    # A real comment with a long link, quoted by a theme: quotes must wrap on a phone, not widen the page.
+    linked = next(t for t in polis_texts(2000, "scoop-hivemind.taxes") if "wikipedia.org" in t)
+    data["costs"].quotes = [{"unit": "comment", "id": data["comments"][0].pk, "text": linked}]
+    data["costs"].save(update_fields=["quotes"])
+    return data
 
 
 def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
-    page, live_url, login, analyst, consultation, bill, assert_no_axe_violations, screenshot, tmp_path
+    page,
+    live_url,
+    login,
+    analyst,
+    consultation,
+    bill,
+    assert_no_axe_violations,
+    assert_fits_a_phone,
+    screenshot,
+    tmp_path,
 ):
     login(page, analyst)
     page.goto(f"{live_url}/dashboards/{consultation.slug}/")
@@ -28,6 +42,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(page.get_by_role("img", name=re.compile("^By region: bar chart"))).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-dashboard")
+    assert_fits_a_phone(page)
 
     page.get_by_role("link", name="Explore responses").first.click()
     page.get_by_label("Clause", exact=True).select_option(label="Clause 5: Clause heading 5")
@@ -40,6 +55,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(units.first.locator("[data-stance]")).to_have_text("Disagree")
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-explorer-filtered")
+    assert_fits_a_phone(page)
 
     for i in range(3):
         units.nth(i).get_by_role("checkbox").check()
@@ -53,6 +69,7 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
 
     page.get_by_role("link", name="Exports").first.click()
     assert_no_axe_violations(page)
+    assert_fits_a_phone(page)
     for fmt in ("CSV", "XLSX"):
         with page.expect_download() as info:
             page.get_by_role("link", name=f"{fmt} of comments on the document without personal data").click()
@@ -70,8 +87,19 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(page.locator("[data-report-theme]").filter(has_text="Fairness for workers")).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "dashboards-report")
+    assert_fits_a_phone(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Download as PDF").click()
     pdf = tmp_path / "report.pdf"
     info.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download as an HTML file").click()
+    html = tmp_path / "report.html"
+    info.value.save_as(html)
+    offline = page.context.new_page()  # the file as a colleague opens it: no site, no stylesheet
+    offline.goto(html.as_uri())
+    expect(offline.get_by_role("heading", name="Clause 5 objections", level=1)).to_be_visible()
+    expect(offline.get_by_role("table").first).to_be_visible()
+    assert_fits_a_phone(offline)
+    offline.close()

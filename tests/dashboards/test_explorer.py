@@ -208,6 +208,11 @@ def test_explorer_queries_do_not_grow_with_page_size_or_data(
     assert (
         _queries(client, url(consultation, type=kind, per_page=100, stance="agree", evidence="yes")) == small
     )
+    clause5 = document.sections.get(anchor="clause-5").pk
+    with_clause = _queries(client, url(consultation, type=kind, clause=clause5, per_page=25))
+    assert with_clause <= small + 2  # the clause and its versions, whatever the data
+    build(consultation, document, citizen, comments=60, answers=60)
+    assert _queries(client, url(consultation, type=kind, clause=clause5, per_page=100)) == with_clause
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's full-text index")
@@ -230,3 +235,33 @@ def test_full_text_search_matches_the_gin_index_expression(consultation, data):
             used = re.search(r"\((to_tsvector\('english'::regconfig, COALESCE\(\w+, ''::text\)\)) @@", plan)
             assert used, plan
             assert "USING gin" in defs[index] and used.group(1) in defs[index], (used.group(1), defs[index])
+
+
+def test_an_official_deletes_their_own_saved_view_but_not_someone_elses(
+    client, analyst, publisher, consultation, data
+):
+    mine = SavedView.objects.create(consultation=consultation, owner=analyst, name="Mine", query="q=wage")
+    theirs = SavedView.objects.create(consultation=consultation, owner=publisher, name="Theirs", query="")
+    client.force_login(analyst)
+    page = client.get(url(consultation)).content.decode()
+    assert reverse("dashboards:saved-view-delete", args=[consultation.slug, mine.pk]) in page
+    assert "Theirs" not in page
+    gone = client.post(
+        reverse("dashboards:saved-view-delete", args=[consultation.slug, mine.pk]), follow=True
+    )
+    assert "Saved view deleted" in gone.content.decode() and not SavedView.objects.filter(pk=mine.pk).exists()
+    refused = client.post(
+        reverse("dashboards:saved-view-delete", args=[consultation.slug, theirs.pk]), follow=True
+    )
+    assert "That saved view does not exist" in refused.content.decode()
+    assert SavedView.objects.filter(pk=theirs.pk).exists()
+    delete_theirs = reverse("dashboards:saved-view-delete", args=[consultation.slug, theirs.pk])
+    assert client.get(delete_theirs).status_code == 405
+
+
+def test_bad_filter_values_are_reported_not_ignored(client, analyst, consultation, data):
+    client.force_login(analyst)
+    response = client.get(url(consultation, type="comment", clause="abc", stance="angry", per_page=7))
+    html = response.content.decode()
+    assert response.status_code == 400 and "govuk-error-summary" in html
+    assert html.count("Select a valid choice") >= 3

@@ -120,6 +120,7 @@ EXPECTED: dict[str, tuple] = {
     "staff:version-publish": (PUBLISHER, "POST"),
     "staff:ledger": (ANALYST, "GET"),
     "staff:ledger-entry": (ANALYST, "GET"),
+    "staff:ledger-question": (ANALYST, "GET"),
     "staff:outcome-publish": (PUBLISHER, "GET"),
     "staff:consultation-transition": (PUBLISHER, "POST"),
     # comments: taking part
