@@ -135,7 +135,7 @@ def document_import(request: HttpRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"] or None,
             )
         except ImporterError as exc:
-            form.add_error("file", f"The file could not be imported: {exc}")
+            form.add_error("file", exc.for_people())
         else:
             counts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in result.counts.items() if n)
             messages.success(request, f"Imported “{result.document.title}”: {counts}.")

@@ -32,7 +32,9 @@ def safe_parser() -> etree.XMLParser:
 def syntax_error(exc: etree.XMLSyntaxError) -> ImporterError:
     """An ImporterError for an lxml syntax error, naming the line and column."""
     line, column = exc.position if exc.position else (exc.lineno or 1, 0)
-    msg = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc)).strip()
+    msg = re.sub(r",? line \d+(, column \d+)?$", "", exc.msg or str(exc)).strip()
+    # libxml2 names where an unclosed element opened as "in tag section line 3"
+    msg = re.sub(r"in tag (\S+) line (\d+)", r"in <\1>, which opens on line \2", msg)
     if "Excessive depth" in msg:
         msg = "elements are nested more than 256 levels deep"
     return ImporterError(f"The XML is not well formed: {msg}", f"line {line}, column {column}")

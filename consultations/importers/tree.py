@@ -30,6 +30,13 @@ class ImporterError(Exception):
         self.location = location
         super().__init__(f"{message} ({location})" if location else message)
 
+    def for_people(self) -> str:
+        """The message for the person uploading: where it went wrong when that helps them find it
+        (a line, an element, a paragraph), then that nothing was saved."""
+        where = self.location if self.location not in ("", "file", "upload", "format") else ""
+        text = self.message.rstrip(".")
+        return f"{text} ({where}). Nothing was imported." if where else f"{text}. Nothing was imported."
+
 
 @dataclass
 class ParsedSection:

@@ -122,7 +122,8 @@ def test_bad_upload_names_the_problem_and_saves_nothing(pub_client, team):
     response = pub_client.post("/staff/consultations/saf-bill/import/", {"file": bad, "format": "akn"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The file could not be imported" in html and "line" in html
+    assert "The XML is not well formed" in html and "(line 1, column" in html
+    assert "Nothing was imported." in html
     assert not Document.objects.exists() and not Section.objects.exists()
 
 
