@@ -131,11 +131,12 @@ def group_quoted(tokens: list) -> list:
 
 
 def quoted_from(inner: ParsedSection, start: str = "", end: str = "") -> ParsedSection:
-    """One `quoted` leaf holding a parsed quoted structure as lines of text."""
-    lines = [inner.text] if inner.text else []
+    """One `quoted` leaf holding a parsed quoted structure as lines of text, its outline kept as
+    indentation (see ParsedSection.lines)."""
+    lines = inner.text.splitlines() if inner.text else []
     for child in inner.children:
         lines.extend(child.lines())
-    body = "\n".join(line for line in lines if line)
+    body = "\n".join(line for line in lines if line.strip())
     return ParsedSection("quoted", eid=inner.eid, text=f"{start}{body}{end}")
 
 
