@@ -72,6 +72,16 @@ class ConsultationForm(forms.ModelForm):
         if self.instance.pk and self.instance.state != Consultation.State.DRAFT:
             # The address of a published consultation is public; changing it would break links.
             self.fields["slug"].disabled = True
+        if self.instance.pk and self.instance.phase() not in ("draft", "upcoming"):
+            # Once open, the dates change only through "Extend" or "Close early", which ask for a
+            # reason and tell the public on the consultation's page.
+            for name in ("opens_at", "closes_at"):
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = (
+                    "To change this, use “Extend the closing date” or “Close early” on the manage page."
+                )
         project_field = self.fields["project"]
         project_field.queryset = project_field.queryset.filter(team__in=teams)
 

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from .models import Consultation, Document, Section
+from .models import Consultation, ConsultationUpdate, Document, Section
+
+
+def public_updates(consultation: Consultation) -> list[ConsultationUpdate]:
+    """The page's change notes, oldest first (first published, extensions with their reasons, ...)."""
+    return list(ConsultationUpdate.objects.filter(consultation=consultation).order_by("at", "pk"))
 
 
 def consultation_search(*, user, q: str = "", status: str = "") -> QuerySet[Consultation]:

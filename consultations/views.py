@@ -53,12 +53,15 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
         )
         for entry in ledger:
             entry.section.document.consultation = consultation
+    updates = [] if preview else selectors.public_updates(consultation)
     return {
         "consultation": consultation,
         "phase": consultation.phase(),
         "documents": documents,
         "preview": preview,
         "ledger": ledger,
+        "updates": updates,
+        "last_update": updates[-1] if len(updates) > 1 else None,
     }
 
 

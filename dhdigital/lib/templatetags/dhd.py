@@ -4,6 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from dhdigital.lib.markdown import render_markdown
+from dhdigital.lib.time import govuk_datetime
 
 register = template.Library()
 
@@ -48,3 +49,8 @@ def outline_lines(text: str) -> list[dict]:
         ):
             row["heading"] = True
     return rows
+
+
+@register.filter(name="govuk_datetime")
+def govuk_datetime_filter(value) -> str:
+    return govuk_datetime(value)
