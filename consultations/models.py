@@ -263,6 +263,10 @@ class Section(models.Model):
         prefix = f"{name} {self.number}".strip() if name else self.number
         if prefix and self.heading:
             return f"{prefix}: {self.heading}"
+        if name and not self.number and not self.heading and self.text:
+            # an unnumbered provision (a resolution's opening "That upon adoption ..."): its first words
+            words = self.text.split()
+            return f"{name}: {' '.join(words[:8])}{'…' if len(words) > 8 else ''}"
         return prefix or self.heading or self.get_kind_display()
 
     @property

@@ -92,3 +92,18 @@ def test_outline_lines_marks_headings_and_numbers_by_depth():
     ]
     assert rows[2]["rest"] == "A transfer—"
     assert outline_lines("“(aa) where the land is in a National Park,”.")[0]["quote"] == "“"
+
+
+def test_an_unnumbered_clause_is_named_by_its_first_words(client, shared_data):
+    path = shared_data / "bills/uslm/HR1017_RH.XML"
+    consultation = ConsultationFactory()
+    doc = document_import(
+        consultation=consultation, parsed=parse(path.read_bytes()), source_name=path.name
+    ).document
+    assert doc.slug == "h-res-1017"
+    first = doc.sections.filter(kind="clause").order_by("position").first()
+    assert first.number == "" and first.label == "Clause: That upon adoption of this resolution it shall…"
+    doc.state = "published"
+    doc.save()
+    html = client.get(first.get_absolute_url()).content.decode()
+    assert "<h1" in html and "Clause: That upon adoption of this resolution it shall…" in html

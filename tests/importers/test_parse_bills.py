@@ -154,6 +154,21 @@ def test_uslm_sections_use_the_number_value_and_keep_headings(parsed_bills):
     assert (first.number, first.heading, first.eid) == ("1", "SHORT TITLE.", "/us/bill/116/s/1000/s1")
 
 
+@pytest.mark.parametrize(
+    ("name", "title", "long_title_start"),
+    [
+        ("H2740_RH.XML", "H. R. 2740", "A BILL Making appropriations for the Departments"),
+        ("HR1017_RH.XML", "H. Res. 1017", "RESOLUTION Providing for consideration of the bill"),
+    ],
+)
+def test_uslm_bill_without_a_short_title_is_titled_by_its_citation(
+    parsed_bills, name, title, long_title_start
+):
+    doc = parsed_bills[next(p for p in USLM_BILLS if p.name == name)]
+    assert doc.title == title
+    assert doc.long_title.startswith(long_title_start)
+
+
 OUTERMOST_QUOTES = {
     "akn": (
         "//a:body//*[self::a:quotedStructure or self::a:embeddedStructure]"
