@@ -92,6 +92,22 @@ def consultation_open_now(*, consultation: Consultation, by) -> Consultation:
 
 
 @transaction.atomic
+def document_publish(*, document: Document, by) -> Document:
+    """Publish a document imported after its consultation was scheduled (the first version; revised
+    versions go through `outcomes.document_publish_version`)."""
+    doc = Document.objects.select_for_update().select_related("consultation").get(pk=document.pk)
+    if doc.state != Document.State.DRAFT or doc.previous_version_id is not None:
+        raise ValidationError("Only a new, unpublished document can be published here.")
+    if doc.consultation.state not in (State.SCHEDULED, State.OPEN):
+        raise ValidationError("Documents are published with their consultation: schedule it first.")
+    doc.state = Document.State.PUBLISHED
+    doc.published_at = timezone.now()
+    doc._change_reason = "published"
+    doc.save()
+    return doc
+
+
+@transaction.atomic
 def consultation_close_early(*, consultation: Consultation, by, reason: str) -> Consultation:
     c = _locked(consultation)
     _require(c, (State.SCHEDULED, State.OPEN), "closed")
