@@ -94,7 +94,7 @@ def section_detail(
     consultation = access.consultation_for_viewer(request.user, slug)
     document = access.document_for_viewer(request.user, consultation, doc, version)
     section = access.section_for_viewer(document, anchor)
-    subtree = list(Section.objects.subtree(section).order_by("position"))
+    subtree = selectors.with_indent(list(Section.objects.subtree(section).order_by("position")))
     prev, nxt = selectors.neighbours(section)
     for neighbour in (prev, nxt):
         if neighbour is not None:

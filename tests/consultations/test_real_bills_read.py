@@ -107,3 +107,33 @@ def test_an_unnumbered_clause_is_named_by_its_first_words(client, shared_data):
     doc.save()
     html = client.get(first.get_absolute_url()).content.decode()
     assert "<h1" in html and "Clause: That upon adoption of this resolution it shall…" in html
+
+
+def _published(shared_data, bill: str):
+    path = shared_data / "bills" / bill
+    consultation = ConsultationFactory()
+    doc = document_import(
+        consultation=consultation, parsed=parse(path.read_bytes()), slug="bill", source_name=path.name
+    ).document
+    doc.state = "published"
+    doc.save()
+    return doc
+
+
+def test_headings_nest_as_the_bill_does(client, shared_data):
+    doc = _published(shared_data, "clml/tribunals-scotland-act-2014.clml.xml")
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert re.search(r'<h2 class="govuk-heading-l"><span class="dhd-grouping__number">Part 1</span>', html)
+    assert re.search(r'<h3 class="govuk-heading-m"><span class="dhd-grouping__number">Chapter 1</span>', html)
+    clause = doc.sections.get(anchor="clause-1")
+    level = clause.depth + 2
+    assert f'<h{level} class="govuk-heading-s dhd-clause__heading" id="clause-1-heading">' in html
+    # on the clause's own page its provisions start at the first indent, whatever encloses the clause
+    page = client.get(clause.get_absolute_url()).content.decode()
+    assert 'class="govuk-body dhd-provision dhd-indent-1" id="clause-1-1"' in page
+
+
+def test_a_bill_without_parts_has_its_clauses_as_second_level_headings(client, shared_data):
+    doc = _published(shared_data, "uslm/S1000_IS.XML")
+    html = client.get(doc.get_absolute_url()).content.decode()
+    assert '<h2 class="govuk-heading-s dhd-clause__heading" id="clause-1-heading">' in html

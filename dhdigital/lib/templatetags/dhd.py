@@ -54,3 +54,16 @@ def outline_lines(text: str) -> list[dict]:
 @register.filter(name="govuk_datetime")
 def govuk_datetime_filter(value) -> str:
     return govuk_datetime(value)
+
+
+@register.filter(name="depth_from")
+def depth_from(depth: int, base: int | str | None) -> int:
+    """A section's depth below the first one a page shows (a clause page shows a clause's children)."""
+    return max(0, int(depth) - int(base or 0))
+
+
+@register.filter(name="heading_level")
+def heading_level(depth: int) -> int:
+    """h2 for what sits at the top of the page's text, one level lower per level of nesting (h6 at most),
+    so headings nest as the bill does: Part (h2) > Chapter (h3) > cross-heading (h4) > clause (h5)."""
+    return min(6, int(depth) + 2)
