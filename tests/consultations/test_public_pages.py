@@ -175,7 +175,7 @@ def test_list_says_when_upcoming_ones_open_and_who_runs_each(client):
     )
     html = client.get("/consultations/?status=upcoming").content.decode()
     item = html.split('class="dhd-result"', 1)[1].split("</li>", 1)[0]
-    assert f"Opens <time datetime=\"{soon.opens_at.isoformat()}\"" in item
+    assert f'Opens <time datetime="{soon.opens_at.isoformat()}"' in item
     assert "Closes" not in item
     assert "Department of Health and Social Care" in item
 
