@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 PIP := .venv/bin/pip
+# A supported Python on the machine, 3.11 first (what CI runs) (pyproject: >=3.11,<3.13), for creating .venv.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3; do command -v $$p >/dev/null 2>&1 && echo $$p && break; done)
 export DJANGO_SETTINGS_MODULE := dhdigital.settings
 
 .DEFAULT_GOAL := help
@@ -10,7 +12,9 @@ help: ## List the targets
 	@grep -hE '^[a-z][a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-12s %s\n", $$1, $$2}'
 
 .venv/.installed: pyproject.toml
-	test -x $(PY) || python3 -m venv .venv
+	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else 1)' \
+	  || { echo "dhdigital needs Python 3.11 or 3.12 ($(PYTHON) is $$($(PYTHON) --version 2>&1)); set PYTHON=..." >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv .venv
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q -e '.[dev]'
 	touch $@
@@ -21,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-static/govuk/.built: node_modules/.installed frontend/main.scss scripts/build_frontend.sh
+static/govuk/.built: node_modules/.installed frontend/main.scss $(wildcard frontend/js/*.js) scripts/build_frontend.sh
 	bash scripts/build_frontend.sh
 	touch $@
 

@@ -55,10 +55,12 @@ def _user(email: str, name: str, *, superuser: bool = False) -> User:
 
 def _consultation(slug: str, team: Team, **fields) -> tuple[Consultation, bool]:
     now = timezone.now()
+    today = timezone.localtime(now).replace(second=0, microsecond=0)
     defaults = {
         "team": team,
-        "opens_at": now - timedelta(days=14),
-        "closes_at": now + timedelta(weeks=11),
+        # opened at 9am a fortnight ago; closes at 11:59pm, as real consultations do
+        "opens_at": (today - timedelta(days=14)).replace(hour=9, minute=0),
+        "closes_at": (today + timedelta(weeks=11)).replace(hour=23, minute=59),
         "contact_email": f"{slug}@example.gov.uk",
         "postal_address": "Consultation Team\n33 Horseferry Road\nLondon\nSW1P 4DR",
         "accessible_formats_email": "alternative.formats@example.gov.uk",

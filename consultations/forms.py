@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -72,6 +73,16 @@ class ConsultationForm(forms.ModelForm):
         if self.instance.pk and self.instance.state != Consultation.State.DRAFT:
             # The address of a published consultation is public; changing it would break links.
             self.fields["slug"].disabled = True
+        if self.instance.pk and self.instance.phase() not in ("draft", "upcoming"):
+            # Once open, the dates change only through "Extend" or "Close early", which ask for a
+            # reason and tell the public on the consultation's page.
+            for name in ("opens_at", "closes_at"):
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = (
+                    "To change this, use “Extend the closing date” or “Close early” on the manage page."
+                )
         project_field = self.fields["project"]
         project_field.queryset = project_field.queryset.filter(team__in=teams)
 
@@ -90,17 +101,39 @@ class ConsultationForm(forms.ModelForm):
         return data
 
 
+def _megabytes(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB"
+
+
+def check_upload_size(upload):
+    """Refuse a file over MAX_UPLOAD_BYTES from its size alone, before anything reads it."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if upload is not None and upload.size > limit:
+        raise forms.ValidationError(
+            f"The file is too big ({_megabytes(upload.size)}): the limit is {_megabytes(limit)}."
+            " Nothing was imported."
+        )
+    return upload
+
+
 class DocumentImportForm(forms.Form):
     FORMAT_CHOICES = [("", "Work it out from the file")] + list(Document.SourceFormat.choices)
 
     file = forms.FileField(
         label="Upload the draft",
         help_text="Akoma Ntoso or CLML XML, USLM XML, Markdown with numbered headings, or a Word .docx file.",
+        error_messages={
+            "required": "Select the file to import",
+            "empty": "The file is empty. Nothing was imported.",
+        },
     )
     format = forms.ChoiceField(choices=FORMAT_CHOICES, required=False, label="Format")
     title = forms.CharField(
         max_length=250, required=False, label="Title (optional)", help_text="Taken from the file if blank."
     )
+
+    def clean_file(self):
+        return check_upload_size(self.cleaned_data.get("file"))
 
 
 class ReasonForm(forms.Form):
@@ -132,8 +165,15 @@ class VersionUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload the revised draft",
         help_text="The same format as before. Clauses are matched to the previous version by lineage key.",
+        error_messages={
+            "required": "Select the file to import",
+            "empty": "The file is empty. Nothing was imported.",
+        },
     )
     format = forms.ChoiceField(choices=DocumentImportForm.FORMAT_CHOICES, required=False, label="Format")
+
+    def clean_file(self):
+        return check_upload_size(self.cleaned_data.get("file"))
 
 
 class LedgerEntryForm(forms.Form):

@@ -263,6 +263,10 @@ class Section(models.Model):
         prefix = f"{name} {self.number}".strip() if name else self.number
         if prefix and self.heading:
             return f"{prefix}: {self.heading}"
+        if name and not self.number and not self.heading and self.text:
+            # an unnumbered provision (a resolution's opening "That upon adoption ..."): its first words
+            words = self.text.split()
+            return f"{name}: {' '.join(words[:8])}{'…' if len(words) > 8 else ''}"
         return prefix or self.heading or self.get_kind_display()
 
     @property
@@ -274,7 +278,15 @@ def default_response_due(closes_at: datetime | None):
     return (timezone.localtime(closes_at) + TWELVE_WEEKS).date() if closes_at else None
 
 
-__all__ = ["Consultation", "Document", "LedgerEntry", "Section", "default_response_due", "settings"]
+__all__ = [
+    "Consultation",
+    "ConsultationUpdate",
+    "Document",
+    "LedgerEntry",
+    "Section",
+    "default_response_due",
+    "settings",
+]
 
 
 class LedgerEntry(models.Model):
@@ -341,3 +353,28 @@ class LedgerEntry(models.Model):
     @property
     def decision_short(self) -> str:
         return self.get_decision_display().split(":", 1)[0]
+
+
+class ConsultationUpdate(models.Model):
+    """A public change note on a consultation page, as GOV.UK shows under a page's history: first
+    published, closing date extended (with the reason), closed early, withdrawn, response published.
+    Written only by the lifecycle services; the audit trail of who did it stays in the history."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", "First published"
+        EXTENDED = "extended", "Closing date extended"
+        CLOSED_EARLY = "closed_early", "Closed early"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        OUTCOME = "outcome", "Government response published"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["consultation", "at"], name="consultation_update_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.consultation_id}"

@@ -40,8 +40,10 @@ def version_upload(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
                 fmt=form.cleaned_data["format"] or None,
                 by=request.user,
             )
-        except (ImporterError, ValidationError) as exc:
-            form.add_error("file", f"The file could not be imported: {exc}")
+        except ImporterError as exc:
+            form.add_error("file", exc.for_people())
+        except ValidationError as exc:
+            form.add_error("file", f"{exc.messages[0].rstrip('.')}. Nothing was imported.")
         else:
             messages.success(
                 request, f"Version {result.document.version} uploaded. Check the changes, then publish it."

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from .models import Consultation, Document, Section
+from .models import Consultation, ConsultationUpdate, Document, Section
+
+
+def public_updates(consultation: Consultation) -> list[ConsultationUpdate]:
+    """The page's change notes, oldest first (first published, extensions with their reasons, ...)."""
+    return list(ConsultationUpdate.objects.filter(consultation=consultation).order_by("at", "pk"))
 
 
 def consultation_search(*, user, q: str = "", status: str = "") -> QuerySet[Consultation]:
@@ -43,25 +48,42 @@ def consultation_search(*, user, q: str = "", status: str = "") -> QuerySet[Cons
     return qs
 
 
+_STRUCTURE = {"preamble", "part", "chapter", "crossheading", "clause", "schedule"}
+
+
+def with_indent(sections: list[Section]) -> list[Section]:
+    """Set `indent` on each of a pre-ordered run of sections: 1 for a clause's (or schedule's) own
+    provisions, one more per provision they sit in, whatever parts and chapters are around the clause."""
+    stack: list[tuple[int, str]] = []
+    for s in sections:
+        while stack and stack[-1][0] >= s.depth:
+            stack.pop()
+        s.indent = 1 + sum(1 for _depth, kind in stack if kind not in _STRUCTURE)
+        stack.append((s.depth, s.kind))
+    return sections
+
+
 def document_sections(document: Document) -> list[Section]:
-    """Every section of a document in reading order, in one query."""
-    return list(
-        Section.objects.filter(document=document)
-        .only(
-            "id",
-            "parent_id",
-            "kind",
-            "number",
-            "heading",
-            "text",
-            "position",
-            "last_descendant",
-            "depth",
-            "anchor",
-            "lineage_key",
-            "document_id",
+    """Every section of a document in reading order, in one query, with its `indent`."""
+    return with_indent(
+        list(
+            Section.objects.filter(document=document)
+            .only(
+                "id",
+                "parent_id",
+                "kind",
+                "number",
+                "heading",
+                "text",
+                "position",
+                "last_descendant",
+                "depth",
+                "anchor",
+                "lineage_key",
+                "document_id",
+            )
+            .order_by("position")
         )
-        .order_by("position")
     )
 
 

@@ -9,10 +9,23 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Consultation, Document
+from dhdigital.lib.time import govuk_datetime
+
+from .models import Consultation, ConsultationUpdate, Document
 from .standard import Failure, check_standard
 
 State = Consultation.State
+Update = ConsultationUpdate.Kind
+# django-simple-history keeps a change reason in 100 characters; the full reason is in the update note.
+_REASON_MAX = 100
+
+
+def _change_reason(text: str) -> str:
+    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
+
+
+def _note(c: Consultation, kind: str, note: str, at: datetime) -> None:
+    ConsultationUpdate.objects.create(consultation=c, kind=kind, note=note, at=at)
 
 
 @dataclass
@@ -52,6 +65,7 @@ def consultation_schedule(*, consultation: Consultation, by) -> Consultation:
     c._change_reason = "scheduled"
     c.save()
     _publish_documents(c, now)
+    _note(c, Update.PUBLISHED, "First published.", now)
     return c
 
 
@@ -66,12 +80,31 @@ def consultation_open_now(*, consultation: Consultation, by) -> Consultation:
     failures = check_standard(c, now=now)
     if failures:
         raise StandardNotMet(failures)
+    first_publication = c.published_at is None
     c.state = State.OPEN
     c.published_at = c.published_at or now
     c._change_reason = "opened now"
     c.save()
     _publish_documents(c, now)
+    if first_publication:
+        _note(c, Update.PUBLISHED, "First published.", now)
     return c
+
+
+@transaction.atomic
+def document_publish(*, document: Document, by) -> Document:
+    """Publish a document imported after its consultation was scheduled (the first version; revised
+    versions go through `outcomes.document_publish_version`)."""
+    doc = Document.objects.select_for_update().select_related("consultation").get(pk=document.pk)
+    if doc.state != Document.State.DRAFT or doc.previous_version_id is not None:
+        raise ValidationError("Only a new, unpublished document can be published here.")
+    if doc.consultation.state not in (State.SCHEDULED, State.OPEN):
+        raise ValidationError("Documents are published with their consultation: schedule it first.")
+    doc.state = Document.State.PUBLISHED
+    doc.published_at = timezone.now()
+    doc._change_reason = "published"
+    doc.save()
+    return doc
 
 
 @transaction.atomic
@@ -85,8 +118,9 @@ def consultation_close_early(*, consultation: Consultation, by, reason: str) -> 
         raise ValidationError("This consultation has not opened yet: withdraw it instead.")
     c.closes_at = now
     c.state = State.CLOSED
-    c._change_reason = f"closed early: {reason.strip()}"
+    c._change_reason = _change_reason(f"closed early: {reason.strip()}")
     c.save()
+    _note(c, Update.CLOSED_EARLY, f"Closed early at {govuk_datetime(now)}. {reason.strip()}", now)
     return c
 
 
@@ -102,8 +136,14 @@ def consultation_extend(*, consultation: Consultation, by, closes_at: datetime, 
         raise ValidationError("The new closing date must be in the future.")
     c.closes_at = closes_at
     c.response_due = None
-    c._change_reason = f"extended: {reason.strip()}"
+    c._change_reason = _change_reason(f"extended: {reason.strip()}")
     c.save()
+    _note(
+        c,
+        Update.EXTENDED,
+        f"Closing date extended to {govuk_datetime(closes_at)}. {reason.strip()}",
+        timezone.now(),
+    )
     return c
 
 
@@ -118,6 +158,7 @@ def consultation_withdraw(*, consultation: Consultation, by, reason: str) -> Con
     c.withdrawn_at = timezone.now()
     c._change_reason = "withdrawn"
     c.save()
+    _note(c, Update.WITHDRAWN, f"Withdrawn. {c.withdrawn_reason}", c.withdrawn_at)
     return c
 
 
@@ -137,6 +178,7 @@ def consultation_conclude(
     c.outcome_published_at = timezone.now()
     c._change_reason = "outcome published"
     c.save()
+    _note(c, Update.OUTCOME, "Government response published.", c.outcome_published_at)
     return c
 
 

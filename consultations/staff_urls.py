@@ -16,6 +16,9 @@ urlpatterns = [
         "consultations/<slug:slug>/documents/<slug:doc>/new-version/", o.version_upload, name="version-upload"
     ),
     path(
+        "consultations/<slug:slug>/documents/<slug:doc>/publish/", v.document_publish, name="document-publish"
+    ),
+    path(
         "consultations/<slug:slug>/documents/<slug:doc>/v<int:version>/publish/",
         o.version_publish,
         name="version-publish",

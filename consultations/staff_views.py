@@ -135,14 +135,33 @@ def document_import(request: HttpRequest, slug: str) -> HttpResponse:
                 title=form.cleaned_data["title"] or None,
             )
         except ImporterError as exc:
-            form.add_error("file", f"The file could not be imported: {exc}")
+            form.add_error("file", exc.for_people())
         else:
             counts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in result.counts.items() if n)
-            messages.success(request, f"Imported “{result.document.title}”: {counts}.")
+            later = (
+                " It is not public yet: check it, then publish it from this page."
+                if consultation.state != Consultation.State.DRAFT
+                else ""
+            )
+            messages.success(request, f"Imported “{result.document.title}”: {counts}.{later}")
             return redirect("staff:consultation-manage", slug=consultation.slug)
     return render(
         request, "consultations/staff/document_import.html", {"form": form, "consultation": consultation}
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def document_publish(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    document = access.document_for_viewer(request.user, consultation, doc)
+    try:
+        services.document_publish(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"“{document.title}” is published.")
+    return redirect("staff:consultation-manage", slug=consultation.slug)
 
 
 @login_required

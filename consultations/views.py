@@ -60,6 +60,7 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
             .select_related("question")
             .order_by("question__position", "question_id")
         )
+    updates = [] if preview else selectors.public_updates(consultation)
     return {
         "consultation": consultation,
         "phase": consultation.phase(),
@@ -67,6 +68,8 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
         "preview": preview,
         "ledger": ledger,
         "question_ledger": question_ledger,
+        "updates": updates,
+        "last_update": updates[-1] if len(updates) > 1 else None,
     }
 
 
@@ -99,7 +102,7 @@ def section_detail(
     consultation = access.consultation_for_viewer(request.user, slug)
     document = access.document_for_viewer(request.user, consultation, doc, version)
     section = access.section_for_viewer(document, anchor)
-    subtree = list(Section.objects.subtree(section).order_by("position"))
+    subtree = selectors.with_indent(list(Section.objects.subtree(section).order_by("position")))
     prev, nxt = selectors.neighbours(section)
     for neighbour in (prev, nxt):
         if neighbour is not None:

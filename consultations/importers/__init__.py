@@ -15,6 +15,38 @@ from .tree import COUNTED_KINDS, ImporterError, ParsedDocument, ParsedSection
 
 FORMATS = ("akn", "clml", "uslm", "md", "docx")
 ZIP_MAGIC = b"PK\x03\x04"
+ACCEPTED = "Akoma Ntoso, CLML or USLM XML, Markdown (.md) or Word (.docx)"
+# File name endings the importers read; anything else is refused by name unless a format is chosen.
+EXTENSIONS = (".xml", ".akn", ".clml", ".uslm", ".md", ".markdown", ".txt", ".docx")
+# What other files people upload by mistake start with, and what to tell them.
+_SIGNATURES = (
+    (b"%PDF-", f"This is a PDF file, which cannot be imported: upload {ACCEPTED}"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "This is an older Word (.doc) or Office file: open it in Word, save it as .docx and upload that",
+    ),
+    (b"{\\rtf", "This is a Rich Text (.rtf) file: open it in Word, save it as .docx and upload that"),
+    (b"\x89PNG", f"This is a PNG image, not a document: upload {ACCEPTED}"),
+    (b"\xff\xd8\xff", f"This is a JPEG image, not a document: upload {ACCEPTED}"),
+    (b"GIF8", f"This is a GIF image, not a document: upload {ACCEPTED}"),
+    (b"\x1f\x8b", f"This is a gzip archive, not a document: upload {ACCEPTED}"),
+)
+
+
+def _refuse_unsupported(data: bytes, filename: str, fmt: str | None) -> None:
+    """Refuse files that are plainly not one of the formats, with a message saying what they are."""
+    for magic, what in _SIGNATURES:
+        if data.startswith(magic):
+            raise ImporterError(what, filename or "file")
+    name = filename.lower()
+    extension = name[name.rfind(".") :] if "." in name.lstrip(".") else ""
+    if fmt is None and extension and extension not in EXTENSIONS:
+        raise ImporterError(
+            f"Files ending {extension} cannot be imported: upload {ACCEPTED}", filename or "file"
+        )
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if not data.startswith(ZIP_MAGIC) and not utf16 and b"\x00" in data[:4096]:
+        raise ImporterError(f"This is a binary file, not a document: upload {ACCEPTED}", filename or "file")
 
 
 def _root_of(data: bytes) -> tuple[str, str]:
@@ -59,6 +91,7 @@ def parse(data: bytes, *, fmt: str | None = None, filename: str = "") -> ParsedD
     """Parse `data` in format `fmt` (detected when None) into a ParsedDocument."""
     if not data or not data.strip():
         raise ImporterError("The file is empty", "line 1")
+    _refuse_unsupported(data, filename, fmt)
     try:
         return _parse(data, fmt or detect_format(data, filename))
     except RecursionError:
@@ -93,6 +126,7 @@ def _parse(data: bytes, fmt: str) -> ParsedDocument:
 
 __all__ = [
     "COUNTED_KINDS",
+    "ACCEPTED",
     "FORMATS",
     "ImporterError",
     "ParsedDocument",

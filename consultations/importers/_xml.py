@@ -32,7 +32,9 @@ def safe_parser() -> etree.XMLParser:
 def syntax_error(exc: etree.XMLSyntaxError) -> ImporterError:
     """An ImporterError for an lxml syntax error, naming the line and column."""
     line, column = exc.position if exc.position else (exc.lineno or 1, 0)
-    msg = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc)).strip()
+    msg = re.sub(r",? line \d+(, column \d+)?$", "", exc.msg or str(exc)).strip()
+    # libxml2 names where an unclosed element opened as "in tag section line 3"
+    msg = re.sub(r"in tag (\S+) line (\d+)", r"in <\1>, which opens on line \2", msg)
     if "Excessive depth" in msg:
         msg = "elements are nested more than 256 levels deep"
     return ImporterError(f"The XML is not well formed: {msg}", f"line {line}, column {column}")
@@ -129,11 +131,12 @@ def group_quoted(tokens: list) -> list:
 
 
 def quoted_from(inner: ParsedSection, start: str = "", end: str = "") -> ParsedSection:
-    """One `quoted` leaf holding a parsed quoted structure as lines of text."""
-    lines = [inner.text] if inner.text else []
+    """One `quoted` leaf holding a parsed quoted structure as lines of text, its outline kept as
+    indentation (see ParsedSection.lines)."""
+    lines = inner.text.splitlines() if inner.text else []
     for child in inner.children:
         lines.extend(child.lines())
-    body = "\n".join(line for line in lines if line)
+    body = "\n".join(line for line in lines if line.strip())
     return ParsedSection("quoted", eid=inner.eid, text=f"{start}{body}{end}")
 
 

@@ -263,6 +263,18 @@ class _AknReader:
         section.text = "\n".join(line for line in lines if line)
 
     def quoted(self, el) -> ParsedSection:
+        blocks = [c for c in el if local(c)]
+        if blocks and all(local(c) == "p" for c in blocks):
+            # Plain lines, as this portal exports a quoted section: leading spaces are its outline.
+            lines = []
+            for p in blocks:
+                raw = "".join(p.itertext())
+                text = self.inline(p)
+                if text:
+                    lines.append(" " * (len(raw) - len(raw.lstrip(" "))) + text)
+            body = "\n".join(lines)
+            text = f"{_attr(el, 'startQuote')}{body}{_attr(el, 'endQuote')}"
+            return ParsedSection("quoted", eid=el.get("eId") or "", guid=el.get("GUID") or "", text=text)
         inner = ParsedSection("quoted", eid=el.get("eId") or "", guid=el.get("GUID") or "")
         self.fill(inner, el)
         return quoted_from(inner, _attr(el, "startQuote"), _attr(el, "endQuote"))

@@ -186,6 +186,13 @@ def parse_clml(data: bytes) -> ParsedDocument:
         )
     body = next((c for c in top if local(c) == "Body"), None)
     if body is None:
+        contents = next((c for c in (*top, *root) if local(c) == "Contents"), None)
+        if contents is not None:
+            raise ImporterError(
+                "This is a table of contents from legislation.gov.uk (<Contents>), not the text itself:"
+                " download the whole legislation's XML (its address without /contents) and upload that",
+                where(contents),
+            )
         raise ImporterError(f"<{local(top)}> has no <Body>", where(top))
     reader = _ClmlReader()
     title = long_title = ""

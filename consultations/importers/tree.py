@@ -18,6 +18,8 @@ KINDS = (
     "quoted",
     "other",
 )
+# One level of a quoted structure's outline, kept in its text as leading spaces (see ParsedSection.lines).
+INDENT = "  "
 COUNTED_KINDS = ("part", "chapter", "crossheading", "clause", "subsection", "paragraph", "schedule")
 
 
@@ -29,6 +31,13 @@ class ImporterError(Exception):
         self.message = message
         self.location = location
         super().__init__(f"{message} ({location})" if location else message)
+
+    def for_people(self) -> str:
+        """The message for the person uploading: where it went wrong when that helps them find it
+        (a line, an element, a paragraph), then that nothing was saved."""
+        where = self.location if self.location not in ("", "file", "upload", "format") else ""
+        text = self.message.rstrip(".")
+        return f"{text} ({where}). Nothing was imported." if where else f"{text}. Nothing was imported."
 
 
 @dataclass
@@ -53,20 +62,25 @@ class ParsedSection:
         for child in self.children:
             yield from child.walk()
 
-    def lines(self) -> list[str]:
+    def lines(self, depth: int = 0) -> list[str]:
         """The subtree as plain text, one line per block: "Part 1 Heading", "(a) text", ... Used to
-        keep a quoted amendment's provisions as the text of one `quoted` section."""
+        keep a quoted amendment's provisions as the text of one `quoted` section. The outline is kept
+        as plain-text indentation (INDENT per level): a headed provision's text and children sit one
+        level below its heading line, a numbered provision's children one level below its number."""
         label = self.number
         if self.kind in ("part", "chapter", "schedule") and label:
             label = f"{self.kind.capitalize()} {label}"
         head = " ".join(x for x in (label, self.heading) if x)
-        text_lines = self.text.splitlines() if self.text else []
+        pad = INDENT * depth
+        text_lines = [line for line in self.text.splitlines() if line.strip()] if self.text else []
         if head and text_lines and not self.heading:
-            lines = [f"{head} {text_lines[0]}", *text_lines[1:]]
+            lines = [f"{pad}{head} {text_lines[0]}", *(pad + line for line in text_lines[1:])]
+        elif head:
+            lines = [pad + head, *(pad + INDENT + line for line in text_lines)]
         else:
-            lines = ([head] if head else []) + text_lines
+            lines = [pad + line for line in text_lines]
         for child in self.children:
-            lines.extend(child.lines())
+            lines.extend(child.lines(depth + 1 if head else depth))
         return lines
 
 

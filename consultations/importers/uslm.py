@@ -17,6 +17,8 @@ metadata and are not imported.
 
 from __future__ import annotations
 
+import re
+
 from ._xml import clean, group_quoted, local, ns, parse_xml, quoted_from, table_lines, where
 from .tree import ImporterError, ParsedDocument, ParsedSection
 
@@ -146,6 +148,21 @@ class _UslmReader:
         return quoted_from(inner)
 
 
+_CITATION = re.compile(r"^\d+\s+(.*?\d+[A-Z]?)(?:\s+[A-Z]{2,4})?$")
+
+
+def _citation(root) -> str:
+    """The bill's citation without its Congress and stage, "116 H. Res. 1017 RH" -> "H. Res. 1017": the
+    title of a bill or resolution that has no short title of its own (its official title, often a
+    paragraph long, is kept as the long title)."""
+    for el in root.iter():
+        if local(el) == "citableAs" and "." in (el.text or ""):
+            match = _CITATION.match(clean(el.text or ""))
+            if match:
+                return match.group(1)
+    return ""
+
+
 def parse_uslm(data: bytes) -> ParsedDocument:
     root = parse_xml(data)
     if "uslm" not in ns(root).lower():
@@ -181,6 +198,8 @@ def parse_uslm(data: bytes) -> ParsedDocument:
         (e for e in root.iter() if local(e) == "title" and ns(e).endswith("/dc/elements/1.1/")), None
     )
     title = reader.inline(short).strip("“”\"' ") if short is not None else ""
+    if not title:
+        title = _citation(root)
     if not title and meta_title is not None:
         title = reader.inline(meta_title)
     return ParsedDocument(

@@ -163,3 +163,30 @@ def test_clause_page_queries_are_bounded(client, consultation):
     _queries(client, f"/consultations/{consultation.slug}/draft-bill/clause-2/")  # warm up visitor counting
     assert _queries(client, f"/consultations/{consultation.slug}/draft-bill/clause-15/") <= 15
     assert doc.sections.count() == 90
+
+
+def test_list_says_when_upcoming_ones_open_and_who_runs_each(client):
+    now = timezone.now()
+    soon = ConsultationFactory(
+        title="Carers' assessments",
+        state="scheduled",
+        opens_at=now + timedelta(days=5),
+        closes_at=now + timedelta(weeks=14),
+    )
+    html = client.get("/consultations/?status=upcoming").content.decode()
+    item = html.split('class="dhd-result"', 1)[1].split("</li>", 1)[0]
+    assert f'Opens <time datetime="{soon.opens_at.isoformat()}"' in item
+    assert "Closes" not in item
+    assert "Department of Health and Social Care" in item
+
+
+def test_search_and_status_are_kept_across_pages(client):
+    for n in range(23):
+        ConsultationFactory(title=f"Care charging {n}", summary="Charging for adult social care.")
+    ConsultationFactory(title="Aviation fuel", summary="Revenue certainty.")
+    html = client.get("/consultations/?q=charging&status=open").content.decode()
+    assert "23 consultations matching “charging”" in html
+    nav = html.split('class="govuk-pagination"', 1)[1]
+    assert "q=charging" in nav and "status=open" in nav and "page=2" in nav
+    second = client.get("/consultations/?q=charging&status=open&page=2").content.decode()
+    assert second.count('class="dhd-result"') == 3 and "Aviation fuel" not in second

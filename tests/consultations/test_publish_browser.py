@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from consultations.models import Consultation
-from tests.factories import ConsultationFactory
+from tests.factories import ConsultationFactory, make_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,6 +23,10 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
     page.goto(f"{live_url}/staff/")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Create a consultation").click()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Create draft").click()  # nothing filled in: the error state
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
     page.get_by_label("Title").first.fill("Draft Sustainable Aviation Fuel Bill")
     page.get_by_label("Web address").fill("saf-bill")
     page.get_by_label("Draft bill for comment").check()
@@ -31,14 +35,22 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
     page.get_by_label("Contact email").fill("saf.bill@example.gov.uk")
     page.get_by_role("button", name="Create draft").click()
     assert page.url.endswith("/staff/consultations/saf-bill/")
+    assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Import a document").click()
+    assert_no_axe_violations(page)
+    page.get_by_label("Upload the draft").set_input_files(
+        {"name": "bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%binary\n"}
+    )
+    page.get_by_role("button", name="Import").click()
+    assert "This is a PDF file" in page.locator(".govuk-error-summary").inner_text()
     assert_no_axe_violations(page)
     page.get_by_label("Upload the draft").set_input_files(
         str(shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml")
     )
     page.get_by_role("button", name="Import").click()
     assert "19 clauses" in page.locator(".govuk-notification-banner").inner_text()
+    assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Check the minimum standard").click()
     summary = page.locator(".govuk-error-summary")
@@ -54,6 +66,7 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
 
     page.get_by_role("link", name="No summary").click()
     assert "/edit/" in page.url
+    assert_no_axe_violations(page)
     page.get_by_label("Summary").fill("Comment clause by clause on the draft Sustainable Aviation Fuel Bill.")
     page.get_by_label("Short period reason").fill("The bill's parliamentary timetable.")
     page.get_by_label("Postal address").fill("Department for Transport\nGreat Minster House\nLondon SW1P 4DR")
@@ -67,19 +80,24 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("link", name="Check the minimum standard").click()
     assert "Standard met" in page.content()
+    assert_no_axe_violations(page)
 
     page.goto(f"{live_url}/staff/consultations/saf-bill/")
     page.get_by_role("link", name="Schedule").first.click()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Schedule and publish").click()
     assert Consultation.objects.get(slug="saf-bill").state == "scheduled"
+    assert_no_axe_violations(page)
     page.get_by_role("link", name="Open now").click()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Open now").click()
     assert Consultation.objects.get(slug="saf-bill").is_open()
+    assert_no_axe_violations(page)
     screenshot(page, "publish-manage-open")
 
     public = browser.new_page()
     public.goto(f"{live_url}/consultations/")
+    assert_no_axe_violations(public)
     public.get_by_label("Search consultations").fill("aviation fuel")
     public.get_by_role("button", name="Apply").click()
     assert_no_axe_violations(public)
@@ -104,3 +122,17 @@ def test_draft_is_not_found_by_the_public_in_the_browser(page, live_url, assert_
     assert response.status == 404
     assert "Page not found" in page.content()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("path", ["", "draft-bill/", "draft-bill/clause-3/"])
+def test_public_pages_read_on_a_phone(browser, live_url, assert_no_axe_violations, screenshot, team, path):
+    c = ConsultationFactory(team=team, slug="care-bill")
+    make_document(consultation=c, clauses=5)
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    phone.goto(f"{live_url}/consultations/care-bill/{path}")
+    # nothing is wider than the screen: no sideways scrolling
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.get_by_role("heading", level=1).is_visible()
+    assert_no_axe_violations(phone)
+    screenshot(phone, f"phone-{path.strip('/').replace('/', '-') or 'consultation'}")
+    phone.close()

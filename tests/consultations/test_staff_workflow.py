@@ -122,7 +122,8 @@ def test_bad_upload_names_the_problem_and_saves_nothing(pub_client, team):
     response = pub_client.post("/staff/consultations/saf-bill/import/", {"file": bad, "format": "akn"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The file could not be imported" in html and "line" in html
+    assert "The XML is not well formed" in html and "(line 1, column" in html
+    assert "Nothing was imported." in html
     assert not Document.objects.exists() and not Section.objects.exists()
 
 
@@ -177,3 +178,41 @@ def test_manage_page_offers_each_role_only_the_pages_it_opens(
         assert text in html, text
     for text in hidden:
         assert text not in html, text
+
+
+def test_a_document_imported_after_scheduling_is_published_from_the_manage_page(
+    pub_client, team, moderator, shared_data
+):
+    from django.test import Client
+
+    other = Client()
+    now = timezone.now()
+    c = Consultation.objects.create(
+        slug="saf-bill",
+        title="Draft Sustainable Aviation Fuel Bill",
+        team=team,
+        state=Consultation.State.SCHEDULED,
+        opens_at=now + timedelta(days=2),
+        closes_at=now + timedelta(weeks=13),
+        published_at=now,
+    )
+    xml = (shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()
+    response = pub_client.post(
+        f"/staff/consultations/{c.slug}/import/", {"file": SimpleUploadedFile("saf.xml", xml), "format": ""}
+    )
+    doc = Document.objects.get(consultation=c)
+    assert doc.state == "draft"
+    manage = pub_client.get(response["Location"]).content.decode()
+    assert "It is not public yet" in manage
+    publish_url = f"/staff/consultations/{c.slug}/documents/{doc.slug}/publish/"
+    assert f'action="{publish_url}"' in manage
+
+    other.force_login(moderator)
+    assert other.post(publish_url).status_code == 403
+    other.logout()
+    assert other.get(doc.get_absolute_url()).status_code == 404
+
+    assert pub_client.post(publish_url).status_code == 302
+    doc.refresh_from_db()
+    assert doc.state == "published"
+    assert other.get(doc.get_absolute_url()).status_code == 200

@@ -147,7 +147,8 @@ def test_bad_revised_file_saves_nothing(client, consultation, bill_v1, publisher
     response = client.post(
         f"/staff/consultations/{consultation.slug}/documents/bill/new-version/", {"file": bad}
     )
-    assert "could not be imported" in response.content.decode()
+    html = response.content.decode()
+    assert "The XML is not well formed" in html and "Nothing was imported." in html
     assert Document.objects.filter(consultation=consultation).count() == 1
 
 

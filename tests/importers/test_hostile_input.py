@@ -155,3 +155,34 @@ def test_the_parser_itself_never_expands_an_external_entity():
 
     root = etree.fromstring(XXE, parser=safe_parser())
     assert "root:" not in "".join(root.itertext())
+
+
+def test_a_legislation_table_of_contents_is_refused_saying_what_it_is(consultation, shared_data):
+    path = shared_data / "bills/clml/tribunals-scotland-act-2014.contents.clml.xml"
+    error = refused(consultation, path.read_bytes(), filename=path.name)
+    assert error.message.startswith("This is a table of contents from legislation.gov.uk")
+    assert error.location == "/Legislation/Contents, line 149"
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "start"),
+    [
+        ("bill.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "This is a PDF file"),
+        ("bill.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64, "This is an older Word (.doc)"),
+        ("notes.rtf", b"{\\rtf1\\ansi Clause 1}", "This is a Rich Text (.rtf) file"),
+        ("bill.html", b"<html><body><h1>1 Title</h1></body></html>", "Files ending .html cannot be imported"),
+        ("bill", b"\0\0\0\0 binary", "This is a binary file"),
+    ],
+)
+def test_files_of_other_kinds_are_named_and_refused(consultation, filename, data, start):
+    error = refused(consultation, data, filename=filename)
+    assert error.message.startswith(start)
+    assert error.location == filename
+
+
+def test_a_named_format_overrides_an_unknown_file_ending(consultation, shared_data):
+    data = (shared_data / "bills/uslm/S1000_IS.XML").read_bytes()
+    result = import_uploaded_file(
+        consultation=consultation, data=data, filename="s1000.txt", fmt="uslm", title=None
+    )
+    assert result.counts["clause"] == 2

@@ -154,6 +154,21 @@ def test_uslm_sections_use_the_number_value_and_keep_headings(parsed_bills):
     assert (first.number, first.heading, first.eid) == ("1", "SHORT TITLE.", "/us/bill/116/s/1000/s1")
 
 
+@pytest.mark.parametrize(
+    ("name", "title", "long_title_start"),
+    [
+        ("H2740_RH.XML", "H. R. 2740", "A BILL Making appropriations for the Departments"),
+        ("HR1017_RH.XML", "H. Res. 1017", "RESOLUTION Providing for consideration of the bill"),
+    ],
+)
+def test_uslm_bill_without_a_short_title_is_titled_by_its_citation(
+    parsed_bills, name, title, long_title_start
+):
+    doc = parsed_bills[next(p for p in USLM_BILLS if p.name == name)]
+    assert doc.title == title
+    assert doc.long_title.startswith(long_title_start)
+
+
 OUTERMOST_QUOTES = {
     "akn": (
         "//a:body//*[self::a:quotedStructure or self::a:embeddedStructure]"
@@ -169,3 +184,29 @@ def test_each_outermost_quoted_structure_becomes_one_quoted_section(path, parsed
     root = load(path)
     expected = len(root.xpath(OUTERMOST_QUOTES[FORMAT_OF[path]], namespaces={**A, **U}))
     assert sum(n.kind == "quoted" for n in parsed_bills[path].walk()) == expected
+
+
+def test_a_quoted_chapter_keeps_its_outline_as_indentation(parsed_bills):
+    land = next(p for p in AKN_BILLS if p.name.startswith("land-reform"))
+    quoted = next(n for n in parsed_bills[land].walk() if n.eid == "sec_1__subsec_4__qstr")
+    root = load(land)
+    (qstr,) = root.xpath("//a:quotedStructure[@eId='sec_1__subsec_4__qstr']", namespaces=A)
+    chapter, crossheading = qstr[0], qstr[0].xpath("a:hcontainer[@name='crossheading']", namespaces=A)[0]
+    section = crossheading.xpath("a:section", namespaces=A)[0]
+    first_sub = section.xpath("a:subsection", namespaces=A)[0]
+
+    def heading(el) -> str:
+        return " ".join(el.xpath("string(a:heading)", namespaces=A).split())
+
+    def num(el) -> str:
+        return el.xpath("string(a:num)", namespaces=A).strip()
+
+    lines = quoted.text.splitlines()
+    assert lines[0] == f"“{num(chapter)} {heading(chapter)}"
+    assert lines[1] == f"  {heading(crossheading)}"
+    assert lines[2] == f"    {num(section)} {heading(section)}"
+    assert lines[3].startswith(f"      {num(first_sub)} The Scottish Ministers may by regulations")
+    # every line is indented by whole levels, and no line is more than one level deeper than the last
+    depths = [(len(line) - len(line.lstrip(" "))) for line in lines]
+    assert all(d % 2 == 0 for d in depths)
+    assert all(b - a <= 2 for a, b in zip(depths, depths[1:], strict=False))

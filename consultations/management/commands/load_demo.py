@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from consultations.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from consultations.demo import DEMO_PASSWORD, DEMO_USERS, SAF_BILL, load_demo
 
 
 class Command(BaseCommand):
@@ -9,6 +10,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        bill = settings.DATA_DIR / SAF_BILL
+        if not bill.is_file():
+            raise CommandError(
+                f"The demo needs the shared data folder, and {bill} is not there. Put the shared data "
+                "beside the project (../shared/data) or set DHDIGITAL_SHARED_DATA to its path."
+            )
         load_demo(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for email, _, role in DEMO_USERS:
