@@ -9,6 +9,13 @@ class Command(BaseCommand):
         "Load the demo consultations (a real draft bill, a formal consultation, an ideas exercise) and users."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-analysis",
+            action="store_true",
+            help="Skip enriching the demo responses and the first analysis run of each demo consultation.",
+        )
+
     def handle(self, *args, **options):
         bill = settings.DATA_DIR / SAF_BILL
         if not bill.is_file():
@@ -16,7 +23,11 @@ class Command(BaseCommand):
                 f"The demo needs the shared data folder, and {bill} is not there. Put the shared data "
                 "beside the project (../shared/data) or set DHDIGITAL_SHARED_DATA to its path."
             )
-        load_demo(stdout=self.stdout)
+        loaded = load_demo(stdout=self.stdout)
+        if not options["no_analysis"]:
+            from insights.demo import load_demo_analysis
+
+            load_demo_analysis([loaded["bill"], loaded["formal"], loaded["ideas"]], say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for email, _, role in DEMO_USERS:
             self.stdout.write(
