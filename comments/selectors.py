@@ -180,8 +180,14 @@ class ThreadRow:
     """A comment as a thread shows it: plain attributes read from `values()`, not a model instance.
     Building 500 model instances (with deferred fields) cost more than the query; these cost little."""
 
-    __slots__ = (*(f for f in THREAD_FIELDS if f != "id"), "id", "pk", "author_name", "section",
-                 "author_display_name")
+    __slots__ = (
+        *(f for f in THREAD_FIELDS if f != "id"),
+        "id",
+        "pk",
+        "author_name",
+        "section",
+        "author_display_name",
+    )
 
     def __init__(self, row: dict, section: Section | None):
         for key, value in row.items():
@@ -201,8 +207,10 @@ def _fetch(qs, sections: dict[int, Section] | None = None) -> list[ThreadRow]:
     """Only the columns a thread shows, and the author's display name without loading User rows: a page
     of 500 comments is one query and 500 light objects."""
     sections = sections or {}
-    rows = qs.annotate(author_display_name=F("author__display_name")).order_by("path").values(
-        *THREAD_FIELDS, "author_display_name"
+    rows = (
+        qs.annotate(author_display_name=F("author__display_name"))
+        .order_by("path")
+        .values(*THREAD_FIELDS, "author_display_name")
     )
     return [ThreadRow(row, sections.get(row["section_id"])) for row in rows]
 
@@ -315,3 +323,18 @@ def queue_counts(consultation) -> dict[str, int]:
 
 def open_flags(comment: Comment) -> list[Flag]:
     return [f for f in comment.flags.all() if not f.resolution]
+
+
+def comment_for_moderation(consultation, pk: int) -> Comment | None:
+    """One comment of this consultation, any status, with what a moderator needs to decide on it."""
+    return (
+        Comment.objects.filter(consultation=consultation, pk=pk)
+        .select_related("author", "document", "section", "parent__author", "moderated_by")
+        .prefetch_related("flags", "appeals")
+        .first()
+    )
+
+
+def moderation_history(comment: Comment) -> list:
+    """The comment's audit trail from django-simple-history, newest first: when, who, what and why."""
+    return list(comment.history.select_related("history_user").order_by("-history_date", "-history_id"))

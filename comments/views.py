@@ -114,20 +114,30 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_honeypot_filled():
             form.add_error(None, "Your comment could not be sent. Try again without filling in hidden fields")
         elif form.is_valid():
+            # A crafted POST may name a parent: the service refuses one from elsewhere.
+            parent = (
+                get_object_or_404(Comment, pk=form.cleaned_data["parent"])
+                if form.cleaned_data.get("parent")
+                else None
+            )
             try:
                 comment = services.comment_create(
                     author=request.user,
                     consultation=consultation,
                     document=document,
                     section=chosen,
-                    # A crafted POST may name a parent: the service refuses one from elsewhere.
-                    parent=get_object_or_404(Comment, pk=form.cleaned_data["parent"])
-                    if form.cleaned_data.get("parent")
-                    else None,
+                    parent=parent,
                     body=form.cleaned_data["body"],
                     category=form.cleaned_data["category"],
                     quote=form.quote(),
-                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    idempotency_key=services.form_idempotency_key(
+                        author=request.user,
+                        key=form.cleaned_data["idempotency_key"],
+                        body=form.cleaned_data["body"],
+                        document=document,
+                        section=chosen,
+                        parent_id=parent.pk if parent else None,
+                    ),
                     ip=ratelimit.client_ip(request),
                 )
             except ratelimit.RateLimited as exc:
@@ -189,7 +199,14 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                     parent=parent,
                     body=form.cleaned_data["body"],
                     category=parent.category,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    idempotency_key=services.form_idempotency_key(
+                        author=request.user,
+                        key=form.cleaned_data["idempotency_key"],
+                        body=form.cleaned_data["body"],
+                        document=parent.document,
+                        section=parent.section,
+                        parent_id=parent.pk,
+                    ),
                     ip=ratelimit.client_ip(request),
                 )
             except ratelimit.RateLimited as exc:
@@ -287,11 +304,14 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+            edited = services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
         except CommentError as exc:
             _add_error(form, exc)
         else:
-            messages.success(request, "Your comment has been updated.")
+            if edited.status == Comment.Status.PENDING:
+                messages.info(request, "Your changes will appear once a moderator has checked them.")
+            else:
+                messages.success(request, "Your comment has been updated.")
             return redirect(comment.get_absolute_url())
     ctx = {
         "comment": comment,

@@ -412,8 +412,9 @@ def test_daily_digest_is_scheduled_by_beat(settings):
     assert "comments.tasks.send_daily_digests" in tasks
 
 
-def test_crafted_post_with_a_parent_from_another_clause_is_refused(client, citizen, other_citizen, document,
-                                                                   real_texts):
+def test_crafted_post_with_a_parent_from_another_clause_is_refused(
+    client, citizen, other_citizen, document, real_texts
+):
     from consultations.models import Section
 
     clause_1 = Section.objects.get(document=document, anchor="clause-1")
@@ -424,3 +425,65 @@ def test_crafted_post_with_a_parent_from_another_clause_is_refused(client, citiz
     assert response.status_code == 400
     assert "You can only reply to a comment on the same clause" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_a_form_restored_by_back_posts_new_text_even_with_its_old_key(client, citizen, clause, real_texts):
+    """Browsers restore a form's hidden fields on Back: the same key with other words is a new comment."""
+    client.force_login(citizen)
+    first = client.post(create_url(clause), form_data(clause, real_texts[0], key="restored"))
+    second = client.post(create_url(clause), form_data(clause, real_texts[1], key="restored"))
+    retry = client.post(create_url(clause), form_data(clause, real_texts[1], key="restored"))
+    bodies = list(Comment.objects.order_by("pk").values_list("body", flat=True))
+    assert bodies == [real_texts[0], real_texts[1]]
+    assert first["Location"] != second["Location"]
+    assert retry["Location"] == second["Location"]  # a retry of the second post is still one comment
+
+
+def test_a_reply_form_restored_by_back_posts_new_text_even_with_its_old_key(
+    client, citizen, other_citizen, clause, real_texts
+):
+    root = post(citizen, clause, real_texts[0])
+    client.force_login(other_citizen)
+    url = reverse("comments:comment-reply", kwargs={"pk": root.pk})
+    client.post(url, {"body": real_texts[1], "idempotency_key": "r"})
+    client.post(url, {"body": real_texts[2], "idempotency_key": "r"})
+    client.post(url, {"body": real_texts[2], "idempotency_key": "r"})
+    assert list(root.replies.order_by("pk").values_list("body", flat=True)) == [real_texts[1], real_texts[2]]
+
+
+def test_edit_is_offered_only_while_it_can_succeed_and_withdraw_always(client, citizen, clause, real_texts):
+    comment = post(citizen, clause, real_texts[0])
+    edit = reverse("comments:comment-edit", kwargs={"pk": comment.pk})
+    withdraw = reverse("comments:comment-withdraw", kwargs={"pk": comment.pk})
+    client.force_login(citizen)
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert edit in html and withdraw in html
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert edit not in html and withdraw in html
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now())
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert edit not in html and withdraw in html
+    page = client.get(edit).content.decode()
+    assert "You can no longer edit this comment" in page
+
+
+def test_editing_under_pre_moderation_tells_the_author_it_waits_for_a_moderator(
+    client, citizen, moderator, clause, real_texts
+):
+    from comments import moderation
+
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(moderation_mode="pre")
+    clause.document.consultation.refresh_from_db()
+    comment = post(citizen, clause, real_texts[0])
+    moderation.comment_moderate(comment=comment, by=moderator, decision="approve")
+    client.force_login(citizen)
+    response = client.post(
+        reverse("comments:comment-edit", kwargs={"pk": comment.pk}), {"body": real_texts[1]}, follow=True
+    )
+    assert "once a moderator has checked them" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "pending"
