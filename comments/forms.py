@@ -83,6 +83,9 @@ class ReplyForm(CommentForm):
         del self.fields["category"]
         self.fields["body"].label = "Your reply"
 
+    def clean_body(self) -> str:
+        return clean_comment_body(self.cleaned_data.get("body", ""), noun="reply")
+
 
 class EditForm(forms.Form):
     body = forms.CharField(

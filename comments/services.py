@@ -47,20 +47,21 @@ def max_length() -> int:
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def clean_body(body: str) -> str:
-    """The body as it will be stored, or CommentError. Never silently drops what the reader wrote."""
+def clean_body(body: str, *, noun: str = "comment") -> str:
+    """The body as it will be stored, or CommentError. Never silently drops what the reader wrote.
+    `noun` names it in the messages ("comment" or "reply")."""
     text = (body or "").replace("\r\n", "\n").strip()
     if not text:
-        raise CommentError("Enter your comment", "body")
+        raise CommentError(f"Enter your {noun}", "body")
     if len(text) > max_length():
-        raise CommentError(f"Your comment must be {max_length():,} characters or fewer", "body")
+        raise CommentError(f"Your {noun} must be {max_length():,} characters or fewer", "body")
     if "\ufffd" in text or CONTROL_RE.search(text):
         raise CommentError(
-            "Your comment contains characters we could not read. Retype it, or paste it as plain text", "body"
+            f"Your {noun} contains characters we could not read. Retype it, or paste it as plain text", "body"
         )
     if HTML_RE.search(text):
         raise CommentError(
-            "Remove the HTML from your comment. Use plain text, or simple Markdown such as *emphasis*", "body"
+            f"Remove the HTML from your {noun}. Use plain text, or simple Markdown such as *emphasis*", "body"
         )
     return text
 

@@ -53,10 +53,14 @@ def _add_error(form, exc: CommentError) -> None:
     form.add_error(field, exc.messages[0])
 
 
-def _form_error_response(request, template: str, context: dict, form) -> HttpResponse:
+def _form_error_response(request, template: str, context: dict, form, fragment: str = "") -> HttpResponse:
+    """The page again with its errors; for an inline form, the error summary and (`fragment`) the form
+    itself re-rendered, so each field shows its own message as it would without JavaScript."""
     if is_fetch(request):
-        html = render_to_string("comments/_form_errors.html", {"form": form}, request=request)
-        return JsonResponse({"errors": html}, status=400)
+        data = {"errors": render_to_string("comments/_form_errors.html", {"form": form}, request=request)}
+        if fragment:
+            data["form"] = render_to_string(fragment, context, request=request)
+        return JsonResponse(data, status=400)
     return render(request, template, context, status=400)
 
 
@@ -215,7 +219,9 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_error(form, exc)
             else:
                 return _after_post(request, comment)
-        return _form_error_response(request, "comments/comment_reply.html", ctx, form)
+        return _form_error_response(
+            request, "comments/comment_reply.html", ctx, form, fragment="comments/_reply_form.html"
+        )
     template = "comments/_reply_form.html" if request.GET.get("fragment") else "comments/comment_reply.html"
     return render(request, template, ctx)
 
@@ -226,11 +232,14 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     comment = access.comment_for_viewer(request.user, pk)
     threads = selectors.comment_thread(comment, user=request.user)
+    where, clause = selectors.section_place(comment.section)
     return render(
         request,
         "comments/comment_detail.html",
         {
             "comment": comment,
+            "where": where,
+            "clause": clause,
             "threads": threads,
             "consultation": comment.consultation,
             "is_moderator": access.is_moderator(request.user, comment),

@@ -106,6 +106,18 @@ function enhanceReplyForm(holder, link) {
       announce(item, body.status === "pending" ? "Your reply will appear once a moderator has checked it." : "Your reply has been posted.");
       return;
     }
+    if (body.form) {
+      // The form as the server re-rendered it: each field with its own error message, the words kept.
+      holder.innerHTML = body.form;
+      enhanceReplyForm(holder, link);
+      const summary = holder.querySelector(".govuk-error-summary");
+      if (summary) {
+        summary.setAttribute("tabindex", "-1");
+        try { createAll(ErrorSummary, undefined, holder); } catch (e) { /* focused below */ }
+        summary.focus();
+      }
+      return;
+    }
     if (errors) {
       errors.innerHTML = body.errors || `<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li>${(body.error || "Your reply was not posted. Try again.").replace(/</g, "&lt;")}</li></ul></div></div></div>`;
       const summary = errors.querySelector(".govuk-error-summary");

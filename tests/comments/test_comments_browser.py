@@ -102,6 +102,12 @@ def test_comment_reply_agree_flag_and_pre_moderation_in_the_browser(
     other.goto(clause_url)
     other.evaluate("window.__noReload = true")
     other.get_by_role("link", name="Reply to Jo Citizen").click()
+    other.get_by_role("button", name="Post reply").click()  # empty: the inline error state
+    other.wait_for_selector("[data-reply-holder] .govuk-error-message")
+    assert "Enter your reply" in other.locator("[data-reply-holder] .govuk-error-summary").inner_text()
+    assert other.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    screenshot(other, "comments-inline-reply-error")
+    assert_no_axe_violations(other)
     other.get_by_label("Your reply").fill(second)
     screenshot(other, "comments-inline-reply")
     assert_no_axe_violations(other)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,6 +206,11 @@ def test_inline_reply_error_comes_back_as_an_error_summary_fragment(
     )
     assert response.status_code == 400
     assert "govuk-error-summary" in response.json()["errors"]
+    form = response.json()["form"]  # the form itself, each field with its own message, as without JS
+    assert "govuk-form-group--error" in form and "Enter your reply" in form
+    assert (
+        f'id="reply-{root.pk}-body"' in form and f'href="#reply-{root.pk}-body"' in response.json()["errors"]
+    )
     assert Comment.objects.count() == 1
 
 
@@ -487,3 +493,68 @@ def test_editing_under_pre_moderation_tells_the_author_it_waits_for_a_moderator(
     assert "once a moderator has checked them" in response.content.decode()
     comment.refresh_from_db()
     assert comment.status == "pending"
+
+
+def test_a_post_without_its_security_token_is_refused_plainly_and_saves_nothing(citizen, clause, real_texts):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(citizen)
+    response = browser.post(create_url(clause), form_data(clause, real_texts[0]))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form could not be sent" in html and "Nothing you sent was saved" in html
+    assert "CSRF" not in html  # no jargon, no reason string on the page
+    reply = browser.post(
+        reverse("comments:comment-react", kwargs={"pk": post(citizen, clause, real_texts[1]).pk}),
+        {"value": "agree"},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert reply.status_code == 403 and "nothing was saved" in reply.json()["error"]
+    assert Comment.objects.count() == 1 and not Reaction.objects.exists()
+
+
+def test_sorting_oldest_first_and_most_discussed(client, citizen, other_citizen, clause, real_texts):
+    a = post(citizen, clause, real_texts[0])
+    b = post(other_citizen, clause, real_texts[1])
+    reply(citizen, b, real_texts[2])
+    order = lambda html: [html.index(f'id="comment-{c.pk}"') for c in (a, b)]  # noqa: E731
+    oldest = order(client.get(clause.get_absolute_url() + "?sort=oldest").content.decode())
+    discussed = order(client.get(clause.get_absolute_url() + "?sort=discussed").content.decode())
+    assert oldest[0] < oldest[1] and discussed[1] < discussed[0]
+
+
+def test_pre_moderated_consultation_says_so_before_you_post(client, citizen, clause):
+    client.force_login(citizen)
+    assert "A moderator checks every comment" not in client.get(clause.get_absolute_url()).content.decode()
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(moderation_mode="pre")
+    assert "A moderator checks every comment" in client.get(clause.get_absolute_url()).content.decode()
+
+
+def test_official_reply_is_labelled_on_the_clause_page(client, citizen, moderator, clause, real_texts):
+    root = post(citizen, clause, real_texts[0])
+    official = reply(moderator, root, real_texts[1])
+    html = client.get(clause.get_absolute_url()).content.decode()
+    start = html.index(f'id="comment-{official.pk}"')
+    assert "Official response" in html[start : start + 600]
+    assert "dhd-comment--official" in html[start - 80 : start]
+
+
+def test_a_comment_on_a_subsection_is_named_by_its_full_citation(
+    client, citizen, other_citizen, clause, subsection, real_texts, django_capture_on_commit_callbacks
+):
+    from comments import services
+
+    comment = services.comment_create(
+        author=citizen,
+        consultation=clause.document.consultation,
+        document=clause.document,
+        section=subsection,
+        body=real_texts[0],
+    )
+    html = client.get(comment.get_absolute_url()).content.decode()
+    assert "Comment on Clause 3(1)</h1>" in html
+    assert f'href="{clause.get_absolute_url()}#comment-{comment.pk}"' in html  # back to the clause page
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(other_citizen, comment, real_texts[1])
+    assert "Clause 3(1) of" in mail.outbox[0].body
