@@ -193,6 +193,55 @@ def test_keyboard_only_commenting(page, live_url, login, citizen, clause_3, real
     screenshot(page, "comments-permalink")
 
 
+def test_keyboard_only_inline_reply_and_agree(
+    page, live_url, login, citizen, other_citizen, clause_3, real_texts
+):
+    from comments import services
+
+    root = services.comment_create(
+        author=other_citizen,
+        consultation=clause_3.document.consultation,
+        document=clause_3.document,
+        section=clause_3,
+        body=_texts(real_texts)[0],
+        category="drafting",
+    )
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url())
+    page.evaluate("window.__noReload = true")
+
+    def tab_to(predicate_js: str, limit: int = 250) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+                return
+        raise AssertionError(f"never reached {predicate_js} with Tab")
+
+    def wait_until(expression: str, seconds: float = 20) -> None:
+        # page.wait_for_function evaluates strings in the page, which the site's CSP forbids
+        for _ in range(int(seconds * 10)):
+            if page.evaluate(f"!!({expression})"):
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"timed out waiting for {expression}")
+
+    tab_to("el.tagName === 'BUTTON' && el.value === 'agree'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("button[value=agree][aria-pressed=true]")
+    tab_to("el.matches('a[data-reply-link]')")
+    page.keyboard.press("Enter")
+    wait_until("document.activeElement && document.activeElement.name === 'body'")
+    page.keyboard.type(_texts(real_texts)[1])
+    tab_to("el.tagName === 'BUTTON' && el.textContent.trim() === 'Post reply'")
+    page.keyboard.press("Enter")
+    wait_until("document.activeElement && document.activeElement.tagName === 'ARTICLE'")
+    assert page.evaluate("window.__noReload") is True  # both happened without a page load
+    reply = Comment.objects.get(author=citizen)
+    assert reply.parent_id == root.pk and reply.body == _texts(real_texts)[1]
+    root.refresh_from_db()
+    assert (root.agree_count, root.reply_count) == (1, 1)
+
+
 def _drag_select(page, start, end, *, from_x: int, to_x: int) -> None:
     """Select text with the mouse, as a reader does: press in one element, release in another."""
     page.evaluate("window.getSelection().removeAllRanges()")

@@ -410,7 +410,10 @@ def test_document_table_of_contents_counts_comments_per_clause(
         body=real_texts[1],
     )
     html = client.get(clause.document.get_absolute_url()).content.decode()
-    assert "2 comments" in html
+    assert "2 comments" in html  # beside the clause in the reader
+    toc = html[html.index("dhd-toc__list") :]
+    assert f'href="{clause.get_absolute_url()}"' in toc  # and in the table of contents
+    assert '<span class="govuk-body-s dhd-count">2<span class="govuk-visually-hidden"> comments</span>' in toc
 
 
 def test_daily_digest_is_scheduled_by_beat(settings):
@@ -558,3 +561,18 @@ def test_a_comment_on_a_subsection_is_named_by_its_full_citation(
     with django_capture_on_commit_callbacks(execute=True):
         reply(other_citizen, comment, real_texts[1])
     assert "Clause 3(1) of" in mail.outbox[0].body
+
+
+def test_a_crafted_reply_to_a_removed_comment_is_refused_and_saves_nothing(
+    client, citizen, other_citizen, moderator, clause, real_texts
+):
+    root = post(citizen, clause, real_texts[0])
+    moderation.comment_moderate(comment=root, by=moderator, decision="hide", reason="civil")
+    client.force_login(other_citizen)
+    url = reverse("comments:comment-reply", kwargs={"pk": root.pk})
+    assert "You cannot reply to this comment" in client.get(url).content.decode()
+    response = client.post(url, {"body": real_texts[1], "idempotency_key": "x"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "govuk-error-summary" in html
+    assert "cannot reply to a comment that has been removed" in html
+    assert Comment.objects.count() == 1
