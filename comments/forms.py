@@ -93,6 +93,9 @@ class ReplyForm(CommentForm):
         del self.fields["category"]
         self.fields["body"].label = "Your reply"
 
+    def clean_body(self) -> str:
+        return clean_comment_body(self.cleaned_data.get("body", ""), noun="reply")
+
 
 class EditForm(forms.Form):
     body = forms.CharField(
@@ -132,10 +135,9 @@ class AppealForm(forms.Form):
     )
 
 
-class ModerationForm(forms.Form):
-    comments = forms.TypedMultipleChoiceField(
-        coerce=int, widget=forms.CheckboxSelectMultiple, required=False, label="Selected comments"
-    )
+class DecisionForm(forms.Form):
+    """A moderator's decision on one comment; `decisions` limits the choices to those its status allows."""
+
     decision = forms.ChoiceField(
         label="Decision",
         choices=Decision.CHOICES,
@@ -153,6 +155,20 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
     )
+
+    def __init__(self, *args, decisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if decisions is not None:
+            self.fields["decision"].choices = decisions
+
+
+class ModerationForm(DecisionForm):
+    """The queue's bulk decision on the selected comments."""
+
+    comments = forms.TypedMultipleChoiceField(
+        coerce=int, widget=forms.CheckboxSelectMultiple, required=False, label="Selected comments"
+    )
+    field_order = ["comments", "decision", "reason", "note"]
 
     def __init__(self, *args, comment_ids=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,12 @@ class Decision:
         (KEEP, "Reviewed, keep it published"),
     ]
     NEEDS_REASON = {REJECT, HIDE}
+
+    @classmethod
+    def choices_for(cls, status: str) -> list[tuple[str, str]]:
+        """The decisions a comment in this status can take."""
+        return [(value, label) for value, label in cls.CHOICES if status in cls.ALLOWED_FROM[value]]
+
     ALLOWED_FROM = {
         APPROVE: {Status.PENDING, Status.REJECTED, Status.HIDDEN},
         REJECT: {Status.PENDING},

@@ -14,8 +14,10 @@ from consultations.models import Section
 
 from . import house_rules
 from .models import Comment, Subscription
+from .selectors import section_place
 
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+DIGEST_SIZE = 50  # comments listed in one daily email; the subject gives the full number
 
 
 def absolute(path: str) -> str:
@@ -52,7 +54,7 @@ def _send(*, to: str, subject: str, template: str, context: dict, subscription: 
 
 def _where(comment: Comment) -> str:
     if comment.section_id:
-        return f"{comment.section.label} of {comment.document.title}"
+        return f"{section_place(comment.section)[0]} of {comment.document.title}"
     if comment.document_id:
         return comment.document.title
     if comment.idea_id:
@@ -171,15 +173,19 @@ def send_daily_digests(now=None) -> int:
             qs = qs.filter(document_id=sub.document_id)
         else:
             qs = qs.for_section_subtree(sub.section)
-        comments = list(qs.exclude(author=sub.user).select_related("author", "section", "document")[:50])
+        qs = qs.exclude(author=sub.user)
+        comments = list(qs.select_related("author", "section", "document")[:DIGEST_SIZE])
         if comments:
+            total = len(comments) if len(comments) < DIGEST_SIZE else qs.count()
             _send(
                 to=sub.user.email,
-                subject=f"{len(comments)} new comments on {sub.target}",
+                subject=f"{total} new comment{'s' if total != 1 else ''} on {sub.target}",
                 template="comments/email/digest.txt",
                 context={
                     "items": [(c, absolute(c.get_absolute_url())) for c in comments],
+                    "more": total - len(comments),
                     "target": sub.target,
+                    "target_link": absolute(sub.target.get_absolute_url()),
                 },
                 subscription=sub,
             )

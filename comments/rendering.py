@@ -9,8 +9,10 @@ GOV.UK classes, nested lists for threads, visually hidden text that names the co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -42,6 +44,10 @@ class Viewer:
     csrf_token: str
     next_path: str
     section_id: int | None = None
+    moderate_base: str = ""  # set for the consultation's moderators: "<base><pk>/" moderates a comment
+    edit_window: timedelta = field(
+        default_factory=lambda: timedelta(minutes=settings.COMMENT_EDIT_WINDOW_MINUTES)
+    )
 
     @classmethod
     def from_context(cls, ctx: dict, *, section=None) -> Viewer:
@@ -56,6 +62,7 @@ class Viewer:
             csrf_token=str(ctx.get("csrf_token") or "") if may_participate else "",
             next_path=request.get_full_path() if request is not None else "",
             section_id=section.pk if section is not None else None,
+            moderate_base=str(ctx.get("moderate_base") or ""),
         )
 
 
@@ -78,6 +85,11 @@ def render_comment(node: Node, viewer: Viewer, urls: _Urls | None = None) -> str
     pk = c.pk
     if not node.visible:
         text = PLACEHOLDER.get(c.status, REMOVED)
+        if viewer.moderate_base:
+            text += (
+                f' · <a class="govuk-link" href="{viewer.moderate_base}{pk}/">Moderate'
+                '<span class="govuk-visually-hidden"> this comment</span></a>'
+            )
         body = f'<p class="govuk-body dhd-comment__meta">{text}</p>'
         return (
             f'<article class="dhd-comment" id="comment-{pk}" data-comment="{pk}">{body}'
@@ -121,9 +133,16 @@ def render_comment(node: Node, viewer: Viewer, urls: _Urls | None = None) -> str
 def _actions(node: Node, c: Comment, viewer: Viewer, urls: _Urls, name: str) -> str:
     pk = c.pk
     own = viewer.viewer_id is not None and viewer.viewer_id == c.author_id
+    # Edit only while it can succeed (open, within the window); withdrawing is always possible.
+    editable = own and viewer.is_open and timezone.now() <= c.created_at + viewer.edit_window
     own_links = (
-        f' · <a class="govuk-link" href="{urls(pk, "edit")}">Edit<span class="govuk-visually-hidden">'
-        f' your comment</span></a> · <a class="govuk-link" href="{urls(pk, "withdraw")}">Withdraw'
+        (
+            f' · <a class="govuk-link" href="{urls(pk, "edit")}">Edit<span class="govuk-visually-hidden">'
+            " your comment</span></a>"
+            if editable
+            else ""
+        )
+        + f' · <a class="govuk-link" href="{urls(pk, "withdraw")}">Withdraw'
         '<span class="govuk-visually-hidden"> your comment</span></a>'
     )
     if c.status != Comment.Status.PUBLISHED:
@@ -161,6 +180,11 @@ def _actions(node: Node, c: Comment, viewer: Viewer, urls: _Urls, name: str) -> 
         )
     if own:
         out.append(own_links)
+    if viewer.moderate_base:
+        out.append(
+            f' · <a class="govuk-link" href="{viewer.moderate_base}{pk}/">Moderate'
+            f'<span class="govuk-visually-hidden"> comment by {name}</span></a>'
+        )
     out.append("</div>")
     return "".join(out)
 
@@ -170,7 +194,8 @@ def _continue(node: Node, c: Comment, urls: _Urls) -> str:
         return ""
     n = c.reply_count
     return (
-        f'<p class="govuk-body-s"><a class="govuk-link" href="{urls(c.pk)}">Continue this thread'
+        '<p class="govuk-body-s dhd-comment__continue">'
+        f'<a class="govuk-link" href="{urls(c.pk)}">Continue this thread'
         f'<span class="govuk-visually-hidden"> from {escape(c.author_name)}\'s comment</span> '
         f"({n} more repl{'y' if n == 1 else 'ies'})</a></p>"
     )

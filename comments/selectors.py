@@ -327,3 +327,42 @@ def queue_counts(consultation) -> dict[str, int]:
 
 def open_flags(comment: Comment) -> list[Flag]:
     return [f for f in comment.flags.all() if not f.resolution]
+
+
+def comment_for_moderation(consultation, pk: int) -> Comment | None:
+    """One comment of this consultation, any status, with what a moderator needs to decide on it."""
+    return (
+        Comment.objects.filter(consultation=consultation, pk=pk)
+        .select_related("author", "document", "section", "parent__author", "moderated_by")
+        .prefetch_related("flags", "appeals")
+        .first()
+    )
+
+
+def moderation_history(comment: Comment) -> list:
+    """The comment's audit trail from django-simple-history, newest first: when, who, what and why."""
+    return list(comment.history.select_related("history_user").order_by("-history_date", "-history_id"))
+
+
+def section_place(section: Section | None) -> tuple[str, Section | None]:
+    """How a comment's place is named outside its clause page, and the clause whose page shows it:
+    ("Clause 3: Heading", clause 3) for a clause, ("Clause 3(1)(b)", clause 3) for a provision inside it
+    (one query), rather than a bare "(b)"."""
+    if section is None:
+        return "", None
+    if section.kind in Section.COMMENTABLE or section.kind in Section.GROUPING:
+        return section.label, section
+    chain = list(
+        Section.objects.filter(
+            document_id=section.document_id,
+            position__lte=section.position,
+            last_descendant__gte=section.position,
+        ).order_by("position")
+    )
+    clause_at = max((i for i, s in enumerate(chain) if s.kind in Section.COMMENTABLE), default=None)
+    if clause_at is None:
+        return section.label, section
+    clause = chain[clause_at]
+    clause.document = section.document
+    name = "Schedule" if clause.kind == Section.Kind.SCHEDULE else "Clause"
+    return f"{name} {clause.number}" + "".join(s.number for s in chain[clause_at + 1 :]), clause

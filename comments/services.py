@@ -5,6 +5,7 @@ Moderators' writes are in `moderation.py`. Side effects (enrichment, emails) are
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from datetime import timedelta
@@ -46,20 +47,21 @@ def max_length() -> int:
 # --- checks -------------------------------------------------------------------------------------------
 
 
-def clean_body(body: str) -> str:
-    """The body as it will be stored, or CommentError. Never silently drops what the reader wrote."""
+def clean_body(body: str, *, noun: str = "comment") -> str:
+    """The body as it will be stored, or CommentError. Never silently drops what the reader wrote.
+    `noun` names it in the messages ("comment" or "reply")."""
     text = (body or "").replace("\r\n", "\n").strip()
     if not text:
-        raise CommentError("Enter your comment", "body")
+        raise CommentError(f"Enter your {noun}", "body")
     if len(text) > max_length():
-        raise CommentError(f"Your comment must be {max_length():,} characters or fewer", "body")
+        raise CommentError(f"Your {noun} must be {max_length():,} characters or fewer", "body")
     if "\ufffd" in text or CONTROL_RE.search(text):
         raise CommentError(
-            "Your comment contains characters we could not read. Retype it, or paste it as plain text", "body"
+            f"Your {noun} contains characters we could not read. Retype it, or paste it as plain text", "body"
         )
     if HTML_RE.search(text):
         raise CommentError(
-            "Remove the HTML from your comment. Use plain text, or simple Markdown such as *emphasis*", "body"
+            f"Remove the HTML from your {noun}. Use plain text, or simple Markdown such as *emphasis*", "body"
         )
     return text
 
@@ -121,16 +123,39 @@ def _check_parent(parent: Comment, consultation, document, section, idea=None) -
         )
 
 
+def shown_text(section: Section) -> str:
+    """A clause's (or provision's) words as its page shows them, whitespace squashed: each provision's
+    number and heading before its text, so that a phrase selected across two provisions, "(a) ... (b)",
+    is found. A clause's own number and heading are the page's title, outside the quotable text."""
+    parts: list[str] = []
+    rows = (
+        Section.objects.subtree(section).order_by("position").values_list("number", "heading", "text", "kind")
+    )
+    for number, heading, text, kind in rows:
+        if kind not in Section.COMMENTABLE:
+            parts += [number, heading]
+        parts.append(text)
+    return " ".join(" ".join(parts).split())
+
+
 def _check_quote(quote: dict | None, section: Section | None) -> dict:
     quote = {k: (quote or {}).get(k, "") or "" for k in ("exact", "prefix", "suffix")}
     if not quote["exact"]:
         return quote
     if section is None:
         raise CommentError("Choose a clause to quote from", "quote_exact")
-    text = " ".join(Section.objects.subtree(section).values_list("text", flat=True))
-    squash = " ".join(text.split())
-    if " ".join(quote["exact"].split()) not in squash:
-        raise CommentError("The text you quoted is not in this clause", "quote_exact")
+    # Whitespace is left out of the comparison: the page breaks lines where the text has newlines.
+    if "".join(quote["exact"].split()) not in shown_text(section).replace(" ", ""):
+        if section.kind in Section.COMMENTABLE:
+            raise CommentError(
+                "The words you quoted are not in this clause. Copy them exactly from the clause",
+                "quote_exact",
+            )
+        raise CommentError(
+            "The words you quoted are not in the part of the clause you chose. "
+            "Choose the whole clause, or the part the words are in",
+            "quote_exact",
+        )
     quote["exact"] = quote["exact"][:500]
     quote["prefix"] = quote["prefix"][-64:]
     quote["suffix"] = quote["suffix"][:64]
@@ -158,6 +183,29 @@ def _existing_for_key(author, key: str) -> Comment | None:
     if not key:
         return None
     return Comment.objects.filter(author=author, idempotency_key=key).first()
+
+
+def form_idempotency_key(
+    *, author, key: str, body: str, document=None, section=None, parent_id: int | None = None
+) -> str:
+    """The key to post a web form under. A browser that goes Back to a form restores its hidden fields,
+    old key included: when that key already saved a different comment, the new words are a new comment,
+    not a retry (otherwise they would be silently dropped). They get a key derived from the old one and
+    from what they say, so that a retry of this second post is still recognised. A real double submit
+    sends the same words to the same place and keeps its key."""
+    key = (key or "")[:64]
+    existing = _existing_for_key(author, key) if getattr(author, "is_authenticated", False) else None
+    if existing is None:
+        return key
+    body = (body or "").replace("\r\n", "\n").strip()
+    place = (
+        document.pk if document is not None else None,
+        section.pk if section is not None else None,
+        parent_id,
+    )
+    if existing.body == body and (existing.document_id, existing.section_id, existing.parent_id) == place:
+        return key
+    return hashlib.sha256(f"{key}\n{place}\n{body}".encode()).hexdigest()
 
 
 def comment_create(
@@ -286,11 +334,13 @@ def editable_until(comment: Comment):
 
 
 def can_edit(comment: Comment, user) -> bool:
+    """The author, within the edit window, while the consultation is open."""
     return (
         getattr(user, "is_authenticated", False)
         and comment.author_id == user.pk
         and comment.status in (Status.PUBLISHED, Status.PENDING)
         and timezone.now() <= editable_until(comment)
+        and comment.consultation.is_open()
     )
 
 
@@ -300,12 +350,12 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.author_id != by.pk:
         raise CommentError("You can only edit your own comments")
+    check_may_participate(by)
+    check_consultation_open(comment.consultation)
     if not can_edit(comment, by):
         raise CommentError(
             f"You can only edit a comment in the first {settings.COMMENT_EDIT_WINDOW_MINUTES} minutes"
         )
-    check_may_participate(by)
-    check_consultation_open(comment.consultation)
     text = clean_body(body)
     if text == comment.body:
         return comment
@@ -314,13 +364,17 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
     comment.edited_at = timezone.now()
     spam, toxicity = autohold.score_text(text, links_trusted=not is_new_account(by))
     comment.spam_score, comment.toxicity_score = spam, toxicity
-    if (
-        comment.status == Status.PUBLISHED
-        and not comment.is_official
-        and autohold.should_hold(spam, toxicity)
-    ):
-        set_status(comment, Status.PENDING)
-        comment.hold_reason = Comment.Hold.SCORE
+    if comment.status == Status.PUBLISHED and not comment.is_official:
+        # New words face the same checks as a new comment: under pre-moderation an approved comment
+        # goes back to the queue, and a new account adding a link or text the scorer marks is held.
+        status, hold = _initial_status(
+            author=by, consultation=comment.consultation, body=text, official=False
+        )
+        if status == Status.PUBLISHED and autohold.should_hold(spam, toxicity):
+            status, hold = Status.PENDING, Comment.Hold.SCORE
+        if status == Status.PENDING:
+            set_status(comment, Status.PENDING)
+            comment.hold_reason = hold
     comment._history_user = by
     comment._change_reason = "edited by author"
     comment.save()

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from dhdigital.accounts.models import User
 
 from . import access, house_rules, moderation, selectors
-from .forms import ModerationForm, SanctionForm
+from .forms import DecisionForm, ModerationForm, SanctionForm
 from .models import Appeal, Comment
 from .services import CommentError
 
@@ -71,6 +71,44 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def comment_moderate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One comment, whatever its status or flags: decide on it, see its reports and its audit trail."""
+    consultation = access.consultation_for_moderator(request.user, slug)
+    comment = selectors.comment_for_moderation(consultation, pk)
+    if comment is None:
+        raise Http404("No comment matches the given query.")
+    form = DecisionForm(
+        request.POST if request.method == "POST" else None,
+        decisions=moderation.Decision.choices_for(comment.status),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moderation.comments_moderate(
+                consultation=consultation,
+                comment_ids=[comment.pk],
+                by=request.user,
+                decision=data["decision"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except CommentError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.messages[0])
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect(request.path)
+    context = {
+        "consultation": consultation,
+        "comment": comment,
+        "form": form,
+        "rule": house_rules.BY_CODE.get(comment.moderation_reason),
+        "history": selectors.moderation_history(comment),
+        "decision_labels": dict(moderation.Decision.CHOICES),
+    }
+    return render(request, "comments/comment_moderate.html", context, status=400 if form.errors else 200)
 
 
 @login_required

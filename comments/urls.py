@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.comment_withdraw, name="comment-withdraw"),
     path("<int:pk>/appeal/", views.comment_appeal, name="comment-appeal"),
     path("staff/<slug:slug>/moderation/", staff_views.moderation_queue, name="moderation-queue"),
+    path("staff/<slug:slug>/comments/<int:pk>/", staff_views.comment_moderate, name="comment-moderate"),
     path("staff/<slug:slug>/appeals/<int:pk>/", staff_views.appeal_decide, name="appeal-decide"),
     path("staff/<slug:slug>/users/<int:user_id>/", staff_views.user_sanction, name="user-sanction"),
 ]

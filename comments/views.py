@@ -53,10 +53,14 @@ def _add_error(form, exc: CommentError) -> None:
     form.add_error(field, exc.messages[0])
 
 
-def _form_error_response(request, template: str, context: dict, form) -> HttpResponse:
+def _form_error_response(request, template: str, context: dict, form, fragment: str = "") -> HttpResponse:
+    """The page again with its errors; for an inline form, the error summary and (`fragment`) the form
+    itself re-rendered, so each field shows its own message as it would without JavaScript."""
     if is_fetch(request):
-        html = render_to_string("comments/_form_errors.html", {"form": form}, request=request)
-        return JsonResponse({"errors": html}, status=400)
+        data = {"errors": render_to_string("comments/_form_errors.html", {"form": form}, request=request)}
+        if fragment:
+            data["form"] = render_to_string(fragment, context, request=request)
+        return JsonResponse(data, status=400)
     return render(request, template, context, status=400)
 
 
@@ -127,6 +131,12 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_honeypot_filled():
             form.add_error(None, "Your comment could not be sent. Try again without filling in hidden fields")
         elif form.is_valid():
+            # A crafted POST may name a parent: the service refuses one from elsewhere.
+            parent = (
+                get_object_or_404(Comment, pk=form.cleaned_data["parent"])
+                if form.cleaned_data.get("parent")
+                else None
+            )
             try:
                 comment = services.comment_create(
                     author=request.user,
@@ -134,14 +144,18 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
                     document=document,
                     section=chosen,
                     idea=idea,
-                    # A crafted POST may name a parent: the service refuses one from elsewhere.
-                    parent=get_object_or_404(Comment, pk=form.cleaned_data["parent"])
-                    if form.cleaned_data.get("parent")
-                    else None,
+                    parent=parent,
                     body=form.cleaned_data["body"],
                     category=form.cleaned_data["category"],
                     quote=form.quote(),
-                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    idempotency_key=services.form_idempotency_key(
+                        author=request.user,
+                        key=form.cleaned_data["idempotency_key"],
+                        body=form.cleaned_data["body"],
+                        document=document,
+                        section=chosen,
+                        parent_id=parent.pk if parent else None,
+                    ),
                     ip=ratelimit.client_ip(request),
                 )
             except ratelimit.RateLimited as exc:
@@ -204,7 +218,14 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                     parent=parent,
                     body=form.cleaned_data["body"],
                     category=parent.category,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    idempotency_key=services.form_idempotency_key(
+                        author=request.user,
+                        key=form.cleaned_data["idempotency_key"],
+                        body=form.cleaned_data["body"],
+                        document=parent.document,
+                        section=parent.section,
+                        parent_id=parent.pk,
+                    ),
                     ip=ratelimit.client_ip(request),
                 )
             except ratelimit.RateLimited as exc:
@@ -213,7 +234,9 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 _add_error(form, exc)
             else:
                 return _after_post(request, comment)
-        return _form_error_response(request, "comments/comment_reply.html", ctx, form)
+        return _form_error_response(
+            request, "comments/comment_reply.html", ctx, form, fragment="comments/_reply_form.html"
+        )
     template = "comments/_reply_form.html" if request.GET.get("fragment") else "comments/comment_reply.html"
     return render(request, template, ctx)
 
@@ -224,11 +247,14 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     comment = access.comment_for_viewer(request.user, pk)
     threads = selectors.comment_thread(comment, user=request.user)
+    where, clause = selectors.section_place(comment.section)
     return render(
         request,
         "comments/comment_detail.html",
         {
             "comment": comment,
+            "where": where,
+            "clause": clause,
             "threads": threads,
             "consultation": comment.consultation,
             "is_moderator": access.is_moderator(request.user, comment),
@@ -302,11 +328,14 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = EditForm(request.POST if request.method == "POST" else None, initial={"body": comment.body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
+            edited = services.comment_edit(comment=comment, by=request.user, body=form.cleaned_data["body"])
         except CommentError as exc:
             _add_error(form, exc)
         else:
-            messages.success(request, "Your comment has been updated.")
+            if edited.status == Comment.Status.PENDING:
+                messages.info(request, "Your changes will appear once a moderator has checked them.")
+            else:
+                messages.success(request, "Your comment has been updated.")
             return redirect(comment.get_absolute_url())
     ctx = {
         "comment": comment,

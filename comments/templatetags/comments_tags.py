@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django import template
 from django.template.loader import get_template
+from django.urls import reverse
 
 from consultations.models import Section
 
-from .. import selectors
+from .. import access, selectors
 from ..forms import CommentForm
 from ..models import Subscription
 
@@ -43,6 +44,7 @@ def comment_context(request, consultation) -> dict:
     """What every comment partial needs to decide which actions to offer."""
     may, why = participation(request)
     is_open = consultation.is_open()
+    moderates = request.user.is_authenticated and access.is_moderator(request.user, consultation)
     return {
         "is_open": is_open,
         "phase": consultation.phase(),
@@ -50,6 +52,13 @@ def comment_context(request, consultation) -> dict:
         "refusal": why,
         "can_comment": may and is_open,
         "viewer_id": request.user.pk if request.user.is_authenticated else None,
+        "is_moderator": moderates,
+        # "<base><pk>/" is a comment's moderation page; only the consultation's moderators get links to it
+        "moderate_base": reverse("comments:comment-moderate", kwargs={"slug": consultation.slug, "pk": 0})[
+            :-2
+        ]
+        if moderates
+        else "",
     }
 
 

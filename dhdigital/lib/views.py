@@ -76,6 +76,18 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (an old tab, cookies cleared, a forged post): say
+    plainly that nothing was saved and how to try again. `reason` is for logs, never for the page."""
+    fetch = request.headers.get("X-Requested-With") == "fetch"
+    if fetch:
+        return JsonResponse(
+            {"error": "Your session has expired, so nothing was saved. Reload the page and try again."},
+            status=403,
+        )
+    return render(request, "errors/403_csrf.html", status=403)
+
+
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 

@@ -106,6 +106,18 @@ function enhanceReplyForm(holder, link) {
       announce(item, body.status === "pending" ? "Your reply will appear once a moderator has checked it." : "Your reply has been posted.");
       return;
     }
+    if (body.form) {
+      // The form as the server re-rendered it: each field with its own error message, the words kept.
+      holder.innerHTML = body.form;
+      enhanceReplyForm(holder, link);
+      const summary = holder.querySelector(".govuk-error-summary");
+      if (summary) {
+        summary.setAttribute("tabindex", "-1");
+        try { createAll(ErrorSummary, undefined, holder); } catch (e) { /* focused below */ }
+        summary.focus();
+      }
+      return;
+    }
     if (errors) {
       errors.innerHTML = body.errors || `<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert"><h2 class="govuk-error-summary__title">There is a problem</h2><div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list"><li>${(body.error || "Your reply was not posted. Try again.").replace(/</g, "&lt;")}</li></ul></div></div></div>`;
       const summary = errors.querySelector(".govuk-error-summary");
@@ -155,24 +167,102 @@ document.addEventListener("click", async (event) => {
 });
 
 // --- quoting a phrase -------------------------------------------------------------------------------
+// Selecting words in the clause fills in "The words you are commenting on", widened to whole words, picks
+// the smallest part of the clause that holds them, and offers a button that goes to the comment box.
+// Offsets are counted in the text as the page shows it (provision numbers included), as the server checks.
+const WORD_CHAR = /[\p{L}\p{N}'’-]/u;
+const SPACE = /\s/;
+
+function squash(text) {
+  return text.replace(/\s+/g, " ");
+}
+
+function offsetIn(root, node, offset) {
+  const range = document.createRange();
+  range.setStart(root, 0);
+  range.setEnd(node, offset);
+  return range.toString().length;
+}
+
+function selectedSpan(target) {
+  const selection = window.getSelection();
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+  const range = selection.getRangeAt(0);
+  if (!target.contains(range.startContainer) || !target.contains(range.endContainer)) return null;
+  const raw = target.textContent;
+  let start = offsetIn(target, range.startContainer, range.startOffset);
+  let end = offsetIn(target, range.endContainer, range.endOffset);
+  while (start < end && SPACE.test(raw[start])) start += 1;
+  while (end > start && SPACE.test(raw[end - 1])) end -= 1;
+  if (start >= end) return null;
+  while (start > 0 && WORD_CHAR.test(raw[start - 1]) && WORD_CHAR.test(raw[start])) start -= 1;
+  while (end < raw.length && WORD_CHAR.test(raw[end]) && WORD_CHAR.test(raw[end - 1])) end += 1;
+  return { raw, start, end };
+}
+
+function smallestPart(target, span) {
+  // Provisions carry their place in the clause: data-position .. data-last covers their own subsections.
+  // Words outside every provision are the clause's own: then the whole clause is the part.
+  const parts = [...target.querySelectorAll("[data-section]")].map((el) => {
+    const from = offsetIn(target, el, 0);
+    return { el, from, to: from + el.textContent.length, position: Number(el.dataset.position) };
+  });
+  const hit = parts.filter((p) => p.to > span.start && p.from < span.end);
+  for (let i = span.start; i < span.end; i += 1) {
+    if (!SPACE.test(span.raw[i]) && !hit.some((p) => p.from <= i && i < p.to)) return null;
+  }
+  if (!hit.length) return null;
+  const lo = Math.min(...hit.map((p) => p.position));
+  const hi = Math.max(...hit.map((p) => p.position));
+  let best = null;
+  for (const p of parts) {
+    if (p.position <= lo && Number(p.el.dataset.last) >= hi && (!best || p.position > best.position)) best = p;
+  }
+  return best ? best.el.dataset.section : null;
+}
+
+function quoteBar(target, form) {
+  let bar = document.querySelector("[data-quote-bar]");
+  if (bar) return bar;
+  bar = document.createElement("div");
+  bar.setAttribute("data-quote-bar", "");
+  bar.className = "govuk-inset-text";
+  bar.hidden = true;
+  bar.innerHTML = '<p class="govuk-body-s govuk-!-margin-bottom-2">You selected: “<span data-quote-text></span>”</p>'
+    + '<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">Comment on the words you selected</button>';
+  bar.querySelector("button").addEventListener("click", () => {
+    const body = form.querySelector("textarea[name=body]");
+    if (body) {
+      body.scrollIntoView({ block: "center" });
+      body.focus();
+    }
+  });
+  target.insertAdjacentElement("afterend", bar);
+  return bar;
+}
+
 function fillQuote() {
   const target = document.querySelector("[data-quote-target]");
   const input = document.querySelector("[data-comment-form] input[name=quote_exact]");
   if (!target || !input) return;
-  const selection = window.getSelection();
-  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return;
-  const range = selection.getRangeAt(0);
-  if (!target.contains(range.commonAncestorContainer)) return;
-  const exact = selection.toString().replace(/\s+/g, " ").trim();
-  if (!exact || exact.length > 500) return;
-  const whole = target.textContent.replace(/\s+/g, " ");
-  const at = whole.indexOf(exact);
+  const span = selectedSpan(target);
+  if (!span) return;
+  const exact = squash(span.raw.slice(span.start, span.end)).trim();
+  if (!exact || exact.length > 500 || exact === input.value) return;
   const form = input.form;
   input.value = exact;
-  if (at >= 0) {
-    form.querySelector("input[name=quote_prefix]").value = whole.slice(Math.max(0, at - 32), at);
-    form.querySelector("input[name=quote_suffix]").value = whole.slice(at + exact.length, at + exact.length + 32);
+  form.querySelector("input[name=quote_prefix]").value = squash(span.raw.slice(Math.max(0, span.start - 64), span.start)).trimStart().slice(-32);
+  form.querySelector("input[name=quote_suffix]").value = squash(span.raw.slice(span.end, span.end + 64)).trimEnd().slice(0, 32);
+  const select = form.querySelector("select[name=target]");
+  if (select && select.options.length) {
+    const part = smallestPart(target, span);
+    const value = part && [...select.options].some((o) => o.value === part) ? part : select.options[0].value;
+    select.value = value;
   }
+  const bar = quoteBar(target, form);
+  bar.querySelector("[data-quote-text]").textContent = exact.length > 120 ? `${exact.slice(0, 117)}…` : exact;
+  bar.hidden = false;
+  announce(bar, "The words you selected are in the comment form. Use the button after the clause to write your comment.");
 }
 
 document.addEventListener("mouseup", fillQuote);

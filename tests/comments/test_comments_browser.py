@@ -20,6 +20,15 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _analysis_engine_loaded(real_texts):
+    """Without a worker, posting a comment enriches it in the request, and the first enrichment loads the
+    analysis engine's models (tens of seconds on a busy machine). Load them once, before any page waits."""
+    from policycycle.analysis.enrich import enrich
+
+    enrich(real_texts[0])
+
+
 @pytest.fixture
 def bill(consultation, shared_data):
     data = (shared_data / "bills/akn/sustainable-aviation-fuel-bill.xml").read_bytes()
@@ -93,6 +102,12 @@ def test_comment_reply_agree_flag_and_pre_moderation_in_the_browser(
     other.goto(clause_url)
     other.evaluate("window.__noReload = true")
     other.get_by_role("link", name="Reply to Jo Citizen").click()
+    other.get_by_role("button", name="Post reply").click()  # empty: the inline error state
+    other.wait_for_selector("[data-reply-holder] .govuk-error-message")
+    assert "Enter your reply" in other.locator("[data-reply-holder] .govuk-error-summary").inner_text()
+    assert other.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
+    screenshot(other, "comments-inline-reply-error")
+    assert_no_axe_violations(other)
     other.get_by_label("Your reply").fill(second)
     screenshot(other, "comments-inline-reply")
     assert_no_axe_violations(other)
@@ -178,14 +193,137 @@ def test_keyboard_only_commenting(page, live_url, login, citizen, clause_3, real
     screenshot(page, "comments-permalink")
 
 
-def test_selecting_words_in_the_clause_fills_in_the_quote(page, live_url, login, citizen, clause_3):
+def test_keyboard_only_inline_reply_and_agree(
+    page, live_url, login, citizen, other_citizen, clause_3, real_texts
+):
+    from comments import services
+
+    root = services.comment_create(
+        author=other_citizen,
+        consultation=clause_3.document.consultation,
+        document=clause_3.document,
+        section=clause_3,
+        body=_texts(real_texts)[0],
+        category="drafting",
+    )
     login(page, citizen)
     page.goto(live_url + clause_3.get_absolute_url())
-    paragraph = page.locator("[data-quote-target] p").nth(1)
-    paragraph.select_text()
-    paragraph.dispatch_event("mouseup")
+    page.evaluate("window.__noReload = true")
+
+    def tab_to(predicate_js: str, limit: int = 250) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"(() => {{ const el = document.activeElement; return {predicate_js}; }})()"):
+                return
+        raise AssertionError(f"never reached {predicate_js} with Tab")
+
+    def wait_until(expression: str, seconds: float = 20) -> None:
+        # page.wait_for_function evaluates strings in the page, which the site's CSP forbids
+        for _ in range(int(seconds * 10)):
+            if page.evaluate(f"!!({expression})"):
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"timed out waiting for {expression}")
+
+    tab_to("el.tagName === 'BUTTON' && el.value === 'agree'")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("button[value=agree][aria-pressed=true]")
+    tab_to("el.matches('a[data-reply-link]')")
+    page.keyboard.press("Enter")
+    wait_until("document.activeElement && document.activeElement.name === 'body'")
+    page.keyboard.type(_texts(real_texts)[1])
+    tab_to("el.tagName === 'BUTTON' && el.textContent.trim() === 'Post reply'")
+    page.keyboard.press("Enter")
+    wait_until("document.activeElement && document.activeElement.tagName === 'ARTICLE'")
+    assert page.evaluate("window.__noReload") is True  # both happened without a page load
+    reply = Comment.objects.get(author=citizen)
+    assert reply.parent_id == root.pk and reply.body == _texts(real_texts)[1]
+    root.refresh_from_db()
+    assert (root.agree_count, root.reply_count) == (1, 1)
+
+
+def _drag_select(page, start, end, *, from_x: int, to_x: int) -> None:
+    """Select text with the mouse, as a reader does: press in one element, release in another."""
+    page.evaluate("window.getSelection().removeAllRanges()")
+    start.scroll_into_view_if_needed()
+    a, b = start.bounding_box(), end.bounding_box()
+    page.mouse.move(a["x"] + from_x, a["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(b["x"] + to_x, b["y"] + 8, steps=8)
+    page.mouse.up()
+
+
+def test_selecting_words_across_provisions_quotes_whole_words_and_posts_them(
+    page, live_url, login, citizen, clause_3, real_texts, assert_no_axe_violations, screenshot
+):
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url())
+    provisions = page.locator("[data-quote-target] [data-section]")
+    # From the middle of a word in (1)(a) to the middle of a word in (1)(b).
+    _drag_select(page, provisions.nth(1), provisions.nth(2), from_x=90, to_x=200)
     quote = page.get_by_label("The words you are commenting on (optional)").input_value()
-    assert quote and quote in " ".join(paragraph.inner_text().split())
+    shown = " ".join(page.locator("[data-quote-target]").evaluate("el => el.textContent").split())
+    at = shown.index(quote)
+    assert "(b)" in quote, quote  # the provision number shown between the words is part of the quote
+    assert shown[at - 1] == " " and not shown[at + len(quote)].isalnum(), quote  # widened to whole words
+    # The smallest part that holds both ends is subsection (1).
+    assert page.locator("select[name=target] option:checked").inner_text().startswith("(1)")
+    screenshot(page, "comments-quote-selected")
+    assert_no_axe_violations(page)
+    page.get_by_role("radio", name="The drafting (wording) of the text").check()
+    page.get_by_role("button", name="Comment on the words you selected").click()
+    assert page.evaluate("document.activeElement.name") == "body"
+    text = _texts(real_texts)[1]
+    page.keyboard.type(text)
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_url("**/comments/*/")
+    comment = Comment.objects.get(author=citizen)
+    assert (comment.quote_exact, comment.section.number, comment.body) == (quote, "(1)", text)
+    assert page.locator(".dhd-quote").inner_text() == quote
+
+
+@pytest.mark.browser_context_args(java_script_enabled=False)
+def test_quoting_without_javascript_by_copying_the_words(
+    page, live_url, login, citizen, clause_3, real_texts
+):
+    # (axe-core is JavaScript: it cannot run here; the same server-rendered error page is checked with it on)
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url())
+    part = clause_3.document.sections.get(parent__parent=clause_3, number="(b)", parent__number="(1)")
+    words = " ".join(part.text.split()[:4])
+    page.get_by_label("Which part are you commenting on?").select_option(str(part.pk))
+    page.get_by_label("The words you are commenting on (optional)").fill("words that are not in the bill")
+    page.get_by_role("radio", name="A question").check()
+    page.locator("[data-comment-form] textarea[name=body]").fill(_texts(real_texts)[2])
+    page.get_by_role("button", name="Post comment").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "not in the part of the clause you chose" in summary
+    assert page.title().startswith("Error:")
+    assert not Comment.objects.exists()
+    page.get_by_label("The words you are commenting on (optional)").fill(words)
+    page.get_by_role("button", name="Post comment").click()
+    comment = Comment.objects.get(author=citizen)
+    assert (comment.section_id, comment.quote_exact) == (part.pk, words)
+
+
+def test_a_busy_clause_reads_on_a_phone(
+    browser, live_url, login, citizen, bill, clause_3, real_texts, assert_no_axe_violations, screenshot
+):
+    """375 px wide, deep threads: nothing wider than the screen, links far enough apart to tap."""
+    from comments.demo import bulk_threads
+
+    load_demo_comments(bill)
+    authors = [UserFactory() for _ in range(6)]
+    bulk_threads(document=bill, sections=[clause_3], authors=authors, texts=real_texts, n=120)
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, citizen)
+    page.goto(live_url + clause_3.get_absolute_url() + "?sort=discussed")
+    assert page.locator("text=Continue this thread").count() > 0
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    screenshot(page, "comments-clause-phone")
+    assert_no_axe_violations(page)
+    context.close()
 
 
 def test_clause_with_demo_threads_reads_well_and_has_no_axe_violations(
@@ -239,8 +377,14 @@ def test_moderation_queue_works_with_the_keyboard_alone(
 
     Consultation.objects.filter(pk=consultation.pk).update(moderation_mode="pre")
     consultation.refresh_from_db()
-    held = services.comment_create(author=citizen, consultation=consultation, document=clause_3.document,
-                                   section=clause_3, body=_texts(real_texts)[0], category="drafting")
+    held = services.comment_create(
+        author=citizen,
+        consultation=consultation,
+        document=clause_3.document,
+        section=clause_3,
+        body=_texts(real_texts)[0],
+        category="drafting",
+    )
     login(page, moderator)
     page.goto(f"{live_url}/comments/staff/{consultation.slug}/moderation/")
 

@@ -107,3 +107,89 @@ def test_staff_panel_links_to_the_queue(client, publisher, held, clause):
         reverse("staff:consultation-manage", kwargs={"slug": clause.document.consultation.slug})
     )
     assert queue_url(clause) in html.content.decode()
+
+
+def moderate_url(comment):
+    return reverse("comments:comment-moderate", kwargs={"slug": comment.consultation.slug, "pk": comment.pk})
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("moderator", 200), ("publisher", 200), ("analyst", 403), ("citizen", 403), ("outsider_official", 403)],
+)
+def test_one_comments_moderation_page_is_for_the_teams_moderators(
+    request, client, clause, other_citizen, real_texts, who, status
+):
+    comment = post(other_citizen, clause, real_texts[0])
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(moderate_url(comment))
+    assert response.status_code == status
+    if status == 200:
+        assert real_texts[0][:30] in response.content.decode()
+        assert other_citizen.email not in response.content.decode()
+
+
+def test_moderator_removes_a_published_unflagged_comment_from_its_page(
+    client, moderator, clause, citizen, other_citizen, real_texts, django_capture_on_commit_callbacks
+):
+    """Nothing flagged it, so it is in no queue: its own page is where a moderator acts on it."""
+    comment = post(citizen, clause, real_texts[0])
+    client.force_login(moderator)
+    html = client.get(comment.get_absolute_url()).content.decode()
+    assert moderate_url(comment) in html  # the permalink and the thread lead moderators to it
+    response = client.post(moderate_url(comment), {"decision": "hide"})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode() and "house rule" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "published"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            moderate_url(comment), {"decision": "hide", "reason": "civil", "note": "Please keep it civil."}
+        )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.status, comment.moderation_reason, comment.moderated_by) == ("hidden", "civil", moderator)
+    assert [m.to for m in mail.outbox] == [[citizen.email]]
+    assert "/appeal/" in mail.outbox[0].body and "Please keep it civil." in mail.outbox[0].body
+    page = client.get(moderate_url(comment)).content.decode()
+    assert "hide: civil" in page and moderator.public_name in page  # the audit trail: who, when, why
+    client.force_login(other_citizen)
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert real_texts[0][:30] not in html and moderate_url(comment) not in html
+
+
+def test_only_the_decisions_a_status_allows_are_offered_and_accepted(
+    client, moderator, clause, citizen, real_texts
+):
+    comment = post(citizen, clause, real_texts[0])
+    client.force_login(moderator)
+    html = client.get(moderate_url(comment)).content.decode()
+    assert 'value="hide"' in html and 'value="keep"' in html
+    assert 'value="reject"' not in html and 'value="approve"' not in html
+    response = client.post(moderate_url(comment), {"decision": "reject", "reason": "civil"})
+    assert response.status_code == 400
+    comment.refresh_from_db()
+    assert comment.status == "published"
+
+
+def test_a_comment_of_another_consultation_is_not_found_through_this_one(
+    client, moderator, clause, citizen, team, real_texts
+):
+    from tests.factories import ConsultationFactory
+
+    elsewhere = ConsultationFactory(team=team)
+    comment = post(citizen, clause, real_texts[0])
+    client.force_login(moderator)
+    url = reverse("comments:comment-moderate", kwargs={"slug": elsewhere.slug, "pk": comment.pk})
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": "hide", "reason": "civil"}).status_code == 404
+    comment.refresh_from_db()
+    assert comment.status == "published"
+
+
+def test_the_queue_links_each_held_comment_to_its_moderation_page(client, moderator, held, clause):
+    client.force_login(moderator)
+    html = client.get(queue_url(clause)).content.decode()
+    assert all(moderate_url(c) in html for c in held)
+    page = client.get(moderate_url(held[0])).content.decode()
+    assert 'value="approve"' in page and 'value="reject"' in page

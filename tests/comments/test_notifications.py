@@ -105,3 +105,17 @@ def test_tampered_unsubscribe_token_is_refused(client, other_citizen, clause):
     response = client.post(reverse("comments:unsubscribe", kwargs={"token": token[:-2] + "xx"}))
     assert response.status_code == 400
     assert Subscription.objects.get(pk=sub.pk).active
+
+
+def test_a_digest_of_more_than_fifty_comments_gives_the_full_number(
+    citizen, other_citizen, clause, real_texts
+):
+    from comments.demo import bulk_threads
+
+    sub = services.subscription_follow(user=other_citizen, kind="section", section=clause, frequency="daily")
+    Subscription.objects.filter(pk=sub.pk).update(created_at=timezone.now() - timedelta(days=1))
+    bulk_threads(document=clause.document, sections=[clause], authors=[citizen], texts=real_texts, n=60)
+    assert notifications.send_daily_digests() == 1
+    message = mail.outbox[0]
+    assert "60 new comments" in message.subject
+    assert "And 10 more:" in message.body and clause.get_absolute_url() in message.body

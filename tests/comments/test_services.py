@@ -318,3 +318,70 @@ def test_enrichment_is_queued_on_commit_when_insights_provides_it(
     with django_capture_on_commit_callbacks(execute=True):
         comment = post(citizen, clause, real_texts[0])
     assert calls == [comment.pk]
+
+
+def test_quote_across_two_provisions_is_accepted_as_the_page_shows_it(citizen, clause, real_texts):
+    """Selecting "... (a) maintain ..." copies the provision numbers the page shows between the words."""
+    subsections = list(clause.document.sections.filter(parent=clause).order_by("position"))
+    first, second = subsections[0], subsections[1]
+    exact = f"{' '.join(first.text.split()[-3:])}\n{second.number}  {' '.join(second.text.split()[:3])}"
+    comment = post(citizen, clause, real_texts[0], quote={"exact": exact})
+    assert comment.quote_exact == exact
+    assert second.number in services.shown_text(clause)
+
+
+def test_quote_outside_the_chosen_part_names_the_part(citizen, clause, subsection, real_texts):
+    other = clause.document.sections.filter(parent=clause).exclude(pk=subsection.pk).first()
+    words = " ".join(other.text.split()[-2:])
+    assert words not in services.shown_text(subsection)
+    with pytest.raises(CommentError, match="not in the part of the clause you chose"):
+        services.comment_create(
+            author=citizen,
+            consultation=clause.document.consultation,
+            document=clause.document,
+            section=subsection,
+            body=real_texts[0],
+            quote={"exact": words},
+        )
+    assert not Comment.objects.exists()
+
+
+def test_editing_an_approved_comment_under_pre_moderation_sends_it_back_to_the_queue(
+    citizen, other_citizen, moderator, clause, real_texts
+):
+    from comments import moderation
+
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(moderation_mode="pre")
+    clause.document.consultation.refresh_from_db()
+    root = post(other_citizen, clause, real_texts[0])
+    moderation.comment_moderate(comment=root, by=moderator, decision="approve")
+    comment = reply(citizen, root, real_texts[1])
+    moderation.comment_moderate(comment=comment, by=moderator, decision="approve")
+    root.refresh_from_db()
+    assert root.reply_count == 1
+    edited = services.comment_edit(comment=comment, by=citizen, body=real_texts[2])
+    assert (edited.status, edited.hold_reason) == ("pending", "pre_moderation")
+    root.refresh_from_db()
+    assert root.reply_count == 0  # no longer shown, so no longer counted
+
+
+def test_a_new_account_adding_a_link_in_an_edit_is_held(clause, real_texts):
+    newcomer = UserFactory()
+    comment = post(newcomer, clause, real_texts[0])
+    assert comment.status == "published"
+    edited = services.comment_edit(
+        comment=comment, by=newcomer, body=real_texts[0] + " More at https://example.org/offer"
+    )
+    assert (edited.status, edited.hold_reason) == ("pending", "new_account_link")
+
+
+def test_editing_after_closing_time_is_refused_with_the_reason(citizen, clause, real_texts):
+    comment = post(citizen, clause, real_texts[0])
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    comment.consultation.refresh_from_db()
+    with pytest.raises(CommentError, match="closed"):
+        services.comment_edit(comment=comment, by=citizen, body=real_texts[1])
+    comment.refresh_from_db()
+    assert comment.body == real_texts[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -205,6 +206,11 @@ def test_inline_reply_error_comes_back_as_an_error_summary_fragment(
     )
     assert response.status_code == 400
     assert "govuk-error-summary" in response.json()["errors"]
+    form = response.json()["form"]  # the form itself, each field with its own message, as without JS
+    assert "govuk-form-group--error" in form and "Enter your reply" in form
+    assert (
+        f'id="reply-{root.pk}-body"' in form and f'href="#reply-{root.pk}-body"' in response.json()["errors"]
+    )
     assert Comment.objects.count() == 1
 
 
@@ -404,7 +410,10 @@ def test_document_table_of_contents_counts_comments_per_clause(
         body=real_texts[1],
     )
     html = client.get(clause.document.get_absolute_url()).content.decode()
-    assert "2 comments" in html
+    assert "2 comments" in html  # beside the clause in the reader
+    toc = html[html.index("dhd-toc__list") :]
+    assert f'href="{clause.get_absolute_url()}"' in toc  # and in the table of contents
+    assert '<span class="govuk-body-s dhd-count">2<span class="govuk-visually-hidden"> comments</span>' in toc
 
 
 def test_daily_digest_is_scheduled_by_beat(settings):
@@ -412,8 +421,9 @@ def test_daily_digest_is_scheduled_by_beat(settings):
     assert "comments.tasks.send_daily_digests" in tasks
 
 
-def test_crafted_post_with_a_parent_from_another_clause_is_refused(client, citizen, other_citizen, document,
-                                                                   real_texts):
+def test_crafted_post_with_a_parent_from_another_clause_is_refused(
+    client, citizen, other_citizen, document, real_texts
+):
     from consultations.models import Section
 
     clause_1 = Section.objects.get(document=document, anchor="clause-1")
@@ -423,4 +433,146 @@ def test_crafted_post_with_a_parent_from_another_clause_is_refused(client, citiz
     response = client.post(create_url(clause_2), form_data(clause_2, real_texts[1], parent=parent.pk))
     assert response.status_code == 400
     assert "You can only reply to a comment on the same clause" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_a_form_restored_by_back_posts_new_text_even_with_its_old_key(client, citizen, clause, real_texts):
+    """Browsers restore a form's hidden fields on Back: the same key with other words is a new comment."""
+    client.force_login(citizen)
+    first = client.post(create_url(clause), form_data(clause, real_texts[0], key="restored"))
+    second = client.post(create_url(clause), form_data(clause, real_texts[1], key="restored"))
+    retry = client.post(create_url(clause), form_data(clause, real_texts[1], key="restored"))
+    bodies = list(Comment.objects.order_by("pk").values_list("body", flat=True))
+    assert bodies == [real_texts[0], real_texts[1]]
+    assert first["Location"] != second["Location"]
+    assert retry["Location"] == second["Location"]  # a retry of the second post is still one comment
+
+
+def test_a_reply_form_restored_by_back_posts_new_text_even_with_its_old_key(
+    client, citizen, other_citizen, clause, real_texts
+):
+    root = post(citizen, clause, real_texts[0])
+    client.force_login(other_citizen)
+    url = reverse("comments:comment-reply", kwargs={"pk": root.pk})
+    client.post(url, {"body": real_texts[1], "idempotency_key": "r"})
+    client.post(url, {"body": real_texts[2], "idempotency_key": "r"})
+    client.post(url, {"body": real_texts[2], "idempotency_key": "r"})
+    assert list(root.replies.order_by("pk").values_list("body", flat=True)) == [real_texts[1], real_texts[2]]
+
+
+def test_edit_is_offered_only_while_it_can_succeed_and_withdraw_always(client, citizen, clause, real_texts):
+    comment = post(citizen, clause, real_texts[0])
+    edit = reverse("comments:comment-edit", kwargs={"pk": comment.pk})
+    withdraw = reverse("comments:comment-withdraw", kwargs={"pk": comment.pk})
+    client.force_login(citizen)
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert edit in html and withdraw in html
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert edit not in html and withdraw in html
+    Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now())
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(
+        opens_at=timezone.now() - timedelta(days=30), closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    html = client.get(clause.get_absolute_url()).content.decode()
+    assert edit not in html and withdraw in html
+    page = client.get(edit).content.decode()
+    assert "You can no longer edit this comment" in page
+
+
+def test_editing_under_pre_moderation_tells_the_author_it_waits_for_a_moderator(
+    client, citizen, moderator, clause, real_texts
+):
+    from comments import moderation
+
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(moderation_mode="pre")
+    clause.document.consultation.refresh_from_db()
+    comment = post(citizen, clause, real_texts[0])
+    moderation.comment_moderate(comment=comment, by=moderator, decision="approve")
+    client.force_login(citizen)
+    response = client.post(
+        reverse("comments:comment-edit", kwargs={"pk": comment.pk}), {"body": real_texts[1]}, follow=True
+    )
+    assert "once a moderator has checked them" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
+def test_a_post_without_its_security_token_is_refused_plainly_and_saves_nothing(citizen, clause, real_texts):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(citizen)
+    response = browser.post(create_url(clause), form_data(clause, real_texts[0]))
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "Your form could not be sent" in html and "Nothing you sent was saved" in html
+    assert "CSRF" not in html  # no jargon, no reason string on the page
+    reply = browser.post(
+        reverse("comments:comment-react", kwargs={"pk": post(citizen, clause, real_texts[1]).pk}),
+        {"value": "agree"},
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+    assert reply.status_code == 403 and "nothing was saved" in reply.json()["error"]
+    assert Comment.objects.count() == 1 and not Reaction.objects.exists()
+
+
+def test_sorting_oldest_first_and_most_discussed(client, citizen, other_citizen, clause, real_texts):
+    a = post(citizen, clause, real_texts[0])
+    b = post(other_citizen, clause, real_texts[1])
+    reply(citizen, b, real_texts[2])
+    order = lambda html: [html.index(f'id="comment-{c.pk}"') for c in (a, b)]  # noqa: E731
+    oldest = order(client.get(clause.get_absolute_url() + "?sort=oldest").content.decode())
+    discussed = order(client.get(clause.get_absolute_url() + "?sort=discussed").content.decode())
+    assert oldest[0] < oldest[1] and discussed[1] < discussed[0]
+
+
+def test_pre_moderated_consultation_says_so_before_you_post(client, citizen, clause):
+    client.force_login(citizen)
+    assert "A moderator checks every comment" not in client.get(clause.get_absolute_url()).content.decode()
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(moderation_mode="pre")
+    assert "A moderator checks every comment" in client.get(clause.get_absolute_url()).content.decode()
+
+
+def test_official_reply_is_labelled_on_the_clause_page(client, citizen, moderator, clause, real_texts):
+    root = post(citizen, clause, real_texts[0])
+    official = reply(moderator, root, real_texts[1])
+    html = client.get(clause.get_absolute_url()).content.decode()
+    start = html.index(f'id="comment-{official.pk}"')
+    assert "Official response" in html[start : start + 600]
+    assert "dhd-comment--official" in html[start - 80 : start]
+
+
+def test_a_comment_on_a_subsection_is_named_by_its_full_citation(
+    client, citizen, other_citizen, clause, subsection, real_texts, django_capture_on_commit_callbacks
+):
+    from comments import services
+
+    comment = services.comment_create(
+        author=citizen,
+        consultation=clause.document.consultation,
+        document=clause.document,
+        section=subsection,
+        body=real_texts[0],
+    )
+    html = client.get(comment.get_absolute_url()).content.decode()
+    assert "Comment on Clause 3(1)</h1>" in html
+    assert f'href="{clause.get_absolute_url()}#comment-{comment.pk}"' in html  # back to the clause page
+    with django_capture_on_commit_callbacks(execute=True):
+        reply(other_citizen, comment, real_texts[1])
+    assert "Clause 3(1) of" in mail.outbox[0].body
+
+
+def test_a_crafted_reply_to_a_removed_comment_is_refused_and_saves_nothing(
+    client, citizen, other_citizen, moderator, clause, real_texts
+):
+    root = post(citizen, clause, real_texts[0])
+    moderation.comment_moderate(comment=root, by=moderator, decision="hide", reason="civil")
+    client.force_login(other_citizen)
+    url = reverse("comments:comment-reply", kwargs={"pk": root.pk})
+    assert "You cannot reply to this comment" in client.get(url).content.decode()
+    response = client.post(url, {"body": real_texts[1], "idempotency_key": "x"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "govuk-error-summary" in html
+    assert "cannot reply to a comment that has been removed" in html
     assert Comment.objects.count() == 1
