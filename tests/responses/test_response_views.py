@@ -221,7 +221,7 @@ def test_the_request_log_never_holds_a_working_resume_link(client, formal, citiz
         client.get(reverse("responses:response-resume", args=[token]))
     lines = [r for r in caplog.records if r.name == "dhdigital.request"]
     assert lines and all(token not in r.getMessage() and token not in r.path for r in lines)
-    assert any("/responses/resume/<token>/" in r.getMessage() for r in lines)
+    assert any("/responses/resume/[secret]/" in r.getMessage() for r in lines)
 
 
 def test_the_respond_pages_refuse_changes_after_close(client, formal, questions, citizen, close):
