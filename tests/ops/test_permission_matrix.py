@@ -117,6 +117,7 @@ EXPECTED: dict[str, tuple] = {
     "staff:consultation-check": (TEAM, "GET"),
     "staff:consultation-preview": (TEAM, "GET"),
     "staff:version-upload": (PUBLISHER, "GET"),
+    "staff:document-publish": (PUBLISHER, "POST"),
     "staff:version-publish": (PUBLISHER, "POST"),
     "staff:ledger": (ANALYST, "GET"),
     "staff:ledger-entry": (ANALYST, "GET"),
@@ -139,10 +140,14 @@ EXPECTED: dict[str, tuple] = {
     "comments:moderation-queue": (MODERATOR, "GET"),
     "comments:appeal-decide": (MODERATOR, "POST"),
     "comments:user-sanction": (MODERATOR, "GET"),
+    "comments:comment-moderate": (MODERATOR, "GET"),
     # responses: responding
     "responses:response-resume": (LINK_HOLDER, "GET"),  # the signed token in the email is the permission
     "responses:response-start": (PUBLIC, "GET"),
     "responses:response-about": (SIGNED_IN, "GET"),
+    "responses:response-organisation": (SIGNED_IN, "GET"),
+    "responses:response-region": (SIGNED_IN, "GET"),
+    "responses:response-consent": (SIGNED_IN, "GET"),
     "responses:response-question": (SIGNED_IN, "GET"),
     "responses:response-check": (SIGNED_IN, "GET"),
     "responses:response-saved": (SIGNED_IN, "GET"),
@@ -187,6 +192,7 @@ EXPECTED: dict[str, tuple] = {
     "dashboards:explorer": (ANALYST, "GET"),
     "dashboards:explorer-bulk": (ANALYST, "POST"),
     "dashboards:saved-view-create": (ANALYST, "POST"),
+    "dashboards:saved-view-delete": (ANALYST, "POST"),  # only its owner's is deleted; others are told so
     "dashboards:respondent": (ANALYST, "GET"),
     "dashboards:export-list": (ANALYST, "GET"),
     "dashboards:export-download": (ANALYST, "GET"),
@@ -200,6 +206,8 @@ EXPECTED: dict[str, tuple] = {
     "policycycle:stage-detail": (PUBLIC, "GET"),
     "policycycle:stage-edit": (PUBLISHER_ANYWHERE, "GET"),
     "policycycle:stage-history": (PUBLISHER_ANYWHERE, "GET"),
+    "policycycle:activity-create": (PUBLISHER_ANYWHERE, "GET"),
+    "policycycle:activity-edit": (PUBLISHER_ANYWHERE, "GET"),
     "policycycle:technique-create": (PUBLISHER_ANYWHERE, "GET"),
     "policycycle:technique-detail": (PUBLIC, "GET"),
     "policycycle:technique-edit": (PUBLISHER_ANYWHERE, "GET"),
@@ -209,12 +217,16 @@ EXPECTED: dict[str, tuple] = {
     "policycycle:casestudy-detail": (PUBLIC, "GET"),
     "policycycle:casestudy-edit": (PUBLISHER_ANYWHERE, "GET"),
     "policycycle:casestudy-history": (PUBLISHER_ANYWHERE, "GET"),
+    "policycycle:testimonial-create": (PUBLISHER_ANYWHERE, "GET"),
+    "policycycle:testimonial-edit": (PUBLISHER_ANYWHERE, "GET"),
+    "policycycle:testimonial-remove": (PUBLISHER_ANYWHERE, "GET"),
     "policycycle:project-list": (PUBLIC, "GET"),
     "policycycle:project-create": (PUBLISHER_ANYWHERE, "GET"),
     "policycycle:project-detail": (PUBLIC, "GET"),
     "policycycle:project-team": (TEAM, "GET"),
     "policycycle:project-edit": (PUBLISHER, "GET"),
     "policycycle:project-move": (PUBLISHER, "POST"),
+    "policycycle:project-event-create": (TEAM, "GET"),
     "policycycle:decision-create": (ANALYST, "GET"),
     "policycycle:project-evaluation": (TEAM, "GET"),
     "policycycle:consultation-evaluation": (TEAM, "GET"),
@@ -328,9 +340,10 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
     from comments.notifications import unsubscribe_token
     from comments.services import comment_create
     from consultations.models import Section
+    from dashboards.models import SavedView
     from dashboards.services import report_create
     from insights.models import AnalysisRun, Theme, ThemeAssignment
-    from policycycle.models import CaseStudy, PolicyProject, Stage, Technique
+    from policycycle.models import Activity, CaseStudy, PolicyProject, Stage, Technique, Testimonial
     from responses.models import EngagementEvent, Idea, Question, Response
     from responses.services import attachment_add, resume_token
     from tests.factories import ConsultationFactory
@@ -381,7 +394,18 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
         source="Draft Care and Support Bill",
         source_url="https://www.gov.uk/",
     )
+    activity = Activity.objects.create(stage=stage, slug="asking-questions", name="Asking questions")
+    testimonial = Testimonial.objects.create(
+        case_study=case_study,
+        quote="Comments came in clause by clause.",
+        person="A policy lead",
+        source="Draft Care and Support Bill",
+        source_url="https://www.gov.uk/",
+    )
     project = PolicyProject.objects.create(team=consultation.team, slug="care-reform", title="Care reform")
+    saved_view = SavedView.objects.create(
+        consultation=consultation, owner=analyst, name="Clause 1", query="clause=1"
+    )
     subscription = Subscription.objects.create(
         user=citizen, kind=Subscription.Kind.CONSULTATION, consultation=consultation
     )
@@ -408,6 +432,9 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
         "stage": stage,
         "technique": technique,
         "casestudy": case_study,
+        "activity": activity,
+        "testimonial": testimonial,
+        "saved_view": saved_view,
         "project": project,
         "token": token,
         "webhook": webhook,
@@ -430,6 +457,10 @@ PK_OF: dict[str, str] = {
     "comments:comment-edit": "comment",
     "comments:comment-withdraw": "comment",
     "comments:comment-appeal": "comment",
+    "comments:comment-moderate": "comment",
+    "policycycle:testimonial-edit": "testimonial",
+    "policycycle:testimonial-remove": "testimonial",
+    "dashboards:saved-view-delete": "saved_view",
     "responses:staff-question-edit": "question",
     "responses:staff-question-action": "question",
     "responses:staff-attachment-download": "attachment",
@@ -465,6 +496,8 @@ SLUG_OF: dict[str, str] = {
     "policycycle:stage-": "stage",
     "policycycle:technique-": "technique",
     "policycycle:casestudy-": "casestudy",
+    "policycycle:activity-": "stage",
+    "policycycle:testimonial-": "casestudy",
     "policycycle:project-": "project",
     "policycycle:decision-": "project",
     "responses:idea-": "ideas",
@@ -547,6 +580,8 @@ def _value(name: str, kwarg: str, pattern: URLPattern, w: dict):
         return w["document"].version, True
     if kwarg == "anchor":
         return "clause-1", True
+    if kwarg == "activity":
+        return w["activity"].slug, True
     if kwarg == "lineage":
         return w["clause"].lineage_key, True
     if kwarg == "user_id":
