@@ -154,11 +154,10 @@ def test_submitting_a_response_logs_neither_the_respondent_nor_the_answers(
         return reverse(f"responses:{name}", args=[slug, *args])
 
     client.post(url("response-start"), REMOTE_ADDR=IP)
-    client.post(
-        url("response-about"),
-        {"respondent_type": "individual", "region": "london", "consent": "named"},
-        REMOTE_ADDR=IP,
-    )
+    # one question a page: how you respond, then region, then publishing consent
+    client.post(url("response-about"), {"respondent_type": "individual"}, REMOTE_ADDR=IP)
+    client.post(url("response-region"), {"region": "london"}, REMOTE_ADDR=IP)
+    client.post(url("response-consent"), {"consent": "named"}, REMOTE_ADDR=IP)
     client.post(url("response-question", 1), {"text": real_texts[1]}, REMOTE_ADDR=IP)
     with django_capture_on_commit_callbacks(execute=True):  # the receipt email is sent
         done = client.post(url("response-check"), REMOTE_ADDR=IP)
