@@ -50,7 +50,7 @@ class RunStartSerializer(serializers.Serializer):
 
 
 class ThemeSerializer(serializers.ModelSerializer):
-    tags = serializers.IntegerField(source="n_tags", read_only=True, default=0)
+    tags = serializers.SerializerMethodField(help_text="Tags on this theme, not counting rejected ones.")
 
     class Meta:
         model = Theme
@@ -68,6 +68,10 @@ class ThemeSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = [f for f in fields if f not in ("label", "description")]
+
+    def get_tags(self, obj: Theme) -> int:
+        n = getattr(obj, "n_tags", None)  # annotated on lists
+        return n if n is not None else obj.assignments.filter(rejected=False).count()
 
 
 class TagSerializer(serializers.ModelSerializer):
