@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import feeds, views, views_insights, views_opendata, views_staff
+from . import feeds, views, views_exports, views_insights, views_opendata, views_staff
 from . import views_participation as vp
 
 app_name = "api"
@@ -49,6 +49,16 @@ v1 = [
         "staff/consultations/<slug:slug>/responses/",
         vp.StaffResponseList.as_view(),
         name="staff-response-list",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/exports/",
+        views_exports.ExportIndex.as_view(),
+        name="staff-export-list",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/exports/<slug:dataset>.<slug:fmt>",
+        views_exports.ExportDownload.as_view(),
+        name="staff-export",
     ),
     path(
         "consultations/<slug:slug>/reports/", views_insights.PublishedReportList.as_view(), name="report-list"

@@ -122,11 +122,14 @@ def _urls(client, world) -> list[str]:
             }
         ),
     }
+    from dashboards.exports import DATASETS, FORMATS
+
+    values["dataset"], values["fmt"] = list(DATASETS), list(FORMATS)
     urls = []
     for path, ops in schema["paths"].items():
         if "get" not in ops:
             continue
-        names = [n for n in ("slug", "id") if "{" + n + "}" in path]
+        names = [n for n in values if "{" + n + "}" in path]
         for combo in itertools.product(*(values[n] for n in names)):
             url = path
             for name, value in zip(names, combo, strict=True):
