@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import feeds, views, views_exports, views_insights, views_opendata, views_staff
 from . import views_participation as vp
+from . import views_themes as vt
 
 app_name = "api"
 
@@ -66,10 +67,15 @@ v1 = [
     path("staff/consultations/<slug:slug>/runs/", views_insights.RunListStart.as_view(), name="run-list"),
     path("staff/runs/<int:pk>/", views_insights.RunDetail.as_view(), name="run-detail"),
     path("staff/runs/<int:pk>/cancel/", views_insights.RunCancel.as_view(), name="run-cancel"),
-    path("staff/consultations/<slug:slug>/themes/", views_insights.ThemeList.as_view(), name="theme-list"),
-    path("staff/themes/<int:pk>/", views_insights.ThemeDetail.as_view(), name="theme-detail"),
-    path("staff/themes/<int:pk>/tags/", views_insights.TagList.as_view(), name="tag-list"),
-    path("staff/tags/<int:pk>/decide/", views_insights.TagDecide.as_view(), name="tag-decide"),
+    path("staff/consultations/<slug:slug>/themes/", vt.ThemeListCreate.as_view(), name="theme-list"),
+    path("staff/themes/<int:pk>/", vt.ThemeDetail.as_view(), name="theme-detail"),
+    path("staff/themes/<int:pk>/confirm/", vt.ThemeConfirm.as_view(), name="theme-confirm"),
+    path("staff/themes/<int:pk>/merge/", vt.ThemeMerge.as_view(), name="theme-merge"),
+    path("staff/themes/<int:pk>/split/", vt.ThemeSplit.as_view(), name="theme-split"),
+    path("staff/themes/<int:pk>/tags/", vt.TagListAdd.as_view(), name="tag-list"),
+    path("staff/tags/<int:pk>/", vt.TagRemove.as_view(), name="tag-remove"),
+    path("staff/tags/<int:pk>/decide/", vt.TagDecide.as_view(), name="tag-decide"),
+    path("staff/tags/<int:pk>/move/", vt.TagMove.as_view(), name="tag-move"),
     re_path(r"^[\s\S]*$", views.api_not_found),
 ]
 
