@@ -49,10 +49,52 @@ class RunStartSerializer(serializers.Serializer):
     )
 
 
+# What of a report's snapshot the public gets. Quotes, summary sentences and campaign letters are the
+# respondents' own words, drawn from every submitted response whatever its publishing consent, so they
+# stay in the team's copy; counts, themes (label, description, keywords) and the method are public.
+PUBLIC_THEME_FIELDS = ("label", "description", "count", "checked", "source", "keywords")
+WITHHELD_NOTE = (
+    "Quotes, summary sentences and campaign texts are left out of the open data: they can quote responses "
+    "whose authors did not agree to publication. Published comments and responses are in the consultation's "
+    "open data."
+)
+
+
+def public_snapshot(snapshot: dict) -> dict:
+    themes = [
+        {
+            **{k: v for k, v in block.items() if k != "themes"},
+            "themes": [{k: t.get(k) for k in PUBLIC_THEME_FIELDS if k in t} for t in block.get("themes", [])],
+        }
+        for block in snapshot.get("themes", [])
+    ]
+    return {
+        "version": snapshot.get("version"),
+        "title": snapshot.get("title"),
+        "created_at": snapshot.get("created_at"),
+        "figures": snapshot.get("figures", {}),
+        "method": snapshot.get("method", {}),
+        "themes": themes,
+        "campaigns": [{"size": c.get("size")} for c in snapshot.get("campaigns", [])],
+        "who": snapshot.get("who", []),
+        "caveats": snapshot.get("caveats", []),
+        "agreement": snapshot.get("agreement", {}),
+        "withheld": WITHHELD_NOTE,
+    }
+
+
 class ReportSerializer(serializers.ModelSerializer):
+    snapshot = serializers.SerializerMethodField(
+        help_text="The frozen report: figures, method, themes by scope with their counts and keywords, "
+        "campaign sizes, who responded (small counts suppressed), caveats. " + WITHHELD_NOTE
+    )
+
     class Meta:
         model = Report
         fields = ["id", "title", "published_at", "snapshot"]
+
+    def get_snapshot(self, obj: Report) -> dict:
+        return public_snapshot(obj.snapshot or {})
 
 
 def _guard(pk) -> int:
