@@ -43,6 +43,7 @@ v1 = [
     path("tokens/", views_staff.TokenListCreate.as_view(), name="token-list"),
     path("tokens/<int:pk>/", views_staff.TokenRevoke.as_view(), name="token-revoke"),
     path("staff/webhooks/", views_staff.WebhookListCreate.as_view(), name="webhook-list"),
+    path("staff/webhooks/<int:pk>/", views_staff.WebhookDetail.as_view(), name="webhook-detail"),
     path(
         "staff/webhooks/<int:pk>/deliveries/", views_staff.DeliveryList.as_view(), name="webhook-deliveries"
     ),
