@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import feeds, views, views_exports, views_insights, views_opendata, views_staff
+from . import feeds, views, views_exports, views_insights, views_opendata, views_pages, views_staff
 from . import views_participation as vp
 from . import views_themes as vt
 
@@ -84,6 +84,8 @@ urlpatterns = [
     path("", views.api_index, name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("tokens/", views_pages.token_list, name="token-list-page"),
+    path("tokens/<int:pk>/revoke/", views_pages.token_revoke, name="token-revoke-page"),
     path("v1/", include(v1)),
     path("feeds/new.atom", feeds.NewConsultationsFeed(), name="feed-new"),
     path("feeds/closing.atom", feeds.ClosingConsultationsFeed(), name="feed-closing"),

@@ -13,6 +13,7 @@ from dhdigital.accounts.roles import has_team_role
 
 from .base import ApiMixin
 from .filters import MAX_ID
+from .forms import MAX_ACTIVE_TOKENS, token_limit_reached
 from .models import ApiToken, Webhook, WebhookDelivery, WebhookEvent
 from .webhooks import webhook_create, webhook_update
 
@@ -46,6 +47,10 @@ class TokenListCreate(ApiMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if token_limit_reached(request.user):
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"You have {MAX_ACTIVE_TOKENS} tokens. Revoke one first."]}
+            )
         token, key = ApiToken.issue(user=request.user, name=serializer.validated_data["name"])
         token.key = key
         return Response(NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)

@@ -23,3 +23,30 @@ def test_the_interactive_docs_render_every_operation_under_the_csp(page, live_ur
     assert page.locator(".opblock").count() >= 30
     assert not [b for b in blocked if "script" in b.lower()], blocked
     screenshot(page, "api-docs")
+
+
+def test_a_citizen_creates_and_revokes_a_token_with_the_keyboard_and_no_errors_for_axe(
+    page, live_url, login, citizen, assert_no_axe_violations, screenshot
+):
+    login(page, citizen)
+    page.goto(f"{live_url}/api/tokens/")
+    assert page.locator("h1").inner_text() == "Your API tokens"
+    page.get_by_role("button", name="Create token").click()  # empty: the error summary
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "api-tokens-error")
+    page.get_by_label("What is the token for?").fill("Comments app")
+    page.keyboard.press("Enter")
+    assert page.locator(".govuk-panel__title").inner_text() == "Token created"
+    key = page.locator("#token-key").input_value()
+    assert len(key) > 30
+    assert_no_axe_violations(page)
+    screenshot(page, "api-token-created")
+    page.get_by_role("link", name="Back to your API tokens").click()
+    assert page.get_by_role("cell", name="Comments app", exact=True).is_visible()
+    assert key not in page.content()
+    assert_no_axe_violations(page)
+    screenshot(page, "api-tokens-list")
+    page.get_by_role("button", name="Revoke the token for Comments app").click()
+    assert "Token ‘Comments app’ revoked" in page.locator("main").inner_text()
+    assert "You have no tokens." in page.locator("main").inner_text()
