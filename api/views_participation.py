@@ -160,6 +160,9 @@ class Conflict(exceptions.APIException):
 
 @extend_schema(tags=["comments"])
 class CommentDetail(ApiMixin, generics.RetrieveAPIView):
+    """One published comment or reply; pending, rejected, hidden and withdrawn ones are a 404 for
+    everyone, their authors included (officials use the staff list)."""
+
     serializer_class = s.CommentSerializer
 
     def get_queryset(self):
@@ -173,6 +176,8 @@ class CommentDetail(ApiMixin, generics.RetrieveAPIView):
 
 @extend_schema(tags=["responses"])
 class QuestionList(ApiMixin, generics.ListAPIView):
+    """The consultation's questions in order, with their options (not paginated)."""
+
     serializer_class = s.QuestionSerializer
     queryset = Question.objects.none()  # for the schema; the real one depends on the consultation
     pagination_class = None

@@ -40,7 +40,10 @@ def test_the_schema_documents_every_v1_endpoint_and_the_error_body(client):
     assert "/api/v1/documents/{id}/akn.xml" in paths
     for path, operations in paths.items():
         for method, op in operations.items():
-            assert {"400", "404", "429"} <= set(op["responses"]), (method, path)
+            assert op.get("description"), f"{method} {path} has no description"
+            assert {"400", "401", "403", "404", "429"} <= set(op["responses"]), (method, path)
+            if method in ("post", "patch"):
+                assert {"409", "415"} <= set(op["responses"]), (method, path)
     assert "Error" in schema["components"]["schemas"]
 
 
