@@ -1,7 +1,16 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import feeds, views, views_exports, views_insights, views_opendata, views_pages, views_staff
+from . import (
+    feeds,
+    views,
+    views_exports,
+    views_insights,
+    views_moderation,
+    views_opendata,
+    views_pages,
+    views_staff,
+)
 from . import views_participation as vp
 from . import views_themes as vt
 
@@ -40,6 +49,21 @@ v1 = [
         "staff/consultations/<slug:slug>/comments/", vp.StaffCommentList.as_view(), name="staff-comment-list"
     ),
     path("staff/consultations/<slug:slug>/moderation/", vp.StaffModerate.as_view(), name="staff-moderate"),
+    path(
+        "staff/consultations/<slug:slug>/appeals/",
+        views_moderation.AppealList.as_view(),
+        name="staff-appeal-list",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/appeals/<int:pk>/decide/",
+        views_moderation.AppealDecide.as_view(),
+        name="staff-appeal-decide",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/sanctions/",
+        views_moderation.SanctionListCreate.as_view(),
+        name="staff-sanction-list",
+    ),
     path("tokens/", views_staff.TokenListCreate.as_view(), name="token-list"),
     path("tokens/<int:pk>/", views_staff.TokenRevoke.as_view(), name="token-revoke"),
     path("staff/webhooks/", views_staff.WebhookListCreate.as_view(), name="webhook-list"),

@@ -299,6 +299,7 @@ SPECTACULAR_SETTINGS.update(
             "CommentStatusEnum": "comments.models.Comment.Status",
             "ResponseStatusEnum": "responses.models.Response.Status",
             "IdeaStatusEnum": "responses.models.Idea.Status",
+            "SanctionKindEnum": "comments.models.Sanction.Kind",
         },
     }
 )
