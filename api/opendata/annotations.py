@@ -5,7 +5,8 @@ Follows the Web Annotation Data Model (https://www.w3.org/TR/annotation-model/):
 - its target is a ``SpecificResource`` whose ``source`` is the clause page, selected by a
   ``FragmentSelector`` naming the clause or subsection (the element id on that page) and, when the comment
   is about a phrase, ``refinedBy`` a ``TextQuoteSelector`` (exact, prefix, suffix) within that fragment
-  (a refinement, not an alternative: the quote is a part of the fragment, not the same segment);
+  (a refinement, not an alternative: the quote is a part of the fragment, not the same segment); the
+  prefix and suffix are taken from the section's own words when the stored ones do not surround the quote;
 - a reply has motivation ``replying`` and targets the annotation it answers (section 3.3.4 of the model);
 - general comments on the document target the document page itself.
 
@@ -48,11 +49,48 @@ def _clauses_by_section(document: Document) -> dict[int, Section]:
     return owner
 
 
+QUOTE_CONTEXT = 32
+
+
+def _subtree_texts(document: Document) -> dict[int, str]:
+    """Every section id -> the words of it and everything under it, whitespace squashed (what a quote is
+    checked against when it is posted). One query."""
+    nodes = list(
+        Section.objects.filter(document=document)
+        .order_by("position")
+        .values_list("id", "position", "last_descendant", "text")
+    )
+    out: dict[int, str] = {}
+    for i, (pk, _position, last, _text) in enumerate(nodes):
+        words = []
+        for _pk, position, _last, text in nodes[i:]:
+            if position > last:
+                break
+            words.append(text)
+        out[pk] = " ".join(" ".join(words).split())
+    return out
+
+
+def _quote_selector(c: Comment, text: str) -> dict:
+    """The stored quote, with its prefix and suffix taken from the section's words when the stored ones
+    (which the poster's browser supplied) do not surround the quote there, so the selector matches."""
+    exact = " ".join(c.quote_exact.split())
+    prefix, suffix = c.quote_prefix, c.quote_suffix
+    if text and " ".join(f"{prefix}{exact}{suffix}".split()) not in text:
+        at = text.find(exact)
+        if at >= 0:
+            prefix = text[max(0, at - QUOTE_CONTEXT) : at]
+            suffix = text[at + len(exact) : at + len(exact) + QUOTE_CONTEXT]
+    return {"type": "TextQuoteSelector", "exact": c.quote_exact, "prefix": prefix, "suffix": suffix}
+
+
 def _published(document: Document):
     return Comment.objects.published().filter(document=document)
 
 
-def _annotation(c: Comment, *, document: Document, base_url: str, clause_of: dict[int, Section]) -> dict:
+def _annotation(
+    c: Comment, *, document: Document, base_url: str, clause_of: dict[int, Section], texts: dict[int, str]
+) -> dict:
     def iri(pk: int) -> str:
         return base_url + reverse("comments:comment-detail", kwargs={"pk": pk})
 
@@ -85,12 +123,7 @@ def _annotation(c: Comment, *, document: Document, base_url: str, clause_of: dic
             "value": c.section.anchor,
         }
         if c.quote_exact:
-            selector["refinedBy"] = {
-                "type": "TextQuoteSelector",
-                "exact": c.quote_exact,
-                "prefix": c.quote_prefix,
-                "suffix": c.quote_suffix,
-            }
+            selector["refinedBy"] = _quote_selector(c, texts.get(c.section_id, ""))
         annotation["target"] = {
             "type": "SpecificResource",
             "source": {"id": page, "type": "Text", "format": "text/html"},
@@ -119,7 +152,12 @@ def document_annotations(document: Document, *, base_url: str, page: int = 1) ->
     def page_id(n: int) -> str:
         return f"{collection_id}?page={n}"
 
-    items = [_annotation(c, document=document, base_url=base_url, clause_of=clause_of) for c in comments]
+    comments = list(comments)
+    texts = _subtree_texts(document) if any(c.quote_exact for c in comments) else {}
+    items = [
+        _annotation(c, document=document, base_url=base_url, clause_of=clause_of, texts=texts)
+        for c in comments
+    ]
     body: dict = {"id": page_id(page), "type": "AnnotationPage", "startIndex": start, "items": items}
     if page < pages:
         body["next"] = page_id(page + 1)

@@ -230,3 +230,27 @@ def test_annotations_come_in_linked_pages(api, document, material, settings, mon
 
 def test_annotations_of_a_draft_document_are_a_404(api, draft_document):
     assert api.get(f"/api/v1/documents/{draft_document.pk}/annotations.jsonld").status_code == 404
+
+
+def test_a_quote_posted_with_wrong_surroundings_gets_the_clauses_own(api, document, material, citizen, texts):
+    """The prefix and suffix come from the poster's browser; the service checks only the quoted words."""
+    sub = material["sub"]
+    odd = Comment.objects.create(
+        consultation=document.consultation,
+        document=document,
+        section=sub,
+        author=citizen,
+        body=texts[7],
+        status="published",
+        published_at=timezone.now(),
+        path="9999999998/",
+        quote_exact="the adult's needs",
+        quote_prefix="nothing like this ",
+        quote_suffix=" nor this",
+    )
+    body = json.loads(api.get(f"/api/v1/documents/{document.pk}/annotations.jsonld").content)
+    mine = next(a for a in body["first"]["items"] if a["id"].endswith(f"/{odd.pk}/"))
+    quote = mine["target"]["selector"]["refinedBy"]
+    assert quote["exact"] == "the adult's needs"
+    assert quote["prefix"].endswith("must meet ") and quote["suffix"].startswith(" for care")
+    assert quote["prefix"] + quote["exact"] + quote["suffix"] in sub.text
