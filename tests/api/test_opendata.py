@@ -97,6 +97,7 @@ def test_the_zip_has_csv_and_json_of_every_table_a_dictionary_and_the_licence(ap
         "responses",
         "answers",
         "ideas",
+        "ledger",
     ):
         assert {f"{table}.csv", f"{table}.json"} <= names
     assert {"README.txt", "LICENCE.txt", "data-dictionary.csv", "data-dictionary.json"} <= names
@@ -254,3 +255,39 @@ def test_a_quote_posted_with_wrong_surroundings_gets_the_clauses_own(api, docume
     assert quote["exact"] == "the adult's needs"
     assert quote["prefix"].endswith("must meet ") and quote["suffix"].startswith(" for care")
     assert quote["prefix"] + quote["exact"] + quote["suffix"] in sub.text
+
+
+def test_the_ledger_is_in_the_zip_once_the_response_is_published(
+    api, consultation, document, material, publisher
+):
+    from consultations.models import LedgerEntry
+
+    clause = Section.objects.get(document=document, anchor="clause-2")
+    entry = LedgerEntry.objects.create(
+        consultation=consultation,
+        lineage_key=clause.lineage_key,
+        section=clause,
+        decision="changed",
+        you_said="The duty was unclear.",
+        we_did="We reworded subsection (1).",
+    )
+    entry.comments.set([material["published"], material["rejected"]])
+    assert json.loads(open_zip(api, consultation).read("ledger.json")) == []
+    consultation.state = "concluded"
+    consultation.outcome_published_at = timezone.now()
+    consultation.save()
+    rows = json.loads(open_zip(api, consultation).read("ledger.json"))
+    assert [(r["decision"], r["we_did"], r["comment_ids"]) for r in rows] == [
+        ("changed", "We reworded subsection (1).", [material["published"].pk])
+    ]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted_but_json_is_exact(api, consultation, material):
+    formula = '=HYPERLINK("http://example.com","Click")'
+    Comment.objects.filter(pk=material["published"].pk).update(body=formula)
+    zf = open_zip(api, consultation)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(zf.read("comments.csv").decode()))}
+    assert rows[str(material["published"].pk)]["body"] == "'" + formula
+    assert rows[str(material["published"].pk)]["reply_count"] == "1"
+    as_json = {c["id"]: c for c in json.loads(zf.read("comments.json"))}
+    assert as_json[material["published"].pk]["body"] == formula
