@@ -152,3 +152,19 @@ def test_an_outcome_entry_links_to_the_outcome(client, team):
     root = ElementTree.fromstring(client.get("/api/feeds/outcomes.atom").content)  # noqa: S314
     link = root.find(f"{ATOM}entry/{ATOM}link[@rel='alternate']").get("href")
     assert link.endswith(f"{c.get_absolute_url()}#outcome")
+
+
+def test_a_public_consultation_page_links_to_its_open_data(client, document):
+    consultation = document.consultation
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert f'href="/api/v1/consultations/{consultation.slug}/open-data.zip"' in page
+    assert f'href="/api/v1/documents/{document.pk}/akn.xml"' in page
+    assert f'href="/api/v1/documents/{document.pk}/annotations.jsonld"' in page
+    assert 'rel="alternate" type="application/atom+xml"' in page and 'href="/api/"' in page
+
+
+def test_an_invitation_only_consultation_page_offers_no_open_data(client, api_as, moderator, team):
+    invited = ConsultationFactory(team=team, visibility="invited")
+    client.force_login(moderator)
+    page = client.get(invited.get_absolute_url()).content.decode()
+    assert "open-data.zip" not in page and "Reuse this information" not in page
