@@ -263,3 +263,21 @@ def test_a_body_too_large_gets_the_json_error_body(api_as, citizen, settings):
     assert response.status_code == 400 and response.json()["error"]["message"] == (
         "The request body is too large."
     )
+
+
+@pytest.mark.parametrize(
+    "value,found",
+    [
+        ("2000-01-01T00:00:00+16:00", True),  # an offset PostgreSQL would refuse as it is
+        ("0211-04-07T18:08:03+17:20", True),
+    ],
+)
+def test_any_utc_offset_python_reads_is_a_valid_date_filter(api, consultation, value, found):
+    response = api.get(LIST, {"opens_after": value})
+    assert response.status_code == 200
+    assert (consultation.slug in slugs(response)) is found
+
+
+def test_a_date_that_does_not_exist_in_utc_is_a_400_naming_the_field(api, consultation):
+    response = api.get(LIST, {"closes_before": "0001-01-01T00:00:00+10:00"})
+    assert response.status_code == 400 and "closes_before" in response.json()["error"]["fields"]
