@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -51,7 +52,9 @@ def error_body(status_code: int, message: str, code: str | None = None, fields: 
 
 
 def api_exception_handler(exc, context):
-    """DRF's handler, then reshape. Django's own ValidationError (raised by services) becomes a 400."""
+    """DRF's handler, then reshape. Django's own ValidationError (raised by services) becomes a 400, and
+    so does a body Django refuses to read (too large, too many form fields), which would otherwise be
+    Django's HTML error page."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             exc = exceptions.ValidationError(exc.message_dict)
@@ -61,6 +64,12 @@ def api_exception_handler(exc, context):
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ParseError("The request body is too large.")
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError("The request has too many fields; send JSON.")
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError("The request could not be read.")
     response = exception_handler(exc, context)
     if response is None:
         return None

@@ -20,7 +20,15 @@ def _public():
 
 
 class _ConsultationFeed(Feed):
+    """Atom 1.0 (RFC 4287). Each feed has its own permanent id, and each entry an id that is unique
+    across the three feeds (an aggregator must not take a published outcome for an update of the
+    'new consultation' entry)."""
+
     feed_type = Atom1Feed
+    entry_fragment = ""
+
+    def feed_guid(self) -> str:
+        return f"{settings.SITE_URL}{self.feed_url}"
 
     def item_title(self, item: Consultation) -> str:
         return item.title
@@ -35,7 +43,10 @@ class _ConsultationFeed(Feed):
         return [item.get_kind_display()]
 
     def item_guid(self, item: Consultation) -> str:
-        return f"{settings.SITE_URL}{item.get_absolute_url()}"
+        return f"{settings.SITE_URL}{item.get_absolute_url()}{self.entry_fragment}"
+
+    def item_guid_is_permalink(self, item: Consultation) -> bool:
+        return False
 
     def item_pubdate(self, item: Consultation):
         return item.published_at
@@ -59,6 +70,7 @@ class ClosingConsultationsFeed(_ConsultationFeed):
     subtitle = "Open consultations closing in the next 14 days, soonest first."
     link = reverse_lazy("consultations:consultation-list")
     feed_url = reverse_lazy("api:feed-closing")
+    entry_fragment = "#closing"
 
     def items(self):
         now = timezone.now()
@@ -79,6 +91,10 @@ class OutcomesFeed(_ConsultationFeed):
     subtitle = "Government responses to consultations: what was said and what was done."
     link = reverse_lazy("consultations:consultation-list")
     feed_url = reverse_lazy("api:feed-outcomes")
+    entry_fragment = "#outcome"
+
+    def item_link(self, item: Consultation) -> str:
+        return f"{item.get_absolute_url()}#outcome"
 
     def items(self):
         return (

@@ -1,10 +1,32 @@
 from __future__ import annotations
 
+from datetime import UTC
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django_filters.fields import IsoDateTimeField
 
 from consultations.models import Consultation, Document, Section
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 with any UTC offset Python accepts (up to +/-23:59), handed to the database in UTC:
+    PostgreSQL refuses offsets beyond +/-15:59, and a date at the calendar's edge may not exist in UTC."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return value
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError("Enter a date and time between the years 1 and 9999.") from None
+
+
+class DateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
 
 
 class ConsultationFilter(django_filters.FilterSet):
@@ -15,10 +37,10 @@ class ConsultationFilter(django_filters.FilterSet):
         method="filter_phase",
         help_text="Derived from the dates, as the public pages show it.",
     )
-    opens_after = django_filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="gte")
-    opens_before = django_filters.IsoDateTimeFilter(field_name="opens_at", lookup_expr="lt")
-    closes_after = django_filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="gte")
-    closes_before = django_filters.IsoDateTimeFilter(field_name="closes_at", lookup_expr="lt")
+    opens_after = DateTimeFilter(field_name="opens_at", lookup_expr="gte")
+    opens_before = DateTimeFilter(field_name="opens_at", lookup_expr="lt")
+    closes_after = DateTimeFilter(field_name="closes_at", lookup_expr="gte")
+    closes_before = DateTimeFilter(field_name="closes_at", lookup_expr="lt")
     q = django_filters.CharFilter(
         method="filter_text", max_length=200, help_text="Words in the title, summary or body."
     )

@@ -78,9 +78,14 @@ class OwnCommentSerializer(CommentSerializer):
 
 
 class StaffCommentSerializer(OwnCommentSerializer):
+    author_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The commenter, for a sanction (moderators only)."
+    )
+
     class Meta(OwnCommentSerializer.Meta):
         fields = [
             *OwnCommentSerializer.Meta.fields,
+            "author_id",
             "hold_reason",
             "moderation_reason",
             "moderation_note",

@@ -1,8 +1,18 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import feeds, views, views_insights, views_opendata, views_staff
+from . import (
+    feeds,
+    views,
+    views_exports,
+    views_insights,
+    views_moderation,
+    views_opendata,
+    views_pages,
+    views_staff,
+)
 from . import views_participation as vp
+from . import views_themes as vt
 
 app_name = "api"
 
@@ -39,9 +49,25 @@ v1 = [
         "staff/consultations/<slug:slug>/comments/", vp.StaffCommentList.as_view(), name="staff-comment-list"
     ),
     path("staff/consultations/<slug:slug>/moderation/", vp.StaffModerate.as_view(), name="staff-moderate"),
+    path(
+        "staff/consultations/<slug:slug>/appeals/",
+        views_moderation.AppealList.as_view(),
+        name="staff-appeal-list",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/appeals/<int:pk>/decide/",
+        views_moderation.AppealDecide.as_view(),
+        name="staff-appeal-decide",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/sanctions/",
+        views_moderation.SanctionListCreate.as_view(),
+        name="staff-sanction-list",
+    ),
     path("tokens/", views_staff.TokenListCreate.as_view(), name="token-list"),
     path("tokens/<int:pk>/", views_staff.TokenRevoke.as_view(), name="token-revoke"),
     path("staff/webhooks/", views_staff.WebhookListCreate.as_view(), name="webhook-list"),
+    path("staff/webhooks/<int:pk>/", views_staff.WebhookDetail.as_view(), name="webhook-detail"),
     path(
         "staff/webhooks/<int:pk>/deliveries/", views_staff.DeliveryList.as_view(), name="webhook-deliveries"
     ),
@@ -51,15 +77,30 @@ v1 = [
         name="staff-response-list",
     ),
     path(
+        "staff/consultations/<slug:slug>/exports/",
+        views_exports.ExportIndex.as_view(),
+        name="staff-export-list",
+    ),
+    path(
+        "staff/consultations/<slug:slug>/exports/<slug:dataset>.<slug:fmt>",
+        views_exports.ExportDownload.as_view(),
+        name="staff-export",
+    ),
+    path(
         "consultations/<slug:slug>/reports/", views_insights.PublishedReportList.as_view(), name="report-list"
     ),
     path("staff/consultations/<slug:slug>/runs/", views_insights.RunListStart.as_view(), name="run-list"),
     path("staff/runs/<int:pk>/", views_insights.RunDetail.as_view(), name="run-detail"),
     path("staff/runs/<int:pk>/cancel/", views_insights.RunCancel.as_view(), name="run-cancel"),
-    path("staff/consultations/<slug:slug>/themes/", views_insights.ThemeList.as_view(), name="theme-list"),
-    path("staff/themes/<int:pk>/", views_insights.ThemeDetail.as_view(), name="theme-detail"),
-    path("staff/themes/<int:pk>/tags/", views_insights.TagList.as_view(), name="tag-list"),
-    path("staff/tags/<int:pk>/decide/", views_insights.TagDecide.as_view(), name="tag-decide"),
+    path("staff/consultations/<slug:slug>/themes/", vt.ThemeListCreate.as_view(), name="theme-list"),
+    path("staff/themes/<int:pk>/", vt.ThemeDetail.as_view(), name="theme-detail"),
+    path("staff/themes/<int:pk>/confirm/", vt.ThemeConfirm.as_view(), name="theme-confirm"),
+    path("staff/themes/<int:pk>/merge/", vt.ThemeMerge.as_view(), name="theme-merge"),
+    path("staff/themes/<int:pk>/split/", vt.ThemeSplit.as_view(), name="theme-split"),
+    path("staff/themes/<int:pk>/tags/", vt.TagListAdd.as_view(), name="tag-list"),
+    path("staff/tags/<int:pk>/", vt.TagRemove.as_view(), name="tag-remove"),
+    path("staff/tags/<int:pk>/decide/", vt.TagDecide.as_view(), name="tag-decide"),
+    path("staff/tags/<int:pk>/move/", vt.TagMove.as_view(), name="tag-move"),
     re_path(r"^[\s\S]*$", views.api_not_found),
 ]
 
@@ -67,6 +108,8 @@ urlpatterns = [
     path("", views.api_index, name="index"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("tokens/", views_pages.token_list, name="token-list-page"),
+    path("tokens/<int:pk>/revoke/", views_pages.token_revoke, name="token-revoke-page"),
     path("v1/", include(v1)),
     path("feeds/new.atom", feeds.NewConsultationsFeed(), name="feed-new"),
     path("feeds/closing.atom", feeds.ClosingConsultationsFeed(), name="feed-closing"),

@@ -42,6 +42,9 @@ class ConsultationList(ApiMixin, generics.ListAPIView):
 
 @extend_schema(tags=["consultations"])
 class ConsultationDetail(ApiMixin, generics.RetrieveAPIView):
+    """One consultation: its body, ways to respond, privacy notice, the documents you may read and, once
+    published, the government response."""
+
     serializer_class = serializers.ConsultationDetailSerializer
     lookup_field = "slug"
 
@@ -95,6 +98,8 @@ class SectionList(ApiMixin, generics.ListAPIView):
 
 @extend_schema(tags=["sections"])
 class SectionDetail(PkGuardMixin, ApiMixin, generics.RetrieveAPIView):
+    """One section (part, clause, subsection...) with its subsections and paragraphs in reading order."""
+
     serializer_class = serializers.SectionDetailSerializer
 
     def get_queryset(self):

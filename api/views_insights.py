@@ -1,5 +1,5 @@
-"""Analysis through the API: runs (start, progress, cancel), themes and their tags (edit) for the team's
-analysts, through the insights app's own services; published reports for everyone."""
+"""Analysis through the API: runs (start, progress, cancel) for the team's analysts, through the insights
+app's own services; published reports for everyone. Themes and tags are in `views_themes`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from rest_framework import exceptions, generics, permissions, serializers, statu
 from rest_framework.response import Response
 
 from consultations.access import consultation_for_viewer
-from insights import access, curation, runs
-from insights.models import AnalysisRun, Report, Theme, ThemeAssignment
+from insights import access, runs
+from insights.models import AnalysisRun, Report
 
 from .base import ApiMixin
 from .filters import MAX_ID
@@ -54,54 +54,52 @@ class RunStartSerializer(serializers.Serializer):
     )
 
 
-class ThemeSerializer(serializers.ModelSerializer):
-    tags = serializers.IntegerField(source="n_tags", read_only=True, default=0)
-
-    class Meta:
-        model = Theme
-        fields = [
-            "id",
-            "scope",
-            "label",
-            "description",
-            "keywords",
-            "quotes",
-            "source",
-            "approved_at",
-            "is_active",
-            "tags",
-            "created_at",
-        ]
-        read_only_fields = [f for f in fields if f not in ("label", "description")]
+# What of a report's snapshot the public gets. Quotes, summary sentences and campaign letters are the
+# respondents' own words, drawn from every submitted response whatever its publishing consent, so they
+# stay in the team's copy; counts, themes (label, description, keywords) and the method are public.
+PUBLIC_THEME_FIELDS = ("label", "description", "count", "checked", "source", "keywords")
+WITHHELD_NOTE = (
+    "Quotes, summary sentences and campaign texts are left out of the open data: they can quote responses "
+    "whose authors did not agree to publication. Published comments and responses are in the consultation's "
+    "open data."
+)
 
 
-class TagSerializer(serializers.ModelSerializer):
-    unit = serializers.CharField(source="unit_kind", read_only=True)
-    unit_id = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = ThemeAssignment
-        fields = [
-            "id",
-            "theme",
-            "unit",
-            "unit_id",
-            "confidence",
-            "source",
-            "confirmed",
-            "rejected",
-            "decided_at",
-        ]
-
-
-class TagDecisionSerializer(serializers.Serializer):
-    confirm = serializers.BooleanField(help_text="true: the tag is right; false: it is wrong.")
+def public_snapshot(snapshot: dict) -> dict:
+    themes = [
+        {
+            **{k: v for k, v in block.items() if k != "themes"},
+            "themes": [{k: t.get(k) for k in PUBLIC_THEME_FIELDS if k in t} for t in block.get("themes", [])],
+        }
+        for block in snapshot.get("themes", [])
+    ]
+    return {
+        "version": snapshot.get("version"),
+        "title": snapshot.get("title"),
+        "created_at": snapshot.get("created_at"),
+        "figures": snapshot.get("figures", {}),
+        "method": snapshot.get("method", {}),
+        "themes": themes,
+        "campaigns": [{"size": c.get("size")} for c in snapshot.get("campaigns", [])],
+        "who": snapshot.get("who", []),
+        "caveats": snapshot.get("caveats", []),
+        "agreement": snapshot.get("agreement", {}),
+        "withheld": WITHHELD_NOTE,
+    }
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    snapshot = serializers.SerializerMethodField(
+        help_text="The frozen report: figures, method, themes by scope with their counts and keywords, "
+        "campaign sizes, who responded (small counts suppressed), caveats. " + WITHHELD_NOTE
+    )
+
     class Meta:
         model = Report
         fields = ["id", "title", "published_at", "snapshot"]
+
+    def get_snapshot(self, obj: Report) -> dict:
+        return public_snapshot(obj.snapshot or {})
 
 
 def _guard(pk) -> int:
@@ -165,81 +163,6 @@ class RunCancel(ApiMixin, generics.GenericAPIView):
         run = runs.analysis_run_cancel(run=run, by=request.user)
         run.consultation = consultation
         return Response(RunSerializer(run).data)
-
-
-@extend_schema(tags=["analysis"])
-class ThemeList(ApiMixin, generics.ListAPIView):
-    """Active themes of the consultation with their number of tags."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = ThemeSerializer
-    queryset = Theme.objects.none()
-
-    def get_queryset(self):
-        from django.db.models import Count, Q
-
-        consultation = access.consultation_for_analyst(self.request.user, self.kwargs["slug"])
-        return Theme.objects.filter(consultation=consultation, is_active=True).annotate(
-            n_tags=Count("assignments", filter=Q(assignments__rejected=False))
-        )
-
-
-@extend_schema(tags=["analysis"])
-class ThemeDetail(ApiMixin, generics.RetrieveUpdateAPIView):
-    """Read a theme; PATCH renames or re-describes it (audited)."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = ThemeSerializer
-    queryset = Theme.objects.none()
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def get_object(self):
-        return access.theme_for_analyst(self.request.user, _guard(self.kwargs["pk"]))
-
-    def perform_update(self, serializer):
-        theme = serializer.instance
-        data = serializer.validated_data
-        try:
-            curation.theme_update(
-                theme=theme,
-                by=self.request.user,
-                label=data.get("label", theme.label),
-                description=data.get("description", theme.description),
-            )
-        except curation.CurationError as exc:
-            raise _refused(exc) from None
-
-
-@extend_schema(tags=["analysis"])
-class TagList(ApiMixin, generics.ListAPIView):
-    """The comments, answers and ideas tagged with a theme."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = TagSerializer
-    queryset = ThemeAssignment.objects.none()
-
-    def get_queryset(self):
-        theme = access.theme_for_analyst(self.request.user, _guard(self.kwargs["pk"]))
-        return ThemeAssignment.objects.filter(theme=theme)
-
-
-@extend_schema(tags=["analysis"], request=TagDecisionSerializer, responses={200: TagSerializer})
-class TagDecide(ApiMixin, generics.GenericAPIView):
-    """Confirm or reject a machine tag (these decisions train the tagger and feed the agreement figure)."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = TagDecisionSerializer
-    queryset = ThemeAssignment.objects.none()
-
-    def post(self, request, pk):
-        tag = access.tag_for_analyst(request.user, _guard(pk))
-        data = TagDecisionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            tag = curation.tag_decide(tag=tag, by=request.user, confirm=data.validated_data["confirm"])
-        except curation.CurationError as exc:
-            raise _refused(exc) from None
-        return Response(TagSerializer(tag).data)
 
 
 @extend_schema(tags=["analysis"])

@@ -25,7 +25,7 @@ from responses.models import Response as ResponseModel
 from . import selectors
 from . import serializers_participation as s
 from .base import ApiMixin
-from .filters import MAX_ID
+from .filters import MAX_ID, DateTimeFilter
 from .pagination import ApiCursorPagination
 
 IDEMPOTENCY = OpenApiParameter(
@@ -47,8 +47,8 @@ class CommentFilter(django_filters.FilterSet):
     top_level = django_filters.BooleanFilter(field_name="parent", lookup_expr="isnull")
     category = django_filters.MultipleChoiceFilter(choices=Comment.Category.choices)
     is_official = django_filters.BooleanFilter()
-    published_after = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = django_filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = DateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = DateTimeFilter(field_name="published_at", lookup_expr="lt")
     q = django_filters.CharFilter(field_name="body", lookup_expr="icontains", max_length=200)
 
     class Meta:
@@ -160,6 +160,9 @@ class Conflict(exceptions.APIException):
 
 @extend_schema(tags=["comments"])
 class CommentDetail(ApiMixin, generics.RetrieveAPIView):
+    """One published comment or reply; pending, rejected, hidden and withdrawn ones are a 404 for
+    everyone, their authors included (officials use the staff list)."""
+
     serializer_class = s.CommentSerializer
 
     def get_queryset(self):
@@ -173,6 +176,8 @@ class CommentDetail(ApiMixin, generics.RetrieveAPIView):
 
 @extend_schema(tags=["responses"])
 class QuestionList(ApiMixin, generics.ListAPIView):
+    """The consultation's questions in order, with their options (not paginated)."""
+
     serializer_class = s.QuestionSerializer
     queryset = Question.objects.none()  # for the schema; the real one depends on the consultation
     pagination_class = None

@@ -13,8 +13,9 @@ from dhdigital.accounts.roles import has_team_role
 
 from .base import ApiMixin
 from .filters import MAX_ID
+from .forms import MAX_ACTIVE_TOKENS, token_limit_reached
 from .models import ApiToken, Webhook, WebhookDelivery, WebhookEvent
-from .webhooks import webhook_create
+from .webhooks import webhook_create, webhook_update
 
 
 class TokenSerializer(serializers.ModelSerializer):
@@ -46,6 +47,10 @@ class TokenListCreate(ApiMixin, generics.ListCreateAPIView):
     def post(self, request, *args, **kwargs):
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        if token_limit_reached(request.user):
+            raise serializers.ValidationError(
+                {"non_field_errors": [f"You have {MAX_ACTIVE_TOKENS} tokens. Revoke one first."]}
+            )
         token, key = ApiToken.issue(user=request.user, name=serializer.validated_data["name"])
         token.key = key
         return Response(NewTokenSerializer(token).data, status=status.HTTP_201_CREATED)
@@ -79,6 +84,14 @@ class WebhookSerializer(serializers.ModelSerializer):
         model = Webhook
         fields = ["id", "team", "url", "events", "is_active", "created_at"]
         read_only_fields = ["id", "is_active", "created_at"]
+
+
+class WebhookUpdateSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=500, required=False)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1, required=False
+    )
+    is_active = serializers.BooleanField(required=False, help_text="false switches the webhook off.")
 
 
 class NewWebhookSerializer(WebhookSerializer):
@@ -137,6 +150,44 @@ class WebhookListCreate(ApiMixin, generics.ListCreateAPIView):
         return Response(NewWebhookSerializer(hook).data, status=status.HTTP_201_CREATED)
 
 
+def _publisher_webhook(user, pk) -> Webhook:
+    """A webhook of a team the user publishes for, or 404 (other teams' hooks are not revealed)."""
+    if int(pk) > MAX_ID:
+        raise Http404("No such webhook.")
+    teams = _publisher_team_ids(user)
+    hooks = Webhook.objects.select_related("team")
+    hook = (hooks if teams is None else hooks.filter(team_id__in=teams)).filter(pk=pk).first()
+    if hook is None:
+        raise Http404("No such webhook.")
+    return hook
+
+
+@extend_schema(tags=["webhooks"])
+class WebhookDetail(ApiMixin, generics.GenericAPIView):
+    """One of your teams' webhooks. PATCH changes its address or events or switches it off (is_active);
+    DELETE removes it and its delivery log."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = WebhookSerializer
+    queryset = Webhook.objects.none()
+
+    def get(self, request, pk):
+        return Response(WebhookSerializer(_publisher_webhook(request.user, pk)).data)
+
+    @extend_schema(request=WebhookUpdateSerializer, responses={200: WebhookSerializer})
+    def patch(self, request, pk):
+        hook = _publisher_webhook(request.user, pk)
+        serializer = WebhookUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        hook = webhook_update(webhook=hook, **serializer.validated_data)
+        return Response(WebhookSerializer(hook).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        _publisher_webhook(request.user, pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 @extend_schema(tags=["webhooks"])
 class DeliveryList(ApiMixin, generics.ListAPIView):
     """The delivery log of one webhook: every event, its attempts and the last response code."""
@@ -146,11 +197,5 @@ class DeliveryList(ApiMixin, generics.ListAPIView):
     queryset = WebhookDelivery.objects.none()
 
     def get_queryset(self):
-        if int(self.kwargs["pk"]) > MAX_ID:
-            raise Http404("No such webhook.")
-        teams = _publisher_team_ids(self.request.user)
-        hooks = Webhook.objects.all() if teams is None else Webhook.objects.filter(team_id__in=teams)
-        hook = hooks.filter(pk=self.kwargs["pk"]).first()
-        if hook is None:
-            raise Http404("No such webhook.")
+        hook = _publisher_webhook(self.request.user, self.kwargs["pk"])
         return WebhookDelivery.objects.filter(webhook=hook)

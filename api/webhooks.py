@@ -48,16 +48,24 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-@transaction.atomic
-def webhook_create(*, team, url: str, events: list[str], by=None, secret: str = "") -> Webhook:
-    """Register an endpoint for a team. https only, except plain http to this machine for development."""
+def _check_url(url: str) -> None:
     parts = urlsplit(url)
     local = parts.hostname in ("127.0.0.1", "localhost", "::1")
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         raise ValidationError({"url": ["Use an https:// address."]})
+
+
+def _check_events(events: list[str]) -> None:
     unknown = set(events) - set(WebhookEvent.values)
     if not events or unknown:
         raise ValidationError({"events": [f"Choose from: {', '.join(WebhookEvent.values)}."]})
+
+
+@transaction.atomic
+def webhook_create(*, team, url: str, events: list[str], by=None, secret: str = "") -> Webhook:
+    """Register an endpoint for a team. https only, except plain http to this machine for development."""
+    _check_url(url)
+    _check_events(events)
     return Webhook.objects.create(
         team=team,
         url=url,
@@ -65,6 +73,33 @@ def webhook_create(*, team, url: str, events: list[str], by=None, secret: str = 
         created_by=by,
         secret=secret or secrets.token_urlsafe(32),
     )
+
+
+@transaction.atomic
+def webhook_update(
+    *,
+    webhook: Webhook,
+    url: str | None = None,
+    events: list[str] | None = None,
+    is_active: bool | None = None,
+) -> Webhook:
+    """Change where a webhook points, what it wants, or switch it off (pending deliveries then fail
+    as 'webhook switched off' at their next attempt) and on again."""
+    fields = []
+    if url is not None and url != webhook.url:
+        _check_url(url)
+        webhook.url = url
+        fields.append("url")
+    if events is not None:
+        _check_events(events)
+        webhook.events = sorted(set(events))
+        fields.append("events")
+    if is_active is not None and is_active != webhook.is_active:
+        webhook.is_active = is_active
+        fields.append("is_active")
+    if fields:
+        webhook.save(update_fields=fields)
+    return webhook
 
 
 def webhooks_dispatch(

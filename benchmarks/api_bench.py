@@ -1,5 +1,6 @@
 """API figures for `make bench`: p50 server time and query counts of the main list endpoints with
-100,000 published comments, the document tree, a deep cursor page, and the bulk ZIP export.
+100,000 comments (90,000 published), the document tree, a deep cursor page, the Web Annotation pages (first
+and deep), the officials' comment list (every status, signed in as the team's publisher), and the bulk ZIP.
 
 Called by benchmarks/run.py as run(results) inside a throwaway test database."""
 
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+
+from api.opendata.annotations import PAGE_SIZE as ANNOTATION_PAGE
 
 N_COMMENTS = 100_000
 N_CONSULTATIONS = 300
@@ -44,7 +47,8 @@ def _load() -> tuple:
     from comments.demo import polis_comments
     from comments.models import Comment
     from consultations.models import Section
-    from tests.factories import ConsultationFactory, TeamFactory, UserFactory, make_document
+    from dhdigital.accounts.models import Role
+    from tests.factories import ConsultationFactory, TeamFactory, UserFactory, add_member, make_document
 
     team = TeamFactory()
     ConsultationFactory.create_batch(N_CONSULTATIONS, team=team)
@@ -78,17 +82,19 @@ def _load() -> tuple:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # as autovacuum would, after a bulk load
             cursor.execute("ANALYZE")
-    return consultation, document, clauses
+    publisher = add_member(UserFactory(email="bench-publisher@example.org"), team, Role.PUBLISHER)
+    return consultation, document, clauses, publisher
 
 
 def run(results: dict) -> None:
     rates = dict.fromkeys(("anon", "user", "ip", "bulk"), "10000000/min")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     start = time.perf_counter()
-    consultation, document, clauses = _load()
+    consultation, document, clauses, publisher = _load()
     load_s = time.perf_counter() - start
     client = Client()
     published = N_COMMENTS - N_COMMENTS // 10
+    middle = max(1, published // ANNOTATION_PAGE // 2)
     figures = {
         "api_consultation_list": ("/api/v1/consultations/", f"{N_CONSULTATIONS + 1} consultations"),
         "api_comment_list": ("/api/v1/comments/", f"{published:,} published of {N_COMMENTS:,} comments"),
@@ -96,11 +102,30 @@ def run(results: dict) -> None:
         "api_comment_list_by_clause": (f"/api/v1/comments/?lineage_key={clauses[40].lineage_key}", ""),
         "api_document_tree": (f"/api/v1/documents/{document.pk}/", "83 clauses, 249 sections"),
         "api_section_list": (f"/api/v1/sections/?document={document.pk}", ""),
+        "api_annotations_first_page": (
+            f"/api/v1/documents/{document.pk}/annotations.jsonld",
+            f"{ANNOTATION_PAGE} of {published:,} Web Annotations, with the collection",
+        ),
+        "api_annotations_middle_page": (
+            f"/api/v1/documents/{document.pk}/annotations.jsonld?page={middle}",
+            f"page {middle} ({(middle - 1) * ANNOTATION_PAGE:,} annotations in)",
+        ),
     }
     for name, (url, note) in figures.items():
         p50, queries, size = _p50(client, url)
         results[f"{name}_p50_ms"] = {"value": round(p50, 1), "unit": "ms", "note": note or url}
         results[f"{name}_queries"] = {"value": queries, "unit": "queries"}
+
+    staff = Client()
+    staff.force_login(publisher)
+    url = f"/api/v1/staff/consultations/{consultation.slug}/comments/"
+    p50, queries, _ = _p50(staff, url)
+    results["api_staff_comment_list_p50_ms"] = {
+        "value": round(p50, 1),
+        "unit": "ms",
+        "note": f"every status of {N_COMMENTS:,}, as the team's publisher",
+    }
+    results["api_staff_comment_list_queries"] = {"value": queries, "unit": "queries"}
 
     url = "/api/v1/comments/"
     for _ in range(200):  # 200 pages of 50 in: cursor pages cost the same deep as at the start

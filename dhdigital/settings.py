@@ -295,6 +295,12 @@ SPECTACULAR_SETTINGS.update(
         "SERVE_INCLUDE_SCHEMA": False,
         "COMPONENT_SPLIT_REQUEST": True,
         "SWAGGER_UI_DIST": "SIDECAR",
+        # No deep links: Swagger UI puts them inside each operation's button (nested controls, WCAG 4.1.2).
+        "SWAGGER_UI_SETTINGS": {
+            "deepLinking": False,
+            "displayOperationId": False,
+            "syntaxHighlight": {"activated": False},  # its colours fail contrast on the dark panel
+        },
         "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
         "REDOC_DIST": "SIDECAR",
         "ENUM_NAME_OVERRIDES": {
@@ -305,6 +311,7 @@ SPECTACULAR_SETTINGS.update(
             "CommentStatusEnum": "comments.models.Comment.Status",
             "ResponseStatusEnum": "responses.models.Response.Status",
             "IdeaStatusEnum": "responses.models.Idea.Status",
+            "SanctionKindEnum": "comments.models.Sanction.Kind",
         },
     }
 )

@@ -3,14 +3,21 @@
 Mapping (the inverse of `consultations.importers.akn`): clause -> ``section``; subsection, paragraph,
 subparagraph, part and chapter -> the element of that name; crossheading, schedule and other ->
 ``hcontainer`` with that ``name``; preamble -> ``preamble``; quoted text -> ``quotedStructure`` inside a
-``p``. Every element carries the section's lineage key as its ``eId``. A node's own text is one ``p`` per
-line, in ``intro`` when the node has children (else ``content``).
+``p``. Every element carries the section's own ``eId`` (the structural id it was imported with, when it
+had one) and its lineage key as ``GUID``, which the importer prefers, so both come back unchanged. A node's
+own text is one ``p`` per line, in ``intro`` when the node has children (else ``content``).
+
+The metadata block has the three FRBR levels (work, expression, manifestation) the schema requires, and
+the organisation they name is declared in ``references``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
@@ -28,12 +35,22 @@ _ELEMENT = {
     "chapter": "chapter",
 }
 _HCONTAINER = {"crossheading": "crossheading", "schedule": "schedule", "other": "other"}
+# Characters XML 1.0 cannot carry (C0 controls other than tab and newlines, e.g. Word's vertical tab).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub(" ", text)
+
+
+def _ids(node: Section) -> dict[str, str]:
+    return {"eId": _xml_text(node.eid), "GUID": _xml_text(node.lineage_key)}
 
 
 def _sub(parent, tag: str, text: str | None = None, **attrs) -> etree._Element:
     el = etree.SubElement(parent, _E + tag, {k: v for k, v in attrs.items() if v})
     if text:
-        el.text = text
+        el.text = _xml_text(text)
     return el
 
 
@@ -47,15 +64,15 @@ def _lines(parent, tag: str, text: str) -> None:
 def _write(parent, node: Section) -> None:
     if node.kind == "quoted":
         holder = _sub(_sub(parent, "content"), "p")
-        quoted = _sub(holder, "quotedStructure", eId=node.lineage_key)
+        quoted = _sub(holder, "quotedStructure", **_ids(node))
         for line in node.text.splitlines():
             if line.strip():
                 _sub(quoted, "p", line)
         return
     if node.kind in _ELEMENT:
-        el = _sub(parent, _ELEMENT[node.kind], eId=node.lineage_key)
+        el = _sub(parent, _ELEMENT[node.kind], **_ids(node))
     else:
-        el = _sub(parent, "hcontainer", eId=node.lineage_key, name=_HCONTAINER.get(node.kind, "other"))
+        el = _sub(parent, "hcontainer", **_ids(node), name=_HCONTAINER.get(node.kind, "other"))
     if node.number:
         _sub(el, "num", node.number)
     if node.heading:
@@ -85,18 +102,36 @@ def document_to_akn(document: Document, *, site_url: str = "") -> bytes:
     bill = _sub(root, "bill", name="consultationDraft")
     meta = _sub(bill, "meta")
     ident = _sub(meta, "identification", source="#dhdigital")
-    work = _sub(ident, "FRBRWork")
     uri = f"{site_url}{document.get_absolute_url()}"
+    date = (document.published_at or document.created_at or timezone.now()).date().isoformat()
+    work = _sub(ident, "FRBRWork")
     _sub(work, "FRBRthis", value=uri)
     _sub(work, "FRBRuri", value=uri)
-    date = (document.published_at or document.created_at or timezone.now()).date().isoformat()
     _sub(work, "FRBRdate", date=date, name="published")
     _sub(work, "FRBRauthor", href="#dhdigital")
     _sub(work, "FRBRcountry", value="GB")
+    expression = f"{uri}v{document.version}/"
     expr = _sub(ident, "FRBRExpression")
-    _sub(expr, "FRBRthis", value=f"{uri}v{document.version}/")
+    _sub(expr, "FRBRthis", value=expression)
+    _sub(expr, "FRBRuri", value=expression)
+    _sub(expr, "FRBRdate", date=date, name="version")
+    _sub(expr, "FRBRauthor", href="#dhdigital")
     _sub(expr, "FRBRversionNumber", value=str(document.version))
     _sub(expr, "FRBRlanguage", language="eng")
+    manifestation = f"{site_url}{reverse('api:document-akn', kwargs={'pk': document.pk})}"
+    manif = _sub(ident, "FRBRManifestation")
+    _sub(manif, "FRBRthis", value=manifestation)
+    _sub(manif, "FRBRuri", value=manifestation)
+    _sub(manif, "FRBRdate", date=date, name="manifestation")  # the document's date: a stable ETag
+    _sub(manif, "FRBRauthor", href="#dhdigital")
+    refs = _sub(meta, "references", source="#dhdigital")
+    _sub(
+        refs,
+        "TLCOrganization",
+        eId="dhdigital",
+        href="/ontology/organization/dhdigital",
+        showAs=settings.SITE_NAME,
+    )
 
     preface = _sub(bill, "preface")
     _sub(_sub(preface, "p"), "docTitle", document.title)
@@ -105,7 +140,7 @@ def document_to_akn(document: Document, *, site_url: str = "") -> bytes:
 
     preambles = [n for n in roots if n.kind == "preamble"]
     for pre in preambles:
-        el = _sub(bill, "preamble", eId=pre.lineage_key)
+        el = _sub(bill, "preamble", **_ids(pre))
         if pre.number:
             _sub(el, "num", pre.number)
         if pre.heading:

@@ -52,15 +52,24 @@ def _plain(value):
     return value
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_cell(value) -> str:
     value = _plain(value)
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    if isinstance(value, bool):
+        text = "; ".join(str(v) for v in value)
+    elif isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    elif isinstance(value, int | float):
+        return str(value)
+    else:
+        text = str(value)
+    # A spreadsheet would run text such as "=HYPERLINK(...)" as a formula: quote it (CSV only; the JSON
+    # files carry every value exactly as written).
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _csv_lines(table: Table, rows: Iterator[dict]) -> Iterator[bytes]:
@@ -117,7 +126,9 @@ def _readme(consultation: Consultation) -> bytes:
         f"Open data from {settings.SITE_NAME}: {settings.SITE_URL}{consultation.get_absolute_url()}\n"
         f"Generated {timezone.now().isoformat(timespec='seconds')}.\n\n"
         "Every table comes as CSV (UTF-8, comma separated, header row) and as JSON (an array of objects).\n"
-        "data-dictionary.csv and data-dictionary.json describe every column.\n\n"
+        "data-dictionary.csv and data-dictionary.json describe every column.\n"
+        "In the CSV files, text that starts with = + - or @ has a ' in front so that spreadsheet programs\n"
+        "do not run it as a formula; the JSON files have every value exactly as written.\n\n"
         "Only public material is included: published comments, and responses whose authors agreed to\n"
         "publication once the consultation closed. No email or postal address of any person is included.\n\n"
         f"Licence: Open Government Licence v3.0 ({OGL_URL}); see LICENCE.txt.\n"

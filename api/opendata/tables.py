@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
+
 from comments.models import Comment
-from consultations.models import Consultation, Document, Section
+from consultations.models import Consultation, Document, LedgerEntry, Section
 from responses import selectors as response_selectors
 from responses.models import Answer, Idea, Question
 
@@ -192,6 +194,31 @@ def idea_rows(c: Consultation) -> Iterator[dict]:
         yield row
 
 
+def ledger_rows(c: Consultation) -> Iterator[dict]:
+    """'You said, we did': only once the government response is published, as on the outcome page."""
+    if c.state != Consultation.State.CONCLUDED or c.outcome_published_at is None:
+        return
+    entries = (
+        LedgerEntry.objects.filter(consultation=c)
+        .select_related("section")
+        .prefetch_related("themes", Prefetch("comments", queryset=Comment.objects.published().only("id")))
+        .order_by("section__position", "question_id", "id")
+    )
+    for e in entries:
+        yield {
+            "id": e.pk,
+            "lineage_key": e.lineage_key,
+            "section_id": e.section_id,
+            "question_id": e.question_id,
+            "decision": e.decision,
+            "you_said": e.you_said,
+            "we_did": e.we_did,
+            "themes": [t.label for t in e.themes.all()],
+            "comment_ids": [m.pk for m in e.comments.all()],
+            "updated_at": e.updated_at,
+        }
+
+
 def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
     return tuple(Column(*s) for s in specs)
 
@@ -330,5 +357,23 @@ TABLES: tuple[Table, ...] = (
             ("created_at", "datetime", "When it was submitted."),
         ),
         idea_rows,
+    ),
+    Table(
+        "ledger",
+        "What the team decided about each clause and question ('you said, we did'), once the government "
+        "response is published (empty before).",
+        _cols(
+            ID,
+            ("lineage_key", "string", "The clause's stable key across versions (sections.lineage_key)."),
+            ("section_id", "integer", "sections.id of the clause, in the version consulted on."),
+            ("question_id", "integer", "questions.id, for an entry about a question."),
+            ("decision", "string", "accepted, changed, not_changed or out_of_scope."),
+            ("you_said", "string", "A fair summary of what people said."),
+            ("we_did", "string", "What the team did and why."),
+            ("themes", "list", "Labels of the themes the entry answers (JSON list; '; ' in CSV)."),
+            ("comment_ids", "list", "comments.id of the published comments it answers."),
+            ("updated_at", "datetime", "When the entry last changed."),
+        ),
+        ledger_rows,
     ),
 )

@@ -309,7 +309,7 @@ def parse_akn(data: bytes) -> ParsedDocument:
             if lt is not None:
                 long_title = " ".join(reader.inline(p) for p in lt if local(p)).strip()
         elif name == "preamble":
-            pre = ParsedSection("preamble", eid=part.get("eId") or "preamble")
+            pre = ParsedSection("preamble", eid=part.get("eId") or "preamble", guid=part.get("GUID") or "")
             reader.fill(pre, part)
             sections.append(pre)
         elif name in ("body", "mainBody"):

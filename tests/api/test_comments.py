@@ -267,3 +267,16 @@ def test_a_citizen_cannot_moderate(api_as, citizen, every_status, consultation):
     )
     assert response.status_code == 403
     assert Comment.objects.get(pk=every_status["pending"]).status == "pending"
+
+
+def test_the_comment_list_answers_304_until_a_new_comment_is_published(api, citizen, clause, texts):
+    post(citizen, clause, texts[0])
+    first = api.get(LIST, {"section": clause.pk})
+    etag = first["ETag"]
+    assert api.get(LIST, {"section": clause.pk}, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    held = post(citizen, clause, texts[1])
+    Comment.objects.filter(pk=held.pk).update(status="pending")  # a held comment changes nothing public
+    assert api.get(LIST, {"section": clause.pk}, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    post(citizen, clause, texts[2])
+    changed = api.get(LIST, {"section": clause.pk}, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag and len(changed.json()["results"]) == 2

@@ -245,3 +245,39 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_ip_limit(api, setting
     }
     codes = [api.get(LIST, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code for n in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_body_with_too_many_form_fields_gets_the_json_error_body(api_as, analyst, consultation, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    response = api_as(analyst).post(
+        f"/api/v1/staff/consultations/{consultation.slug}/themes/",
+        {"label": [f"x{n}" for n in range(20)], "scope": "consultation"},
+    )
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "parse_error" and "JSON" in response.json()["error"]["message"]
+
+
+def test_a_body_too_large_gets_the_json_error_body(api_as, citizen, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    response = api_as(citizen).post("/api/v1/comments/", {"body": "x" * 500}, format="json")
+    assert response.status_code == 400 and response.json()["error"]["message"] == (
+        "The request body is too large."
+    )
+
+
+@pytest.mark.parametrize(
+    "value,found",
+    [
+        ("2000-01-01T00:00:00+16:00", True),  # an offset PostgreSQL would refuse as it is
+        ("0211-04-07T18:08:03+17:20", True),
+    ],
+)
+def test_any_utc_offset_python_reads_is_a_valid_date_filter(api, consultation, value, found):
+    response = api.get(LIST, {"opens_after": value})
+    assert response.status_code == 200
+    assert (consultation.slug in slugs(response)) is found
+
+
+def test_a_date_that_does_not_exist_in_utc_is_a_400_naming_the_field(api, consultation):
+    response = api.get(LIST, {"closes_before": "0001-01-01T00:00:00+10:00"})
+    assert response.status_code == 400 and "closes_before" in response.json()["error"]["fields"]

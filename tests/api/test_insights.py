@@ -123,3 +123,34 @@ def test_an_llm_run_without_an_endpoint_is_a_structured_400(api_as, analyst, con
     response = api_as(analyst).post(runs_url(consultation), {"engine": "llm"}, format="json")
     assert response.status_code == 400 and "needs an endpoint" in response.json()["error"]["message"]
     assert AnalysisRun.objects.count() == 0
+
+
+def test_a_published_report_leaves_out_respondents_words_but_keeps_the_figures(api, consultation, analyst):
+    """Quotes, summaries and campaign letters come from every submitted response whatever its consent."""
+    from dashboards.services import report_create
+    from insights.models import Campaign, Summary
+
+    secret = "SECRET-WORDS-OF-A-RESPONDENT-WHO-DID-NOT-CONSENT"
+    Theme.objects.create(
+        consultation=consultation,
+        scope="consultation",
+        label="Respite for carers",
+        keywords=["respite", "carers"],
+        quotes=[{"unit": "answer", "id": 1, "text": secret + " (quote)"}],
+    )
+    Summary.objects.create(
+        consultation=consultation,
+        scope="consultation",
+        sentences=[{"text": secret + " (summary)", "citations": ["answer:1"]}],
+    )
+    Campaign.objects.create(consultation=consultation, canonical_text=secret + " (campaign)", size=40)
+    report = report_create(consultation=consultation, by=analyst, title="Summary of responses")
+    assert secret in str(report.snapshot)  # the team's own copy has them
+    Report.objects.filter(pk=report.pk).update(is_published=True)
+    response = api.get(f"/api/v1/consultations/{consultation.slug}/reports/")
+    assert secret not in response.content.decode()
+    snapshot = response.json()["results"][0]["snapshot"]
+    theme = snapshot["themes"][0]["themes"][0]
+    assert (theme["label"], theme["keywords"]) == ("Respite for carers", ["respite", "carers"])
+    assert "quotes" not in theme and "summary" not in snapshot
+    assert snapshot["campaigns"] == [{"size": 40}] and "did not agree" in snapshot["withheld"]

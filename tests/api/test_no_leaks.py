@@ -122,11 +122,14 @@ def _urls(client, world) -> list[str]:
             }
         ),
     }
+    from dashboards.exports import DATASETS, FORMATS
+
+    values["dataset"], values["fmt"] = list(DATASETS), list(FORMATS)
     urls = []
     for path, ops in schema["paths"].items():
         if "get" not in ops:
             continue
-        names = [n for n in ("slug", "id") if "{" + n + "}" in path]
+        names = [n for n in values if "{" + n + "}" in path]
         for combo in itertools.product(*(values[n] for n in names)):
             url = path
             for name, value in zip(names, combo, strict=True):
@@ -155,3 +158,24 @@ def test_no_endpoint_or_export_leaks_what_the_public_may_not_see(request, api_as
             assert personal not in body, f"personal data ({personal}) in {url} for {persona}"
         seen_public = seen_public or "A consented answer." in body
     assert seen_public  # the walk did reach the published material
+
+
+def test_a_moderator_of_the_team_never_gets_respondents_personal_data_or_unconsented_answers(
+    api_as, moderator, world, settings
+):
+    """Moderators see every comment of their consultations, but responses and their personal data are
+    for the team's analysts and publishers only."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": dict.fromkeys(("anon", "user", "ip", "bulk"), "100000/min"),
+    }
+    client = api_as(moderator)
+    urls = _urls(client, world)
+    urls += [u + "?personal=true" for u in urls if "/exports/" in u]
+    saw_pending = False
+    for url in urls:
+        body = _bodies(client, url).decode(errors="replace")
+        for secret in (SECRETS["no consent"], SECRETS["draft response"], "example.net", "Station Road"):
+            assert secret not in body, f"{secret} reached a moderator through {url}"
+        saw_pending = saw_pending or SECRETS["pending"] in body
+    assert saw_pending  # the walk did reach the moderation list

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import zipfile
@@ -96,6 +97,7 @@ def test_the_zip_has_csv_and_json_of_every_table_a_dictionary_and_the_licence(ap
         "responses",
         "answers",
         "ideas",
+        "ledger",
     ):
         assert {f"{table}.csv", f"{table}.json"} <= names
     assert {"README.txt", "LICENCE.txt", "data-dictionary.csv", "data-dictionary.json"} <= names
@@ -147,28 +149,145 @@ def test_annotations_anchor_comments_to_their_clause_and_quote(api, document, ma
     assert response.status_code == 200 and response["Content-Type"].startswith("application/ld+json")
     body = json.loads(response.content)
     assert body["@context"] == "http://www.w3.org/ns/anno.jsonld" and body["type"] == "AnnotationCollection"
+    assert body["total"] == 2 and body["last"] == body["first"]["id"] == f"{body['id']}?page=1"
+    assert body["first"]["type"] == "AnnotationPage" and "next" not in body["first"]
     items = {a["id"].rsplit("/", 2)[-2]: a for a in body["first"]["items"]}
     assert set(items) == {str(material["published"].pk), str(material["reply"].pk)}
     top = items[str(material["published"].pk)]
-    assert top["motivation"] == "commenting" and top["creator"]["name"] == "Jo Citizen"
+    assert top["type"] == "Annotation" and top["motivation"] == "commenting"
+    assert top["creator"] == {"type": "Person", "name": "Jo Citizen"}
+    assert top["body"]["type"] == "TextualBody" and top["body"]["value"] == material["published"].body
     target = top["target"]
-    assert target["source"].endswith(f"/consultations/{document.consultation.slug}/draft-bill/clause-2/")
-    assert target["id"].endswith("clause-2/#clause-2-1")
-    fragment, quote = target["selector"]
-    assert fragment == {
+    # A SpecificResource: the clause page as source, the subsection as a fragment of it, and the quoted
+    # words as a refinement within that fragment (not an alternative selector of the same segment).
+    assert target["type"] == "SpecificResource"
+    source = target["source"]
+    assert source["id"].endswith(f"/consultations/{document.consultation.slug}/draft-bill/clause-2/")
+    assert (source["type"], source["format"]) == ("Text", "text/html")
+    assert target["selector"] == {
         "type": "FragmentSelector",
         "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
         "value": "clause-2-1",
-    }
-    assert quote == {
-        "type": "TextQuoteSelector",
-        "exact": "meet the adult's needs",
-        "prefix": "must ",
-        "suffix": " for care",
+        "refinedBy": {
+            "type": "TextQuoteSelector",
+            "exact": "meet the adult's needs",
+            "prefix": "must ",
+            "suffix": " for care",
+        },
     }
     reply = items[str(material["reply"].pk)]
     assert reply["motivation"] == "replying" and reply["target"] == top["id"]
 
 
+def test_the_quote_selector_matches_the_words_on_the_clause_page(api, client, document, material):
+    body = json.loads(api.get(f"/api/v1/documents/{document.pk}/annotations.jsonld").content)
+    top = next(a for a in body["first"]["items"] if a["motivation"] == "commenting")
+    page = html.unescape(client.get(top["target"]["source"]["id"]).content.decode())
+    fragment = top["target"]["selector"]
+    assert f'id="{fragment["value"]}"' in page
+    quote = fragment["refinedBy"]
+    assert quote["prefix"] + quote["exact"] + quote["suffix"] in page
+
+
+def test_a_comment_without_a_quote_has_only_the_fragment(api, document, material, citizen, texts):
+    clause = Section.objects.get(document=document, anchor="clause-3")
+    plain = Comment.objects.create(
+        consultation=document.consultation,
+        document=document,
+        section=clause,
+        author=citizen,
+        body=texts[6],
+        status="published",
+        published_at=timezone.now(),
+        path="9999999999/",
+    )
+    body = json.loads(api.get(f"/api/v1/documents/{document.pk}/annotations.jsonld").content)
+    mine = next(a for a in body["first"]["items"] if a["id"].endswith(f"/{plain.pk}/"))
+    assert mine["target"]["selector"] == {
+        "type": "FragmentSelector",
+        "conformsTo": "http://tools.ietf.org/rfc/rfc3986",
+        "value": "clause-3",
+    }
+
+
+def test_annotations_come_in_linked_pages(api, document, material, settings, monkeypatch):
+    from api.opendata import annotations
+
+    monkeypatch.setattr(annotations, "PAGE_SIZE", 1)
+    url = f"/api/v1/documents/{document.pk}/annotations.jsonld"
+    collection = json.loads(api.get(url).content)
+    assert collection["total"] == 2 and collection["last"].endswith("?page=2")
+    assert len(collection["first"]["items"]) == 1 and collection["first"]["next"].endswith("?page=2")
+    second = json.loads(api.get(url, {"page": 2}).content)
+    assert second["type"] == "AnnotationPage" and second["startIndex"] == 1
+    assert second["partOf"]["id"] == collection["id"] and second["prev"].endswith("?page=1")
+    assert "next" not in second and len(second["items"]) == 1
+    assert second["items"][0]["id"] != collection["first"]["items"][0]["id"]
+    past = api.get(url, {"page": 3})
+    assert past.status_code == 404 and past.json()["error"]["code"] == "not_found"
+    bad = api.get(url, {"page": "two"})
+    assert bad.status_code == 400 and "page" in bad.json()["error"]["fields"]
+
+
 def test_annotations_of_a_draft_document_are_a_404(api, draft_document):
     assert api.get(f"/api/v1/documents/{draft_document.pk}/annotations.jsonld").status_code == 404
+
+
+def test_a_quote_posted_with_wrong_surroundings_gets_the_clauses_own(api, document, material, citizen, texts):
+    """The prefix and suffix come from the poster's browser; the service checks only the quoted words."""
+    sub = material["sub"]
+    odd = Comment.objects.create(
+        consultation=document.consultation,
+        document=document,
+        section=sub,
+        author=citizen,
+        body=texts[7],
+        status="published",
+        published_at=timezone.now(),
+        path="9999999998/",
+        quote_exact="the adult's needs",
+        quote_prefix="nothing like this ",
+        quote_suffix=" nor this",
+    )
+    body = json.loads(api.get(f"/api/v1/documents/{document.pk}/annotations.jsonld").content)
+    mine = next(a for a in body["first"]["items"] if a["id"].endswith(f"/{odd.pk}/"))
+    quote = mine["target"]["selector"]["refinedBy"]
+    assert quote["exact"] == "the adult's needs"
+    assert quote["prefix"].endswith("must meet ") and quote["suffix"].startswith(" for care")
+    assert quote["prefix"] + quote["exact"] + quote["suffix"] in sub.text
+
+
+def test_the_ledger_is_in_the_zip_once_the_response_is_published(
+    api, consultation, document, material, publisher
+):
+    from consultations.models import LedgerEntry
+
+    clause = Section.objects.get(document=document, anchor="clause-2")
+    entry = LedgerEntry.objects.create(
+        consultation=consultation,
+        lineage_key=clause.lineage_key,
+        section=clause,
+        decision="changed",
+        you_said="The duty was unclear.",
+        we_did="We reworded subsection (1).",
+    )
+    entry.comments.set([material["published"], material["rejected"]])
+    assert json.loads(open_zip(api, consultation).read("ledger.json")) == []
+    consultation.state = "concluded"
+    consultation.outcome_published_at = timezone.now()
+    consultation.save()
+    rows = json.loads(open_zip(api, consultation).read("ledger.json"))
+    assert [(r["decision"], r["we_did"], r["comment_ids"]) for r in rows] == [
+        ("changed", "We reworded subsection (1).", [material["published"].pk])
+    ]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted_but_json_is_exact(api, consultation, material):
+    formula = '=HYPERLINK("http://example.com","Click")'
+    Comment.objects.filter(pk=material["published"].pk).update(body=formula)
+    zf = open_zip(api, consultation)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(zf.read("comments.csv").decode()))}
+    assert rows[str(material["published"].pk)]["body"] == "'" + formula
+    assert rows[str(material["published"].pk)]["reply_count"] == "1"
+    as_json = {c["id"]: c for c in json.loads(zf.read("comments.json"))}
+    assert as_json[material["published"].pk]["body"] == formula

@@ -40,7 +40,10 @@ def test_the_schema_documents_every_v1_endpoint_and_the_error_body(client):
     assert "/api/v1/documents/{id}/akn.xml" in paths
     for path, operations in paths.items():
         for method, op in operations.items():
-            assert {"400", "404", "429"} <= set(op["responses"]), (method, path)
+            assert op.get("description"), f"{method} {path} has no description"
+            assert {"400", "401", "403", "404", "429"} <= set(op["responses"]), (method, path)
+            if method in ("post", "patch"):
+                assert {"409", "415"} <= set(op["responses"]), (method, path)
     assert "Error" in schema["components"]["schemas"]
 
 
@@ -87,3 +90,81 @@ def test_the_outcomes_feed_lists_published_government_responses(client, team):
     ConsultationFactory(team=team, title="Closed, no outcome yet", state="closed")
     response = client.get("/api/feeds/outcomes.atom")
     assert entries(response) == ["Concluded"] and "We changed clause 4." in response.content.decode()
+
+
+def _rfc3339(text: str) -> bool:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).tzinfo is not None and "T" in text
+    except ValueError:
+        return False
+
+
+def _one(el, name: str):
+    found = el.findall(f"{ATOM}{name}")
+    assert len(found) == 1, f"<{el.tag}> must have exactly one <{name}>, has {len(found)}"
+    return found[0]
+
+
+def test_the_three_feeds_are_valid_atom_with_distinct_ids(client, team):
+    """RFC 4287 4.1.1 and 4.1.2: one id, title and updated per feed and per entry; an author on every
+    entry when the feed has none; an alternate link or content; absolute ids; RFC 3339 dates."""
+    now = timezone.now()
+    ConsultationFactory(team=team, title="Care & Support <Bill>", closes_at=now + timedelta(days=2))
+    ConsultationFactory(
+        team=team,
+        title="Care & Support <Bill>",
+        opens_at=now - timedelta(days=90),
+        closes_at=now - timedelta(days=30),
+        state="concluded",
+        outcome_summary="We changed clause 4.",
+        outcome_published_at=now,
+    )
+    feed_ids, entry_ids = set(), set()
+    for url in ("/api/feeds/new.atom", "/api/feeds/closing.atom", "/api/feeds/outcomes.atom"):
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"].startswith("application/atom+xml")
+        root = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed, in a test
+        assert root.tag == f"{ATOM}feed"
+        feed_ids.add(_one(root, "id").text)
+        assert _one(root, "title").text and _rfc3339(_one(root, "updated").text)
+        assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith(url)
+        feed_has_author = root.find(f"{ATOM}author") is not None
+        entries_here = root.findall(f"{ATOM}entry")
+        for entry in entries_here:
+            entry_id = _one(entry, "id").text
+            assert entry_id.startswith(("http://", "https://")), entry_id
+            entry_ids.add(entry_id)
+            assert _one(entry, "title").text == "Care & Support <Bill>"
+            assert _rfc3339(_one(entry, "updated").text)
+            assert feed_has_author or entry.find(f"{ATOM}author/{ATOM}name").text
+            assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+        assert entries_here
+    assert len(feed_ids) == 3  # every feed is its own feed
+    assert len(entry_ids) == 4  # a consultation in two feeds is a different entry in each
+
+
+def test_an_outcome_entry_links_to_the_outcome(client, team):
+    c = ConsultationFactory(
+        team=team, state="concluded", outcome_summary="Done.", outcome_published_at=timezone.now()
+    )
+    root = ElementTree.fromstring(client.get("/api/feeds/outcomes.atom").content)  # noqa: S314
+    link = root.find(f"{ATOM}entry/{ATOM}link[@rel='alternate']").get("href")
+    assert link.endswith(f"{c.get_absolute_url()}#outcome")
+
+
+def test_a_public_consultation_page_links_to_its_open_data(client, document):
+    consultation = document.consultation
+    page = client.get(consultation.get_absolute_url()).content.decode()
+    assert f'href="/api/v1/consultations/{consultation.slug}/open-data.zip"' in page
+    assert f'href="/api/v1/documents/{document.pk}/akn.xml"' in page
+    assert f'href="/api/v1/documents/{document.pk}/annotations.jsonld"' in page
+    assert 'rel="alternate" type="application/atom+xml"' in page and 'href="/api/"' in page
+
+
+def test_an_invitation_only_consultation_page_offers_no_open_data(client, api_as, moderator, team):
+    invited = ConsultationFactory(team=team, visibility="invited")
+    client.force_login(moderator)
+    page = client.get(invited.get_absolute_url()).content.decode()
+    assert "open-data.zip" not in page and "Reuse this information" not in page

@@ -200,3 +200,48 @@ def test_a_finished_analysis_run_is_announced_once(team, consultation, receiver)
     assert payload["event"] == "analysis.finished"
     assert payload["data"]["run"]["state"] == "done" and payload["data"]["run"]["units"] == 40
     assert payload["data"]["run"]["id"] != running.pk
+
+
+def test_opening_on_schedule_by_beat_is_announced(hook, receiver, team):
+    from tests.factories import ConsultationFactory
+
+    now = timezone.now()
+    ConsultationFactory(
+        team=team, state="scheduled", opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=60)
+    )
+    assert consultation_services.consultations_transition_due(now=now) == {"opened": 1, "closed": 0}
+    payload = json.loads(receiver.requests[0]["body"])
+    assert (payload["data"]["from_state"], payload["data"]["to_state"]) == ("scheduled", "open")
+
+
+def test_a_publisher_switches_a_webhook_off_changes_it_and_removes_it(
+    api_as, publisher, hook, receiver, consultation
+):
+    client = api_as(publisher)
+    url = f"/api/v1/staff/webhooks/{hook.pk}/"
+    assert client.get(url).json()["events"] == ["consultation.state_changed"]
+    off = client.patch(url, {"is_active": False}, format="json")
+    assert off.status_code == 200 and off.json()["is_active"] is False
+    consultation_services.consultation_withdraw(consultation=consultation, by=publisher, reason="Superseded")
+    assert receiver.requests == []  # switched off: nothing is sent
+    bad = client.patch(url, {"url": "http://example.com/hook"}, format="json")
+    assert bad.status_code == 400 and "url" in bad.json()["error"]["fields"]
+    hook.refresh_from_db()
+    assert hook.url == receiver.url
+    changed = client.patch(url, {"events": ["analysis.finished"], "is_active": True}, format="json")
+    assert changed.json()["events"] == ["analysis.finished"] and changed.json()["is_active"]
+    assert "secret" not in changed.json()
+    assert client.delete(url).status_code == 204
+    assert not Webhook.objects.filter(pk=hook.pk).exists()
+
+
+@pytest.mark.parametrize("persona", ["moderator", "analyst", "outsider_official", "citizen"])
+def test_only_the_teams_publishers_see_or_change_its_webhooks(request, api_as, persona, hook):
+    client = api_as(request.getfixturevalue(persona))
+    url = f"/api/v1/staff/webhooks/{hook.pk}/"
+    assert client.get(url).status_code == 404
+    assert client.patch(url, {"is_active": False}, format="json").status_code == 404
+    assert client.delete(url).status_code == 404
+    assert client.get("/api/v1/staff/webhooks/").json()["results"] == []
+    hook.refresh_from_db()
+    assert hook.is_active
