@@ -261,18 +261,31 @@ EXPECTED: dict[str, tuple] = {
     # API: staff endpoints and personal tokens
     "api:staff-comment-list": (MODERATOR, "GET"),
     "api:staff-moderate": (MODERATOR, "POST"),
+    "api:staff-appeal-list": (MODERATOR, "GET"),
+    "api:staff-appeal-decide": (MODERATOR, "POST"),
+    "api:staff-sanction-list": (MODERATOR, "GET"),
+    "api:staff-export-list": (ANALYST, "GET"),
+    "api:staff-export": (ANALYST, "GET"),
     "api:staff-response-list": (ANALYST, "GET"),
     "api:run-list": (ANALYST, "GET"),
     "api:run-detail": (ANALYST, "GET"),
     "api:run-cancel": (ANALYST, "POST"),
     "api:theme-list": (ANALYST, "GET"),
     "api:theme-detail": (ANALYST, "GET"),
+    "api:theme-confirm": (ANALYST, "POST"),
+    "api:theme-merge": (ANALYST, "POST"),  # an empty body is a 400 for the team, refused for others
+    "api:theme-split": (ANALYST, "POST"),
+    "api:tag-remove": (ANALYST, "DELETE"),  # destructive: checked for denial on an id nobody has
+    "api:tag-move": (ANALYST, "POST"),
     "api:tag-list": (ANALYST, "GET"),
     "api:tag-decide": (ANALYST, "POST"),
     "api:webhook-list": (SIGNED_IN, "GET"),  # lists only the webhooks of teams the user publishes for
     "api:webhook-deliveries": (PUBLISHER, "GET"),
+    "api:webhook-detail": (PUBLISHER, "GET"),
     "api:token-list": (SIGNED_IN, "GET"),
     "api:token-revoke": (AUTHOR, "DELETE"),
+    "api:token-list-page": (SIGNED_IN, "GET"),
+    "api:token-revoke-page": (AUTHOR, "POST"),
     # Django admin: its sign-in goes through the site's (lockout, two-step); everything else is staff only
     "admin:login": (SUPERUSER, "GET"),  # anonymous visitors are sent to the site's sign-in page
     "admin:logout": (PUBLIC, "POST"),
@@ -488,6 +501,12 @@ PK_OF: dict[str, str] = {
     "api:theme-detail": "theme",
     "api:tag-list": "theme",
     "api:tag-decide": "tag",
+    "api:tag-move": "tag",
+    "api:theme-confirm": "theme",
+    "api:theme-merge": "theme",
+    "api:theme-split": "theme",
+    "api:webhook-detail": "webhook",
+    "api:token-revoke-page": "token",
     "api:token-revoke": "token",
     "api:webhook-deliveries": "webhook",
 }
@@ -511,6 +530,8 @@ OTHER_KWARGS: dict[tuple[str, str], str] = {
     ("insights:theme-action", "action"): "confirm",
     ("dashboards:export-download", "dataset"): "comments",
     ("dashboards:export-download", "fmt"): "csv",
+    ("api:staff-export", "dataset"): "comments",
+    ("api:staff-export", "fmt"): "csv",
 }
 
 
