@@ -16,12 +16,11 @@ from .standard import Failure, check_standard
 
 State = Consultation.State
 Update = ConsultationUpdate.Kind
-# django-simple-history keeps a change reason in 100 characters; the full reason is in the update note.
-_REASON_MAX = 100
 
 
 def _change_reason(text: str) -> str:
-    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
+    """The audit trail's reason, in full (the history's reason is a text field: settings)."""
+    return text
 
 
 def _note(c: Consultation, kind: str, note: str, at: datetime) -> None:

@@ -324,6 +324,9 @@ ANALYSIS_RUN_STALE_SECONDS = env.int("ANALYSIS_RUN_STALE_SECONDS", default=300)
 # Load the models the request path uses in the background when a server process starts
 # (insights/apps.py), so the first comment after a start does not wait 5-60 s for them.
 WARM_ANALYSIS_MODELS = env.bool("WARM_ANALYSIS_MODELS", default=True)
+# The audit trail keeps a change's whole reason (a moderator's note, a withdrawal's reason, a theme's old
+# label), not the first 100 characters: django-simple-history stores it as text.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # "auto": `embeddings` up to 30,000 responses, `basic` above (measured; docs/analysis.md). Or one engine.
 ANALYSIS_DEFAULT_ENGINE = env.str("ANALYSIS_DEFAULT_ENGINE", default="auto")
 if ANALYSIS_DEFAULT_ENGINE not in ("auto", "basic", "embeddings", "llm"):

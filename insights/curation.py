@@ -20,7 +20,7 @@ class CurationError(Exception):
 def _audit(obj, by, reason: str) -> None:
     """simple-history reads these two attributes when it writes the historical record."""
     obj._history_user = by
-    obj._change_reason = reason[:100]
+    obj._change_reason = reason
 
 
 def _save(obj, by, reason: str, fields: list[str] | None = None) -> None:
