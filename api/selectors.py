@@ -14,7 +14,9 @@ def team_ids(user) -> list[int] | None:
         return []
     if user.is_superuser:
         return None
-    return list(user.memberships.values_list("team_id", flat=True).distinct())
+    from dhdigital.accounts.roles import member_team_ids
+
+    return member_team_ids(user)
 
 
 def visible_consultations(user) -> QuerySet[Consultation]:

@@ -58,6 +58,7 @@ class RunStartSerializer(serializers.Serializer):
 # respondents' own words, drawn from every submitted response whatever its publishing consent, so they
 # stay in the team's copy; counts, themes (label, description, keywords) and the method are public.
 PUBLIC_THEME_FIELDS = ("label", "description", "count", "checked", "source", "keywords")
+PUBLIC_BLOCK_FIELDS = ("scope", "label", "responses", "stances")
 WITHHELD_NOTE = (
     "Quotes, summary sentences and campaign texts are left out of the open data: they can quote responses "
     "whose authors did not agree to publication. Published comments and responses are in the consultation's "
@@ -68,7 +69,7 @@ WITHHELD_NOTE = (
 def public_snapshot(snapshot: dict) -> dict:
     themes = [
         {
-            **{k: v for k, v in block.items() if k != "themes"},
+            **{k: block[k] for k in PUBLIC_BLOCK_FIELDS if k in block},
             "themes": [{k: t.get(k) for k in PUBLIC_THEME_FIELDS if k in t} for t in block.get("themes", [])],
         }
         for block in snapshot.get("themes", [])

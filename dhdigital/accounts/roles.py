@@ -22,17 +22,29 @@ IMPLIED: dict[str, set[str]] = {
 ANY_TEAM_ROLE = {Role.MODERATOR, Role.ANALYST, Role.PUBLISHER}
 
 
-def team_roles(user, team_id: int | None) -> set[str]:
-    """The roles a user holds in one team (cached per request on the user object)."""
-    if team_id is None or not getattr(user, "is_authenticated", False):
-        return set()
-    cache = user.__dict__.setdefault("_team_roles", None)
+def _memberships(user) -> dict[int, set[str]]:
+    """{team id: roles} of a signed-in user, read once per request and kept on the user object."""
+    cache = user.__dict__.get("_team_roles")
     if cache is None:
         cache = {}
         for t_id, role in user.memberships.values_list("team_id", "role"):
             cache.setdefault(t_id, set()).add(role)
         user.__dict__["_team_roles"] = cache
-    return cache.get(team_id, set())
+    return cache
+
+
+def team_roles(user, team_id: int | None) -> set[str]:
+    """The roles a user holds in one team (cached per request on the user object)."""
+    if team_id is None or not getattr(user, "is_authenticated", False):
+        return set()
+    return _memberships(user).get(team_id, set())
+
+
+def member_team_ids(user) -> list[int]:
+    """The teams a signed-in user belongs to, whatever the role (from the same per-request cache)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return sorted(_memberships(user))
 
 
 def has_team_role(user, team: Team | int | None, role: str | None = None) -> bool:
@@ -51,4 +63,4 @@ def is_official(user) -> bool:
     """Member of any team (or superuser): may see the staff area."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or user.memberships.exists()
+    return user.is_superuser or bool(_memberships(user))
