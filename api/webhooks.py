@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -48,11 +50,60 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
+LOCAL_NAMES = ("localhost", "localhost.localdomain")
+LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".localdomain", ".home.arpa")
+PRIVATE_HOST = (
+    "Webhooks call addresses on the public internet only: {host} is on this machine or a private, "
+    "link-local or reserved network."
+)
+
+
+def _not_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def host_refusal(host: str | None) -> str:
+    """Why a webhook may not call this host ('' when it may): loopback, private, link-local (cloud
+    metadata), reserved or multicast addresses, as written or as the name resolves now. A name that does
+    not resolve is not refused here: the connection fails on its own. WEBHOOK_ALLOW_PRIVATE_HOSTS lifts
+    the rule for development and tests."""
+    if settings.WEBHOOK_ALLOW_PRIVATE_HOSTS:
+        return ""
+    name = (host or "").rstrip(".").lower()
+    if not name:
+        return "Give the receiver's host name."
+    if name in LOCAL_NAMES or name.endswith(LOCAL_SUFFIXES):
+        return PRIVATE_HOST.format(host=name)
+    try:
+        addresses = [str(ipaddress.ip_address(name))]
+    except ValueError:
+        try:
+            addresses = [info[4][0] for info in socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)]
+        except (OSError, UnicodeError):
+            return ""
+    if any(_not_public(a) for a in addresses):
+        return PRIVATE_HOST.format(host=name)
+    return ""
+
+
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
-    local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port out of range
+    except ValueError:
+        raise ValidationError({"url": ["Enter a valid https:// address."]}) from None
+    local = host in ("127.0.0.1", "localhost", "::1") and settings.WEBHOOK_ALLOW_PRIVATE_HOSTS
     if parts.scheme != "https" and not (parts.scheme == "http" and local):
         raise ValidationError({"url": ["Use an https:// address."]})
+    if parts.username or parts.password:
+        raise ValidationError({"url": ["Leave the user name and password out of the address."]})
+    refusal = host_refusal(host)
+    if refusal:
+        raise ValidationError({"url": [refusal]})
 
 
 def _check_events(events: list[str]) -> None:
@@ -63,7 +114,8 @@ def _check_events(events: list[str]) -> None:
 
 @transaction.atomic
 def webhook_create(*, team, url: str, events: list[str], by=None, secret: str = "") -> Webhook:
-    """Register an endpoint for a team. https only, except plain http to this machine for development."""
+    """Register an endpoint for a team: https to a public address only (plain http to this machine, and
+    private addresses, only with WEBHOOK_ALLOW_PRIVATE_HOSTS, for development and tests)."""
     _check_url(url)
     _check_events(events)
     return Webhook.objects.create(
@@ -157,6 +209,13 @@ def webhook_attempt(*, delivery_id: int) -> bool | None:
             attempts=F("attempts") + 1, last_attempt_at=timezone.now()
         )
     delivery.refresh_from_db()
+    refusal = host_refusal(urlsplit(delivery.webhook.url).hostname)
+    if refusal:  # the name may resolve elsewhere now than when the webhook was registered
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=Status.FAILED, last_error=f"Not sent. {refusal}"[:500]
+        )
+        logger.warning("webhook delivery %s refused: private address", delivery.pk)
+        return None
     body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
     timestamp = str(int(time.time()))
     request = urllib.request.Request(  # noqa: S310 - webhook_create allows only https (or local http)

@@ -316,6 +316,10 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+# Webhooks may call this machine and private networks (plain http to 127.0.0.1 too): for development
+# and tests only. Off, a receiver must be an https address on the public internet, checked when it is
+# registered and again before each delivery (no server-side request forgery into the private network).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
 CELERY_BEAT_SCHEDULE["api-webhooks-retry-due"] = {"task": "api.tasks.webhooks_retry_due", "schedule": 60.0}
 # Analysis runs: re-queue or fail runs whose worker died (stale heartbeat); nightly runs while open.
 from celery.schedules import crontab  # noqa: E402

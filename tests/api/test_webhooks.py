@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +17,12 @@ from api.models import Webhook, WebhookDelivery
 from consultations import services as consultation_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def local_receivers_allowed(settings):
+    """The receivers here listen on 127.0.0.1, which production refuses (tests below turn it off)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = True
 
 
 class Receiver:
@@ -143,11 +150,87 @@ def test_an_unreachable_endpoint_is_logged_not_raised(team, consultation, publis
     assert delivery.status == "retrying" and delivery.response_code is None and delivery.last_error
 
 
+def fake_dns(answers: dict[str, str]):
+    """getaddrinfo answering `answers` for the receivers' names and the real resolver for the rest
+    (Redis and the database connect through it too)."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], 0))]
+        return real(host, *args, **kwargs)
+
+    return resolve
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/hook",  # plain http, and this machine
+        "https://127.0.0.1/hook",
+        "https://localhost/hook",
+        "https://[::1]/hook",
+        "https://[::ffff:10.0.0.5]/hook",  # IPv4-mapped private address
+        "https://10.1.2.3/hook",
+        "https://192.168.0.10/hook",
+        "https://172.16.5.4/hook",
+        "https://169.254.169.254/latest/meta-data/",  # cloud metadata service
+        "https://100.64.0.1/hook",  # carrier-grade NAT
+        "https://0.0.0.0/hook",
+        "https://224.0.0.1/hook",
+        "https://db.internal/hook",
+        "https://printer.local/hook",
+        "https://user:pass@hooks.example.net/hook",
+        "https://hooks.example.net:99999/hook",
+    ],
+)
+def test_receivers_on_this_machine_or_a_private_network_are_refused(team, settings, url):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    with pytest.raises(ValidationError) as refused:
+        webhooks.webhook_create(team=team, url=url, events=["analysis.finished"])
+    assert refused.value.message_dict["url"]
+    assert Webhook.objects.count() == 0
+
+
+def test_a_public_receiver_is_accepted_and_a_name_resolving_to_a_private_address_is_refused(
+    team, settings, monkeypatch
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    answers = {"hooks.example.net": "93.184.215.14", "sneaky.example.net": "10.0.0.7"}
+
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", fake_dns(answers))
+    hook = webhooks.webhook_create(team=team, url="https://hooks.example.net/in", events=["analysis.finished"])
+    assert hook.pk
+    with pytest.raises(ValidationError) as refused:
+        webhooks.webhook_create(team=team, url="https://sneaky.example.net/in", events=["analysis.finished"])
+    assert "private" in refused.value.message_dict["url"][0]
+    assert Webhook.objects.count() == 1
+
+
+def test_a_name_that_later_resolves_to_a_private_address_is_not_called(
+    team, settings, monkeypatch, receiver, consultation, publisher
+):
+    """DNS can change after registration: each delivery checks the address again and is not sent."""
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    answers = {"hooks.example.net": "93.184.215.14"}
+    monkeypatch.setattr(webhooks.socket, "getaddrinfo", fake_dns(answers))
+    webhooks.webhook_create(team=team, url="https://hooks.example.net/in", events=["consultation.state_changed"])
+    answers["hooks.example.net"] = "127.0.0.1"
+    consultation_services.consultation_close_early(
+        consultation=consultation, by=publisher, reason="The bill was withdrawn from Parliament"
+    )
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "failed" and delivery.response_code is None
+    assert delivery.last_error.startswith("Not sent.") and "private" in delivery.last_error
+    assert webhooks.deliveries_due(now=timezone.now() + timedelta(days=1)) == []
+
+
 def test_the_backoff_doubles_and_is_capped():
     assert [webhooks.backoff_seconds(n) for n in (1, 2, 3, 4, 8)] == [60, 120, 240, 480, 3600]
 
 
 def test_only_https_urls_or_local_http_are_accepted(team):
+    """Even with private hosts allowed (development), plain http goes to this machine only."""
     with pytest.raises(ValidationError):
         webhooks.webhook_create(team=team, url="http://example.com/hook", events=["analysis.finished"])
     with pytest.raises(ValidationError):
