@@ -9,6 +9,7 @@ from rest_framework import exceptions, generics, permissions, serializers, statu
 from rest_framework.response import Response
 
 from consultations.access import consultation_for_viewer
+from dashboards.reports import WITHHELD_NOTE, public_snapshot
 from insights import access, runs
 from insights.models import AnalysisRun, Report
 
@@ -52,41 +53,6 @@ class RunStartSerializer(serializers.Serializer):
         default="consultation",
         help_text="consultation, ideas, clause:<lineage key> or question:<id>",
     )
-
-
-# What of a report's snapshot the public gets. Quotes, summary sentences and campaign letters are the
-# respondents' own words, drawn from every submitted response whatever its publishing consent, so they
-# stay in the team's copy; counts, themes (label, description, keywords) and the method are public.
-PUBLIC_THEME_FIELDS = ("label", "description", "count", "checked", "source", "keywords")
-PUBLIC_BLOCK_FIELDS = ("scope", "label", "responses", "stances")
-WITHHELD_NOTE = (
-    "Quotes, summary sentences and campaign texts are left out of the open data: they can quote responses "
-    "whose authors did not agree to publication. Published comments and responses are in the consultation's "
-    "open data."
-)
-
-
-def public_snapshot(snapshot: dict) -> dict:
-    themes = [
-        {
-            **{k: block[k] for k in PUBLIC_BLOCK_FIELDS if k in block},
-            "themes": [{k: t.get(k) for k in PUBLIC_THEME_FIELDS if k in t} for t in block.get("themes", [])],
-        }
-        for block in snapshot.get("themes", [])
-    ]
-    return {
-        "version": snapshot.get("version"),
-        "title": snapshot.get("title"),
-        "created_at": snapshot.get("created_at"),
-        "figures": snapshot.get("figures", {}),
-        "method": snapshot.get("method", {}),
-        "themes": themes,
-        "campaigns": [{"size": c.get("size")} for c in snapshot.get("campaigns", [])],
-        "who": snapshot.get("who", []),
-        "caveats": snapshot.get("caveats", []),
-        "agreement": snapshot.get("agreement", {}),
-        "withheld": WITHHELD_NOTE,
-    }
 
 
 class ReportSerializer(serializers.ModelSerializer):

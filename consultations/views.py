@@ -61,7 +61,13 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
             .order_by("question__position", "question_id")
         )
     updates = [] if preview else selectors.public_updates(consultation)
+    reports = list(
+        consultation.reports.filter(is_published=True)
+        .order_by("-published_at")
+        .only("pk", "title", "published_at")
+    )
     return {
+        "reports": reports,
         "consultation": consultation,
         "phase": consultation.phase(),
         "documents": documents,

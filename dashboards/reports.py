@@ -184,3 +184,43 @@ def build_snapshot(consultation, *, run, title: str, now) -> dict:
         "caveats": [c.format(threshold=selectors.threshold()) for c in CAVEATS],
         "agreement": agreement_dict,
     }
+
+
+# What of a report's snapshot the public gets (the public report page, its PDF and the open API).
+# Quotes, summary sentences and campaign letters are respondents' own words, drawn from every submitted
+# response whatever its publishing consent, so they stay in the team's copy; counts, stances, themes
+# (label, description, keywords), who responded (small counts suppressed) and the method are public.
+PUBLIC_THEME_FIELDS = ("label", "description", "count", "share", "checked", "source", "keywords")
+PUBLIC_BLOCK_FIELDS = ("scope", "label", "responses", "stances")
+WITHHELD_NOTE = (
+    "Quotes, summary sentences and campaign texts are left out of the open data: they can quote responses "
+    "whose authors did not agree to publication. Published comments and responses are in the consultation's "
+    "open data."
+)
+
+
+def public_snapshot(snapshot: dict) -> dict:
+    """The published report as anyone may read it: a whitelist, so a field added to snapshots later
+    stays out until it is added here."""
+    themes = [
+        {
+            **{k: block[k] for k in PUBLIC_BLOCK_FIELDS if k in block},
+            "themes": [{k: t.get(k) for k in PUBLIC_THEME_FIELDS if k in t} for t in block.get("themes", [])],
+        }
+        for block in snapshot.get("themes", [])
+    ]
+    return {
+        "version": snapshot.get("version"),
+        "title": snapshot.get("title"),
+        "consultation": snapshot.get("consultation", {}),
+        "created_at": snapshot.get("created_at"),
+        "highlights": snapshot.get("highlights", []),
+        "figures": snapshot.get("figures", {}),
+        "method": snapshot.get("method", {}),
+        "themes": themes,
+        "campaigns": [{"size": c.get("size")} for c in snapshot.get("campaigns", [])],
+        "who": snapshot.get("who", []),
+        "caveats": snapshot.get("caveats", []),
+        "agreement": snapshot.get("agreement", {}),
+        "withheld": WITHHELD_NOTE,
+    }

@@ -120,3 +120,47 @@ def report_create(*, consultation, by, run=None, title: str = "") -> Report:
     report._change_reason = "report frozen"
     report.save()
     return report
+
+
+class ReportPublishError(Exception):
+    pass
+
+
+@transaction.atomic
+def report_publish(*, report: Report, by) -> Report:
+    """Put a frozen report on the consultation's public page, the open API and its PDF, without the
+    respondents' own words (dashboards.reports.public_snapshot). Reports of a consultation the public
+    cannot see yet wait: publishing one then would announce what is not public."""
+    from consultations.access import can_view
+    from dhdigital.lib import pagecache
+
+    report = Report.objects.select_for_update().select_related("consultation").get(pk=report.pk)
+    if report.is_published:
+        raise ReportPublishError("This report is already published.")
+    if not can_view(None, report.consultation):
+        raise ReportPublishError("Publish the consultation first: its reports cannot be public before it is.")
+    report.is_published, report.published_at = True, timezone.now()
+    report._change_reason = f"report published by {getattr(by, 'pk', None)}"
+    report.save(update_fields=["is_published", "published_at"])
+    slug = report.consultation.slug
+    transaction.on_commit(lambda: pagecache.bump(slug))
+    return report
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, by, reason: str) -> Report:
+    """Take a published report off the public pages and the API, with the reason in the audit trail."""
+    from dhdigital.lib import pagecache
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportPublishError("Give the reason for withdrawing the report.")
+    report = Report.objects.select_for_update().select_related("consultation").get(pk=report.pk)
+    if not report.is_published:
+        raise ReportPublishError("This report is not published.")
+    report.is_published, report.published_at = False, None
+    report._change_reason = f"report withdrawn by {getattr(by, 'pk', None)}: {reason[:1000]}"
+    report.save(update_fields=["is_published", "published_at"])
+    slug = report.consultation.slug
+    transaction.on_commit(lambda: pagecache.bump(slug))
+    return report

@@ -16,4 +16,6 @@ urlpatterns = [
     path("<slug:slug>/reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("<slug:slug>/reports/<int:pk>/report.html", views.report_html, name="report-html"),
     path("<slug:slug>/reports/<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
+    path("<slug:slug>/reports/<int:pk>/publish/", views.report_publish, name="report-publish"),
+    path("<slug:slug>/reports/<int:pk>/withdraw/", views.report_withdraw, name="report-withdraw"),
 ]

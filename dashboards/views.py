@@ -10,13 +10,15 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from consultations.access import consultation_for_team
+from consultations.access import can_view, consultation_for_team, consultation_for_viewer
 from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import has_team_role
 from insights.models import AnalysisRun, Report, Theme
 
 from . import exports, selectors, services
 from .explorer import explore
 from .models import ExportLog, SavedView
+from .reports import public_snapshot
 from .respondents import respondent_units
 
 
@@ -183,12 +185,98 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "dashboards/report_detail.html",
-        {"consultation": consultation, "report": report, "s": report.snapshot},
+        {
+            "consultation": consultation,
+            "report": report,
+            "s": report.snapshot,
+            "can_publish": has_team_role(request.user, consultation.team_id, Role.PUBLISHER),
+            "public_ok": can_view(None, consultation),
+        },
     )
 
 
-def _standalone(report) -> str:
-    return render_to_string("dashboards/report_file.html", {"report": report, "s": report.snapshot})
+def _publisher_report(request, slug, pk):
+    consultation = consultation_for_team(request.user, slug, Role.PUBLISHER)
+    return consultation, get_object_or_404(Report, pk=pk, consultation=consultation)
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _, report = _publisher_report(request, slug, pk)
+    try:
+        services.report_publish(report=report, by=request.user)
+    except services.ReportPublishError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The report is published, without respondents' own words")
+    return redirect("dashboards:report-detail", slug, pk)
+
+
+@login_required
+def report_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    consultation, report = _publisher_report(request, slug, pk)
+    if not report.is_published:
+        messages.error(request, "This report is not published.")
+        return redirect("dashboards:report-detail", slug, pk)
+    error = ""
+    reason = request.POST.get("reason", "").strip() if request.method == "POST" else ""
+    if request.method == "POST":
+        try:
+            services.report_withdraw(report=report, by=request.user, reason=reason)
+        except services.ReportPublishError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "The report is withdrawn from the public pages and the API")
+            return redirect("dashboards:report-detail", slug, pk)
+    return render(
+        request,
+        "dashboards/report_withdraw.html",
+        {"consultation": consultation, "report": report, "error": error, "reason": reason},
+        status=400 if error else 200,
+    )
+
+
+def _standalone(report, *, public: bool = False) -> str:
+    snapshot = public_snapshot(report.snapshot) if public else report.snapshot
+    return render_to_string(
+        "dashboards/report_file.html", {"report": report, "s": snapshot, "public": public}
+    )
+
+
+def _pdf(report, *, public: bool = False) -> HttpResponse:
+    from weasyprint import HTML
+
+    pdf = HTML(string=_standalone(report, public=public)).write_pdf(pdf_variant="pdf/ua-1")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(report.title)[:60]}.pdf"'
+    return response
+
+
+def _published_report(request, slug, pk):
+    consultation = consultation_for_viewer(request.user, slug)
+    report = get_object_or_404(Report, pk=pk, consultation=consultation, is_published=True)
+    return consultation, report
+
+
+def public_report(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A published report as anyone may read it: figures, themes, stances and method, no quotes."""
+    consultation, report = _published_report(request, slug, pk)
+    return render(
+        request,
+        "dashboards/public_report.html",
+        {
+            "consultation": consultation,
+            "report": report,
+            "s": public_snapshot(report.snapshot),
+            "public": True,
+        },
+    )
+
+
+def public_report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    _, report = _published_report(request, slug, pk)
+    return _pdf(report, public=True)
 
 
 @login_required
@@ -201,10 +289,5 @@ def report_html(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     _, report = _report(request, slug, pk)
-    pdf = HTML(string=_standalone(report)).write_pdf(pdf_variant="pdf/ua-1")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(report.title)[:60]}.pdf"'
-    return response
+    return _pdf(report)

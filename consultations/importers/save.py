@@ -180,9 +180,18 @@ def _section(row: _Row, document: Document) -> Section:
     )
 
 
+# Paths under a consultation that are its own pages, not documents (consultations/urls.py).
+RESERVED_SLUGS = frozenset({"reports"})
+
+
 def _document_slug(consultation: Consultation, title: str, slug: str | None) -> str:
     existing = set(Document.objects.filter(consultation=consultation).values_list("slug", flat=True))
+    existing |= RESERVED_SLUGS
     if slug:
+        if slug in RESERVED_SLUGS:
+            raise ImporterError(
+                f"'{slug}' is kept for the consultation's own pages: choose another slug", "slug"
+            )
         if slug in existing:
             raise ImporterError(
                 f"This consultation already has a document '{slug}': import it as a new version", "slug"

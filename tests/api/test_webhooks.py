@@ -199,7 +199,9 @@ def test_a_public_receiver_is_accepted_and_a_name_resolving_to_a_private_address
     answers = {"hooks.example.net": "93.184.215.14", "sneaky.example.net": "10.0.0.7"}
 
     monkeypatch.setattr(webhooks.socket, "getaddrinfo", fake_dns(answers))
-    hook = webhooks.webhook_create(team=team, url="https://hooks.example.net/in", events=["analysis.finished"])
+    hook = webhooks.webhook_create(
+        team=team, url="https://hooks.example.net/in", events=["analysis.finished"]
+    )
     assert hook.pk
     with pytest.raises(ValidationError) as refused:
         webhooks.webhook_create(team=team, url="https://sneaky.example.net/in", events=["analysis.finished"])
@@ -214,7 +216,9 @@ def test_a_name_that_later_resolves_to_a_private_address_is_not_called(
     settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
     answers = {"hooks.example.net": "93.184.215.14"}
     monkeypatch.setattr(webhooks.socket, "getaddrinfo", fake_dns(answers))
-    webhooks.webhook_create(team=team, url="https://hooks.example.net/in", events=["consultation.state_changed"])
+    webhooks.webhook_create(
+        team=team, url="https://hooks.example.net/in", events=["consultation.state_changed"]
+    )
     answers["hooks.example.net"] = "127.0.0.1"
     consultation_services.consultation_close_early(
         consultation=consultation, by=publisher, reason="The bill was withdrawn from Parliament"

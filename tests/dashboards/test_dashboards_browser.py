@@ -103,3 +103,51 @@ def test_analyst_filters_retags_exports_and_downloads_the_pdf_report(
     expect(offline.get_by_role("table").first).to_be_visible()
     assert_fits_a_phone(offline)
     offline.close()
+
+
+def test_publisher_publishes_a_report_and_a_reader_reads_it_without_quotes(
+    page,
+    live_url,
+    login,
+    publisher,
+    analyst,
+    consultation,
+    bill,
+    assert_no_axe_violations,
+    assert_fits_a_phone,
+    screenshot,
+):
+    from dashboards.services import report_create
+
+    report = report_create(consultation=consultation, by=analyst, title="Interim analysis of responses")
+    quote = bill["comments"][0].body
+    login(page, publisher)
+    page.goto(f"{live_url}/dashboards/{consultation.slug}/reports/{report.pk}/")
+    expect(page.get_by_text("Not published")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Publish the report").click()
+    expect(page.get_by_text("The report is published")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    reader = page.context.browser.new_page(viewport={"width": 375, "height": 800})
+    reader.goto(f"{live_url}/consultations/{consultation.slug}/")
+    reader.get_by_role("link", name="Interim analysis of responses").click()
+    expect(reader.get_by_role("heading", name="Interim analysis of responses", level=1)).to_be_visible()
+    expect(reader.locator("[data-report-theme]").filter(has_text="Fairness for workers")).to_be_visible()
+    expect(reader.locator("[data-withheld]")).to_contain_text("left out of the open data")
+    assert quote[:50] not in reader.content()
+    assert_no_axe_violations(reader)
+    assert_fits_a_phone(reader)
+    screenshot(reader, "public-report-phone")
+    with reader.expect_download() as info:
+        reader.get_by_role("link", name="Download this report as a PDF").click()
+    assert info.value.suggested_filename == "interim-analysis-of-responses.pdf"
+    reader.close()
+
+    page.get_by_role("link", name="Withdraw the report from the public pages").click()
+    page.get_by_role("button", name="Withdraw the report").click()
+    expect(page.get_by_role("link", name="Give the reason for withdrawing the report.")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_label("Why are you withdrawing it?").fill("The campaign counts were wrong")
+    page.get_by_role("button", name="Withdraw the report").click()
+    expect(page.get_by_text("Not published")).to_be_visible()

@@ -200,6 +200,10 @@ EXPECTED: dict[str, tuple] = {
     "dashboards:report-detail": (ANALYST, "GET"),
     "dashboards:report-html": (ANALYST, "GET"),
     "dashboards:report-pdf": (ANALYST, "GET"),
+    "dashboards:report-publish": (PUBLISHER, "POST"),
+    "dashboards:report-withdraw": (PUBLISHER, "GET"),
+    "consultations:report": (PUBLIC, "GET"),
+    "consultations:report-pdf": (PUBLIC, "GET"),
     # policy: the toolkit (public; editing for publishers of any team), projects and evaluation
     "policycycle:toolkit-index": (PUBLIC, "GET"),
     "policycycle:chooser": (PUBLIC, "GET"),
@@ -354,7 +358,7 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
     from comments.services import comment_create
     from consultations.models import Section
     from dashboards.models import SavedView
-    from dashboards.services import report_create
+    from dashboards.services import report_create, report_publish
     from insights.models import AnalysisRun, Theme, ThemeAssignment
     from policycycle.models import Activity, CaseStudy, PolicyProject, Stage, Technique, Testimonial
     from responses.models import EngagementEvent, Idea, Question, Response
@@ -427,6 +431,9 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
         team=consultation.team, url="https://hooks.example.org/dhd", events=["analysis.finished"]
     )
     report = report_create(consultation=consultation, by=analyst, title="Interim analysis")
+    published_report = report_publish(
+        report=report_create(consultation=consultation, by=analyst, title="Published analysis"), by=publisher
+    )
     return {
         "consultation": consultation,
         "document": document,
@@ -452,6 +459,7 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
         "token": token,
         "webhook": webhook,
         "report": report,
+        "published_report": published_report,
         "unsubscribe": unsubscribe_token(subscription),
         "resume": resume_token(response),
     }
@@ -491,6 +499,10 @@ PK_OF: dict[str, str] = {
     "dashboards:report-detail": "report",
     "dashboards:report-html": "report",
     "dashboards:report-pdf": "report",
+    "dashboards:report-publish": "report",
+    "dashboards:report-withdraw": "published_report",
+    "consultations:report": "published_report",
+    "consultations:report-pdf": "published_report",
     "api:document-detail": "document",
     "api:document-akn": "document",
     "api:document-annotations": "document",
