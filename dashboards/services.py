@@ -126,41 +126,41 @@ class ReportPublishError(Exception):
     pass
 
 
+def _set_published(report: Report, published: bool, change_reason: str) -> Report:
+    """Save the report's publishing state with its reason in the audit trail, and clear the consultation's
+    cached public pages (which list its published reports) once the change commits."""
+    from dhdigital.lib import pagecache
+
+    report.is_published, report.published_at = published, timezone.now() if published else None
+    report._change_reason = change_reason
+    report.save(update_fields=["is_published", "published_at"])
+    slug = report.consultation.slug
+    transaction.on_commit(lambda: pagecache.bump(slug))
+    return report
+
+
 @transaction.atomic
 def report_publish(*, report: Report, by) -> Report:
     """Put a frozen report on the consultation's public page, the open API and its PDF, without the
     respondents' own words (dashboards.reports.public_snapshot). Reports of a consultation the public
     cannot see yet wait: publishing one then would announce what is not public."""
     from consultations.access import can_view
-    from dhdigital.lib import pagecache
 
     report = Report.objects.select_for_update().select_related("consultation").get(pk=report.pk)
     if report.is_published:
         raise ReportPublishError("This report is already published.")
     if not can_view(None, report.consultation):
         raise ReportPublishError("Publish the consultation first: its reports cannot be public before it is.")
-    report.is_published, report.published_at = True, timezone.now()
-    report._change_reason = f"report published by {getattr(by, 'pk', None)}"
-    report.save(update_fields=["is_published", "published_at"])
-    slug = report.consultation.slug
-    transaction.on_commit(lambda: pagecache.bump(slug))
-    return report
+    return _set_published(report, True, f"report published by {by.pk}")
 
 
 @transaction.atomic
 def report_withdraw(*, report: Report, by, reason: str) -> Report:
     """Take a published report off the public pages and the API, with the reason in the audit trail."""
-    from dhdigital.lib import pagecache
-
     reason = (reason or "").strip()
     if not reason:
         raise ReportPublishError("Give the reason for withdrawing the report.")
     report = Report.objects.select_for_update().select_related("consultation").get(pk=report.pk)
     if not report.is_published:
         raise ReportPublishError("This report is not published.")
-    report.is_published, report.published_at = False, None
-    report._change_reason = f"report withdrawn by {getattr(by, 'pk', None)}: {reason[:1000]}"
-    report.save(update_fields=["is_published", "published_at"])
-    slug = report.consultation.slug
-    transaction.on_commit(lambda: pagecache.bump(slug))
-    return report
+    return _set_published(report, False, f"report withdrawn by {by.pk}: {reason[:1000]}")

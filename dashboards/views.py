@@ -174,8 +174,8 @@ def report_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _report(request, slug, pk):
-    consultation = _team(request, slug)
+def _report(request, slug, pk, role=Role.ANALYST):
+    consultation = consultation_for_team(request.user, slug, role)
     return consultation, get_object_or_404(Report, pk=pk, consultation=consultation)
 
 
@@ -195,15 +195,10 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _publisher_report(request, slug, pk):
-    consultation = consultation_for_team(request.user, slug, Role.PUBLISHER)
-    return consultation, get_object_or_404(Report, pk=pk, consultation=consultation)
-
-
 @login_required
 @require_POST
 def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    _, report = _publisher_report(request, slug, pk)
+    _, report = _report(request, slug, pk, Role.PUBLISHER)
     try:
         services.report_publish(report=report, by=request.user)
     except services.ReportPublishError as exc:
@@ -215,7 +210,7 @@ def report_publish(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def report_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    consultation, report = _publisher_report(request, slug, pk)
+    consultation, report = _report(request, slug, pk, Role.PUBLISHER)
     if not report.is_published:
         messages.error(request, "This report is not published.")
         return redirect("dashboards:report-detail", slug, pk)
