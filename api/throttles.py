@@ -1,15 +1,34 @@
 """Per-IP and per-user throttles (cache-backed). Rates are read at request time from
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] so they follow the environment (and test settings)."""
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] so they follow the environment (and test settings).
+
+DRF's own throttles keep a list of every request time in the window and rewrite it on each request, which
+costs more the higher the rate (an address allowed 1,200 a minute carries a list of up to 1,200 times).
+These count instead: one counter per client whose window opens at its first request, one round trip to
+Redis (dhdigital.lib.cache.count_hit). A client over the limit waits until that window closes."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from rest_framework import throttling
 
+from dhdigital.lib.cache import count_hit
+
 
 class _SettingsRate:
     def get_rate(self):
         return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
+
+    def allow_request(self, request, view):
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        count, self._left = count_hit(key, self.duration)
+        return count <= self.num_requests
+
+    def wait(self):
+        return max(getattr(self, "_left", 0), 1)
 
 
 class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):

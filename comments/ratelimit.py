@@ -1,12 +1,13 @@
-"""Fixed-window rate limits kept in Django's cache (Redis in production, local memory by default)."""
+"""Rate limits kept in Django's cache (Redis in production, local memory by default): a counter per
+person or address whose window opens at its first request (dhdigital.lib.cache.count_hit)."""
 
 from __future__ import annotations
 
 import hashlib
-import time
 
 from django.conf import settings
-from django.core.cache import cache
+
+from dhdigital.lib.cache import count_hit
 
 
 class RateLimited(Exception):
@@ -24,16 +25,13 @@ def parse(rate: str) -> tuple[int, int]:
 def hit(scope: str, ident: str, rate: str) -> None:
     """Count one request for `ident` in `scope`; raise RateLimited when over `rate`."""
     limit, period = parse(rate)
-    window = int(time.time()) // period
     digest = hashlib.sha256(ident.encode()).hexdigest()[:24]  # no raw IPs or ids in the cache keys
-    key = f"rl:{scope}:{digest}:{window}"
     try:
-        cache.add(key, 0, timeout=period + 5)
-        count = cache.incr(key)
+        count, left = count_hit(f"rl:{scope}:{digest}", period)
     except Exception:  # noqa: BLE001 - a cache outage must not stop people commenting
         return
     if count > limit:
-        raise RateLimited(retry_after=period - int(time.time()) % period)
+        raise RateLimited(retry_after=max(left, 1))
 
 
 def client_ip(request) -> str:

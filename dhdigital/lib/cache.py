@@ -69,6 +69,19 @@ class ResilientRedisCache(RedisCache):
         # The missing key and the outage look alike to callers that catch errors: both are "no count".
         return self._guard("incr", 0, key, delta, version)
 
+    def count_hit(self, key: str, seconds: int) -> tuple[int, int]:
+        """See `count_hit` below: one pipelined round trip (start the window if new, count, time left)."""
+        return self._guard("_count_hit", (0, 0), key, seconds)
+
+    def _count_hit(self, key: str, seconds: int) -> tuple[int, int]:
+        name = self.make_and_validate_key(key)
+        pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
+        pipe.set(name, 0, ex=seconds, nx=True)  # Django's Redis serializer stores ints as plain ints
+        pipe.incr(name)
+        pipe.ttl(name)
+        _, count, left = pipe.execute()
+        return int(count), max(int(left), 0)
+
     def clear(self):
         """Delete this cache's keys, and only those.
 
@@ -91,3 +104,28 @@ class ResilientRedisCache(RedisCache):
         if batch:
             client.delete(*batch)
         return True
+
+
+def count_hit(key: str, seconds: int) -> tuple[int, int]:
+    """Count one hit against `key` in a window that opens at its first hit and lasts `seconds`.
+
+    Returns (hits in the window so far, seconds until it closes). A counter, not a list of request times,
+    so it costs the same at any rate, and on Redis it is one round trip. When the cache is down it
+    answers (0, 0): limits fail open (see the module's text)."""
+    from django.core.cache import cache
+
+    counter = getattr(cache, "count_hit", None)
+    if counter is not None:
+        return counter(key, seconds)
+    # Other backends (local memory when there is no Redis): the window's start is a second key.
+    now = time.time()
+    cache.add(f"{key}:opened", now, timeout=seconds)
+    cache.add(key, 0, timeout=seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(f"{key}:opened", now, timeout=seconds)
+        cache.set(key, 1, timeout=seconds)
+        count = 1
+    opened = cache.get(f"{key}:opened", now)
+    return count, max(int(opened + seconds - now + 0.999), 0)

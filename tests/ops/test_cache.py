@@ -7,6 +7,7 @@ answers.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
@@ -71,3 +72,38 @@ def test_clear_and_reads_fail_open_when_redis_is_unreachable():
         assert dead.get("anything", "fallback") == "fallback"
     finally:
         ResilientRedisCache._down_until = 0.0
+
+
+def test_count_hit_counts_within_a_window_that_opens_at_the_first_hit(raw):
+    tag = uuid.uuid4().hex[:8]
+    cache = make_cache(f"c{tag}")
+    try:
+        assert [cache.count_hit("k", 60)[0] for _ in range(3)] == [1, 2, 3]
+        assert 58 <= cache.count_hit("k", 60)[1] <= 60  # seconds until the window closes
+        assert cache.count_hit("other", 60)[0] == 1  # each key counts apart
+        raw.expire(cache.make_and_validate_key("k"), 1)  # the window closes ...
+        time.sleep(1.1)
+        assert cache.count_hit("k", 60)[0] == 1  # ... and the next hit opens a new one
+    finally:
+        cache.clear()
+
+
+def test_count_hit_fails_open_when_redis_is_unreachable():
+    ResilientRedisCache._down_until = 0.0
+    dead = make_cache("dead", "redis://127.0.0.1:1/0")
+    try:
+        assert dead.count_hit("k", 60) == (0, 0)
+    finally:
+        ResilientRedisCache._down_until = 0.0
+
+
+def test_count_hit_without_redis_keeps_the_same_window(settings):
+    from django.core.cache import cache
+
+    from dhdigital.lib.cache import count_hit
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    key = f"lm{uuid.uuid4().hex[:8]}"
+    assert [count_hit(key, 60)[0] for _ in range(3)] == [1, 2, 3]
+    assert 59 <= count_hit(key, 60)[1] <= 60
+    assert not hasattr(cache, "count_hit")
