@@ -38,6 +38,14 @@ def visible_documents(user) -> QuerySet[Document]:
     return qs.filter(not_draft | Q(consultation__team_id__in=teams)) if teams else qs.filter(not_draft)
 
 
+def document_visible(user, document: Document, consultation: Consultation) -> bool:
+    """`visible_documents`' rule for one document of a consultation the user may see."""
+    if document.state != Document.State.DRAFT:
+        return True
+    teams = team_ids(user)
+    return teams is None or consultation.team_id in teams
+
+
 def visible_sections(user) -> QuerySet[Section]:
     return Section.objects.select_related("document__consultation").filter(
         document__in=visible_documents(user).values("pk")

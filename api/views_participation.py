@@ -14,7 +14,7 @@ from comments import ratelimit
 from comments.access import may_see
 from comments.models import Comment
 from comments.moderation import comments_moderate
-from comments.services import CommentError, comment_create
+from comments.services import CommentError, comment_post
 from consultations.access import consultation_for_team, consultation_for_viewer
 from consultations.models import LedgerEntry, Section
 from dhdigital.accounts.models import Role
@@ -96,11 +96,8 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
         consultation = consultation_for_viewer(request.user, data["consultation"])
         document, section, parent, category = self._target(request.user, consultation, data)
         key = request.headers.get("Idempotency-Key", "").strip()[:64]
-        earlier = Comment.objects.filter(author=request.user, idempotency_key=key).first() if key else None
-        if earlier is not None and earlier.body.strip() != data["body"].replace("\r\n", "\n").strip():
-            raise Conflict()
         try:
-            comment = comment_create(
+            comment, created = comment_post(
                 author=request.user,
                 consultation=consultation,
                 document=document,
@@ -116,8 +113,10 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
             raise exceptions.Throttled(wait=exc.retry_after) from None
         except CommentError as exc:
             raise exceptions.ValidationError({exc.field or "non_field_errors": exc.messages}) from None
+        if not created and comment.body.strip() != data["body"].replace("\r\n", "\n").strip():
+            raise Conflict()
         body = s.OwnCommentSerializer(comment, context=self.get_serializer_context()).data
-        return ApiResponse(body, status=status.HTTP_200_OK if earlier else status.HTTP_201_CREATED)
+        return ApiResponse(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def _validated(self, request) -> dict:
         serializer = s.CommentCreateSerializer(data=request.data)
@@ -134,6 +133,16 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
             if parent is None or not may_see(user, parent):
                 raise exceptions.ValidationError({"parent": ["No such comment in this consultation."]})
             return parent.document, parent.section, parent, parent.category
+        if data.get("document") and data.get("section"):
+            # The usual case, a clause of a document, in one query; the steps below name what is wrong.
+            section = (
+                Section.objects.select_related("document")
+                .filter(pk=data["section"], document_id=data["document"], document__consultation=consultation)
+                .first()
+            )
+            if section is not None and selectors.document_visible(user, section.document, consultation):
+                section.document.consultation = consultation
+                return section.document, section, None, data["category"]
         document = section = None
         if data.get("document"):
             document = (

@@ -182,7 +182,8 @@ def _initial_status(*, author, consultation: Consultation, body: str, official: 
 def _existing_for_key(author, key: str) -> Comment | None:
     if not key:
         return None
-    return Comment.objects.filter(author=author, idempotency_key=key).first()
+    # Unique per author: no ORDER BY, which would only give PostgreSQL another index to consider.
+    return next(iter(Comment.objects.filter(author=author, idempotency_key=key).order_by()[:1]), None)
 
 
 def form_idempotency_key(
@@ -208,7 +209,14 @@ def form_idempotency_key(
     return hashlib.sha256(f"{key}\n{place}\n{body}".encode()).hexdigest()
 
 
-def comment_create(
+def comment_create(**kwargs) -> Comment:
+    """Validate, rate limit and save a comment or reply (on a clause, a document, the consultation, or
+    an idea of an ideas consultation). A repeated idempotency key returns the first comment unchanged.
+    Raises CommentError (nothing saved) or ratelimit.RateLimited. Arguments as `comment_post`."""
+    return comment_post(**kwargs)[0]
+
+
+def comment_post(
     *,
     author,
     consultation: Consultation,
@@ -221,14 +229,13 @@ def comment_create(
     idempotency_key: str = "",
     ip: str = "",
     idea=None,
-) -> Comment:
-    """Validate, rate limit and save a comment or reply (on a clause, a document, the consultation, or
-    an idea of an ideas consultation). A repeated idempotency key returns the first comment unchanged.
-    Raises CommentError (nothing saved) or ratelimit.RateLimited."""
+) -> tuple[Comment, bool]:
+    """`comment_create`, also saying whether the comment is new (False: the idempotency key's earlier
+    comment, returned unchanged and unchecked against these arguments)."""
     idempotency_key = (idempotency_key or "")[:64]
     existing = _existing_for_key(author, idempotency_key)
     if existing is not None:
-        return existing
+        return existing, False
     check_may_participate(author)
     check_consultation_open(consultation, author)
     _check_target(consultation, document, section)
@@ -284,9 +291,9 @@ def comment_create(
         existing = _existing_for_key(author, idempotency_key)
         if existing is None:
             raise
-        return existing
+        return existing, False
     transaction.on_commit(lambda: _after_create(comment.pk, published=status == Status.PUBLISHED))
-    return comment
+    return comment, True
 
 
 def _count_published(comment: Comment, delta: int) -> None:
