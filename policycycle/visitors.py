@@ -14,11 +14,12 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from dhdigital.accounts.roles import has_team_role
@@ -30,18 +31,46 @@ COUNTED_URL_NAMES = {"consultation-detail", "document-detail", "document-version
 BOT_MARKERS = ("bot", "crawler", "spider", "slurp", "headlesschrome/healthcheck")
 
 
+class _Memo:
+    """What this process already knows, so that a reader's second page costs no database query: the
+    day's salt (it never changes during its day), which consultation a slug is (for a minute), and the
+    visitor hashes it has already stored (most recent first out of mind, at most MAX_SEEN). Only ever a
+    shortcut: the database's unique constraint is what keeps one row per visitor and day."""
+
+    MAX_SEEN = 20_000
+    SLUG_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self.salts: dict[dt.date, str] = {}
+        self.slugs: dict[str, tuple[float, tuple[int, int] | None]] = {}
+        self.seen: OrderedDict[tuple[int, dt.date, str], None] = OrderedDict()
+
+
+_memo = _Memo()
+
+
+def memo_reset() -> None:
+    """Forget what this process remembers (tests, whose database rolls back under it)."""
+    global _memo
+    _memo = _Memo()
+
+
 def salt_for(day: dt.date) -> str:
     """Today's salt, created on first use; creating it rolls up (and forgets) every earlier day."""
+    known = _memo.salts.get(day)
+    if known:
+        return known
     existing = VisitSalt.objects.filter(day=day).values_list("salt", flat=True).first()
-    if existing:
-        return existing
-    try:
-        with transaction.atomic():
-            VisitSalt.objects.create(day=day, salt=secrets.token_hex(32))
-    except IntegrityError:
-        pass  # another process created it first
-    visits_roll_up(before=day)
-    return VisitSalt.objects.get(day=day).salt
+    if not existing:
+        try:
+            with transaction.atomic():
+                VisitSalt.objects.create(day=day, salt=secrets.token_hex(32))
+        except IntegrityError:
+            pass  # another process created it first
+        visits_roll_up(before=day)
+        existing = VisitSalt.objects.get(day=day).salt
+    _memo.salts = {day: existing}  # only one day is ever current
+    return existing
 
 
 def visitor_digest(*, salt: str, day: dt.date, ip: str, user_agent: str) -> str:
@@ -52,9 +81,31 @@ def visit_record(*, consultation_id: int, ip: str, user_agent: str, now: dt.date
     """Count one page view towards today's distinct visitors of a consultation."""
     day = timezone.localdate(now)
     digest = visitor_digest(salt=salt_for(day), day=day, ip=ip, user_agent=user_agent)
+    seen = _memo.seen
+    mark = (consultation_id, day, digest)
+    if mark in seen:
+        return
     DailyVisitorHash.objects.bulk_create(
         [DailyVisitorHash(consultation_id=consultation_id, day=day, digest=digest)], ignore_conflicts=True
     )
+    seen[mark] = None
+    if len(seen) > _Memo.MAX_SEEN:
+        seen.popitem(last=False)
+
+
+def _consultation_ids(slug: str) -> tuple[int, int] | None:
+    """(pk, team_id) of the consultation with this slug, remembered for a minute."""
+    now = time.monotonic()
+    known = _memo.slugs.get(slug)
+    if known is not None and known[0] > now:
+        return known[1]
+    from consultations.models import Consultation
+
+    row = Consultation.objects.filter(slug=slug).values_list("pk", "team_id").first()
+    if len(_memo.slugs) > 1000:
+        _memo.slugs.clear()
+    _memo.slugs[slug] = (now + _Memo.SLUG_SECONDS, row)
+    return row
 
 
 @transaction.atomic
@@ -101,22 +152,25 @@ class ConsultationVisitMiddleware:
         return response
 
     def _count(self, request) -> None:
-        user_agent = request.META.get("HTTP_USER_AGENT", "")[:400]
-        if any(marker in user_agent.lower() for marker in BOT_MARKERS):
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.namespace != "consultations":
             return
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return
-        if match.namespace != "consultations" or match.url_name not in COUNTED_URL_NAMES:
-            return
-        from consultations.models import Consultation
+        visit_count_page(request, url_name=match.url_name, slug=match.kwargs.get("slug", ""))
 
-        row = Consultation.objects.filter(slug=match.kwargs.get("slug")).values_list("pk", "team_id").first()
-        if row is None:
-            return
-        consultation_id, team_id = row
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and has_team_role(user, team_id):
-            return  # the team reading its own consultation is not reach
-        visit_record(consultation_id=consultation_id, ip=client_ip(request), user_agent=user_agent)
+
+def visit_count_page(request, *, url_name: str, slug: str) -> None:
+    """Count a successful GET of a consultations page (also called for pages served from the page cache,
+    which answers before this module's middleware is reached)."""
+    if url_name not in COUNTED_URL_NAMES:
+        return
+    user_agent = request.META.get("HTTP_USER_AGENT", "")[:400]
+    if any(marker in user_agent.lower() for marker in BOT_MARKERS):
+        return
+    row = _consultation_ids(slug)
+    if row is None:
+        return
+    consultation_id, team_id = row
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and has_team_role(user, team_id):
+        return  # the team reading its own consultation is not reach
+    visit_record(consultation_id=consultation_id, ip=client_ip(request), user_agent=user_agent)

@@ -24,6 +24,17 @@ def _fast_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _forget_process_memos():
+    """What a server process remembers between requests (policycycle.visitors) must not outlive the test
+    whose database rolled back under it."""
+    from policycycle.visitors import memo_reset
+
+    memo_reset()
+    yield
+    memo_reset()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory()
