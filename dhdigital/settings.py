@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "dhdigital.lib.middleware.RequestIdMiddleware",  # request id on every response and log line
     "dhdigital.lib.middleware.HealthCheckMiddleware",  # /healthz, /readyz before host and TLS checks
     "dhdigital.lib.middleware.DatabaseUnavailableMiddleware",  # lost database: 503 + Retry-After, not 500
+    "dhdigital.lib.pagecache.PublicPageCacheMiddleware",  # anonymous readers' pages, before the rest
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

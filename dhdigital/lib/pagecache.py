@@ -11,18 +11,23 @@ off) in the shared cache and served from there. What is and is not cached:
   consultation or its documents, and any moderation, edit or withdrawal of a comment, moves the
   generation on, so those show at once; a new comment shows to anonymous readers within the timeout.
 
-Cache outages fail open (dhdigital/lib/cache.py): the page is rendered as usual.
+The views say which pages may be kept (`public_page`); PublicPageCacheMiddleware keeps and serves them,
+near the top of the middleware, so that a page from the cache costs one round trip to Redis and little
+else. Cache outages fail open (dhdigital/lib/cache.py): the page is rendered as usual.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import logging
+import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
+logger = logging.getLogger(__name__)
 HIT_HEADER = "X-Page-Cache"
 
 
@@ -32,10 +37,6 @@ def timeout() -> int:
 
 def _generation_key(slug: str) -> str:
     return f"pagegen:{slug}"
-
-
-def generation(slug: str) -> int:
-    return int(cache.get(_generation_key(slug)) or 0)
 
 
 def bump(slug: str) -> None:
@@ -73,28 +74,72 @@ def _cacheable_response(request, response: HttpResponse) -> bool:
 
 
 def public_page(view):
-    """Cache a consultation page (a view taking `slug`) for anonymous readers; see the module's text."""
+    """Mark a consultation page (a view taking `slug`) as one PublicPageCacheMiddleware may keep for
+    anonymous readers; see the module's text."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        request.public_page = True
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# Headers that belong to one response, not to the page.
+_NOT_KEPT = {"x-request-id", HIT_HEADER.lower(), "set-cookie", "date"}
+_CONSULTATION_PATH = re.compile(r"^/consultations/(?P<slug>[-a-zA-Z0-9_]+)/")
+
+
+class PublicPageCacheMiddleware:
+    """Serves a kept page before the rest of the middleware and the view run, and keeps the pages that
+    `public_page` marked, as they leave the whole stack (so the security and CSP headers that the
+    middleware below adds are kept with them and served again).
+
+    Sits just below the request id and health check middleware. Before answering from the cache it checks
+    what the middleware it skips would have refused: a Host not in ALLOWED_HOSTS (400), and plain HTTP
+    when SECURE_SSL_REDIRECT is on (left to SecurityMiddleware's redirect). Pages served from here are
+    counted as visits like any other (policycycle.visitors)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
         seconds = timeout()
-        if seconds <= 0 or not _cacheable_request(request):
-            return view(request, *args, **kwargs)
-        slug = kwargs.get("slug", "")
+        match = _CONSULTATION_PATH.match(request.path_info)
+        if seconds <= 0 or match is None or not _cacheable_request(request):
+            return self.get_response(request)
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return self.get_response(request)
+        request.get_host()  # raises DisallowedHost (a 400) for a Host the site does not serve
+        slug = match["slug"]
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"page:{slug}:{generation(slug)}:{path}"
-        hit = cache.get(key)
-        if hit is not None:
-            content, content_type = hit
-            response = HttpResponse(content, content_type=content_type)
-            response[HIT_HEADER] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if _cacheable_response(request, response):
-            cache.set(key, (response.content, response["Content-Type"]), seconds)
+        # One round trip: the consultation's generation and the page, which is served only when it was
+        # kept under the current generation.
+        gen_key, key = _generation_key(slug), f"page:{slug}:{path}"
+        found = cache.get_many([gen_key, key])
+        current = int(found.get(gen_key) or 0)
+        kept = found.get(key)
+        if kept is not None and kept[0] == current:
+            return self._serve(request, slug, *kept[1:])
+        response = self.get_response(request)
+        if getattr(request, "public_page", False) and _cacheable_response(request, response):
+            headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_KEPT]
+            url_name = request.resolver_match.url_name if request.resolver_match else ""
+            cache.set(key, (current, url_name, response.content, headers), seconds)
             response[HIT_HEADER] = "miss"
         return response
 
-    return wrapper
+    @staticmethod
+    def _serve(request, slug: str, url_name: str, content: bytes, headers: list) -> HttpResponse:
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value
+        response[HIT_HEADER] = "hit"
+        if request.method == "GET":
+            from policycycle.visitors import visit_count_page
+
+            try:
+                visit_count_page(request, url_name=url_name, slug=slug)
+            except Exception:  # noqa: BLE001 - counting must never break a page
+                logger.warning("Visitor count failed", exc_info=True)
+        return response

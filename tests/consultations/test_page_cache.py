@@ -102,3 +102,49 @@ def test_off_when_the_timeout_is_zero(client, clause, settings):
     url = clause.get_absolute_url()
     client.get(url)
     assert "X-Page-Cache" not in client.get(url)
+
+
+def test_a_page_from_the_cache_keeps_the_security_headers_and_gets_its_own_request_id(client, clause):
+    url = clause.get_absolute_url()
+    first, second = client.get(url), client.get(url)
+    assert second["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_a_host_the_site_does_not_serve_is_refused_even_when_the_page_is_kept(client, clause):
+    url = clause.get_absolute_url()
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert client.get(url, HTTP_HOST="attacker.example").status_code == 400
+
+
+def test_plain_http_is_redirected_to_https_even_when_the_page_is_kept(client, clause, settings):
+    from django.test import Client
+
+    url = clause.get_absolute_url()
+    client.get(url)
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # SecurityMiddleware reads the setting when the stack is built
+    response = client.get(url)
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get(url, secure=True)["X-Page-Cache"] == "hit"
+
+
+def test_pages_served_from_the_cache_count_their_visitors(client, clause):
+    from policycycle.models import DailyVisitorHash
+
+    url = clause.get_absolute_url()
+    client.get(url, REMOTE_ADDR="198.51.100.30", HTTP_USER_AGENT="Reader A")
+    hit = client.get(url, REMOTE_ADDR="198.51.100.31", HTTP_USER_AGENT="Reader B")
+    client.get(url, REMOTE_ADDR="198.51.100.31", HTTP_USER_AGENT="Reader B")
+    assert hit["X-Page-Cache"] == "hit"
+    assert DailyVisitorHash.objects.filter(consultation=clause.document.consultation).count() == 2
+
+
+def test_pages_not_marked_for_the_cache_are_never_kept(client, clause):
+    changes = f"/consultations/{clause.document.consultation.slug}/{clause.document.slug}/changes/"
+    client.get(changes)
+    assert "X-Page-Cache" not in client.get(changes)
