@@ -38,26 +38,36 @@ def _close(environment, **_kwargs):
 
 
 class Reader(FastHttpUser):
-    """Someone reading the consultation: its page, the document's contents, then clause after clause."""
+    """Someone reading the consultation: its page, the document's contents, then clause after clause.
+    Each reader is a different visitor (its own User-Agent), as the visitor count sees people."""
 
     weight = int(os.environ.get("LOADTEST_READERS", "10"))
     wait_time = constant_throughput(float(os.environ.get("LOADTEST_READ_RPS", "5")))
 
+    def on_start(self):
+        self.headers = {"User-Agent": f"Mozilla/5.0 (dhdigital load test reader {uuid.uuid4().hex})"}
+
     @task(1)
     def consultation_page(self):
-        self.client.get(f"/consultations/{PLAN['consultation']}/", name="consultation page")
+        self.client.get(
+            f"/consultations/{PLAN['consultation']}/", name="consultation page", headers=self.headers
+        )
 
     @task(2)
     def document_page(self):
         self.client.get(
-            f"/consultations/{PLAN['consultation']}/{PLAN['document_slug']}/", name="document page"
+            f"/consultations/{PLAN['consultation']}/{PLAN['document_slug']}/",
+            name="document page",
+            headers=self.headers,
         )
 
     @task(6)
     def clause_page(self):
         anchor = random.choice(PLAN["anchors"])  # noqa: S311 - load generation, not security
         self.client.get(
-            f"/consultations/{PLAN['consultation']}/{PLAN['document_slug']}/{anchor}/", name="clause page"
+            f"/consultations/{PLAN['consultation']}/{PLAN['document_slug']}/{anchor}/",
+            name="clause page",
+            headers=self.headers,
         )
 
 

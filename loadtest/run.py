@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import time
@@ -276,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             f"and {target['posts_per_s']:.0f} posts/s"
         )
         load1_before = os.getloadavg()[0]
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_before = sum(_ticks(p) for p in server_pids(stack))
         started = time.monotonic()
         proc = subprocess.run(  # noqa: S603 - our own venv's locust, fixed arguments
             [
@@ -308,6 +311,26 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.seconds + 120,
         )
         wall = time.monotonic() - started
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Where the 2 cores went: the load generator shares the machine with the server.
+        cpu_share = {
+            "server_cores": round(
+                (sum(_ticks(p) for p in server_pids(stack)) - server_before)
+                / os.sysconf("SC_CLK_TCK")
+                / wall,
+                2,
+            ),
+            "load_generator_cores": round(
+                (
+                    children_after.ru_utime
+                    + children_after.ru_stime
+                    - children_before.ru_utime
+                    - children_before.ru_stime
+                )
+                / wall,
+                2,
+            ),
+        }
         if proc.returncode != 0:
             print(proc.stderr[-3000:])
             raise SystemExit(f"locust failed ({proc.returncode})")
@@ -386,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
                 },
                 "target": target,
                 "cost_one_at_a_time": probe,
+                "cpu_cores_used": cpu_share,
                 "requests": rows,
                 "errors": errors[:20],
                 "accepted_equals_stored": check,
@@ -421,6 +445,12 @@ def print_report(report: dict) -> None:
         f"\nreads/s {reads:.1f} (target {report['target']['reads_per_s']:.0f}), "
         f"posts/s {posts:.1f} (target {report['target']['posts_per_s']:.0f}) on {report['cpu_count']} cores"
     )
+    share = report.get("cpu_cores_used")
+    if share:
+        print(
+            f"CPU during the load: server (gunicorn, PostgreSQL, Redis) {share['server_cores']} cores, "
+            f"load generator (locust) {share['load_generator_cores']} cores"
+        )
     for e in report["errors"][:5]:
         print(f"  error: {e.get('Method')} {e.get('Name')}: {e.get('Error')} x{e.get('Occurrences')}")
     c = report["accepted_equals_stored"]
