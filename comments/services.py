@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -281,9 +281,15 @@ def comment_post(
     comment._change_reason = "posted" if status == Status.PUBLISHED else f"held: {hold}"
     try:
         with transaction.atomic():
-            comment.save()
-            comment.path = (parent.path if parent else "") + f"{comment.pk:010d}/"
-            Comment.objects.filter(pk=comment.pk).update(path=comment.path)
+            reserved = _reserve_comment_id()
+            if reserved is not None:
+                comment.pk = reserved
+                comment.path = (parent.path if parent else "") + f"{reserved:010d}/"
+                comment.save(force_insert=True)
+            else:
+                comment.save()
+                comment.path = (parent.path if parent else "") + f"{comment.pk:010d}/"
+                Comment.objects.filter(pk=comment.pk).update(path=comment.path)
             if status == Status.PUBLISHED:
                 _count_published(comment, +1)
     except IntegrityError:
@@ -294,6 +300,17 @@ def comment_post(
         return existing, False
     transaction.on_commit(lambda: _after_create(comment.pk, published=status == Status.PUBLISHED))
     return comment, True
+
+
+def _reserve_comment_id() -> int | None:
+    """On PostgreSQL, the new comment's id from the table's sequence, so that the row is written once,
+    path included: writing the path after the insert would write the row, and each of its indexes, twice.
+    None on other databases (the path is then set just after the insert)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Comment._meta.db_table])
+        return cursor.fetchone()[0]
 
 
 def _count_published(comment: Comment, delta: int) -> None:
