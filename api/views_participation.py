@@ -15,7 +15,7 @@ from comments.access import may_see
 from comments.models import Comment
 from comments.moderation import comments_moderate
 from comments.services import CommentError, comment_post
-from consultations.access import consultation_for_team, consultation_for_viewer
+from consultations.access import can_view, consultation_for_team, consultation_for_viewer
 from consultations.models import LedgerEntry, Section
 from dhdigital.accounts.models import Role
 from responses import selectors as response_selectors
@@ -93,8 +93,7 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
     )
     def post(self, request, *args, **kwargs):
         data = self._validated(request)
-        consultation = consultation_for_viewer(request.user, data["consultation"])
-        document, section, parent, category = self._target(request.user, consultation, data)
+        consultation, document, section, parent, category = self._target(request.user, data)
         key = request.headers.get("Idempotency-Key", "").strip()[:64]
         try:
             comment, created = comment_post(
@@ -123,7 +122,29 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
-    def _target(self, user, consultation, data):
+    def _target(self, user, data):
+        """(consultation, document, section, parent, category) for the post, each one checked."""
+        if data.get("document") and data.get("section") and not data.get("parent"):
+            # The usual case, a clause of a document: the three in one query. When it finds nothing, or
+            # something this person may not see, the steps below say which part is wrong.
+            section = (
+                Section.objects.select_related("document__consultation__team")
+                .filter(
+                    pk=data["section"],
+                    document_id=data["document"],
+                    document__consultation__slug=data["consultation"],
+                )
+                .first()
+            )
+            if section is not None:
+                document = section.document
+                consultation = document.consultation
+                if can_view(user, consultation) and selectors.document_visible(user, document, consultation):
+                    return consultation, document, section, None, data["category"]
+        consultation = consultation_for_viewer(user, data["consultation"])
+        return (consultation, *self._target_in(user, consultation, data))
+
+    def _target_in(self, user, consultation, data):
         if data.get("parent"):
             parent = (
                 Comment.objects.select_related("consultation", "document", "section")
@@ -133,16 +154,6 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
             if parent is None or not may_see(user, parent):
                 raise exceptions.ValidationError({"parent": ["No such comment in this consultation."]})
             return parent.document, parent.section, parent, parent.category
-        if data.get("document") and data.get("section"):
-            # The usual case, a clause of a document, in one query; the steps below name what is wrong.
-            section = (
-                Section.objects.select_related("document")
-                .filter(pk=data["section"], document_id=data["document"], document__consultation=consultation)
-                .first()
-            )
-            if section is not None and selectors.document_visible(user, section.document, consultation):
-                section.document.consultation = consultation
-                return section.document, section, None, data["category"]
         document = section = None
         if data.get("document"):
             document = (

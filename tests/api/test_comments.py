@@ -229,6 +229,40 @@ def test_posting_to_a_draft_consultation_is_a_404(api_as, citizen, team, texts):
     assert response.status_code == 404 and Comment.objects.count() == 0
 
 
+def test_a_clause_of_a_draft_or_invitation_only_consultation_is_a_404_to_outsiders(
+    api_as, citizen, team, texts
+):
+    for consultation in (
+        ConsultationFactory(team=team, state="draft"),
+        ConsultationFactory(team=team, visibility="invited"),
+    ):
+        clause = make_document(consultation=consultation, clauses=1).sections.get(anchor="clause-1")
+        response = api_as(citizen).post(LIST, body_for(clause, texts[0]), format="json")
+        assert response.status_code == 404, consultation.slug
+    assert Comment.objects.count() == 0
+
+
+def test_a_clause_named_with_the_wrong_document_or_consultation_is_refused_by_name(
+    api_as, citizen, clause, team, texts
+):
+    other = make_document(consultation=ConsultationFactory(team=team), clauses=1)
+    wrong_document = body_for(clause, texts[0], document=other.pk)
+    response = api_as(citizen).post(LIST, wrong_document, format="json")
+    assert response.status_code == 400 and "document" in response.json()["error"]["fields"]
+    wrong_section = body_for(clause, texts[0], section=other.sections.get(anchor="clause-1").pk)
+    response = api_as(citizen).post(LIST, wrong_section, format="json")
+    assert response.status_code == 400 and "section" in response.json()["error"]["fields"]
+    assert Comment.objects.count() == 0
+
+
+def test_a_draft_document_of_a_public_consultation_is_not_open_to_comment(api_as, citizen, clause, texts):
+    clause.document.state = "draft"
+    clause.document.save()
+    response = api_as(citizen).post(LIST, body_for(clause, texts[0]), format="json")
+    assert response.status_code == 400 and "document" in response.json()["error"]["fields"]
+    assert Comment.objects.count() == 0
+
+
 # --- officials -------------------------------------------------------------------------------------------
 
 
