@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from dhdigital.accounts.models import Role
 
@@ -40,15 +43,75 @@ def _flush_with_delete() -> None:
 _flush_with_delete()
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@contextmanager
+def shared_rows(django_db_blocker, media_root):
+    """For a module-scoped fixture: rows built once and read by many tests. The rows are written in a
+    transaction that is rolled back when the fixture ends, and each test (`db`) runs in a savepoint
+    inside it that is rolled back after the test, as usual: what one test writes, the next never sees.
+    Builds with the settings `_fast_settings` gives a test and in-process tasks; a test reading files
+    saved here must set MEDIA_ROOT to `media_root`. Request `django_db_setup` in the fixture so this
+    runs on the test database."""
+    from django.test import override_settings
+
+    from dhdigital.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(
+                PASSWORD_HASHERS=FAST_HASHERS,
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                MEDIA_ROOT=media_root,
+            ),
+            transaction.atomic(),
+        ):
+            yield
+            transaction.set_rollback(True)
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def make_persona(name: str, *, team=None, other_team=None):
+    """The personas the fixtures below give (officials in `team`; `outsider_official` in `other_team`)."""
+    if name == "citizen":
+        return UserFactory(email="citizen@example.org", display_name="Jo Citizen")
+    if name == "other_citizen":
+        return UserFactory(email="other.citizen@example.org", display_name="Sam Resident")
+    if name == "unverified_citizen":
+        return UserFactory(email="unverified@example.org", verified=False)
+    if name == "moderator":
+        return add_member(
+            UserFactory(email="moderator@example.org", display_name="Mod"), team, Role.MODERATOR
+        )
+    if name == "analyst":
+        return add_member(
+            UserFactory(email="analyst@example.org", display_name="Analyst"), team, Role.ANALYST
+        )
+    if name == "publisher":
+        return add_member(
+            UserFactory(email="publisher@example.org", display_name="Publisher"), team, Role.PUBLISHER
+        )
+    if name == "outsider_official":
+        return add_member(UserFactory(email="outsider@example.org"), other_team, Role.PUBLISHER)
+    if name == "superuser":
+        return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    raise ValueError(name)
 
 
 @pytest.fixture
@@ -68,45 +131,43 @@ def anonymous():
 
 @pytest.fixture
 def citizen(db):
-    return UserFactory(email="citizen@example.org", display_name="Jo Citizen")
+    return make_persona("citizen")
 
 
 @pytest.fixture
 def other_citizen(db):
-    return UserFactory(email="other.citizen@example.org", display_name="Sam Resident")
+    return make_persona("other_citizen")
 
 
 @pytest.fixture
 def unverified_citizen(db):
-    return UserFactory(email="unverified@example.org", verified=False)
+    return make_persona("unverified_citizen")
 
 
 @pytest.fixture
 def moderator(team):
-    return add_member(UserFactory(email="moderator@example.org", display_name="Mod"), team, Role.MODERATOR)
+    return make_persona("moderator", team=team)
 
 
 @pytest.fixture
 def analyst(team):
-    return add_member(UserFactory(email="analyst@example.org", display_name="Analyst"), team, Role.ANALYST)
+    return make_persona("analyst", team=team)
 
 
 @pytest.fixture
 def publisher(team):
-    return add_member(
-        UserFactory(email="publisher@example.org", display_name="Publisher"), team, Role.PUBLISHER
-    )
+    return make_persona("publisher", team=team)
 
 
 @pytest.fixture
 def outsider_official(other_team):
     """A publisher, but of another team: must not act on `team`'s consultations."""
-    return add_member(UserFactory(email="outsider@example.org"), other_team, Role.PUBLISHER)
+    return make_persona("outsider_official", other_team=other_team)
 
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    return make_persona("superuser")
 
 
 @pytest.fixture

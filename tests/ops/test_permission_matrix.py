@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dhdigital.accounts.models import Role
+from tests.conftest import shared_rows
 
 PERSONAS = ["anonymous", "citizen", "moderator", "analyst", "publisher", "outsider_official", "superuser"]
 
@@ -344,8 +345,22 @@ def _no_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module (it is the same for every URL); each test runs in a savepoint rolled
+    back after it, so what one URL's requests change (a POST, a state) never reaches the next test."""
+    media_root = tmp_path_factory.mktemp("matrix-media")
+    with shared_rows(django_db_blocker, media_root):
+        yield {**build_world(), "media_root": media_root}
+
+
 @pytest.fixture
-def world(consultation, document, citizen, moderator, analyst, publisher, outsider_official, superuser):
+def world(db, _world, settings):
+    settings.MEDIA_ROOT = _world["media_root"]  # where the world's attachment was saved
+    return _world
+
+
+def build_world() -> dict:
     """One of everything a URL may point at, in `team`'s open consultation; `citizen` is the author."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
@@ -363,8 +378,18 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
     from policycycle.models import Activity, CaseStudy, PolicyProject, Stage, Technique, Testimonial
     from responses.models import EngagementEvent, Idea, Question, Response
     from responses.services import attachment_add, resume_token
-    from tests.factories import ConsultationFactory
+    from tests.conftest import make_persona
+    from tests.factories import ConsultationFactory, TeamFactory, make_document
 
+    team, other_team = TeamFactory(), TeamFactory()
+    users = {
+        persona: make_persona(persona, team=team, other_team=other_team)
+        for persona in PERSONAS
+        if persona != "anonymous"
+    }
+    citizen, analyst, publisher = users["citizen"], users["analyst"], users["publisher"]
+    consultation = ConsultationFactory(team=team)
+    document = make_document(consultation=consultation, clauses=5)
     text = next(c["body"] for c in polis_comments(limit=30) if len(c["body"]) > 60)
     clause = Section.objects.get(document=document, anchor="clause-1")
     comment = comment_create(
@@ -435,6 +460,7 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
         report=report_create(consultation=consultation, by=analyst, title="Published analysis"), by=publisher
     )
     return {
+        "users": users,
         "consultation": consultation,
         "document": document,
         "citizen": citizen,
@@ -654,17 +680,17 @@ def is_login_redirect(response) -> bool:
     return response.status_code in (301, 302) and ("/accounts/login/" in location or "/login/?" in location)
 
 
-def sign_in(client, request_fixture, persona: str):
+def sign_in(client, world: dict, persona: str):
     client.logout()
     if persona != "anonymous":
-        client.force_login(request_fixture.getfixturevalue(persona))
+        client.force_login(world["users"][persona])
 
 
 KEYS = [key for key, _, _ in ALL_URLS]
 
 
 @pytest.mark.parametrize(("key", "route", "pattern"), ALL_URLS, ids=KEYS)
-def test_url_admits_exactly_its_roles_and_never_fails(key, route, pattern, world, client, request):
+def test_url_admits_exactly_its_roles_and_never_fails(key, route, pattern, world, client):
     expected = expectation(key, route)
     assert expected is not None, f"no entry for {key!r} ({route}) in EXPECTED"
     rule, method, *state = expected
@@ -675,7 +701,7 @@ def test_url_admits_exactly_its_roles_and_never_fails(key, route, pattern, world
     for persona in PERSONAS:
         if (key, persona) in KNOWN_GAPS:
             continue
-        sign_in(client, request, persona)
+        sign_in(client, world, persona)
         response = send(client, method, url, POST_DATA[key](world) if key in POST_DATA else None)
         status = response.status_code
         # a page (GET) that sends someone elsewhere shows them nothing: a refusal as good as a 403
