@@ -17,9 +17,12 @@ Officials act only on their own team's consultations: `outsider_official` is a p
 from __future__ import annotations
 
 import re
+from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dhdigital.accounts.models import Role
@@ -459,8 +462,14 @@ def build_world() -> dict:
     published_report = report_publish(
         report=report_create(consultation=consultation, by=analyst, title="Published analysis"), by=publisher
     )
+    sessions = {}  # a signed-in session per persona, as the test client's force_login makes it
+    for persona, user in users.items():
+        signed_in = Client()
+        signed_in.force_login(user)
+        sessions[persona] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
     return {
         "users": users,
+        "sessions": sessions,
         "consultation": consultation,
         "document": document,
         "citizen": citizen,
@@ -681,9 +690,11 @@ def is_login_redirect(response) -> bool:
 
 
 def sign_in(client, world: dict, persona: str):
-    client.logout()
+    """As client.logout() then client.force_login(): no cookies but the persona's session (made with the
+    world; what a request does to it is rolled back with the test)."""
+    client.cookies = SimpleCookie()
     if persona != "anonymous":
-        client.force_login(world["users"][persona])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][persona]
 
 
 KEYS = [key for key, _, _ in ALL_URLS]
