@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +15,14 @@ from dhdigital.accounts.models import Role
 # shared by every app's *_browser.py tests, wherever they live under tests/.
 from .browser.conftest import *  # noqa: E402,F401,F403
 from .factories import ConsultationFactory, TeamFactory, UserFactory, add_member, make_document
+
+# Under pytest -n the test processes already keep every core busy; the engine's torch and BLAS thread
+# pools (one thread per core each) then only spin and switch against each other. One thread per test
+# process measured the same wall time with ~15 % less CPU for the analysis tests. Set before numpy or
+# torch is first imported (they read these once; nothing above imports them).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_threads, "1")
 
 
 def _flush_with_delete() -> None:
