@@ -86,6 +86,18 @@ def _static_files_scanned_once() -> None:
 _static_files_scanned_once()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL each test database is a copy of a migrated template (tests/dbtemplate.py)."""
+    from django.conf import settings
+
+    from . import dbtemplate
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        db.setdefault("TEST", {})["TEMPLATE"] = dbtemplate.ensure(dbtemplate.admin_url(db), db["NAME"])
+
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
