@@ -5,10 +5,11 @@ process of `pytest -n 2`, one for the worker and fault tests, one for the fault 
 a migrated template takes a fraction of a second, and Django's migrate on the copy then finds nothing to
 apply.
 
-The template's name carries a digest of the project's migration files and of the installed packages'
-versions (their migrations come with them), so a new or changed migration, or an upgraded package, gets
-a template of its own, migrated from scratch. It is built under a PostgreSQL advisory lock (test processes
-started together wait for one build), migrated under a temporary name and renamed only once complete.
+The template's name carries a digest of Django's version and of every installed app's migration files
+(the project's and the packages'), so a new or changed migration, or an upgraded package with new
+migrations, gets a template of its own, migrated from scratch. It is built under a PostgreSQL advisory
+lock (test processes started together wait for one build), migrated under a temporary name and renamed
+only once complete.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import os
 import subprocess
 import sys
 from functools import cache
-from importlib import metadata
+from importlib import import_module
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -27,12 +28,23 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @cache
 def digest() -> str:
-    h = hashlib.sha256()
-    for path in sorted([*ROOT.glob("*/migrations/*.py"), *ROOT.glob("*/*/migrations/*.py")]):
-        h.update(str(path.relative_to(ROOT)).encode())
-        h.update(path.read_bytes())
-    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
-    h.update("\n".join(packages).encode())
+    """Of Django's version and every migration file of every installed app (the project's and the
+    packages'), as the app registry finds them."""
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dhdigital.settings")
+        django.setup()
+    h = hashlib.sha256(django.get_version().encode())
+    for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        try:
+            migrations = import_module(f"{app.name}.migrations")
+        except ImportError:
+            continue
+        for path in sorted(Path(next(iter(migrations.__path__))).glob("*.py")):
+            h.update(f"{app.label}/{path.name}\n".encode())
+            h.update(path.read_bytes())
     return h.hexdigest()[:12]
 
 
