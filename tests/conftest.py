@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 
 from dhdigital.accounts.models import Role
 
@@ -12,10 +16,94 @@ from dhdigital.accounts.models import Role
 from .browser.conftest import *  # noqa: E402,F401,F403
 from .factories import ConsultationFactory, TeamFactory, UserFactory, add_member, make_document
 
+# Under pytest -n the test processes already keep every core busy; the engine's torch and BLAS thread
+# pools (one thread per core each) then only spin and switch against each other. One thread per test
+# process measured the same wall time with ~15 % less CPU for the analysis tests. Set before numpy or
+# torch is first imported (they read these once; nothing above imports them).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_threads, "1")
+
+
+def _flush_with_delete() -> None:
+    """Tests that commit (`django_db(transaction=True)`, the live server of the browser tests) end with
+    Django's `flush`, which on PostgreSQL is one TRUNCATE of every table: about 0.4 s idle and 1 to 4 s on
+    a busy 2-core machine, because TRUNCATE swaps every table's and index's files. A test leaves a few
+    rows behind, so DELETE FROM every table empties the same tables in a few milliseconds. Django makes
+    every foreign key DEFERRABLE INITIALLY DEFERRED, so the order of the DELETEs does not matter (they
+    run in one transaction), and the sequences are left alone as Django's TRUNCATE leaves them
+    (`reset_sequences=False`). Anything else (reset_sequences, CASCADE) still gets Django's TRUNCATE."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608 - table names
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_with_delete()
+
+
+def _static_files_scanned_once() -> None:
+    """Django's test client builds the middleware for each client, so every test that makes a request
+    made WhiteNoise walk the ~1,400 collected static files and work out each one's headers again (about
+    40 ms idle, far more on a busy machine). The files do not change during a run: the scan is kept per
+    process, for the same root, prefix and WhiteNoise and static files settings, and each middleware
+    gets the same entries the walk would give it."""
+    from django.conf import settings
+    from whitenoise.base import WhiteNoise
+
+    scan = WhiteNoise.update_files_dictionary
+    scans: dict[tuple, dict] = {}
+
+    def update_files_dictionary(self, root, prefix):
+        names = sorted(n for n in dir(settings) if n.startswith(("WHITENOISE_", "STATIC")))
+        key = (
+            type(self),
+            root,
+            prefix,
+            settings.DEBUG,
+            repr(settings.STORAGES.get("staticfiles")),
+            tuple((n, repr(getattr(settings, n))) for n in names),
+        )
+        if key not in scans:
+            earlier, self.files = self.files, {}
+            scan(self, root, prefix)
+            scans[key], self.files = self.files, earlier
+        self.files.update(scans[key])
+
+    WhiteNoise.update_files_dictionary = update_files_dictionary
+
+
+_static_files_scanned_once()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL each test database is a copy of a migrated template (tests/dbtemplate.py)."""
+    from django.conf import settings
+
+    from . import dbtemplate
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        db.setdefault("TEST", {})["TEMPLATE"] = dbtemplate.ensure(dbtemplate.admin_url(db), db["NAME"])
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
@@ -35,6 +123,63 @@ def _forget_process_memos():
     memo_reset()
 
 
+@contextmanager
+def shared_rows(django_db_blocker, media_root):
+    """For a module-scoped fixture: rows built once and read by many tests. The rows are written in a
+    transaction that is rolled back when the fixture ends, and each test (`db`) runs in a savepoint
+    inside it that is rolled back after the test, as usual: what one test writes, the next never sees.
+    Builds with the settings `_fast_settings` gives a test and in-process tasks; a test reading files
+    saved here must set MEDIA_ROOT to `media_root`. Request `django_db_setup` in the fixture so this
+    runs on the test database."""
+    from django.test import override_settings
+
+    from dhdigital.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(
+                PASSWORD_HASHERS=FAST_HASHERS,
+                EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                MEDIA_ROOT=media_root,
+            ),
+            transaction.atomic(),
+        ):
+            yield
+            transaction.set_rollback(True)
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def make_persona(name: str, *, team=None, other_team=None):
+    """The personas the fixtures below give (officials in `team`; `outsider_official` in `other_team`)."""
+    if name == "citizen":
+        return UserFactory(email="citizen@example.org", display_name="Jo Citizen")
+    if name == "other_citizen":
+        return UserFactory(email="other.citizen@example.org", display_name="Sam Resident")
+    if name == "unverified_citizen":
+        return UserFactory(email="unverified@example.org", verified=False)
+    if name == "moderator":
+        return add_member(
+            UserFactory(email="moderator@example.org", display_name="Mod"), team, Role.MODERATOR
+        )
+    if name == "analyst":
+        return add_member(
+            UserFactory(email="analyst@example.org", display_name="Analyst"), team, Role.ANALYST
+        )
+    if name == "publisher":
+        return add_member(
+            UserFactory(email="publisher@example.org", display_name="Publisher"), team, Role.PUBLISHER
+        )
+    if name == "outsider_official":
+        return add_member(UserFactory(email="outsider@example.org"), other_team, Role.PUBLISHER)
+    if name == "superuser":
+        return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    raise ValueError(name)
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory()
@@ -52,45 +197,43 @@ def anonymous():
 
 @pytest.fixture
 def citizen(db):
-    return UserFactory(email="citizen@example.org", display_name="Jo Citizen")
+    return make_persona("citizen")
 
 
 @pytest.fixture
 def other_citizen(db):
-    return UserFactory(email="other.citizen@example.org", display_name="Sam Resident")
+    return make_persona("other_citizen")
 
 
 @pytest.fixture
 def unverified_citizen(db):
-    return UserFactory(email="unverified@example.org", verified=False)
+    return make_persona("unverified_citizen")
 
 
 @pytest.fixture
 def moderator(team):
-    return add_member(UserFactory(email="moderator@example.org", display_name="Mod"), team, Role.MODERATOR)
+    return make_persona("moderator", team=team)
 
 
 @pytest.fixture
 def analyst(team):
-    return add_member(UserFactory(email="analyst@example.org", display_name="Analyst"), team, Role.ANALYST)
+    return make_persona("analyst", team=team)
 
 
 @pytest.fixture
 def publisher(team):
-    return add_member(
-        UserFactory(email="publisher@example.org", display_name="Publisher"), team, Role.PUBLISHER
-    )
+    return make_persona("publisher", team=team)
 
 
 @pytest.fixture
 def outsider_official(other_team):
     """A publisher, but of another team: must not act on `team`'s consultations."""
-    return add_member(UserFactory(email="outsider@example.org"), other_team, Role.PUBLISHER)
+    return make_persona("outsider_official", other_team=other_team)
 
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(email="admin@example.org", is_superuser=True, is_staff=True)
+    return make_persona("superuser")
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ from comments.models import Appeal, Comment
 from consultations.models import Section
 from insights.models import AnalysisRun, Theme, ThemeAssignment
 from responses.models import Answer, Idea, Question, Response
-from tests.factories import ConsultationFactory
+from tests.conftest import make_persona, shared_rows
+from tests.factories import ConsultationFactory, TeamFactory, make_document
 
 CHECKS = [
     not_a_server_error,
@@ -57,15 +58,33 @@ def in_process_requests():
     signals.request_finished.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def _rows(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module; each test (one operation's examples) runs in a savepoint rolled back
+    after it, so what one operation writes never reaches the next."""
+    with shared_rows(django_db_blocker, tmp_path_factory.mktemp("schemathesis-media")):
+        yield build_rows()
+
+
 @pytest.fixture
-def loaded(db, settings, document, citizen, other_citizen, publisher, in_process_requests):
-    """Real comments, a reply, a held comment, questions and a response, an ideas exercise, a run, a theme
-    with a tag, a webhook and a spare token. Returns the ids an official's requests may point at."""
+def loaded(db, settings, _rows, in_process_requests):
+    """The rows below, with throttling out of the way. Returns the ids an official's requests may point
+    at."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": dict.fromkeys(("anon", "user", "ip", "bulk"), "100000/min"),
     }
     settings.COMMENT_RATE_PER_USER = settings.COMMENT_RATE_PER_IP = "100000/60"
+    return _rows
+
+
+def build_rows() -> dict:
+    """Real comments, a reply, a held comment, questions and a response, an ideas exercise, a run, a theme
+    with a tag, a webhook and a spare token, in a team's open consultation."""
+    team = TeamFactory()
+    citizen, other_citizen = make_persona("citizen"), make_persona("other_citizen")
+    publisher = make_persona("publisher", team=team)
+    document = make_document(consultation=ConsultationFactory(team=team), clauses=5)
     texts = [c["body"] for c in polis_comments() if len(c["body"]) > 60][:8]
     clause = Section.objects.get(document=document, anchor="clause-1")
     consultation = document.consultation

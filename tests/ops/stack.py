@@ -178,15 +178,18 @@ class Stack:
 
     # --- database ----------------------------------------------------------------------------------
     def create_database(self) -> None:
+        """A copy of the migrated template database (tests/dbtemplate.py)."""
         import psycopg2
 
+        from tests import dbtemplate
+
+        template = dbtemplate.ensure(PG_ADMIN_URL, dbtemplate.base_name())
         conn = psycopg2.connect(PG_ADMIN_URL)
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{self.db_name}"')
+            cur.execute(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{template}"')
         conn.close()
-        self.manage("migrate", "--noinput", "-v0")
 
     def drop_database(self) -> None:
         import psycopg2

@@ -17,12 +17,16 @@ Officials act only on their own team's consultations: `outsider_official` is a p
 from __future__ import annotations
 
 import re
+from http.cookies import SimpleCookie
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dhdigital.accounts.models import Role
+from tests.conftest import shared_rows
 
 PERSONAS = ["anonymous", "citizen", "moderator", "analyst", "publisher", "outsider_official", "superuser"]
 
@@ -344,8 +348,22 @@ def _no_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def _world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module (it is the same for every URL); each test runs in a savepoint rolled
+    back after it, so what one URL's requests change (a POST, a state) never reaches the next test."""
+    media_root = tmp_path_factory.mktemp("matrix-media")
+    with shared_rows(django_db_blocker, media_root):
+        yield {**build_world(), "media_root": media_root}
+
+
 @pytest.fixture
-def world(consultation, document, citizen, moderator, analyst, publisher, outsider_official, superuser):
+def world(db, _world, settings):
+    settings.MEDIA_ROOT = _world["media_root"]  # where the world's attachment was saved
+    return _world
+
+
+def build_world() -> dict:
     """One of everything a URL may point at, in `team`'s open consultation; `citizen` is the author."""
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
@@ -363,8 +381,18 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
     from policycycle.models import Activity, CaseStudy, PolicyProject, Stage, Technique, Testimonial
     from responses.models import EngagementEvent, Idea, Question, Response
     from responses.services import attachment_add, resume_token
-    from tests.factories import ConsultationFactory
+    from tests.conftest import make_persona
+    from tests.factories import ConsultationFactory, TeamFactory, make_document
 
+    team, other_team = TeamFactory(), TeamFactory()
+    users = {
+        persona: make_persona(persona, team=team, other_team=other_team)
+        for persona in PERSONAS
+        if persona != "anonymous"
+    }
+    citizen, analyst, publisher = users["citizen"], users["analyst"], users["publisher"]
+    consultation = ConsultationFactory(team=team)
+    document = make_document(consultation=consultation, clauses=5)
     text = next(c["body"] for c in polis_comments(limit=30) if len(c["body"]) > 60)
     clause = Section.objects.get(document=document, anchor="clause-1")
     comment = comment_create(
@@ -434,7 +462,14 @@ def world(consultation, document, citizen, moderator, analyst, publisher, outsid
     published_report = report_publish(
         report=report_create(consultation=consultation, by=analyst, title="Published analysis"), by=publisher
     )
+    sessions = {}  # a signed-in session per persona, as the test client's force_login makes it
+    for persona, user in users.items():
+        signed_in = Client()
+        signed_in.force_login(user)
+        sessions[persona] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
     return {
+        "users": users,
+        "sessions": sessions,
         "consultation": consultation,
         "document": document,
         "citizen": citizen,
@@ -654,17 +689,19 @@ def is_login_redirect(response) -> bool:
     return response.status_code in (301, 302) and ("/accounts/login/" in location or "/login/?" in location)
 
 
-def sign_in(client, request_fixture, persona: str):
-    client.logout()
+def sign_in(client, world: dict, persona: str):
+    """As client.logout() then client.force_login(): no cookies but the persona's session (made with the
+    world; what a request does to it is rolled back with the test)."""
+    client.cookies = SimpleCookie()
     if persona != "anonymous":
-        client.force_login(request_fixture.getfixturevalue(persona))
+        client.cookies[settings.SESSION_COOKIE_NAME] = world["sessions"][persona]
 
 
 KEYS = [key for key, _, _ in ALL_URLS]
 
 
 @pytest.mark.parametrize(("key", "route", "pattern"), ALL_URLS, ids=KEYS)
-def test_url_admits_exactly_its_roles_and_never_fails(key, route, pattern, world, client, request):
+def test_url_admits_exactly_its_roles_and_never_fails(key, route, pattern, world, client):
     expected = expectation(key, route)
     assert expected is not None, f"no entry for {key!r} ({route}) in EXPECTED"
     rule, method, *state = expected
@@ -675,7 +712,7 @@ def test_url_admits_exactly_its_roles_and_never_fails(key, route, pattern, world
     for persona in PERSONAS:
         if (key, persona) in KNOWN_GAPS:
             continue
-        sign_in(client, request, persona)
+        sign_in(client, world, persona)
         response = send(client, method, url, POST_DATA[key](world) if key in POST_DATA else None)
         status = response.status_code
         # a page (GET) that sends someone elsewhere shows them nothing: a refusal as good as a 403
