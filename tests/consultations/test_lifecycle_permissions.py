@@ -64,7 +64,8 @@ def as_role(request, client):
 
 def _data(action: str, consultation) -> dict:
     if action == "extend":
-        later = timezone.localtime(consultation.closes_at) + timedelta(weeks=2)
+        # Noon: a local time two weeks on from any hour may fall in a clock change's missing hour.
+        later = (timezone.localtime(consultation.closes_at) + timedelta(weeks=2)).replace(hour=12, minute=0)
         return {"closes_at": later.strftime("%Y-%m-%dT%H:%M"), "reason": "More time for responses"}
     if action in ("close", "withdraw"):
         return {"reason": "The policy has changed"}
