@@ -116,6 +116,7 @@ def run_axe(page) -> list[dict]:
     # The site's CSP (script-src 'self') blocks an injected <script> tag (add_script_tag), and the
     # browser context keeps the CSP on so the tests notice inline scripts. Evaluating axe's source
     # through the DevTools protocol is not subject to the page's CSP.
+    page.wait_for_load_state("load")  # after a click, the next page may still be arriving
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate(
