@@ -144,23 +144,24 @@ class ConsultationVisitMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method == "GET" and response.status_code == 200:
-            try:
-                self._count(request)
-            except Exception:  # noqa: BLE001 - counting must never break a page
-                logger.warning("Visitor count failed", exc_info=True)
-        return response
-
-    def _count(self, request) -> None:
         match = getattr(request, "resolver_match", None)
-        if match is None or match.namespace != "consultations":
-            return
-        visit_count_page(request, url_name=match.url_name, slug=match.kwargs.get("slug", ""))
+        counted = match is not None and match.namespace == "consultations"
+        if counted and request.method == "GET" and response.status_code == 200:
+            visit_count_page(request, url_name=match.url_name, slug=match.kwargs.get("slug", ""))
+        return response
 
 
 def visit_count_page(request, *, url_name: str, slug: str) -> None:
     """Count a successful GET of a consultations page (also called for pages served from the page cache,
-    which answers before this module's middleware is reached)."""
+    which answers before this module's middleware is reached). Never raises: counting must never break a
+    page."""
+    try:
+        _count_page(request, url_name=url_name, slug=slug)
+    except Exception:  # noqa: BLE001
+        logger.warning("Visitor count failed", exc_info=True)
+
+
+def _count_page(request, *, url_name: str, slug: str) -> None:
     if url_name not in COUNTED_URL_NAMES:
         return
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:400]

@@ -20,14 +20,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import re
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
-logger = logging.getLogger(__name__)
 HIT_HEADER = "X-Page-Cache"
 
 
@@ -138,8 +136,5 @@ class PublicPageCacheMiddleware:
         if request.method == "GET":
             from policycycle.visitors import visit_count_page
 
-            try:
-                visit_count_page(request, url_name=url_name, slug=slug)
-            except Exception:  # noqa: BLE001 - counting must never break a page
-                logger.warning("Visitor count failed", exc_info=True)
+            visit_count_page(request, url_name=url_name, slug=slug)
         return response
