@@ -3,6 +3,8 @@ site's CSP (no inline scripts) and list the operations."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 
 def test_the_usage_policy_page_has_no_accessibility_violations(
     page, live_url, assert_no_axe_violations, screenshot
@@ -54,7 +56,7 @@ def test_a_citizen_creates_and_revokes_a_token_with_the_keyboard_and_no_errors_f
     page.goto(f"{live_url}/api/tokens/")
     assert page.locator("h1").inner_text() == "Your API tokens"
     page.get_by_role("button", name="Create token").click()  # empty: the error summary
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     screenshot(page, "api-tokens-error")
     page.get_by_label("What is the token for?").fill("Comments app")
@@ -65,7 +67,7 @@ def test_a_citizen_creates_and_revokes_a_token_with_the_keyboard_and_no_errors_f
     assert_no_axe_violations(page)
     screenshot(page, "api-token-created")
     page.get_by_role("link", name="Back to your API tokens").click()
-    assert page.get_by_role("cell", name="Comments app", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Comments app", exact=True)).to_be_visible()
     assert key not in page.content()
     assert_no_axe_violations(page)
     screenshot(page, "api-tokens-list")

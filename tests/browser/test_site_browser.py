@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, ConsultationFactory
 
@@ -79,6 +80,7 @@ def test_sign_up_with_missing_answers_shows_errors_linked_to_fields(
     page.goto(live_url + "/accounts/signup/")
     page.locator("main").get_by_role("button", name="Create account").click()
     links = page.locator(".govuk-error-summary__list a")
+    expect(links.first).to_be_visible()  # the answer page has arrived (count() does not wait)
     assert links.count() >= 2
     links.first.click()
     assert page.evaluate("document.activeElement.id") == "id_email"
@@ -116,7 +118,7 @@ def test_signing_in_with_the_keyboard_only_reaches_the_profile(page, live_url, c
     screenshot(page, "profile")
     # Sign out is a POST form button in the header.
     page.get_by_role("button", name="Sign out").click()
-    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     # Only the essential cookies the cookies page lists were ever set.
     names = {cookie["name"] for cookie in page.context.cookies()}
     assert names <= {"sessionid", "csrftoken", "messages"}, names
@@ -137,7 +139,7 @@ def test_on_a_phone_the_navigation_collapses_behind_a_menu_button(
     menu.wait_for(state="visible")
     assert not page.locator("#navigation").get_by_role("link", name="Policy toolkit").is_visible()
     menu.click()
-    assert page.locator("#navigation").get_by_role("link", name="Policy toolkit").is_visible()
+    expect(page.locator("#navigation").get_by_role("link", name="Policy toolkit")).to_be_visible()
     screenshot(page, "home-phone-menu-open")
     assert_no_axe_violations(page)
 

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from comments.demo import load_demo_comments
 from comments.models import Comment, Flag
@@ -71,7 +72,7 @@ def test_comment_reply_agree_flag_and_pre_moderation_in_the_browser(
     page.goto(clause_url)
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Post comment").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "Enter your comment" in page.locator(".govuk-error-summary").inner_text()
     assert page.title().startswith("Error:")
     screenshot(page, "comments-form-errors")
@@ -79,7 +80,7 @@ def test_comment_reply_agree_flag_and_pre_moderation_in_the_browser(
     page.get_by_label("How it would work in practice").check()
     page.get_by_label("Your comment").fill(first)
     page.get_by_role("button", name="Post comment").click()
-    assert "once a moderator has checked it" in page.content()
+    expect(page.locator("body")).to_contain_text("once a moderator has checked it")
     own = Comment.objects.get(author=citizen)
     assert own.status == "pending"
     assert_no_axe_violations(page)
@@ -92,7 +93,7 @@ def test_comment_reply_agree_flag_and_pre_moderation_in_the_browser(
     mod.get_by_label(f"Select comment {own.pk}").check()
     mod.get_by_label("Approve (publish)").check()
     mod.get_by_role("button", name="Apply to selected comments").click()
-    assert "Decision recorded for 1 comment" in mod.content()
+    expect(mod.locator("body")).to_contain_text("Decision recorded for 1 comment")
     own.refresh_from_db()
     assert own.status == "published"
 
@@ -366,7 +367,7 @@ def test_rate_limited_page_is_accessible(
     page.get_by_label("General comment").check()
     page.get_by_label("Your comment").fill(_texts(real_texts)[0])
     page.get_by_role("button", name="Post comment").click()
-    assert "You are doing that too often" in page.content()
+    expect(page.locator("body")).to_contain_text("You are doing that too often")
     assert_no_axe_violations(page)
 
 

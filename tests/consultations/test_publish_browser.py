@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from consultations.models import Consultation
 from tests.factories import ConsultationFactory, make_document
@@ -25,7 +26,7 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
     page.get_by_role("link", name="Create a consultation").click()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Create draft").click()  # nothing filled in: the error state
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Title").first.fill("Draft Sustainable Aviation Fuel Bill")
     page.get_by_label("Web address").fill("saf-bill")
@@ -79,7 +80,7 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
     )
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("link", name="Check the minimum standard").click()
-    assert "Standard met" in page.content()
+    expect(page.locator("body")).to_contain_text("Standard met")
     assert_no_axe_violations(page)
 
     page.goto(f"{live_url}/staff/consultations/saf-bill/")

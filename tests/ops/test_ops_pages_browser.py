@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -24,7 +25,7 @@ def test_the_delete_account_page_and_its_errors_are_accessible(
     page.goto(f"{live_url}/accounts/delete/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Delete my account").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert "Confirm that you understand" in page.locator(".govuk-error-summary").inner_text()
     screenshot(page, "ops-delete-account-errors")
     assert_no_axe_violations(page)

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from responses.models import Idea, IdeaCategory, IdeaVote, Question, Response
 from tests.factories import ConsultationFactory, make_document
@@ -318,7 +319,7 @@ def test_an_ideas_exercise_collects_ideas_and_votes(
     login(page, other_citizen)
     page.goto(f"{live_url}/responses/{c.slug}/ideas/")
     page.get_by_role("button", name=re.compile("^Vote for")).first.click()
-    assert page.get_by_role("button", name=re.compile("^Withdraw your vote")).count() == 1
+    expect(page.get_by_role("button", name=re.compile("^Withdraw your vote"))).to_have_count(1)
     page.get_by_label("Category").select_option("recruitment")
     page.get_by_role("button", name="Show ideas").click()
     _check(page, assert_no_axe_violations, screenshot, "idea-list")
