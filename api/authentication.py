@@ -18,7 +18,10 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Send the token as 'Authorization: Token <key>'.")
         key = header[1].decode(errors="replace")
-        token = ApiToken.objects.active().select_related("user").filter(key_hash=hash_key(key)).first()
+        try:  # get(): key_hash is unique, and the query needs no ordering
+            token = ApiToken.objects.active().select_related("user").get(key_hash=hash_key(key))
+        except ApiToken.DoesNotExist:
+            token = None
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid or revoked token.")
         now = timezone.now()

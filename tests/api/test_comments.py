@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from api.models import ApiToken
 from comments import services
 from comments.demo import polis_comments
 from comments.models import Comment
-from consultations.models import Section
+from consultations.models import Consultation, Section
 from tests.factories import ConsultationFactory, make_document
 
 pytestmark = pytest.mark.django_db
@@ -314,3 +315,82 @@ def test_the_comment_list_answers_304_until_a_new_comment_is_published(api, citi
     post(citizen, clause, texts[2])
     changed = api.get(LIST, {"section": clause.pk}, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag and len(changed.json()["results"]) == 2
+
+
+# --- the clause as a process read it lately (api.selectors.clause_with_parents) ---------------------------
+
+
+def _section_queries(client, clause, text, key):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(LIST, body_for(clause, text), format="json", HTTP_IDEMPOTENCY_KEY=key)
+    return response, [q["sql"] for q in ctx.captured_queries if 'FROM "consultations_section"' in q["sql"]]
+
+
+def test_a_second_post_on_a_clause_reuses_the_process_read_of_it(api_as, citizen, clause, texts):
+    client = api_as(citizen)
+    first, read = _section_queries(client, clause, texts[0], "a")
+    second, again = _section_queries(client, clause, texts[1], "b")
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert len(read) == 1 and again == []
+    assert Comment.objects.filter(section=clause).count() == 2
+
+
+@pytest.mark.parametrize(
+    "change,code",
+    [
+        ({"closes_at": timezone.now() - timedelta(minutes=1)}, 400),
+        ({"state": "draft"}, 404),
+        ({"visibility": "invited"}, 404),
+    ],
+)
+def test_a_publishers_change_applies_to_the_very_next_post(api_as, citizen, clause, texts, change, code):
+    client = api_as(citizen)
+    assert client.post(LIST, body_for(clause, texts[0]), format="json").status_code == 201
+    consultation = clause.document.consultation
+    for name, value in change.items():
+        setattr(consultation, name, value)
+    consultation.save()  # as the staff pages and admin save it: the consultation's generation moves on
+    response = client.post(LIST, body_for(clause, texts[1]), format="json")
+    assert response.status_code == code, response.json()
+    assert Comment.objects.count() == 1
+
+
+def test_a_document_taken_back_to_draft_is_closed_to_the_very_next_post(api_as, citizen, clause, texts):
+    client = api_as(citizen)
+    assert client.post(LIST, body_for(clause, texts[0]), format="json").status_code == 201
+    clause.document.state = "draft"
+    clause.document.save()
+    response = client.post(LIST, body_for(clause, texts[1]), format="json")
+    assert response.status_code == 400 and "document" in response.json()["error"]["fields"]
+    assert Comment.objects.count() == 1
+
+
+def test_a_change_that_moves_no_generation_still_applies_within_the_bound(
+    api_as, citizen, clause, texts, monkeypatch
+):
+    """A queryset update sends no signal: the process's read of the clause lasts TARGET_SECONDS at most."""
+    from api import selectors
+
+    client = api_as(citizen)
+    assert client.post(LIST, body_for(clause, texts[0]), format="json").status_code == 201
+    Consultation.objects.filter(pk=clause.document.consultation_id).update(visibility="invited")
+    assert client.post(LIST, body_for(clause, texts[1]), format="json").status_code == 201  # the kept read
+    later = time.monotonic() + selectors.TARGET_SECONDS + 1
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    response = client.post(LIST, body_for(clause, texts[2]), format="json")
+    assert response.status_code == 404 and Comment.objects.count() == 2
+
+
+def test_each_post_gets_its_own_copy_of_the_kept_clause(clause):
+    from api.selectors import clause_with_parents
+
+    slug = clause.document.consultation.slug
+    one, two = (clause_with_parents(slug, clause.document_id, clause.pk) for _ in range(2))
+    assert one == two == clause
+    assert one is not two and one.document is not two.document
+    assert one.document.consultation is not two.document.consultation
+    assert one.document.consultation.team.pk == clause.document.consultation.team_id
+    assert clause_with_parents(slug, clause.document_id + 999, clause.pk) is None
