@@ -133,10 +133,11 @@ def _ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
-def server_pids(stack: Stack) -> list[int]:
-    """gunicorn master and workers (its process group), this database's PostgreSQL backends, redis."""
+def server_pids(stack: Stack) -> dict[str, list[int]]:
+    """The server's processes by part: gunicorn (master and workers, its process group), this
+    database's PostgreSQL backends, and redis-server."""
     group = stack.procs["web"].pid
-    pids = []
+    web = []
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
@@ -144,15 +145,34 @@ def server_pids(stack: Stack) -> list[int]:
             except OSError:
                 continue
             if int(fields[2]) == group:
-                pids.append(int(d.name))
-    pids += [
+                web.append(int(d.name))
+    postgres = [
         r[0]
         for r in stack.sql(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             (stack.db_name,),
         )
     ]
-    return pids + [stack.procs["redis"].pid]
+    return {"gunicorn": web, "postgres": postgres, "redis": [stack.procs["redis"].pid]}
+
+
+def server_ticks(pids: dict[str, list[int]]) -> dict[str, dict[int, int]]:
+    return {part: {p: _ticks(p) for p in ps} for part, ps in pids.items()}
+
+
+def ticks_ms(
+    before: dict[str, dict[int, int]], after: dict[str, dict[int, int]], per: float
+) -> dict[str, float]:
+    """CPU milliseconds by part between two server_ticks readings, divided by `per`. A process that
+    started in between (a database connection a gunicorn thread opened) counts from zero; one that
+    ended in between counts for nothing (its last figures are gone with it)."""
+    hz = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for part, now in after.items():
+        then = before.get(part, {})
+        used = sum(max(0, ticks - then.get(pid, 0)) for pid, ticks in now.items() if ticks)
+        out[part] = round(used * 1000 / hz / per, 2)
+    return out
 
 
 def settle(stack: Stack, *, idle_cores: float = 0.05, timeout: float = 180) -> float:
@@ -161,7 +181,7 @@ def settle(stack: Stack, *, idle_cores: float = 0.05, timeout: float = 180) -> f
     hz = os.sysconf("SC_CLK_TCK")
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        pids = server_pids(stack)
+        pids = [p for part in server_pids(stack).values() for p in part]
         before = sum(_ticks(p) for p in pids)
         time.sleep(1)
         if (sum(_ticks(p) for p in pids) - before) / hz < idle_cores:
@@ -174,7 +194,6 @@ def cpu_probe(stack: Stack, plan: dict, *, reads: int = 60, posts: int = 30) -> 
     request costs whatever else the machine is doing, so capacity per core can be estimated. Each kind
     is sent once unmeasured first, so that what is measured is the steady state (database connections
     open, pages in the public page cache, token use recorded), as under sustained load."""
-    hz = os.sysconf("SC_CLK_TCK")
     out = {}
     base = f"/consultations/{plan['consultation']}/{plan['document_slug']}/"
     kinds = {
@@ -204,15 +223,17 @@ def cpu_probe(stack: Stack, plan: dict, *, reads: int = 60, posts: int = 30) -> 
         for n in range(count):
             call(n, "probe-warm-")
         pids = server_pids(stack)
-        before = sum(_ticks(p) for p in pids)
+        before = server_ticks(pids)
         started = time.monotonic()
         statuses = {call(n, "probe-") for n in range(count)}
         wall = time.monotonic() - started
-        cpu_ms = (sum(_ticks(p) for p in pids) - before) * 1000 / hz / count
+        parts = ticks_ms(before, server_ticks(server_pids(stack)), count)
+        cpu_ms = sum(parts.values())
         out[name] = {
             "requests": count,
             "statuses": sorted(statuses),
             "server_cpu_ms": round(cpu_ms, 1),
+            "server_cpu_ms_by_part": parts,
             "wall_ms": round(wall * 1000 / count, 1),
             "per_core_per_s": round(1000 / cpu_ms, 1) if cpu_ms else None,
         }
@@ -275,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         probe = cpu_probe(stack, plan)
         for name, p in probe.items():
             print(
-                f"cost, one at a time: {name}: {p['server_cpu_ms']} ms server CPU, {p['wall_ms']} ms wall "
-                f"-> about {p['per_core_per_s']}/s per core"
+                f"cost, one at a time: {name}: {p['server_cpu_ms']} ms server CPU "
+                f"({', '.join(f'{k} {v}' for k, v in p['server_cpu_ms_by_part'].items())}), "
+                f"{p['wall_ms']} ms wall -> about {p['per_core_per_s']}/s per core"
             )
         accepted_dir = stack.tmp / "accepted"
         users = args.readers + args.posters
@@ -297,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         load1_before = os.getloadavg()[0]
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server_before = sum(_ticks(p) for p in server_pids(stack))
+        server_before = server_ticks(server_pids(stack))
         started = time.monotonic()
         proc = subprocess.run(  # noqa: S603 - our own venv's locust, fixed arguments
             [
@@ -332,13 +354,11 @@ def main(argv: list[str] | None = None) -> int:
         wall = time.monotonic() - started
         children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         # Where the 2 cores went: the load generator shares the machine with the server.
+        used = ticks_ms(server_before, server_ticks(server_pids(stack)), wall)
+        by_part = {k: round(v / 1000, 2) for k, v in used.items()}
         cpu_share = {
-            "server_cores": round(
-                (sum(_ticks(p) for p in server_pids(stack)) - server_before)
-                / os.sysconf("SC_CLK_TCK")
-                / wall,
-                2,
-            ),
+            "server_cores": round(sum(by_part.values()), 2),
+            "server_cores_by_part": by_part,
             "load_generator_cores": round(
                 (
                     children_after.ru_utime
@@ -470,7 +490,8 @@ def print_report(report: dict) -> None:
     share = report.get("cpu_cores_used")
     if share:
         print(
-            f"CPU during the load: server (gunicorn, PostgreSQL, Redis) {share['server_cores']} cores, "
+            f"CPU during the load: server {share['server_cores']} cores "
+            f"({', '.join(f'{k} {v}' for k, v in share.get('server_cores_by_part', {}).items())}), "
             f"load generator (locust) {share['load_generator_cores']} cores; "
             f"{share.get('server_cpu_ms_per_request', '?')} ms server CPU a request on average"
         )
