@@ -40,11 +40,18 @@ class Comment(models.Model):
         SCORE = "score", "Spam or toxicity score"
         FLAGS = "flags", "Flagged by readers"
 
+    # consultation and document: no index of their own, the (consultation, status) and (document, section,
+    # status) indexes below lead with them. Each index is written on every new comment.
     consultation = models.ForeignKey(
-        "consultations.Consultation", on_delete=models.CASCADE, related_name="comments"
+        "consultations.Consultation", on_delete=models.CASCADE, related_name="comments", db_index=False
     )
     document = models.ForeignKey(
-        "consultations.Document", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+        "consultations.Document",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        db_index=False,
     )
     section = models.ForeignKey(
         "consultations.Section", null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
@@ -72,7 +79,7 @@ class Comment(models.Model):
     body_html = models.TextField(blank=True, help_text="Sanitised rendering of the body.")
     is_official = models.BooleanField(default=False, help_text="A reply from the department.")
 
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     hold_reason = models.CharField(max_length=20, choices=Hold.choices, blank=True, default="")
     moderation_reason = models.CharField(max_length=40, blank=True, help_text="A house rule code.")
     moderation_note = models.TextField(blank=True)
@@ -100,8 +107,20 @@ class Comment(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    # The history is read by comment (id) and by author (erasure, dhdigital/accounts/privacy.py) only:
+    # no index for the other columns, which every new comment would otherwise write to.
     history = HistoricalRecords(
-        excluded_fields=["reply_count", "agree_count", "disagree_count", "flag_count", "body_html", "path"]
+        excluded_fields=["reply_count", "agree_count", "disagree_count", "flag_count", "body_html", "path"],
+        no_db_index=[
+            "consultation",
+            "document",
+            "section",
+            "idea",
+            "parent",
+            "moderated_by",
+            "status",
+            "created_at",
+        ],
     )
     objects = CommentQuerySet.as_manager()
 
@@ -121,6 +140,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["consultation", "status"]),
             models.Index(fields=["document", "section", "status"]),
+            # status alone (every moderation queue), without the LIKE index db_index=True adds on PostgreSQL
+            models.Index(fields=["status"], name="comment_status"),
         ]
 
     def __str__(self) -> str:
