@@ -182,8 +182,13 @@ def _initial_status(*, author, consultation: Consultation, body: str, official: 
 def _existing_for_key(author, key: str) -> Comment | None:
     if not key:
         return None
-    # Unique per author: no ORDER BY, which would only give PostgreSQL another index to consider.
-    return next(iter(Comment.objects.filter(author=author, idempotency_key=key).order_by()[:1]), None)
+    # Unique per author: no ORDER BY, which would only give PostgreSQL another index to consider. Nearly
+    # every post is a first try: ask for the id alone (a cheaper query to build and read), and load the
+    # comment only for a retry.
+    found = list(
+        Comment.objects.filter(author=author, idempotency_key=key).order_by().values_list("pk", flat=True)[:1]
+    )
+    return Comment.objects.get(pk=found[0]) if found else None
 
 
 def form_idempotency_key(
