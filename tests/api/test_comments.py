@@ -394,3 +394,17 @@ def test_each_post_gets_its_own_copy_of_the_kept_clause(clause):
     assert one.document.consultation is not two.document.consultation
     assert one.document.consultation.team.pk == clause.document.consultation.team_id
     assert clause_with_parents(slug, clause.document_id + 999, clause.pk) is None
+
+
+def test_comment_serializers_build_their_fields_once_and_never_share_them(citizen, clause, texts):
+    from api.serializers_participation import CommentSerializer, OwnCommentSerializer, StaffCommentSerializer
+
+    comment = post(citizen, clause, texts[0])
+    one, two = OwnCommentSerializer(comment), OwnCommentSerializer(comment, context={"request": None})
+    assert one.fields["body"] is not two.fields["body"]
+    assert one.fields["html_url"].parent is one and two.fields["html_url"].parent is two
+    # each class its own fields: the staff shape's extra columns never reach the public or own shapes
+    assert "spam_score" in StaffCommentSerializer(comment).data
+    assert "spam_score" not in OwnCommentSerializer(comment).data
+    assert "status" not in CommentSerializer(comment).data and "status" in OwnCommentSerializer(comment).data
+    assert OwnCommentSerializer(comment).data["body"] == comment.body
