@@ -337,14 +337,14 @@ def set_status(comment: Comment, status: str) -> None:
 
 
 def _after_create(pk: int, *, published: bool) -> None:
-    queue_enrichment_guarded(pk)
-    if published:
-        from .tasks import notify_new_comment
+    """One message for the worker (comments.tasks.comment_posted): notifications, then enrichment. With
+    the broker down the comment is still saved; the enrichment sweep enriches it later."""
+    from .tasks import comment_posted
 
-        try:
-            notify_new_comment.delay(pk)
-        except Exception:  # noqa: BLE001 - broker down: the comment is saved; do not fail the request
-            logger.warning("could not queue notifications for comment %s", pk)
+    try:
+        comment_posted.delay(pk, published)
+    except Exception:  # noqa: BLE001 - broker down: the comment is saved; do not fail the request
+        logger.warning("could not queue the follow-up (notifications, enrichment) of comment %s", pk)
 
 
 def queue_enrichment_guarded(pk: int) -> None:

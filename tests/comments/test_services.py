@@ -308,16 +308,66 @@ def test_flag_with_unknown_reason_is_refused(citizen, other_citizen, clause, rea
     assert not Flag.objects.exists()
 
 
-def test_enrichment_is_queued_on_commit_when_insights_provides_it(
+def test_a_new_comment_queues_one_follow_up_message_on_commit(
     citizen, clause, real_texts, monkeypatch, django_capture_on_commit_callbacks
 ):
-    calls = []
-    import comments.services as svc
+    from comments import tasks
 
-    monkeypatch.setattr(svc, "queue_enrichment_guarded", lambda pk: calls.append(pk))
-    with django_capture_on_commit_callbacks(execute=True):
+    sent = []
+    monkeypatch.setattr(tasks.comment_posted, "delay", lambda *args: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         comment = post(citizen, clause, real_texts[0])
-    assert calls == [comment.pk]
+    assert sent == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert sent == [(comment.pk, True)]
+
+
+def test_the_follow_up_notifies_then_enriches_and_a_failed_enrichment_is_left_to_the_sweep(
+    citizen, other_citizen, clause, real_texts, monkeypatch
+):
+    from django.core import mail
+
+    import insights.services
+    from comments import tasks
+
+    root = post(citizen, clause, real_texts[0])
+    answer = services.comment_create(
+        author=other_citizen,
+        consultation=root.consultation,
+        document=root.document,
+        section=root.section,
+        parent=root,
+        body=real_texts[1],
+    )
+    enriched = []
+
+    def enrich(kind, pk):
+        enriched.append((kind, pk))
+        return "an Enrichment"
+
+    monkeypatch.setattr(insights.services, "enrichment_compute", enrich)
+    assert tasks.comment_posted.apply(args=(answer.pk, True)).get() == {"notified": 1, "enriched": True}
+    assert enriched == [("comment", answer.pk)] and [m.to for m in mail.outbox] == [["citizen@example.org"]]
+
+    def broken(kind, pk):
+        raise RuntimeError("model unavailable")
+
+    monkeypatch.setattr(insights.services, "enrichment_compute", broken)
+    mail.outbox.clear()
+    assert tasks.comment_posted.apply(args=(answer.pk, False)).get() == {"notified": 0, "enriched": False}
+    assert mail.outbox == []  # held or not yet published: nobody is told
+
+
+def test_a_comment_is_saved_when_the_broker_is_down(citizen, clause, real_texts, monkeypatch, caplog):
+    from comments import tasks
+
+    def down(*args):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.comment_posted, "delay", down)
+    services._after_create(1, published=True)  # what runs on commit
+    assert "could not queue the follow-up" in caplog.text
 
 
 def test_quote_across_two_provisions_is_accepted_as_the_page_shows_it(citizen, clause, real_texts):

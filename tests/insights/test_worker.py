@@ -45,3 +45,20 @@ def test_the_worker_runs_a_full_analysis_and_marks_it_done(consultation, analyst
     assert done.progress == 100 and done.attempts == 1 and done.task_id
     themes = Theme.objects.filter(run=done)
     assert themes.exists() and all(t.quotes for t in themes)
+
+
+def test_a_comment_posted_through_the_service_is_enriched_by_the_worker(document, citizen):
+    """A post queues one follow-up message on commit (comments.tasks.comment_posted): the worker enriches."""
+    from comments.services import comment_create
+    from tests.insights.conftest import polis_texts
+
+    section = document.sections.filter(kind="clause").first()
+    comment = comment_create(
+        author=citizen,
+        consultation=document.consultation,
+        document=document,
+        section=section,
+        body=polis_texts(limit=2)[1],
+    )
+    enrichment = wait_for(lambda: Enrichment.objects.filter(comment=comment).first())
+    assert enrichment.language == "en" and enrichment.text_hash

@@ -58,11 +58,11 @@ def test_policymaker_chooses_techniques_starts_a_draft_and_sees_the_evaluation(
     screenshot,
 ):
     # Enrichment (tested in insights) would load a language model in the live server's process; the
-    # evaluation does not use it, so record what is queued instead.
+    # evaluation does not use it, so record what would be enriched instead.
     import insights.services
 
     queued: list[tuple[str, int]] = []
-    monkeypatch.setattr(insights.services, "queue_enrichment", lambda kind, pk: queued.append((kind, pk)))
+    monkeypatch.setattr(insights.services, "enrichment_compute", lambda kind, pk: queued.append((kind, pk)))
     project = seeded
     login(page, publisher)
     page.goto(f"{live_url}/policy/")
