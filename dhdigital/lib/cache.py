@@ -71,16 +71,24 @@ class ResilientRedisCache(RedisCache):
 
     def count_hit(self, key: str, seconds: int) -> tuple[int, int]:
         """See `count_hit` below: one pipelined round trip (start the window if new, count, time left)."""
-        return self._guard("_count_hit", (0, 0), key, seconds)
+        return self.count_hits([(key, seconds)])[0]
 
-    def _count_hit(self, key: str, seconds: int) -> tuple[int, int]:
-        name = self.make_and_validate_key(key)
-        pipe = self._cache.get_client(name, write=True).pipeline(transaction=False)
-        pipe.set(name, 0, ex=seconds, nx=True)  # Django's Redis serializer stores ints as plain ints
-        pipe.incr(name)
-        pipe.ttl(name)
-        _, count, left = pipe.execute()
-        return int(count), max(int(left), 0)
+    def count_hits(self, counters: list[tuple[str, int]]) -> list[tuple[int, int]]:
+        """`count_hit` for several counters in one round trip."""
+        return self._guard("_count_hits", [(0, 0)] * len(counters), counters)
+
+    def _count_hits(self, counters: list[tuple[str, int]]) -> list[tuple[int, int]]:
+        if not counters:
+            return []
+        names = [(self.make_and_validate_key(key), seconds) for key, seconds in counters]
+        # Writes go to the first server whatever the key (Django's RedisCache), so one pipeline serves all.
+        pipe = self._cache.get_client(names[0][0], write=True).pipeline(transaction=False)
+        for name, seconds in names:
+            pipe.set(name, 0, ex=seconds, nx=True)  # Django's Redis serializer stores ints as plain ints
+            pipe.incr(name)
+            pipe.ttl(name)
+        replies = pipe.execute()
+        return [(int(replies[i + 1]), max(int(replies[i + 2]), 0)) for i in range(0, len(replies), 3)]
 
     def clear(self):
         """Delete this cache's keys, and only those.
@@ -112,12 +120,21 @@ def count_hit(key: str, seconds: int) -> tuple[int, int]:
     Returns (hits in the window so far, seconds until it closes). A counter, not a list of request times,
     so it costs the same at any rate, and on Redis it is one round trip. When the cache is down it
     answers (0, 0): limits fail open (see the module's text)."""
+    return count_hits([(key, seconds)])[0]
+
+
+def count_hits(counters: list[tuple[str, int]]) -> list[tuple[int, int]]:
+    """`count_hit` for each (key, seconds), in one round trip on Redis."""
     from django.core.cache import cache
 
-    counter = getattr(cache, "count_hit", None)
+    counter = getattr(cache, "count_hits", None)
     if counter is not None:
-        return counter(key, seconds)
-    # Other backends (local memory when there is no Redis): the window's start is a second key.
+        return counter(counters)
+    return [_count_hit_elsewhere(cache, key, seconds) for key, seconds in counters]
+
+
+def _count_hit_elsewhere(cache, key: str, seconds: int) -> tuple[int, int]:
+    """Other backends (local memory when there is no Redis): the window's start is a second key."""
     now = time.time()
     cache.add(f"{key}:opened", now, timeout=seconds)
     cache.add(key, 0, timeout=seconds)

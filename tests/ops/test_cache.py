@@ -88,11 +88,25 @@ def test_count_hit_counts_within_a_window_that_opens_at_the_first_hit(raw):
         cache.clear()
 
 
+def test_count_hits_counts_several_windows_in_one_call(raw):
+    tag = uuid.uuid4().hex[:8]
+    cache = make_cache(f"c{tag}")
+    try:
+        assert cache.count_hits([]) == []
+        first = cache.count_hits([("a", 60), ("b", 600)])
+        second = cache.count_hits([("a", 60), ("b", 600), ("a", 60)])
+        assert [c for c, _ in first] == [1, 1] and [c for c, _ in second] == [2, 2, 3]
+        assert 58 <= second[0][1] <= 60 and 598 <= second[1][1] <= 600  # each its own window
+    finally:
+        cache.clear()
+
+
 def test_count_hit_fails_open_when_redis_is_unreachable():
     ResilientRedisCache._down_until = 0.0
     dead = make_cache("dead", "redis://127.0.0.1:1/0")
     try:
         assert dead.count_hit("k", 60) == (0, 0)
+        assert dead.count_hits([("k", 60), ("l", 60)]) == [(0, 0), (0, 0)]
     finally:
         ResilientRedisCache._down_until = 0.0
 
