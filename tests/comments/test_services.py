@@ -435,3 +435,20 @@ def test_editing_after_closing_time_is_refused_with_the_reason(citizen, clause, 
         services.comment_edit(comment=comment, by=citizen, body=real_texts[1])
     comment.refresh_from_db()
     assert comment.body == real_texts[0]
+
+
+def test_a_person_over_their_own_limit_does_not_use_up_their_addresss_limit(citizen, other_citizen, settings):
+    from comments import ratelimit
+
+    settings.COMMENT_RATE_PER_USER = "2/600"
+    settings.COMMENT_RATE_PER_IP = "3/600"
+    ip = "198.51.100.7"
+    for _ in range(2):
+        ratelimit.check_comment_rate(user=citizen, ip=ip)
+    for _ in range(5):  # refused on their own limit: the address's counter takes each hit back
+        with pytest.raises(ratelimit.RateLimited) as refused:
+            ratelimit.check_comment_rate(user=citizen, ip=ip)
+        assert refused.value.retry_after > 0
+    ratelimit.check_comment_rate(user=other_citizen, ip=ip)  # the address's third: allowed
+    with pytest.raises(ratelimit.RateLimited):  # its fourth is over the address's limit
+        ratelimit.check_comment_rate(user=other_citizen, ip=ip)
