@@ -3,15 +3,16 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] so they follow the environment (and tes
 
 DRF's own throttles keep a list of every request time in the window and rewrite it on each request, which
 costs more the higher the rate (an address allowed 1,200 a minute carries a list of up to 1,200 times).
-These count instead: one counter per client whose window opens at its first request, one round trip to
-Redis (dhdigital.lib.cache.count_hit). A client over the limit waits until that window closes."""
+These count instead: one counter per client whose window opens at its first request, all of a request's
+counters in one round trip to Redis (dhdigital.lib.cache.count_hits, from `waits`, which the API views
+call). A client over the limit waits until that window closes."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from rest_framework import throttling
 
-from dhdigital.lib.cache import count_hit
+from dhdigital.lib.cache import count_hit, count_hits
 
 
 class _SettingsRate:
@@ -68,3 +69,23 @@ class BulkThrottle(_SettingsRate, throttling.SimpleRateThrottle):
 
 
 DEFAULT_THROTTLES = [AnonThrottle, UserThrottle, IpThrottle]
+
+
+def waits(throttles, request, view) -> list[float]:
+    """What DRF's APIView.check_throttles asks of each throttle (allow_request, then wait when refused),
+    with the counters of this module's throttles counted together in one round trip."""
+    counted, out = [], []
+    for throttle in throttles:
+        if not isinstance(throttle, _SettingsRate):
+            if not throttle.allow_request(request, view):
+                out.append(throttle.wait())
+            continue
+        key = throttle.get_cache_key(request, view) if throttle.rate is not None else None
+        if key is not None:
+            counted.append((throttle, key))
+    results = count_hits([(key, throttle.duration) for throttle, key in counted])
+    for (throttle, _), (count, left) in zip(counted, results, strict=True):
+        throttle._left = left
+        if count > throttle.num_requests:
+            out.append(throttle.wait())
+    return out

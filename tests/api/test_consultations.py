@@ -281,3 +281,14 @@ def test_any_utc_offset_python_reads_is_a_valid_date_filter(api, consultation, v
 def test_a_date_that_does_not_exist_in_utc_is_a_400_naming_the_field(api, consultation):
     response = api.get(LIST, {"closes_before": "0001-01-01T00:00:00+10:00"})
     assert response.status_code == 400 and "closes_before" in response.json()["error"]["fields"]
+
+
+def test_a_request_over_two_limits_waits_for_the_longer(api_as, citizen, settings, consultation):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100/min", "user": "1/hour", "ip": "1/min"},
+    }
+    assert api_as(citizen).get(LIST).status_code == 200
+    response = api_as(citizen).get(LIST)
+    assert response.status_code == 429
+    assert 60 < int(response["Retry-After"]) <= 3600  # the user's hour, not the address's minute
