@@ -23,7 +23,11 @@ def comment_posted(comment_id: int, published: bool) -> dict:
     one per follow-up): its followers are notified when it is published, then it is enriched for
     analysis. An enrichment that fails is left to the periodic sweep (insights.tasks.enrichment_sweep),
     which enriches whatever is missing; a notification that cannot be sent retries the task."""
-    notified = notifications.notify_new_comment(comment_id) if published else 0
+    try:
+        notified = notifications.notify_new_comment(comment_id) if published else 0
+    except Exception:
+        _enrich(comment_id)  # a failed notification does not hold up the analysis
+        raise
     return {"notified": notified, "enriched": _enrich(comment_id)}
 
 

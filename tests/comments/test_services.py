@@ -358,6 +358,16 @@ def test_the_follow_up_notifies_then_enriches_and_a_failed_enrichment_is_left_to
     assert tasks.comment_posted.apply(args=(answer.pk, False)).get() == {"notified": 0, "enriched": False}
     assert mail.outbox == []  # held or not yet published: nobody is told
 
+    def no_mail(pk):
+        raise RuntimeError("mail server refused")
+
+    monkeypatch.setattr(insights.services, "enrichment_compute", enrich)
+    monkeypatch.setattr(tasks.notifications, "notify_new_comment", no_mail)
+    enriched.clear()
+    with pytest.raises(RuntimeError, match="mail server refused"):
+        tasks.comment_posted.apply(args=(answer.pk, True), throw=True)
+    assert enriched == [("comment", answer.pk)]  # enriched all the same
+
 
 def test_a_comment_is_saved_when_the_broker_is_down(citizen, clause, real_texts, monkeypatch, caplog):
     from comments import tasks
