@@ -133,7 +133,7 @@ def _save(row: dict, *, document, section, parent, created) -> Comment:
         idempotency_key=f"demo-{row['conversation']}-{row['id']}",
         source_credit=CREDIT.format(owner=owner),
     )
-    comment.path = (parent.path if parent else "") + f"{comment.pk:010d}/"
+    comment.path = Comment.thread_path(parent, comment.pk)
     Comment.objects.filter(pk=comment.pk).update(path=comment.path, created_at=created)
     return comment
 
@@ -263,7 +263,7 @@ def bulk_threads(*, document, sections, authors, texts: list[str], n: int, seed:
         created = Comment.objects.bulk_create(batch, batch_size=500)
         for i, obj in zip(level, created, strict=True):
             parent = objs[plan[i]["parent"]] if plan[i]["parent"] is not None else None
-            obj.path = (parent.path if parent else "") + f"{obj.pk:010d}/"
+            obj.path = Comment.thread_path(parent, obj.pk)
             objs[i] = obj
         Comment.objects.bulk_update(created, ["path"], batch_size=500)
     return [o for o in objs if o is not None]

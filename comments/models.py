@@ -162,6 +162,11 @@ class Comment(models.Model):
     def is_visible(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
+    @staticmethod
+    def thread_path(parent: Comment | None, pk: int) -> str:
+        """The path of comment `pk` replying to `parent` (None: it starts a thread)."""
+        return (parent.path if parent else "") + f"{pk:0{PATH_WIDTH}d}/"
+
     @property
     def ancestor_ids(self) -> list[int]:
         return [int(p) for p in self.path.split("/") if p][:-1]

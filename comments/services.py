@@ -289,11 +289,11 @@ def comment_post(
             reserved = _reserve_comment_id()
             if reserved is not None:
                 comment.pk = reserved
-                comment.path = (parent.path if parent else "") + f"{reserved:010d}/"
+                comment.path = Comment.thread_path(parent, reserved)
                 comment.save(force_insert=True)
             else:
                 comment.save()
-                comment.path = (parent.path if parent else "") + f"{comment.pk:010d}/"
+                comment.path = Comment.thread_path(parent, comment.pk)
                 Comment.objects.filter(pk=comment.pk).update(path=comment.path)
             if status == Status.PUBLISHED:
                 _count_published(comment, +1)
