@@ -19,10 +19,12 @@ class _SettingsRate:
     def get_rate(self):
         return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
 
+    def counter_key(self, request, view) -> str | None:
+        """The counter this request counts against; None when no rate applies to it."""
+        return self.get_cache_key(request, view) if self.rate is not None else None
+
     def allow_request(self, request, view):
-        if self.rate is None:
-            return True
-        key = self.get_cache_key(request, view)
+        key = self.counter_key(request, view)
         if key is None:
             return True
         count, self._left = count_hit(key, self.duration)
@@ -80,7 +82,7 @@ def waits(throttles, request, view) -> list[float]:
             if not throttle.allow_request(request, view):
                 out.append(throttle.wait())
             continue
-        key = throttle.get_cache_key(request, view) if throttle.rate is not None else None
+        key = throttle.counter_key(request, view)
         if key is not None:
             counted.append((throttle, key))
     results = count_hits([(key, throttle.duration) for throttle, key in counted])

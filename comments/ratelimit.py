@@ -1,5 +1,5 @@
 """Rate limits kept in Django's cache (Redis in production, local memory by default): a counter per
-person or address whose window opens at its first request (dhdigital.lib.cache.count_hit)."""
+person or address whose window opens at its first request (dhdigital.lib.cache.count_hits)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 
 from django.conf import settings
+from django.core.cache import cache
 
 from dhdigital.lib.cache import count_hits
 
@@ -21,11 +22,6 @@ def parse(rate: str) -> tuple[int, int]:
     """ "10/600" -> (10 requests, per 600 seconds)."""
     count, _, period = rate.partition("/")
     return int(count), int(period or 60)
-
-
-def hit(scope: str, ident: str, rate: str) -> None:
-    """Count one request for `ident` in `scope`; raise RateLimited when over `rate`."""
-    hits([(scope, ident, rate)])
 
 
 def hits(limits: list[tuple[str, str, str]]) -> None:
@@ -51,8 +47,6 @@ def hits(limits: list[tuple[str, str, str]]) -> None:
 
 
 def _take_back(key: str) -> None:
-    from django.core.cache import cache
-
     with contextlib.suppress(ValueError):  # the window closed meanwhile: nothing to take back
         cache.decr(key)  # (a cache outage answers 0 here, dhdigital/lib/cache.py)
 
