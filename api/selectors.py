@@ -4,12 +4,12 @@ consultations for everyone; drafts and invitation-only ones only for their team 
 from __future__ import annotations
 
 import copy
-import time
 
 from django.db.models import Q, QuerySet
 
 from consultations.models import Consultation, Document, Section
 from dhdigital.lib import pagecache
+from dhdigital.lib.memo import ProcessMemo
 
 
 def team_ids(user) -> list[int] | None:
@@ -75,8 +75,7 @@ def section_tree(document: Document) -> list[Section]:
 # documents moves it on, at once) is the one it was read under, and for TARGET_SECONDS at most (the
 # bound when the cache is unreachable or the generation was evicted).
 TARGET_SECONDS = 10
-_TARGET_MAX = 5000
-_targets: dict[tuple, tuple[float, int, Section]] = {}
+_targets = ProcessMemo(seconds=TARGET_SECONDS, max_items=5000)
 
 
 def targets_reset() -> None:
@@ -88,11 +87,10 @@ def clause_with_parents(slug: str, document_id: int, section_id: int) -> Section
     `section.document.consultation.team` loaded, whoever may see them (the caller checks that); None
     when there is no such clause. Each call gets its own copies of the three objects."""
     key = (slug, document_id, section_id)
-    now = time.monotonic()
     current = pagecache.generation(slug)
     kept = _targets.get(key)
-    if kept is not None and kept[0] > now and kept[1] == current:
-        section = kept[2]
+    if kept is not None and kept[0] == current:
+        section = kept[1]
     else:
         try:
             section = Section.objects.select_related("document__consultation__team").get(
@@ -100,9 +98,7 @@ def clause_with_parents(slug: str, document_id: int, section_id: int) -> Section
             )
         except Section.DoesNotExist:
             return None
-        if len(_targets) >= _TARGET_MAX:
-            _targets.clear()
-        _targets[key] = (now + TARGET_SECONDS, current, section)
+        _targets.put(key, (current, section))
     # Copies: the kept objects are shared by the process's threads and must not change under them.
     mine, document, consultation = (
         copy.copy(section),

@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
-import time
 from collections import OrderedDict
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from dhdigital.accounts.roles import has_team_role
+from dhdigital.lib.memo import ProcessMemo
 
 from .models import DailyVisitorCount, DailyVisitorHash, VisitSalt
 
@@ -42,11 +42,12 @@ class _Memo:
 
     def __init__(self) -> None:
         self.salts: dict[dt.date, str] = {}
-        self.slugs: dict[str, tuple[float, tuple[int, int] | None]] = {}
+        self.slugs = ProcessMemo(seconds=self.SLUG_SECONDS, max_items=1000)
         self.seen: OrderedDict[tuple[int, dt.date, str], None] = OrderedDict()
 
 
 _memo = _Memo()
+_UNKNOWN = object()
 
 
 def memo_reset() -> None:
@@ -95,16 +96,13 @@ def visit_record(*, consultation_id: int, ip: str, user_agent: str, now: dt.date
 
 def _consultation_ids(slug: str) -> tuple[int, int] | None:
     """(pk, team_id) of the consultation with this slug, remembered for a minute."""
-    now = time.monotonic()
-    known = _memo.slugs.get(slug)
-    if known is not None and known[0] > now:
-        return known[1]
+    known = _memo.slugs.get(slug, _UNKNOWN)
+    if known is not _UNKNOWN:
+        return known
     from consultations.models import Consultation
 
     row = Consultation.objects.filter(slug=slug).values_list("pk", "team_id").first()
-    if len(_memo.slugs) > 1000:
-        _memo.slugs.clear()
-    _memo.slugs[slug] = (now + _Memo.SLUG_SECONDS, row)
+    _memo.slugs.put(slug, row)  # None too: a slug that is no consultation is not looked up again soon
     return row
 
 

@@ -373,13 +373,14 @@ def test_a_change_that_moves_no_generation_still_applies_within_the_bound(
 ):
     """A queryset update sends no signal: the process's read of the clause lasts TARGET_SECONDS at most."""
     from api import selectors
+    from dhdigital.lib import memo
 
     client = api_as(citizen)
     assert client.post(LIST, body_for(clause, texts[0]), format="json").status_code == 201
     Consultation.objects.filter(pk=clause.document.consultation_id).update(visibility="invited")
     assert client.post(LIST, body_for(clause, texts[1]), format="json").status_code == 201  # the kept read
     later = time.monotonic() + selectors.TARGET_SECONDS + 1
-    monkeypatch.setattr(selectors.time, "monotonic", lambda: later)
+    monkeypatch.setattr(memo.time, "monotonic", lambda: later)
     response = client.post(LIST, body_for(clause, texts[2]), format="json")
     assert response.status_code == 404 and Comment.objects.count() == 2
 
