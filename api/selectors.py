@@ -3,13 +3,9 @@ consultations for everyone; drafts and invitation-only ones only for their team 
 
 from __future__ import annotations
 
-import copy
-
 from django.db.models import Q, QuerySet
 
 from consultations.models import Consultation, Document, Section
-from dhdigital.lib import pagecache
-from dhdigital.lib.memo import ProcessMemo
 
 
 def team_ids(user) -> list[int] | None:
@@ -69,42 +65,14 @@ def section_tree(document: Document) -> list[Section]:
     return roots
 
 
-# A clause, its document and consultation as one post found them, kept in each process: on a busy day
-# the same few clauses take most of the comments. Each entry is used only while the consultation's
-# generation (dhdigital/lib/pagecache.py: every change a publisher makes to the consultation or its
-# documents moves it on, at once) is the one it was read under, and for TARGET_SECONDS at most (the
-# bound when the cache is unreachable or the generation was evicted).
-TARGET_SECONDS = 10
-_targets = ProcessMemo(seconds=TARGET_SECONDS, max_items=5000)
-
-
-def targets_reset() -> None:
-    _targets.clear()
-
-
 def clause_with_parents(slug: str, document_id: int, section_id: int) -> Section | None:
     """The section `section_id` of document `document_id` of the consultation `slug`, with
-    `section.document.consultation.team` loaded, whoever may see them (the caller checks that); None
-    when there is no such clause. Each call gets its own copies of the three objects."""
-    key = (slug, document_id, section_id)
-    current = pagecache.generation(slug)
-    kept = _targets.get(key)
-    if kept is not None and kept[0] == current:
-        section = kept[1]
-    else:
-        try:
-            section = Section.objects.select_related("document__consultation__team").get(
-                pk=section_id, document_id=document_id, document__consultation__slug=slug
-            )
-        except Section.DoesNotExist:
-            return None
-        _targets.put(key, (current, section))
-    # Copies: the kept objects are shared by the process's threads and must not change under them.
-    mine, document, consultation = (
-        copy.copy(section),
-        copy.copy(section.document),
-        copy.copy(section.document.consultation),
-    )
-    document.consultation = consultation
-    mine.document = document
-    return mine
+    `section.document.consultation.team` loaded, in one query, whoever may see them (the caller checks
+    that); None when there is no such clause. Read afresh for every post: whether the consultation is
+    open must never come from a copy kept from an earlier request."""
+    try:
+        return Section.objects.select_related("document__consultation__team").get(
+            pk=section_id, document_id=document_id, document__consultation__slug=slug
+        )
+    except Section.DoesNotExist:
+        return None

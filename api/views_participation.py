@@ -125,9 +125,9 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
     def _target(self, user, data):
         """(consultation, document, section, parent, category) for the post, each one checked."""
         if data.get("document") and data.get("section") and not data.get("parent"):
-            # The usual case, a clause of a document: the three in one query, or as this process read them
-            # lately (api.selectors.clause_with_parents). When that finds nothing, or something this
-            # person may not see, the steps below say which part is wrong.
+            # The usual case, a clause of a document: the three in one query
+            # (api.selectors.clause_with_parents). When that finds nothing, or something this person may
+            # not see, the steps below say which part is wrong.
             section = selectors.clause_with_parents(data["consultation"], data["document"], data["section"])
             if section is not None:
                 document = section.document

@@ -116,14 +116,11 @@ def _fast_settings(settings, tmp_path):
 def _forget_process_memos():
     """What a server process remembers between requests (policycycle.visitors) must not outlive the test
     whose database rolled back under it."""
-    from api.selectors import targets_reset
     from policycycle.visitors import memo_reset
 
     memo_reset()
-    targets_reset()
     yield
     memo_reset()
-    targets_reset()
 
 
 @contextmanager

@@ -37,11 +37,6 @@ def _generation_key(slug: str) -> str:
     return f"pagegen:{slug}"
 
 
-def generation(slug: str) -> int:
-    """The consultation's generation now: it moves on with every change that `bump` is called for."""
-    return int(cache.get(_generation_key(slug)) or 0)
-
-
 def bump(slug: str) -> None:
     """Make every cached page of this consultation stale now."""
     key = _generation_key(slug)
