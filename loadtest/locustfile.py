@@ -3,7 +3,7 @@
 Driven by loadtest/run.py, which sets these environment variables:
   LOADTEST_PLAN      JSON file: consultation slug, document id/slug, clause ids and anchors, API tokens
   LOADTEST_ACCEPTED  directory where each locust process appends the idempotency keys the server accepted
-  LOADTEST_READ_RPS / LOADTEST_POST_RPS   target rates per user (constant throughput)
+  LOADTEST_READ_RPS / LOADTEST_POST_RPS   target rates per user (Poisson arrivals, see poisson_pacing)
 Comment text is real (Polis, The Computational Democracy Project, CC BY 4.0).
 """
 
@@ -12,11 +12,16 @@ from __future__ import annotations
 import json
 import os
 import random
+import sys
 import uuid
 from pathlib import Path
 
-from locust import constant_throughput, events, task
+import gevent
+from locust import events, task
 from locust.contrib.fasthttp import FastHttpUser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from loadtest.pacing import poisson_pacing  # noqa: E402
 
 PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text())
 ACCEPTED_DIR = Path(os.environ["LOADTEST_ACCEPTED"])
@@ -42,10 +47,11 @@ class Reader(FastHttpUser):
     Each reader is a different visitor (its own User-Agent), as the visitor count sees people."""
 
     weight = int(os.environ.get("LOADTEST_READERS", "10"))
-    wait_time = constant_throughput(float(os.environ.get("LOADTEST_READ_RPS", "5")))
+    wait_time = poisson_pacing(float(os.environ.get("LOADTEST_READ_RPS", "5")))
 
     def on_start(self):
         self.headers = {"User-Agent": f"Mozilla/5.0 (dhdigital load test reader {uuid.uuid4().hex})"}
+        gevent.sleep(self.wait_time.start(self))
 
     @task(1)
     def consultation_page(self):
@@ -75,10 +81,11 @@ class Participant(FastHttpUser):
     """Someone commenting on clauses through the API, retrying once with the same idempotency key."""
 
     weight = int(os.environ.get("LOADTEST_POSTERS", "2"))
-    wait_time = constant_throughput(float(os.environ.get("LOADTEST_POST_RPS", "2")))
+    wait_time = poisson_pacing(float(os.environ.get("LOADTEST_POST_RPS", "2")))
 
     def on_start(self):
         self.token = random.choice(PLAN["tokens"])  # noqa: S311 - spread users over the accounts
+        gevent.sleep(self.wait_time.start(self))
 
     @task
     def post_comment(self):

@@ -7,7 +7,8 @@
    from 6390, gunicorn on a free 127.0.0.1 port. Nothing else on the machine is touched.
 2. Seeds an open consultation with a real bill (Sustainable Aviation Fuel Bill, Akoma Ntoso) and 300
    verified participants with API tokens. Posting limits are raised: all load comes from one IP.
-3. Runs locust headless for --seconds (bounded), readers and participants at constant throughput.
+3. Runs locust headless for --seconds (bounded), readers and participants each sending requests as a
+   Poisson process at their rate (loadtest/pacing.py: independent people, not a crowd in step).
 4. Prints requests/s, p50/p95/p99 and errors per request kind, then the "accepted = stored" check: every
    idempotency key the server acknowledged (201/200) must be in the database exactly once.
 5. Measures how fast one Celery worker drains the enrichment and notification tasks the posts queued.
@@ -342,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                 "-u",
                 str(users),
                 "-r",
-                str(max(10, users // 5)),
+                str(users),  # all at once: each user's first request comes at a random moment (pacing.py)
                 "-t",
                 f"{args.seconds}s",
                 "--host",
