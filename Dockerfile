@@ -55,6 +55,6 @@ EXPOSE 8000
 # Health checks are per service in docker-compose.yml (web, worker and beat share this image).
 
 # Workers and threads are env-driven (docs/scaling.md): 2 x cores + 1 sync workers is the usual start.
-CMD ["sh", "-c", "exec gunicorn dhdigital.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --threads ${GUNICORN_THREADS:-2} --timeout ${GUNICORN_TIMEOUT:-30} --max-requests 2000 --max-requests-jitter 200 --forwarded-allow-ips='*'"]
+CMD ["sh", "-c", "exec gunicorn dhdigital.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --threads ${GUNICORN_THREADS:-2} --timeout ${GUNICORN_TIMEOUT:-30} --keep-alive ${GUNICORN_KEEPALIVE:-2} --max-requests 2000 --max-requests-jitter 200 --forwarded-allow-ips='*'"]
 # No gunicorn access log: it would record client IP addresses. The request-id middleware writes one
 # JSON line per request (method, path without query string, status, duration) with no personal data.
