@@ -1,7 +1,7 @@
 """`make loadtest`: reads and comment posts at once against gunicorn + PostgreSQL + Redis on loopback.
 
     python -m loadtest.run [--seconds 60] [--readers 100 --read-rps 5] [--posters 50 --post-rps 2]
-                           [--web-workers 4 --threads 4] [--drain-seconds 60]
+                           [--web-workers 3 --threads 4] [--drain-seconds 60]
 
 1. Builds a private stack (tests/ops/stack.py): database dhd_loadtest, its own redis-server on a free port
    from 6390, gunicorn on a free 127.0.0.1 port. Nothing else on the machine is touched.
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--read-rps", type=float, default=5.0, help="requests/s per reader")
     ap.add_argument("--posters", type=int, default=50)
     ap.add_argument("--post-rps", type=float, default=2.0, help="posts/s per participant")
-    ap.add_argument("--web-workers", type=int, default=4)
+    ap.add_argument("--web-workers", type=int, default=3)  # cores + 1: best measured (docs/scaling.md)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--users", type=int, default=300, help="participant accounts")
     ap.add_argument("--drain-seconds", type=int, default=60)
