@@ -191,13 +191,13 @@ def ticks_ms(
 def settle(stack: Stack, *, idle_cores: float = 0.05, timeout: float = 180) -> float:
     """Wait until the server is idle: each gunicorn process loads the analysis models in a background
     thread as it starts (insights/apps.py), which would otherwise be counted as the requests' cost."""
-    hz = os.sysconf("SC_CLK_TCK")
     started = time.monotonic()
     while time.monotonic() - started < timeout:
-        pids = [p for part in server_pids(stack).values() for p in part if p > 0]
-        before = sum(_ticks(p) for p in pids)
+        pids = server_pids(stack)
+        del pids["postgres (ended connections)"]  # machine-wide: not this server's alone
+        before = server_ticks(pids)
         time.sleep(1)
-        if (sum(_ticks(p) for p in pids) - before) / hz < idle_cores:
+        if sum(ticks_ms(before, server_ticks(pids), 1).values()) / 1000 < idle_cores:
             break
     return time.monotonic() - started
 

@@ -2,8 +2,9 @@
 
 Each value is kept for `seconds` at most, and when `max_items` are kept the next one clears them all (the
 simplest bound, and the lookups refill in a moment). Shared by a process's threads: each call is one
-dictionary operation, so no lock is needed. Only ever a shortcut: whoever keeps a value says what makes
-it stale sooner (e.g. a generation stored beside it)."""
+dictionary operation, so no lock is needed. Only for what may be up to `seconds` out of date (the visitor
+count's slug lookup): never for a check that must see the database as it is now, such as whether a
+consultation is open."""
 
 from __future__ import annotations
 
