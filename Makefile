@@ -55,7 +55,8 @@ run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, t
 # output comes after the first part's. Exit code 5 means "nothing selected", e.g. when PYTEST_ARGS names
 # only tests of one part.
 TEST_PROCS ?= 2
-test: setup ## Run the whole test suite (browser tests in Debian's Chromium)
+test: setup ## Run the whole test suite (browser tests in Debian's Chromium), after the layer contracts
+	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	@second=$$(mktemp); \
 	$(PY) -m pytest -m "worker or faults" $(PYTEST_ARGS) > $$second 2>&1 & pid=$$!; \
@@ -65,8 +66,11 @@ test: setup ## Run the whole test suite (browser tests in Debian's Chromium)
 	cat $$second; rm -f $$second; \
 	{ [ $$rc1 -eq 0 ] || [ $$rc1 -eq 5 ]; } && { [ $$rc2 -eq 0 ] || [ $$rc2 -eq 5 ]; }
 
-lint: install ## ruff and mypy
+# lint-imports prints each contract between the apps (pyproject.toml [tool.importlinter],
+# docs/architecture.md) and whether it is kept.
+lint: install ## ruff, and the import-linter contracts that keep the layers
 	.venv/bin/ruff check .
+	.venv/bin/lint-imports --no-cache
 	.venv/bin/ruff format --check . || true
 
 bench: setup ## Measure the performance budgets; prints a table and writes .bench/results.json
