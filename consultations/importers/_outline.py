@@ -73,6 +73,10 @@ class OutlineBuilder:
         self.groups: list[tuple[int, ParsedSection]] = []  # open headed sections, outermost first
         self.items: list[tuple[int, ParsedSection]] = []  # open numbered paragraphs
         self.trailing: ParsedSection | None = None
+        # Lines of text per section, joined once in finish(): appending to a growing string copied it
+        # again for every paragraph, quadratic in a long run of text.
+        self._lines: dict[int, list[str]] = {}
+        self._written: list[ParsedSection] = []
 
     @property
     def in_schedule(self) -> bool:
@@ -137,12 +141,20 @@ class OutlineBuilder:
             return
         node = self.items[-1][1] if self.items else self.groups[-1][1]
         if not node.children:
-            node.text = f"{node.text}\n{text}" if node.text else text
-        elif self.trailing is not None and self.trailing in node.children:
-            self.trailing.text += "\n" + text
+            self._write(node, text)
+        elif self.trailing is not None and node.children[-1] is self.trailing:
+            self._write(self.trailing, text)
         else:
-            self.trailing = ParsedSection("other", text=text)
+            self.trailing = ParsedSection("other")
             node.children.append(self.trailing)
+            self._write(self.trailing, text)
+
+    def _write(self, node: ParsedSection, text: str) -> None:
+        lines = self._lines.get(id(node))
+        if lines is None:
+            lines = self._lines[id(node)] = [node.text] if node.text else []
+            self._written.append(node)
+        lines.append(text)
 
     def add_quoted(self, text: str, block: Block) -> None:
         """Quoted text (an amendment's inserted words) is never numbered structure of this document."""
@@ -159,6 +171,8 @@ class OutlineBuilder:
             parent.children.append(node)
 
     def finish(self, empty_location: str) -> list[ParsedSection]:
+        for node in self._written:
+            node.text = "\n".join(self._lines[id(node)])
         sections = list(self.sections)
         if self.preamble:
             sections.insert(0, ParsedSection("preamble", text="\n".join(self.preamble)))

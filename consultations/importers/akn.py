@@ -22,7 +22,7 @@ are filled from the ``TLC*`` references in ``meta``.
 from __future__ import annotations
 
 from ._xml import clean, group_quoted, local, ns, parse_xml, quoted_from, table_lines, where
-from .tree import ImporterError, ParsedDocument, ParsedSection
+from .tree import ImporterError, ParsedDocument, ParsedSection, TrailingText
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 UKL_NS = "https://www.legislation.gov.uk/namespaces/UK-AKN"
@@ -209,7 +209,7 @@ class _AknReader:
         """Put el's number, heading, own text and children into `section`."""
         lines: list[str] = []
         headings: list[str] = []
-        trailing: ParsedSection | None = None
+        trailing = TrailingText(section)
         for child in el:
             name = local(child)
             if name is None:
@@ -230,6 +230,7 @@ class _AknReader:
             kind = self.kind_of(child)
             if kind == "transparent":
                 heading = " ".join(self.inline(h) for h in child if local(h) in ("heading", "subheading"))
+                trailing.close()
                 if heading:
                     section.children.append(ParsedSection("other", heading=heading, eid=""))
                 for grandchild in child:
@@ -242,23 +243,20 @@ class _AknReader:
                             item if isinstance(item, ParsedSection) else ParsedSection("other", text=item)
                             for item in self.block_items(grandchild)
                         )
-                trailing = None
                 continue
             if kind:
+                trailing.close()
                 section.children.append(self.convert(child, kind))
-                trailing = None
                 continue
             for item in self.block_items(child):
                 if isinstance(item, ParsedSection):
+                    trailing.close()
                     section.children.append(item)
-                    trailing = None
                 elif not section.children:
                     lines.append(item)
-                elif trailing is not None:
-                    trailing.text = f"{trailing.text}\n{item}"
                 else:
-                    trailing = ParsedSection("other", text=item, eid=child.get("eId") or "")
-                    section.children.append(trailing)
+                    trailing.add(item, eid=child.get("eId") or "")
+        trailing.close()
         section.heading = " ".join(h for h in headings if h)
         section.text = "\n".join(line for line in lines if line)
 

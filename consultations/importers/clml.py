@@ -20,7 +20,7 @@ Each node keeps the element's ``id`` as its eId. Numbers are printed as in the A
 from __future__ import annotations
 
 from ._xml import clean, local, parse_xml, quoted_from, table_lines, where
-from .tree import ImporterError, ParsedDocument, ParsedSection
+from .tree import ImporterError, ParsedDocument, ParsedSection, TrailingText
 
 CLML_NS = "http://www.legislation.gov.uk/namespaces/legislation"
 _GROUPS = {"Part": "part", "Chapter": "chapter", "Pblock": "crossheading", "PsubBlock": "crossheading"}
@@ -84,24 +84,19 @@ class _ClmlReader:
 
     def fill(self, section: ParsedSection, el, in_schedule: bool, level: int = 0) -> None:
         lines: list[str] = []
-        trailing: ParsedSection | None = None
+        trailing = TrailingText(section)
 
         def add_text(text: str, eid: str = "") -> None:
-            nonlocal trailing
             if not text:
                 return
             if not section.children:
                 lines.append(text)
-            elif trailing is not None:
-                trailing.text += "\n" + text
             else:
-                trailing = ParsedSection("other", text=text, eid=eid)
-                section.children.append(trailing)
+                trailing.add(text, eid)
 
         def add_child(child: ParsedSection) -> None:
-            nonlocal trailing
+            trailing.close()
             section.children.append(child)
-            trailing = None
 
         def visit(child) -> None:
             name = local(child)
@@ -144,6 +139,7 @@ class _ClmlReader:
 
         for child in el:
             visit(child)
+        trailing.close()
         section.text = "\n".join(lines)
 
     def group(self, el, in_schedule: bool, add_child, add_text) -> None:

@@ -78,14 +78,33 @@ def _num(number: str) -> str:
     return slugify(number.replace(".", "-")).strip("-")
 
 
-def _unique(base: str, used: set[str], limit: int) -> str:
-    base = base[:limit].strip("-_") or "section"
-    candidate, n = base, 2
-    while candidate in used:
-        candidate = f"{base}-{n}"
-        n += 1
-    used.add(candidate)
-    return candidate
+class UniqueNames:
+    """Names made unique with a "-2", "-3"... suffix, in time linear in the number of names: each base
+    remembers the next suffix to try, so the thousandth "crossheading-same" does not try "-2" to
+    "-999" again (each failed try is a name already taken with that suffix, and no suffix is tried
+    twice for one base)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.used: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def take(self, name: str) -> bool:
+        """Claim `name` as it is; False when it is already taken."""
+        if name in self.used:
+            return False
+        self.used.add(name)
+        return True
+
+    def unique(self, base: str) -> str:
+        base = base[: self.limit].strip("-_") or "section"
+        candidate, n = base, self._next.get(base, 2)
+        while candidate in self.used:
+            candidate = f"{base}-{n}"
+            n += 1
+        self._next[base] = n
+        self.used.add(candidate)
+        return candidate
 
 
 def _anchor_base(row: _Row) -> str:
@@ -146,16 +165,15 @@ def _lineage_base(row: _Row) -> str:
 
 
 def _assign_keys(rows: list[_Row]) -> None:
-    anchors: set[str] = set()
-    lineages: set[str] = set()
+    anchors = UniqueNames(_ANCHOR_MAX)
+    lineages = UniqueNames(_LINEAGE_MAX - 6)
     for row in rows:  # pre-order: parents are named before their children
-        row.anchor = _unique(_anchor_base(row), anchors, _ANCHOR_MAX)
+        row.anchor = anchors.unique(_anchor_base(row))
         stable = row.node.guid.strip() or row.node.eid.strip()
-        if stable and stable not in lineages and len(stable) <= _LINEAGE_MAX:
+        if stable and len(stable) <= _LINEAGE_MAX and lineages.take(stable):
             row.lineage_key = stable
-            lineages.add(stable)
         else:
-            row.lineage_key = _unique(_lineage_base(row), lineages, _LINEAGE_MAX - 6)
+            row.lineage_key = lineages.unique(_lineage_base(row))
 
 
 def _section(row: _Row, document: Document) -> Section:

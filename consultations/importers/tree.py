@@ -84,6 +84,30 @@ class ParsedSection:
         return lines
 
 
+class TrailingText:
+    """Text that comes after a section's children: one `other` child, kept in reading order. Its lines
+    are collected and joined once, when the next child arrives or the section ends (`close`), so a
+    provision followed by thousands of paragraphs costs time linear in its text; appending to the
+    growing string instead copied all of it again for every paragraph."""
+
+    def __init__(self, section: ParsedSection) -> None:
+        self.section = section
+        self.node: ParsedSection | None = None
+        self.lines: list[str] = []
+
+    def add(self, text: str, eid: str = "") -> None:
+        if self.node is None:
+            self.node = ParsedSection("other", eid=eid)
+            self.section.children.append(self.node)
+            self.lines = []
+        self.lines.append(text)
+
+    def close(self) -> None:
+        if self.node is not None:
+            self.node.text = "\n".join(self.lines)
+            self.node = None
+
+
 @dataclass
 class ParsedDocument:
     title: str

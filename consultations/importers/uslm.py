@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from ._xml import clean, group_quoted, local, ns, parse_xml, quoted_from, table_lines, where
-from .tree import ImporterError, ParsedDocument, ParsedSection
+from .tree import ImporterError, ParsedDocument, ParsedSection, TrailingText
 
 _KINDS = {
     "title": "part",
@@ -89,7 +89,7 @@ class _UslmReader:
 
     def fill(self, section: ParsedSection, el, skip: set[str] | frozenset[str] = frozenset()) -> None:
         lines: list[str] = []
-        trailing: ParsedSection | None = None
+        trailing = TrailingText(section)
         for child in el:
             name = local(child)
             if name is None or name in _SKIP or name in skip:
@@ -106,8 +106,8 @@ class _UslmReader:
                 continue
             kind = self.kind_of(child)
             if kind:
+                trailing.close()
                 section.children.append(self.convert(child, kind))
-                trailing = None
                 continue
             if name == "table":
                 items: list = table_lines(child, self.inline)
@@ -131,15 +131,13 @@ class _UslmReader:
                 items = self.split_inline(child)
             for item in items:
                 if isinstance(item, ParsedSection):
+                    trailing.close()
                     section.children.append(item)
-                    trailing = None
                 elif not section.children:
                     lines.append(item)
-                elif trailing is not None:
-                    trailing.text += "\n" + item
                 else:
-                    trailing = ParsedSection("other", text=item, eid=child.get("id") or "")
-                    section.children.append(trailing)
+                    trailing.add(item, eid=child.get("id") or "")
+        trailing.close()
         section.text = "\n".join(line for line in lines if line)
 
     def quoted(self, el) -> ParsedSection:
