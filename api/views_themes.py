@@ -9,9 +9,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, serializers, status
 from rest_framework.response import Response
 
-from insights import access, curation
+from insights import access, curation, units
 from insights.models import Theme, ThemeAssignment
-from insights.selectors import unit_texts
 
 from .base import ApiMixin
 from .filters import MAX_ID
@@ -96,8 +95,8 @@ class TagSerializer(serializers.ModelSerializer):
     def get_text(self, obj: ThemeAssignment) -> str:
         texts = self.context.get("texts")
         if texts is None:
-            texts = unit_texts([(obj.unit_kind, obj.unit_id)])
-        return texts.get((obj.unit_kind, obj.unit_id), "")
+            texts = units.texts([obj.unit_key])
+        return texts.get(obj.unit_key, "")
 
 
 class TagAddSerializer(serializers.Serializer):
@@ -273,7 +272,7 @@ class TagListAdd(ApiMixin, generics.ListCreateAPIView):
         if args and isinstance(args[0], list):  # a page: read the words of all its responses at once
             kwargs["context"] = {
                 **self.get_serializer_context(),
-                "texts": unit_texts([(t.unit_kind, t.unit_id) for t in args[0]]),
+                "texts": units.texts(t.unit_key for t in args[0]),
             }
         return super().get_serializer(*args, **kwargs)
 

@@ -1,7 +1,8 @@
-"""The response explorer: comments (clause-level) and answers (question-level), filtered, searched,
-sorted and paginated. Two querysets chosen by a `type` filter rather than a UNION: each is a plain indexed
-query on one table, and the page's enrichments, tags and reviews are fetched in one query each, so the
-number of queries does not grow with the page size or the data."""
+"""The response explorer: the kinds of response unit the registry offers it (insights.units: comments on
+clauses, answers to questions), filtered, searched, sorted and paginated. One queryset, of the kind
+chosen by the `type` filter, rather than a UNION: each is a plain indexed query on one table, and the
+page's enrichments, tags and reviews are fetched in one query each, so the number of queries does not
+grow with the page size or the data."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from comments.models import Comment
 from consultations.models import Consultation, Document, Section
+from insights import units
 from insights.models import CampaignMember, Enrichment, Theme, ThemeAssignment
-from responses.models import Answer, Question, Response
+from responses.models import Question, Response
 
 from .models import UnitReview
 from .selectors import STANCES
@@ -37,9 +39,7 @@ class ExplorerForm(forms.Form):
     """Every filter is optional; bad values are reported, never silently widened."""
 
     type = forms.ChoiceField(
-        label="Show",
-        choices=[("comment", "Comments on clauses"), ("answer", "Answers to questions")],
-        required=False,
+        label="Show", choices=[(k.kind, k.explorer_label) for k in units.explorer_kinds()], required=False
     )
     q = forms.CharField(label="Search the text", required=False, max_length=200)
     clause = forms.TypedChoiceField(label="Clause", required=False, coerce=int, empty_value=None)
@@ -156,17 +156,15 @@ class UnitRow:
 
     @property
     def uid(self) -> str:
-        return f"{self.kind}:{self.obj.pk}"
+        return str(units.UnitKey(self.kind, self.obj.pk))
 
     @property
     def respondent_key(self) -> str:
-        if self.kind == "comment":
-            return f"user-{self.obj.author_id}" if self.obj.author_id else ""
-        return self.obj.response.reference
+        return units.get(self.kind).respondent_key(self.obj)
 
     @property
     def text(self) -> str:
-        return self.obj.body if self.kind == "comment" else self.obj.display
+        return units.get(self.kind).display_text(self.obj)
 
 
 def _search(qs, text_field: str, q: str):
@@ -185,21 +183,21 @@ def _search(qs, text_field: str, q: str):
     return qs.filter(cond), False
 
 
-def _common(qs, kind: str, data: dict, consultation):
+def _common(qs, kind: units.UnitKind, data: dict, consultation):
+    ref = f"{kind.field}_id"
     if data.get("theme"):
-        qs = qs.filter(
-            pk__in=ThemeAssignment.objects.filter(theme_id=data["theme"], rejected=False).values(f"{kind}_id")
-        )
-    enr = Enrichment.objects.filter(consultation=consultation, **{f"{kind}_id__isnull": False})
+        tagged = ThemeAssignment.objects.filter(theme_id=data["theme"], rejected=False)
+        qs = qs.filter(pk__in=tagged.values(ref))
+    enr = Enrichment.objects.filter(consultation=consultation, **{f"{ref}__isnull": False})
     if data.get("stance"):
-        qs = qs.filter(pk__in=enr.filter(stance=data["stance"]).values(f"{kind}_id"))
+        qs = qs.filter(pk__in=enr.filter(stance=data["stance"]).values(ref))
     if data.get("evidence"):
-        qs = qs.filter(pk__in=enr.filter(evidence_rich=data["evidence"] == "yes").values(f"{kind}_id"))
+        qs = qs.filter(pk__in=enr.filter(evidence_rich=data["evidence"] == "yes").values(ref))
     if data.get("campaign"):
-        members = CampaignMember.objects.filter(**{f"{kind}_id": OuterRef("pk")})
+        members = CampaignMember.objects.filter(**{ref: OuterRef("pk")})
         qs = qs.filter(Exists(members)) if data["campaign"] == "yes" else qs.exclude(Exists(members))
     if data.get("checked"):
-        reviewed = UnitReview.objects.filter(kind=kind, unit_id=OuterRef("pk"))
+        reviewed = UnitReview.objects.filter(kind=kind.kind, unit_id=OuterRef("pk"))
         qs = qs.filter(Exists(reviewed)) if data["checked"] == "yes" else qs.exclude(Exists(reviewed))
     return qs
 
@@ -216,35 +214,15 @@ def _clause(consultation, data: dict) -> Section | None:
 
 def unit_queryset(consultation, data: dict):
     """(kind, queryset, ranked) for the cleaned filters."""
-    kind = data.get("type") or default_type(consultation)
-    if kind == "comment":
-        qs = Comment.objects.filter(consultation=consultation).select_related("section", "author")
+    kind = units.get(data.get("type") or default_type(consultation))
+    qs = kind.explorer_rows(consultation)
+    if data.get("clause"):
         clause = _clause(consultation, data)
-        if data.get("clause"):
-            qs = qs.filter(section__in=clause_sections(clause)) if clause else qs.none()
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        date_field, text_field = "created_at", "body"
-    else:
-        qs = Answer.objects.filter(
-            response__consultation=consultation, response__status="submitted"
-        ).select_related("question", "response")
-        if data.get("question"):
-            qs = qs.filter(question_id=data["question"])
-        clause = _clause(consultation, data)
-        if data.get("clause"):
-            qs = (
-                qs.filter(
-                    question__section__lineage_key=clause.lineage_key,
-                    question__section__document__slug=clause.document.slug,
-                )
-                if clause
-                else qs.none()
-            )
-        for name in ("channel", "respondent_type", "region"):
-            if data.get(name):
-                qs = qs.filter(**{f"response__{name}": data[name]})
-        date_field, text_field = "response__submitted_at", "text"
+        qs = kind.on_clause(qs, clause, clause_sections(clause)) if clause else qs.none()
+    for name, lookup in kind.filters.items():
+        if data.get(name):
+            qs = qs.filter(**{lookup: data[name]})
+    date_field, text_field = kind.date_field, kind.text_field
     qs = _common(qs, kind, data, consultation)
     if data.get("since"):
         qs = qs.filter(**{f"{date_field}__date__gte": data["since"]})
@@ -260,18 +238,17 @@ def unit_queryset(consultation, data: dict):
         qs = qs.order_by("pk")
     else:
         qs = qs.order_by("-pk")
-    return kind, qs
+    return kind.kind, qs
 
 
 def decorate(kind: str, objs: list) -> list[UnitRow]:
     """Enrichment, tags (with their themes) and review marks of one page: three queries."""
     ids = [o.pk for o in objs]
-    enrich = {getattr(e, f"{kind}_id"): e for e in Enrichment.objects.filter(**{f"{kind}_id__in": ids})}
+    ref = f"{units.get(kind).field}_id"
+    enrich = {getattr(e, ref): e for e in Enrichment.objects.filter(**{f"{ref}__in": ids})}
     tags: dict[int, list] = {}
-    for t in ThemeAssignment.objects.filter(**{f"{kind}_id__in": ids}, rejected=False).select_related(
-        "theme"
-    ):
-        tags.setdefault(getattr(t, f"{kind}_id"), []).append(t)
+    for t in ThemeAssignment.objects.filter(**{f"{ref}__in": ids}, rejected=False).select_related("theme"):
+        tags.setdefault(getattr(t, ref), []).append(t)
     reviewed = set(UnitReview.objects.filter(kind=kind, unit_id__in=ids).values_list("unit_id", flat=True))
     return [UnitRow(kind, o, enrich.get(o.pk), tags.get(o.pk, []), o.pk in reviewed) for o in objs]
 

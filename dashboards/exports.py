@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from comments.models import Comment
+from insights import units
 from insights.models import Enrichment, Theme, ThemeAssignment
 from responses.models import Answer, Response
 
@@ -47,15 +48,17 @@ class _Enrichment(NamedTuple):
 
 
 def _extras(kind: str, ids: list[int]) -> tuple[dict, dict]:
+    """The stance, evidence and theme labels of the units of one kind (insights.units) with these ids."""
+    ref = f"{units.get(kind).field}_id"
     enrich = {
         uid: _Enrichment(stance, evidence)
-        for uid, stance, evidence in Enrichment.objects.filter(**{f"{kind}_id__in": ids}).values_list(
-            f"{kind}_id", "stance", "evidence_rich"
+        for uid, stance, evidence in Enrichment.objects.filter(**{f"{ref}__in": ids}).values_list(
+            ref, "stance", "evidence_rich"
         )
     }
     tags: dict[int, list[str]] = {}
-    for uid, label in ThemeAssignment.objects.filter(**{f"{kind}_id__in": ids}, rejected=False).values_list(
-        f"{kind}_id", "theme__label"
+    for uid, label in ThemeAssignment.objects.filter(**{f"{ref}__in": ids}, rejected=False).values_list(
+        ref, "theme__label"
     ):
         tags.setdefault(uid, []).append(label)
     return enrich, tags

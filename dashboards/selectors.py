@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from consultations.models import Document, Section
+from insights import units
 from insights.models import Campaign, CampaignMember, Enrichment, Theme, ThemeAssignment
 from responses.models import Answer, EngagementEvent, Response
 
@@ -299,10 +300,11 @@ def top_themes(consultation, limit: int = 10) -> list[dict]:
     )
     split: dict[int, dict[str, int]] = {}
     live = ThemeAssignment.objects.filter(theme__in=themes, rejected=False)
-    for kind in ("comment", "answer"):
-        stance = Enrichment.objects.filter(**{f"{kind}_id": OuterRef(f"{kind}_id")}).values("stance")[:1]
+    for kind in units.kinds():
+        ref = f"{kind.field}_id"
+        stance = Enrichment.objects.filter(**{ref: OuterRef(ref)}).values("stance")[:1]
         rows = (
-            live.filter(**{f"{kind}__isnull": False})
+            live.filter(**{f"{ref}__isnull": False})
             .annotate(stance=Subquery(stance))
             .values("theme_id", "stance")
             .annotate(n=Count("pk"))

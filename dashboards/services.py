@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from insights import units as unit_registry
 from insights.curation import CurationError, tag_add, tag_decide, tag_remove
 from insights.models import Report, Theme, ThemeAssignment
-from insights.runs import parse_unit_id
-from insights.selectors import unit_exists_in
+from insights.units import UnitKey
 
 from .models import ExportLog, SavedView, UnitReview
 
@@ -21,16 +21,16 @@ class BulkError(Exception):
     pass
 
 
-def _units(consultation, units: list[str]) -> list[tuple[str, int]]:
+def _units(consultation, units: list[str]) -> list[UnitKey]:
     out = []
     for uid in units[:MAX_BULK]:
         try:
-            kind, pk = parse_unit_id(uid)
+            key = UnitKey.parse(uid)
         except ValueError as exc:
             raise BulkError("Choose responses of this consultation.") from exc
-        if not unit_exists_in(consultation.pk, kind, pk):
+        if not unit_registry.exists_in(consultation.pk, key):
             raise BulkError("Choose responses of this consultation.")
-        out.append((kind, pk))
+        out.append(key)
     if not out:
         raise BulkError("Select at least one response")
     return out
@@ -48,32 +48,28 @@ def units_bulk_action(*, consultation, by, action: str, units: list[str], theme:
         raise BulkError("Choose a theme to tag or untag with")
     changed = 0
     try:
-        for kind, pk in refs:
+        for key in refs:
             if action == "tag":
-                tag_add(theme=theme, by=by, unit=f"{kind}:{pk}")
+                tag_add(theme=theme, by=by, unit=str(key))
                 changed += 1
             elif action == "untag":
-                tag = ThemeAssignment.objects.filter(
-                    theme=theme, rejected=False, **{f"{kind}_id": pk}
-                ).first()
+                tag = ThemeAssignment.objects.filter(theme=theme, rejected=False, **key.ref()).first()
                 if tag is not None:
                     tag_remove(tag=tag, by=by)
                     changed += 1
             else:
-                changed += _review(consultation, by, kind, pk)
+                changed += _review(consultation, by, key)
     except CurationError as exc:
         raise BulkError(str(exc)) from exc
     return changed
 
 
-def _review(consultation, by, kind: str, pk: int) -> int:
+def _review(consultation, by, key: UnitKey) -> int:
     """Reviewing a response confirms its machine tags that nobody has decided on yet."""
     _, created = UnitReview.objects.get_or_create(
-        kind=kind, unit_id=pk, defaults={"consultation": consultation, "reviewed_by": by}
+        kind=key.kind, unit_id=key.pk, defaults={"consultation": consultation, "reviewed_by": by}
     )
-    for tag in ThemeAssignment.objects.filter(
-        source="machine", confirmed=False, rejected=False, **{f"{kind}_id": pk}
-    ):
+    for tag in ThemeAssignment.objects.filter(source="machine", confirmed=False, rejected=False, **key.ref()):
         tag_decide(tag=tag, by=by, confirm=True)
     return int(created)
 

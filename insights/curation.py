@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from . import units
 from .models import Theme, ThemeAssignment
-from .runs import parse_unit_id
+from .runs import valid_scope
+from .units import UnitKey
 
 
 class CurationError(Exception):
@@ -55,8 +57,6 @@ def theme_update(*, theme: Theme, by, label: str, description: str = "") -> Them
 @transaction.atomic
 def theme_create(*, consultation, by, scope: str, label: str, description: str = "") -> Theme:
     """A theme an official names (source human), e.g. one the machine missed."""
-    from .runs import valid_scope
-
     label = " ".join(label.split())
     if not label:
         raise CurationError("Enter a name for the theme.")
@@ -95,7 +95,7 @@ def theme_delete(*, theme: Theme, by) -> Theme:
 def _move_tag(tag: ThemeAssignment, target: Theme, by, reason: str) -> None:
     """Put `tag`'s unit on `target`. A machine tag moved by an official counts as a correction: the machine
     tag is kept (rejected) and a human tag is added on the target."""
-    unit = {f"{tag.unit_kind}_id": tag.unit_id}
+    unit = tag.unit_key.ref()
     existing = ThemeAssignment.objects.filter(theme=target, **unit).first()
     now = timezone.now()
     if tag.source == ThemeAssignment.Source.MACHINE:
@@ -178,16 +178,14 @@ def tag_decide(*, tag: ThemeAssignment, by, confirm: bool) -> ThemeAssignment:
 @transaction.atomic
 def tag_add(*, theme: Theme, by, unit: str) -> ThemeAssignment:
     """Label an example: an official puts a response (`comment:12`, `answer:5`, `idea:3`) on a theme."""
-    from .selectors import unit_exists_in
-
     _active(theme)
     try:
-        kind, pk = parse_unit_id(unit)
+        key = UnitKey.parse(unit)
     except ValueError as exc:
         raise CurationError("Choose a response of this consultation.") from exc
-    if not unit_exists_in(theme.consultation_id, kind, pk):
+    if not units.exists_in(theme.consultation_id, key):
         raise CurationError("Choose a response of this consultation.")
-    existing = ThemeAssignment.objects.filter(theme=theme, **{f"{kind}_id": pk}).first()
+    existing = ThemeAssignment.objects.filter(theme=theme, **key.ref()).first()
     if existing is not None:
         if existing.source == ThemeAssignment.Source.MACHINE:
             return tag_decide(tag=existing, by=by, confirm=True)
@@ -199,7 +197,7 @@ def tag_add(*, theme: Theme, by, unit: str) -> ThemeAssignment:
         confidence=1.0,
         decided_by=by,
         decided_at=timezone.now(),
-        **{f"{kind}_id": pk},
+        **key.ref(),
     )
     _save(tag, by, "labelled by an official")
     return tag

@@ -12,38 +12,15 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from . import units
+
 AUTO = "auto"
 ENGINES = ("basic", "embeddings", "llm")
 
 
 def units_count(consultation_id: int, scope: str = "consultation") -> int:
-    """About how many responses a run of `scope` reads (the same filters as runs.iter_units, counted)."""
-    from comments.models import Comment
-    from responses.models import Answer, Idea, Response
-
-    kind, _, key = scope.partition(":")
-    n = 0
-    if scope == "consultation" or kind == "clause":
-        comments = Comment.objects.filter(
-            consultation_id=consultation_id, status=Comment.Status.PUBLISHED
-        ).exclude(body="")
-        if kind == "clause":
-            comments = comments.filter(section__lineage_key=key)
-        n += comments.count()
-    if scope == "consultation" or kind == "question":
-        answers = Answer.objects.filter(
-            response__consultation_id=consultation_id, response__status=Response.Status.SUBMITTED
-        ).exclude(text="")
-        if kind == "question":
-            answers = answers.filter(question_id=int(key) if key.isdigit() else -1)
-        n += answers.count()
-    if scope in ("consultation", "ideas"):
-        n += (
-            Idea.objects.filter(consultation_id=consultation_id)
-            .exclude(status__in=[Idea.Status.MERGED, Idea.Status.HIDDEN])
-            .count()
-        )
-    return n
+    """How many responses a run of `scope` reads (the registry's rows of every kind, counted)."""
+    return units.units_count(consultation_id, scope)
 
 
 def setting() -> str:

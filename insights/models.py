@@ -3,23 +3,20 @@ themes and their assignments, summaries and frozen reports. The engine itself is
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-
-class UnitKind(models.TextChoices):
-    COMMENT = "comment", "Comment"
-    ANSWER = "answer", "Answer to a question"
-    IDEA = "idea", "Idea"
-
-
-UNIT_FIELDS = {"comment": "comment", "answer": "answer", "idea": "idea"}
+from .units import KINDS, UnitKey
 
 
 class UnitRef(models.Model):
-    """Points at exactly one response unit: a comment, an answer or an idea."""
+    """Points at exactly one response unit: one foreign key per kind of the registry (insights.units), named
+    as the kind's `field`; a new kind adds its key here."""
 
     comment = models.ForeignKey(
         "comments.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -35,17 +32,36 @@ class UnitRef(models.Model):
         abstract = True
 
     @property
+    def unit_key(self) -> UnitKey:
+        return UnitKey.of(self)
+
+    @property
     def unit_kind(self) -> str:
-        return "comment" if self.comment_id else "answer" if self.answer_id else "idea"
+        return self.unit_key.kind
 
     @property
     def unit_id(self) -> int:
-        return self.comment_id or self.answer_id or self.idea_id
+        return self.unit_key.pk
+
+
+def unique_unit(prefix: str, *also: str) -> list[models.UniqueConstraint]:
+    """One unit at most once (with `also`): a partial unique constraint per kind, named `<prefix>_<field>`."""
+    return [
+        models.UniqueConstraint(
+            fields=[*also, k.field], condition=Q(**{f"{k.field}__isnull": False}), name=f"{prefix}_{k.field}"
+        )
+        for k in KINDS.values()
+    ]
 
 
 def one_unit(name: str) -> models.CheckConstraint:
-    c, a, i = Q(comment__isnull=False), Q(answer__isnull=False), Q(idea__isnull=False)
-    return models.CheckConstraint(condition=(c & ~a & ~i) | (~c & a & ~i) | (~c & ~a & i), name=name)
+    """Exactly one of the kinds' foreign keys is set."""
+    fields = [k.field for k in KINDS.values()]
+    is_set = {f: Q(**{f"{f}__isnull": False}) for f in fields}
+    only = [
+        functools.reduce(operator.and_, [is_set[g] if g == f else ~is_set[g] for g in fields]) for f in fields
+    ]
+    return models.CheckConstraint(condition=functools.reduce(operator.or_, only), name=name)
 
 
 class Enrichment(UnitRef):
@@ -71,15 +87,7 @@ class Enrichment(UnitRef):
     class Meta:
         constraints = [
             one_unit("enrichment_one_unit"),
-            models.UniqueConstraint(
-                fields=["comment"], condition=Q(comment__isnull=False), name="enrichment_unique_comment"
-            ),
-            models.UniqueConstraint(
-                fields=["answer"], condition=Q(answer__isnull=False), name="enrichment_unique_answer"
-            ),
-            models.UniqueConstraint(
-                fields=["idea"], condition=Q(idea__isnull=False), name="enrichment_unique_idea"
-            ),
+            *unique_unit("enrichment_unique"),
         ]
         indexes = [
             models.Index(fields=["consultation", "stance"]),
@@ -245,17 +253,7 @@ class ThemeAssignment(UnitRef):
     class Meta:
         constraints = [
             one_unit("assignment_one_unit"),
-            models.UniqueConstraint(
-                fields=["theme", "comment"],
-                condition=Q(comment__isnull=False),
-                name="assignment_unique_comment",
-            ),
-            models.UniqueConstraint(
-                fields=["theme", "answer"], condition=Q(answer__isnull=False), name="assignment_unique_answer"
-            ),
-            models.UniqueConstraint(
-                fields=["theme", "idea"], condition=Q(idea__isnull=False), name="assignment_unique_idea"
-            ),
+            *unique_unit("assignment_unique", "theme"),
         ]
 
     def __str__(self) -> str:

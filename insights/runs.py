@@ -21,7 +21,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import AnalysisRun, UnitKind
+from consultations.models import Section
+from responses.models import Question
+
+from . import units
+from .models import AnalysisRun
 
 logger = logging.getLogger(__name__)
 
@@ -47,71 +51,12 @@ def stale_after() -> timedelta:
 # --- units ------------------------------------------------------------------------------------------------
 
 
-def unit_id(kind: str, pk: int) -> str:
-    return f"{kind}:{pk}"
-
-
-def parse_unit_id(uid: str) -> tuple[str, int]:
-    kind, _, pk = str(uid).partition(":")
-    if kind not in UnitKind.values or not pk.isdigit():
-        raise ValueError(f"not a unit id: {uid!r}")
-    return kind, int(pk)
-
-
-def clause_keys(consultation_id: int) -> dict[int, str]:
-    """section id -> lineage key of the clause (or schedule) it belongs to, for every document version."""
-    from consultations.models import Section
-
-    out: dict[int, str] = {}
-    rows = (
-        Section.objects.filter(document__consultation_id=consultation_id)
-        .order_by("document_id", "position")
-        .values_list("id", "document_id", "kind", "position", "last_descendant", "lineage_key")
-    )
-    current: tuple[int, int, str] | None = None  # (document, last_descendant, key) of the open clause
-    for sid, doc, kind, pos, last, key in rows.iterator(chunk_size=CHUNK):
-        if kind in Section.COMMENTABLE:
-            current = (doc, last, key)
-        if current and current[0] == doc and pos <= current[1]:
-            out[sid] = current[2]
-    return out
-
-
 def iter_units(consultation_id: int, scope: str = "consultation") -> Iterator:
-    """Published comments, submitted answers with text and visible ideas, as engine Units, read in chunks."""
-    from comments.models import Comment
-    from policycycle.analysis.types import Unit
-    from responses.models import Answer, Idea, Response
-
-    want_kind, _, want_key = scope.partition(":")
-    if scope == "consultation" or want_kind == "clause":
-        keys = clause_keys(consultation_id)
-        comments = Comment.objects.filter(consultation_id=consultation_id, status=Comment.Status.PUBLISHED)
-        for pk, body, sid in comments.order_by("pk").values_list("pk", "body", "section_id").iterator(CHUNK):
-            unit_scope = f"clause:{keys[sid]}" if sid in keys else "consultation"
-            if body.strip() and (scope == "consultation" or unit_scope == scope):
-                yield Unit(id=unit_id("comment", pk), text=body, scope=unit_scope)
-    if scope == "consultation" or want_kind == "question":
-        answers = Answer.objects.filter(
-            response__consultation_id=consultation_id, response__status=Response.Status.SUBMITTED
-        ).exclude(text="")
-        if want_kind == "question":
-            answers = answers.filter(question_id=int(want_key) if want_key.isdigit() else -1)
-        for pk, text, qid in answers.order_by("pk").values_list("pk", "text", "question_id").iterator(CHUNK):
-            if text.strip():
-                yield Unit(id=unit_id("answer", pk), text=text, scope=f"question:{qid}")
-    if scope in ("consultation", "ideas"):
-        ideas = Idea.objects.filter(consultation_id=consultation_id).exclude(
-            status__in=[Idea.Status.MERGED, Idea.Status.HIDDEN]
-        )
-        for pk, title, desc in ideas.order_by("pk").values_list("pk", "title", "description").iterator(CHUNK):
-            yield Unit(id=unit_id("idea", pk), text=f"{title}. {desc}".strip(), scope="ideas")
+    """What a run analyses: every registered kind's units of the scope, as engine Units, read in chunks."""
+    return units.iter_units(consultation_id, scope)
 
 
 def valid_scope(consultation, scope: str) -> bool:
-    from consultations.models import Section
-    from responses.models import Question
-
     kind, _, key = scope.partition(":")
     if scope in ("consultation", "ideas"):
         return True

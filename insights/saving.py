@@ -10,7 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from consultations.models import Section
+
 from .models import AnalysisRun, Campaign, CampaignMember, Summary, Theme, ThemeAssignment
+from .units import UnitKey
 
 BATCH = 2_000
 
@@ -20,17 +23,12 @@ def _scope_filter(scope: str) -> Q:
 
 
 def _unit_kwargs(uid) -> dict[str, int]:
-    from .runs import parse_unit_id
-
-    kind, pk = parse_unit_id(uid)
-    return {f"{kind}_id": pk}
+    return UnitKey.parse(uid).ref()
 
 
 def _section_and_question(consultation_id: int, scope: str) -> dict:
     kind, _, key = scope.partition(":")
     if kind == "clause":
-        from consultations.models import Section
-
         section = (
             Section.objects.filter(document__consultation_id=consultation_id, lineage_key=key)
             .order_by("-document__version")
@@ -78,7 +76,7 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def _unit_key(assignment: ThemeAssignment) -> str:
-    return f"{assignment.unit_kind}:{assignment.unit_id}"
+    return str(assignment.unit_key)
 
 
 def _curated_matches(run: AnalysisRun, result) -> dict[str, Theme]:
@@ -116,8 +114,6 @@ def _curated_matches(run: AnalysisRun, result) -> dict[str, Theme]:
 
 
 def _save_themes(run: AnalysisRun, result) -> dict[str, Theme]:
-    from .runs import parse_unit_id
-
     folded = _curated_matches(run, result)
     themes = []
     for th in result.themes:
@@ -125,7 +121,7 @@ def _save_themes(run: AnalysisRun, result) -> dict[str, Theme]:
             continue
         quotes = []
         for rid, text in th.quotes:
-            kind, pk = parse_unit_id(rid)
+            kind, pk = UnitKey.parse(rid)
             quotes.append({"unit": kind, "id": pk, "text": text})
         themes.append(
             Theme(

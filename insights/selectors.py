@@ -6,9 +6,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q, Sum
 
-from .models import AnalysisRun, Campaign, Enrichment, Summary, Theme, ThemeAssignment
+from consultations.models import Section
+from responses.models import Question
+
+from . import engines, units
+from .models import AnalysisRun, Campaign, CampaignMember, Enrichment, Summary, Theme, ThemeAssignment
+from .units import UnitKey
 
 
 def runs_for(consultation, limit: int = 20) -> list[AnalysisRun]:
@@ -30,8 +35,6 @@ def run_progress(run: AnalysisRun) -> dict:
 
 def run_form_options(consultation) -> dict:
     """What the start-a-run form offers: scopes, the engines available here and the default for the size."""
-    from . import engines
-
     n = engines.units_count(consultation.pk)
     return {
         "scopes": scope_labels(consultation),
@@ -43,9 +46,6 @@ def run_form_options(consultation) -> dict:
 
 def scope_labels(consultation) -> dict[str, str]:
     """scope -> readable name ("Clause 3: Levy", "Question 2: ...")."""
-    from consultations.models import Section
-    from responses.models import Question
-
     labels = {"consultation": "General comments", "ideas": "Ideas"}
     sections = Section.objects.filter(
         document__consultation=consultation, kind__in=Section.COMMENTABLE
@@ -57,19 +57,15 @@ def scope_labels(consultation) -> dict[str, str]:
     return labels
 
 
-def _unit_of(row: Any) -> tuple[str, int]:
-    for kind in ("comment", "answer", "idea"):
-        if row[f"{kind}_id"]:
-            return kind, row[f"{kind}_id"]
-    raise ValueError("assignment without a unit")
+def _ref_columns() -> list[str]:
+    """The `UnitRef` columns that say which unit a row points at: one per registered kind."""
+    return [f"{k.field}_id" for k in units.kinds()]
 
 
-def stances(consultation) -> dict[tuple[str, int], str]:
+def stances(consultation) -> dict[UnitKey, str]:
     out = {}
-    for row in Enrichment.objects.filter(consultation=consultation).values(
-        "comment_id", "answer_id", "idea_id", "stance"
-    ):
-        out[_unit_of(row)] = row["stance"]
+    for row in Enrichment.objects.filter(consultation=consultation).values(*_ref_columns(), "stance"):
+        out[UnitKey.of(row)] = row["stance"]
     return out
 
 
@@ -87,14 +83,12 @@ class ThemeRow:
         return self.count - self.copies
 
 
-def campaign_copies(consultation) -> set[tuple[str, int]]:
+def campaign_copies(consultation) -> set[UnitKey]:
     """Units that are copies in a detected campaign (every member but the canonical one)."""
-    from .models import CampaignMember
-
     rows = CampaignMember.objects.filter(campaign__consultation=consultation, is_canonical=False).values(
-        "comment_id", "answer_id", "idea_id"
+        *_ref_columns()
     )
-    return {_unit_of(r) for r in rows.iterator(chunk_size=5000)}
+    return {UnitKey.of(r) for r in rows.iterator(chunk_size=5000)}
 
 
 def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
@@ -108,10 +102,10 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
     sources: dict[int, Counter] = defaultdict(Counter)
     copies_in: Counter = Counter()
     tags = ThemeAssignment.objects.filter(theme__in=themes, rejected=False).values(
-        "theme_id", "comment_id", "answer_id", "idea_id", "source"
+        "theme_id", *_ref_columns(), "source"
     )
     for row in tags.iterator(chunk_size=5000):
-        unit = _unit_of(row)
+        unit = UnitKey.of(row)
         per_theme[row["theme_id"]][stance_of.get(unit, "unclear")] += 1
         sources[row["theme_id"]][row["source"]] += 1
         copies_in[row["theme_id"]] += unit in copies
@@ -137,36 +131,6 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
     return out
 
 
-def unit_texts(refs: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
-    from comments.models import Comment
-    from responses.models import Answer, Idea
-
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for kind, pk in refs:
-        by_kind[kind].append(pk)
-    out: dict[tuple[str, int], str] = {}
-    for pk, body in Comment.objects.filter(pk__in=by_kind["comment"]).values_list("pk", "body"):
-        out[("comment", pk)] = body
-    for pk, text in Answer.objects.filter(pk__in=by_kind["answer"]).values_list("pk", "text"):
-        out[("answer", pk)] = text
-    for pk, title, desc in Idea.objects.filter(pk__in=by_kind["idea"]).values_list(
-        "pk", "title", "description"
-    ):
-        out[("idea", pk)] = f"{title}. {desc}"
-    return out
-
-
-def unit_exists_in(consultation_id: int, kind: str, pk: int) -> bool:
-    from comments.models import Comment
-    from responses.models import Answer, Idea
-
-    if kind == "comment":
-        return Comment.objects.filter(pk=pk, consultation_id=consultation_id).exists()
-    if kind == "answer":
-        return Answer.objects.filter(pk=pk, response__consultation_id=consultation_id).exists()
-    return Idea.objects.filter(pk=pk, consultation_id=consultation_id).exists()
-
-
 def theme_tags(theme: Theme, limit: int = 200) -> list[dict]:
     """The theme's tags with the response text, officials' decisions first, then by confidence."""
     tags = list(
@@ -174,11 +138,8 @@ def theme_tags(theme: Theme, limit: int = 200) -> list[dict]:
         .select_related("decided_by")
         .order_by("rejected", "-confirmed", "-confidence", "pk")[:limit]
     )
-    texts = unit_texts([(t.unit_kind, t.unit_id) for t in tags])
-    return [
-        {"tag": t, "text": texts.get((t.unit_kind, t.unit_id), ""), "unit": f"{t.unit_kind}:{t.unit_id}"}
-        for t in tags
-    ]
+    texts = units.texts(t.unit_key for t in tags)
+    return [{"tag": t, "text": texts.get(t.unit_key, ""), "unit": str(t.unit_key)} for t in tags]
 
 
 def theme_summaries(theme: Theme) -> list[Summary]:
@@ -200,11 +161,6 @@ def campaigns_for(consultation) -> dict:
     """Campaigns with their members' added words, and the counts analysts report: responses, campaigns,
     campaign responses and unique responses (each campaign counted once). The page lists the largest
     campaigns and the first members of each; the counts always cover all of them."""
-    from django.db.models import Prefetch, Sum
-
-    from .engines import units_count
-    from .models import CampaignMember
-
     all_campaigns = Campaign.objects.filter(consultation=consultation)
     totals = all_campaigns.aggregate(n=Count("pk"), members=Sum("size"))
     members = CampaignMember.objects.order_by("-is_canonical", "pk")[:MEMBERS_SHOWN]
@@ -215,7 +171,7 @@ def campaigns_for(consultation) -> dict:
     )
     for c in campaigns:
         c.more_members = c.size - len(c.shown_members)
-    total = units_count(consultation.pk)
+    total = engines.units_count(consultation.pk)
     n_campaigns, in_campaigns = totals["n"] or 0, totals["members"] or 0
     return {
         "campaigns": campaigns,
@@ -229,7 +185,7 @@ def campaigns_for(consultation) -> dict:
 def agreement_for(consultation, scope: str | None = None):
     """Machine tags against officials' decisions: precision, recall, F1 and how many were checked.
     Officials' truth = confirmed + added tags; judged = confirmed + rejected machine tags."""
-    from policycycle.analysis.tagging import agreement
+    from policycycle.analysis.tagging import agreement  # numpy: loaded where the figure is asked for
 
     tags = ThemeAssignment.objects.filter(theme__consultation=consultation, theme__is_active=True)
     if scope:
@@ -238,9 +194,9 @@ def agreement_for(consultation, scope: str | None = None):
     human: list[Any] = []
     checked = set()
     for row in tags.filter(Q(confirmed=True) | Q(rejected=True) | Q(source="human")).values(
-        "theme_id", "comment_id", "answer_id", "idea_id", "source", "confirmed", "rejected"
+        "theme_id", *_ref_columns(), "source", "confirmed", "rejected"
     ):
-        unit = _unit_of(row)
+        unit = UnitKey.of(row)
         checked.add(unit)
         if row["source"] == "machine":
             machine.append((unit, row["theme_id"]))
@@ -273,8 +229,7 @@ def theme_history(theme: Theme, limit: int = 30) -> list[dict]:
         history_change_reason__startswith="tagged by run"
     )
     for rec in tag_hist.select_related("history_user").order_by("-history_date")[:limit]:
-        kind = "comment" if rec.comment_id else "answer" if rec.answer_id else "idea"
-        unit = rec.comment_id or rec.answer_id or rec.idea_id
+        kind, unit = UnitKey.of(rec)
         out.append(
             {
                 "when": rec.history_date,

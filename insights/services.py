@@ -10,11 +10,10 @@ import logging
 
 from django.db import IntegrityError, transaction
 
+from . import units
 from .models import Enrichment
-from .units import load_unit, unenriched_ids
 
 logger = logging.getLogger(__name__)
-UNIT_KINDS = ("comment", "answer", "idea")
 
 
 def queue_enrichment(kind: str, pk: int) -> bool:
@@ -39,14 +38,17 @@ def _hash(text: str) -> str:
 
 def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
     """Enrich one unit (idempotent: unchanged text is not recomputed)."""
+    # The engine (scikit-learn, its language and sentiment models) is loaded in the process that enriches,
+    # not in every process that imports the services.
     from policycycle.analysis import minhash
     from policycycle.analysis.enrich import enrich
 
-    unit = load_unit(kind, pk)
+    unit = units.get(kind).load(pk)
     if unit is None:
         return None
     text_hash = _hash(unit.text)
-    existing = Enrichment.objects.filter(**{kind: pk}).first()
+    ref = units.UnitKey(kind, pk).ref()
+    existing = Enrichment.objects.filter(**ref).first()
     if existing and existing.text_hash == text_hash:
         return existing
     e = enrich(unit.text, clause_text=unit.clause_text)
@@ -67,25 +69,28 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
     }
     try:
         with transaction.atomic():
-            obj, _ = Enrichment.objects.update_or_create(**{f"{kind}_id": pk}, defaults=fields)
+            obj, _ = Enrichment.objects.update_or_create(**ref, defaults=fields)
     except IntegrityError:  # a concurrent worker enriched it first: theirs stands
-        obj = Enrichment.objects.get(**{kind: pk})
-    if kind == "comment":
-        from comments.models import Comment
-
-        Comment.objects.filter(pk=pk).update(spam_score=e.spam_score, toxicity_score=e.toxicity_score)
+        obj = Enrichment.objects.get(**ref)
+    units.get(kind).enriched(pk, e)
     return obj
 
 
 def enrichment_sweep(*, batch: int = 500) -> dict[str, int]:
     """Enrich what was missed (a lost task, Redis down at the time). Runs from beat; safe to repeat."""
     done: dict[str, int] = {}
-    for kind in UNIT_KINDS:
-        ids = unenriched_ids(kind, limit=batch)
+    for k in units.kinds():
+        ids = unenriched_ids(k, limit=batch)
         for pk in ids:
-            enrichment_compute(kind=kind, pk=pk)
-        done[kind] = len(ids)
+            enrichment_compute(kind=k.kind, pk=pk)
+        done[k.kind] = len(ids)
     return done
+
+
+def unenriched_ids(kind: units.UnitKind, *, limit: int) -> list[int]:
+    """Units with text and no enrichment yet: what the periodic sweep catches up on."""
+    done = Enrichment.objects.filter(**{f"{kind.field}__isnull": False}).values(kind.field)
+    return list(kind.enrichable().exclude(pk__in=done).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 # Runs and curation live in their own modules; these names are the app's write interface.

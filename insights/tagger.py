@@ -10,7 +10,8 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from .models import Theme, ThemeAssignment
-from .runs import iter_units, parse_unit_id
+from .runs import iter_units
+from .units import UnitKey
 
 
 class TaggerError(Exception):
@@ -25,7 +26,7 @@ def _examples(consultation) -> tuple[dict[str, dict[int, set[str]]], set[str]]:
     examples: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     checked: set[str] = set()
     for tag in decided.select_related("theme"):
-        uid = f"{tag.unit_kind}:{tag.unit_id}"
+        uid = str(tag.unit_key)
         checked.add(uid)
         if not tag.rejected:
             examples[tag.theme.scope][tag.theme_id].add(uid)
@@ -96,14 +97,14 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             ).delete()
             rows = []
             for uid, row in rest:
-                kind, pk = parse_unit_id(uid)
+                ref = UnitKey.parse(uid).ref()
                 for theme_key, prob in row:
                     rows.append(
                         ThemeAssignment(
                             theme=themes[int(theme_key)],
                             source="machine",
                             confidence=prob,
-                            **{f"{kind}_id": pk},
+                            **ref,
                         )
                     )
             bulk_create_with_history(

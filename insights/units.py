@@ -1,71 +1,396 @@
-"""Response units — comments, answers and ideas — as the analysis engine sees them: an id and some text."""
+"""The response-unit registry: every kind of response the analysis reads (comments, answers, ideas, ...)
+registers here, once, how to read it. Runs, enrichment, the sweep, the analysis pages, the dashboards'
+explorer and exports ask the registry rather than naming the kinds.
+
+A unit is referred to by a `UnitKey` ("comment:12"): `UnitKey.parse` reads one (and refuses an unknown
+kind), `str(key)` prints it; a key is also the tuple `(kind, pk)`. Rows that point at a unit (enrichment,
+theme tags, campaign members: `insights.models.UnitRef`) hold one foreign key per kind, named `field`.
+
+Adding a kind (docs/architecture.md): a subclass of `UnitKind` in this module decorated with `@register`,
+its foreign key on `UnitRef`, and `manage.py makemigrations insights`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
+
+from django.db.models import Model, QuerySet
+
+from comments.models import Comment
+from consultations.tree import clause_keys
+from policycycle.analysis.types import Unit
+from responses.models import Answer, Idea, Response
+
+CONSULTATION = "consultation"  # the scope of a run over every unit of a consultation
+CHUNK = 2_000
+
+
+class UnitKey(NamedTuple):
+    """One response unit: its kind and primary key. Prints and parses as "comment:12"."""
+
+    kind: str
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+    @classmethod
+    def parse(cls, ref: Any) -> UnitKey:
+        """ "comment:12" (or a UnitKey) -> UnitKey; ValueError for anything else, or an unknown kind."""
+        if isinstance(ref, UnitKey):
+            return ref
+        kind, _, pk = str(ref).partition(":")
+        if kind not in KINDS or not pk.isdigit():
+            raise ValueError(f"not a unit id: {ref!r}")
+        return cls(kind, int(pk))
+
+    @classmethod
+    def of(cls, row: Any) -> UnitKey:
+        """The unit a `UnitRef` row points at: a model instance, or a dict from `.values()` that holds the
+        `<field>_id` of every kind."""
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name, None)
+        for k in KINDS.values():
+            pk = get(f"{k.field}_id")
+            if pk:
+                return cls(k.kind, pk)
+        raise ValueError("points at no unit")
+
+    @property
+    def unit_kind(self) -> UnitKind:
+        return KINDS[self.kind]
+
+    def ref(self) -> dict[str, int]:
+        """The `UnitRef` foreign key that points at this unit, as keyword arguments."""
+        return {f"{KINDS[self.kind].field}_id": self.pk}
 
 
 @dataclass(frozen=True)
 class UnitText:
-    kind: str
-    pk: int
+    """What enrichment reads of one unit."""
+
+    key: UnitKey
     consultation_id: int
     text: str
     clause_text: str | None = None
-    scope: str = "consultation"
 
 
-def load_unit(kind: str, pk: int) -> UnitText | None:
-    """The text of one unit, or None when it no longer exists or has nothing to analyse."""
-    if kind == "comment":
-        from comments.models import Comment
+class UnitKind:
+    """How to read one kind of response unit. Subclass it and decorate with `@register`."""
 
+    kind: ClassVar[str]  # in keys ("comment:12") and in UnitReview.kind
+    label: ClassVar[str]
+    field: ClassVar[str]  # its foreign key on insights.models.UnitRef
+    model: ClassVar[type[Model]]
+    scopes: ClassVar[
+        tuple[str, ...]
+    ]  # the run scopes besides "consultation" it belongs to: clause, question, ideas
+    consultation_lookup: ClassVar[str] = "consultation"  # from the unit to its consultation
+    values_for_text: ClassVar[tuple[str, ...]]  # the columns `text_of` reads
+
+    # The response explorer offers the kinds with an explorer label.
+    explorer_label: ClassVar[str] = ""
+    explorer_related: ClassVar[tuple[str, ...]] = ()
+    date_field: ClassVar[str] = "created_at"
+    text_field: ClassVar[str] = ""
+    # explorer filter name -> the lookup it filters this kind on (a filter the kind lacks is not applied)
+    filters: ClassVar[dict[str, str]] = {}
+
+    # --- what a run analyses ---
+
+    def in_scope(self, scope: str) -> bool:
+        return scope == CONSULTATION or scope.partition(":")[0] in self.scopes
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        """The analysable rows of the consultation in `scope` (empty when the kind is not in the scope)."""
+        raise NotImplementedError
+
+    def units(self, consultation_id: int, scope: str = CONSULTATION) -> Iterator[Unit]:
+        """The rows as the engine's Units (id "kind:pk", text, scope), read in chunks."""
+        if not self.in_scope(scope):
+            return
+        qs = self.rows(consultation_id, scope).order_by("pk").values_list("pk", *self.values_for_text)
+        for pk, *values in qs.iterator(CHUNK):
+            text = self.text_of(*values)
+            if text.strip():
+                yield Unit(id=str(UnitKey(self.kind, pk)), text=text, scope=self.scope_of(*values))
+
+    def count(self, consultation_id: int, scope: str = CONSULTATION) -> int:
+        return self.rows(consultation_id, scope).count() if self.in_scope(scope) else 0
+
+    def text_of(self, *values) -> str:
+        """The text to analyse, from the `values_for_text` columns."""
+        return values[0]
+
+    def scope_of(self, *values) -> str:
+        return CONSULTATION
+
+    # --- one unit, or a few ---
+
+    def in_consultation(self, consultation_id: int) -> QuerySet:
+        return self.model.objects.filter(**{f"{self.consultation_lookup}_id": consultation_id})
+
+    def texts(self, pks: Iterable[int]) -> dict[int, str]:
+        rows = self.model.objects.filter(pk__in=list(pks)).values_list("pk", *self.values_for_text)
+        return {pk: self.text_of(*values) for pk, *values in rows}
+
+    def load(self, pk: int) -> UnitText | None:
+        """What enrichment reads, or None when the unit no longer exists or has nothing to analyse."""
+        raise NotImplementedError
+
+    def enrichable(self) -> QuerySet:
+        """Every row enrichment covers (whatever its consultation or moderation state)."""
+        raise NotImplementedError
+
+    def enriched(self, pk: int, enrichment) -> None:
+        """What the unit keeps of its enrichment on its own row (nothing, unless the kind says so)."""
+
+    # --- the public side ---
+
+    def is_public(self, obj) -> bool:
+        """Whether anyone may read this unit on its own public page (its privacy)."""
+        return False
+
+    def public_url(self, obj) -> str:
+        """The unit's own public page, or "" when it has none or is not public."""
+        return obj.get_absolute_url() if self.is_public(obj) else ""
+
+    # --- the response explorer ---
+
+    def explorer_rows(self, consultation) -> QuerySet:
+        return self.in_consultation(consultation.pk).select_related(*self.explorer_related)
+
+    def on_clause(self, qs: QuerySet, clause, sections: QuerySet) -> QuerySet:
+        """The rows about `clause` (`sections`: the clause and its subsections in every version)."""
+        return qs.none()
+
+    def respondent_key(self, obj) -> str:
+        """Who said it, as the respondent page's key ("" when unknown)."""
+        return ""
+
+    def display_text(self, obj) -> str:
+        return getattr(obj, self.text_field)
+
+
+KINDS: dict[str, UnitKind] = {}
+
+
+def register(cls: type[UnitKind]) -> type[UnitKind]:
+    """Class decorator: add a kind to the registry (in the order the kinds are declared)."""
+    if cls.kind in KINDS:
+        raise ValueError(f"unit kind {cls.kind!r} is registered twice")
+    KINDS[cls.kind] = cls()
+    return cls
+
+
+def kinds() -> list[UnitKind]:
+    return list(KINDS.values())
+
+
+def get(kind: str) -> UnitKind:
+    """The registered kind; ValueError for an unknown one."""
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise ValueError(f"Unknown unit kind: {kind}") from None
+
+
+def explorer_kinds() -> list[UnitKind]:
+    return [k for k in KINDS.values() if k.explorer_label]
+
+
+# --- the kinds ------------------------------------------------------------------------------------------
+
+
+@register
+class CommentUnit(UnitKind):
+    """A published comment on a clause (or a general one); its scope is the clause its section is in."""
+
+    kind = "comment"
+    label = "Comment"
+    field = "comment"
+    model = Comment
+    scopes = ("clause",)
+    values_for_text = ("body",)
+    explorer_label = "Comments on clauses"
+    explorer_related = ("section", "author")
+    text_field = "body"
+    filters = {"status": "status"}
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        qs = Comment.objects.filter(consultation_id=consultation_id, status=Comment.Status.PUBLISHED).exclude(
+            body=""
+        )
+        kind, _, key = scope.partition(":")
+        if kind == "clause":
+            keys = clause_keys(consultation_id)
+            qs = qs.filter(section_id__in=[sid for sid, k in keys.items() if k == key])
+        return qs if self.in_scope(scope) else qs.none()
+
+    def units(self, consultation_id: int, scope: str = CONSULTATION) -> Iterator[Unit]:
+        if not self.in_scope(scope):
+            return
+        keys = clause_keys(consultation_id)
+        published = Comment.objects.filter(consultation_id=consultation_id, status=Comment.Status.PUBLISHED)
+        for pk, body, sid in published.order_by("pk").values_list("pk", "body", "section_id").iterator(CHUNK):
+            unit_scope = f"clause:{keys[sid]}" if sid in keys else CONSULTATION
+            if body.strip() and (scope == CONSULTATION or unit_scope == scope):
+                yield Unit(id=str(UnitKey(self.kind, pk)), text=body, scope=unit_scope)
+
+    def load(self, pk: int) -> UnitText | None:
         c = Comment.objects.select_related("section").filter(pk=pk).first()
         if c is None or not c.body.strip():
             return None
-        section = c.section
-        scope = f"clause:{section.lineage_key}" if section else "consultation"
-        return UnitText(kind, pk, c.consultation_id, c.body, section.text if section else None, scope)
-    if kind == "answer":
-        from responses.models import Answer
+        return UnitText(
+            UnitKey(self.kind, pk), c.consultation_id, c.body, c.section.text if c.section else None
+        )
 
+    def enrichable(self) -> QuerySet:
+        return Comment.objects.exclude(status=Comment.Status.WITHDRAWN).exclude(body="")
+
+    def enriched(self, pk: int, enrichment) -> None:
+        """Moderation reads the spam and toxicity scores on the comment itself."""
+        Comment.objects.filter(pk=pk).update(
+            spam_score=enrichment.spam_score, toxicity_score=enrichment.toxicity_score
+        )
+
+    def is_public(self, obj) -> bool:
+        return obj.status == Comment.Status.PUBLISHED
+
+    def on_clause(self, qs: QuerySet, clause, sections: QuerySet) -> QuerySet:
+        return qs.filter(section__in=sections)
+
+    def respondent_key(self, obj) -> str:
+        return f"user-{obj.author_id}" if obj.author_id else ""
+
+
+@register
+class AnswerUnit(UnitKind):
+    """A submitted answer with text to a consultation question; its scope is the question."""
+
+    kind = "answer"
+    label = "Answer to a question"
+    field = "answer"
+    model = Answer
+    scopes = ("question",)
+    consultation_lookup = "response__consultation"
+    values_for_text = ("text", "question_id")
+    explorer_label = "Answers to questions"
+    explorer_related = ("question", "response")
+    date_field = "response__submitted_at"
+    text_field = "text"
+    filters = {
+        "question": "question_id",
+        "channel": "response__channel",
+        "respondent_type": "response__respondent_type",
+        "region": "response__region",
+    }
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        qs = Answer.objects.filter(
+            response__consultation_id=consultation_id, response__status=Response.Status.SUBMITTED
+        ).exclude(text="")
+        kind, _, key = scope.partition(":")
+        if kind == "question":
+            qs = qs.filter(question_id=int(key) if key.isdigit() else -1)
+        return qs if self.in_scope(scope) else qs.none()
+
+    def text_of(self, text: str, question_id: int | None = None) -> str:
+        return text
+
+    def scope_of(self, text: str, question_id: int) -> str:
+        return f"question:{question_id}"
+
+    def load(self, pk: int) -> UnitText | None:
         a = Answer.objects.select_related("response", "question__section").filter(pk=pk).first()
         if a is None or not a.text.strip():
             return None
         section = a.question.section
         return UnitText(
-            kind,
-            pk,
-            a.response.consultation_id,
-            a.text,
-            section.text if section else None,
-            f"question:{a.question_id}",
+            UnitKey(self.kind, pk), a.response.consultation_id, a.text, section.text if section else None
         )
-    if kind == "idea":
-        from responses.models import Idea
 
+    def enrichable(self) -> QuerySet:
+        return Answer.objects.exclude(text="")
+
+    def explorer_rows(self, consultation) -> QuerySet:
+        return super().explorer_rows(consultation).filter(response__status=Response.Status.SUBMITTED)
+
+    def on_clause(self, qs: QuerySet, clause, sections: QuerySet) -> QuerySet:
+        return qs.filter(
+            question__section__lineage_key=clause.lineage_key,
+            question__section__document__slug=clause.document.slug,
+        )
+
+    def respondent_key(self, obj) -> str:
+        return obj.response.reference
+
+    def display_text(self, obj) -> str:
+        return obj.display
+
+
+@register
+class IdeaUnit(UnitKind):
+    """An idea of an ideas consultation that is still listed (not merged away, not hidden)."""
+
+    kind = "idea"
+    label = "Idea"
+    field = "idea"
+    model = Idea
+    scopes = ("ideas",)
+    values_for_text = ("title", "description")
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        qs = Idea.objects.filter(consultation_id=consultation_id).exclude(
+            status__in=[Idea.Status.MERGED, Idea.Status.HIDDEN]
+        )
+        return qs if self.in_scope(scope) else qs.none()
+
+    def text_of(self, title: str, description: str) -> str:
+        return f"{title}. {description}".strip()
+
+    def scope_of(self, *values) -> str:
+        return "ideas"
+
+    def load(self, pk: int) -> UnitText | None:
         i = Idea.objects.filter(pk=pk).first()
         if i is None:
             return None
-        return UnitText(kind, pk, i.consultation_id, f"{i.title}. {i.description}".strip())
-    raise ValueError(f"Unknown unit kind: {kind}")
+        return UnitText(UnitKey(self.kind, pk), i.consultation_id, self.text_of(i.title, i.description))
+
+    def enrichable(self) -> QuerySet:
+        return Idea.objects.all()
+
+    def is_public(self, obj) -> bool:
+        return obj.status not in (Idea.Status.MERGED, Idea.Status.HIDDEN)
 
 
-def unenriched_ids(kind: str, *, limit: int) -> list[int]:
-    """Units with text and no enrichment yet: what the periodic sweep catches up on."""
-    from .models import Enrichment
+# --- across the kinds -----------------------------------------------------------------------------------
 
-    if kind == "comment":
-        from comments.models import Comment
 
-        qs = Comment.objects.exclude(status="withdrawn").exclude(body="")
-    elif kind == "answer":
-        from responses.models import Answer
+def iter_units(consultation_id: int, scope: str = CONSULTATION) -> Iterator[Unit]:
+    """Every kind's analysable units of the consultation in `scope`, kind after kind."""
+    for k in KINDS.values():
+        yield from k.units(consultation_id, scope)
 
-        qs = Answer.objects.exclude(text="")
-    else:
-        from responses.models import Idea
 
-        qs = Idea.objects.all()
-    done = Enrichment.objects.filter(**{f"{kind}__isnull": False}).values(kind)
-    return list(qs.exclude(pk__in=done).order_by("pk").values_list("pk", flat=True)[:limit])
+def units_count(consultation_id: int, scope: str = CONSULTATION) -> int:
+    """How many units a run of `scope` reads (the same rows as `iter_units`, counted in the database)."""
+    return sum(k.count(consultation_id, scope) for k in KINDS.values())
+
+
+def texts(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, str]:
+    """{key: text} of the units that still exist: one query per kind asked for."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, pk in keys:
+        by_kind.setdefault(kind, []).append(pk)
+    out: dict[UnitKey, str] = {}
+    for kind, pks in by_kind.items():
+        for pk, text in get(kind).texts(pks).items():
+            out[UnitKey(kind, pk)] = text
+    return out
+
+
+def exists_in(consultation_id: int, key: UnitKey) -> bool:
+    return get(key.kind).in_consultation(consultation_id).filter(pk=key.pk).exists()

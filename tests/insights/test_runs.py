@@ -12,7 +12,7 @@ from django.utils import timezone
 from comments.models import Comment
 from insights import services
 from insights.models import AnalysisRun, Campaign, Summary, Theme, ThemeAssignment
-from insights.runs import parse_unit_id
+from insights.units import UnitKey
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def test_a_basic_run_drafts_themes_per_clause_with_quotes_from_real_comments(
         for sentence in s.sentences:
             assert sentence["citations"], "no sentence without a source"
             for uid in sentence["citations"]:
-                assert parse_unit_id(uid)[1] in ids
+                assert UnitKey.parse(uid).pk in ids
     assert {"read", "total", "save"} <= set(run.timings)
 
 
