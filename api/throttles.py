@@ -13,6 +13,7 @@ from django.conf import settings
 from rest_framework import throttling
 
 from dhdigital.lib.cache import count_hit, count_hits
+from dhdigital.lib.client_address import client_ip
 
 
 class _SettingsRate:
@@ -32,6 +33,10 @@ class _SettingsRate:
 
     def wait(self):
         return max(getattr(self, "_left", 0), 1)
+
+    def get_ident(self, request):
+        """The client's address as every other limit reads it (dhdigital.lib.client_address)."""
+        return client_ip(request)
 
 
 class AnonThrottle(_SettingsRate, throttling.AnonRateThrottle):

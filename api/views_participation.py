@@ -18,6 +18,7 @@ from comments.services import CommentError, comment_post
 from consultations.access import can_view, consultation_for_team, consultation_for_viewer
 from consultations.models import LedgerEntry, Section
 from dhdigital.accounts.models import Role
+from dhdigital.lib.client_address import client_ip
 from responses import selectors as response_selectors
 from responses.models import Idea, Question
 from responses.models import Response as ResponseModel
@@ -106,7 +107,7 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
                 category=category,
                 idempotency_key=key,
                 quote={k: data.get(f"quote_{k}", "") for k in ("exact", "prefix", "suffix")},
-                ip=ratelimit.client_ip(request),
+                ip=client_ip(request),
             )
         except ratelimit.RateLimited as exc:
             raise exceptions.Throttled(wait=exc.retry_after) from None

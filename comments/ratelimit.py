@@ -51,14 +51,6 @@ def _take_back(key: str) -> None:
         cache.decr(key)  # (a cache outage answers 0 here, dhdigital/lib/cache.py)
 
 
-def client_ip(request) -> str:
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def check_comment_rate(*, user, ip: str) -> None:
     limits = [("comment-user", f"u{user.pk}", getattr(settings, "COMMENT_RATE_PER_USER", "10/600"))]
     if ip:

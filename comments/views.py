@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from consultations.access import consultation_for_viewer, document_for_viewer
 from consultations.models import Document, Section
+from dhdigital.lib.client_address import client_ip
 
 from . import access, house_rules, ratelimit, selectors, services
 from .forms import AppealForm, CommentForm, EditForm, FlagForm, FollowForm, ReplyForm
@@ -156,7 +157,7 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
                         section=chosen,
                         parent_id=parent.pk if parent else None,
                     ),
-                    ip=ratelimit.client_ip(request),
+                    ip=client_ip(request),
                 )
             except ratelimit.RateLimited as exc:
                 return rate_limited(request, exc)
@@ -226,7 +227,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                         section=parent.section,
                         parent_id=parent.pk,
                     ),
-                    ip=ratelimit.client_ip(request),
+                    ip=client_ip(request),
                 )
             except ratelimit.RateLimited as exc:
                 return rate_limited(request, exc)
@@ -279,7 +280,7 @@ def comment_react(request: HttpRequest, pk: int) -> HttpResponse:
             comment=comment,
             user=request.user,
             value=request.POST.get("value", ""),
-            ip=ratelimit.client_ip(request),
+            ip=client_ip(request),
         )
     except ratelimit.RateLimited as exc:
         return rate_limited(request, exc)
@@ -309,7 +310,7 @@ def comment_flag(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
-                ip=ratelimit.client_ip(request),
+                ip=client_ip(request),
             )
         except ratelimit.RateLimited as exc:
             return rate_limited(request, exc)

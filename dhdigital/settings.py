@@ -18,6 +18,13 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env("DEBUG")
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
+# Behind a TLS-terminating proxy (docs/deploy.md): trust its X-Forwarded-Proto, and take the client's
+# address from X-Forwarded-For as TRUSTED_PROXY_COUNT proxies (each appending the address it saw) wrote
+# it. Every per-address limit reads it through dhdigital.lib.client_address.client_ip.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is the number of proxies in front: 0 or more")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 SITE_NAME = "dhdigital"
@@ -148,6 +155,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # allauth's per-address failure limit is replaced by axes' lockout (one lockout, one page, and an
 # administrator's reset works); its per-IP throttle stays.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
+# allauth's limits take the client's address from the adapter, which asks dhdigital.lib.client_address
+# like every other limit (the proxy's own address would put every visitor in one bucket).
+ACCOUNT_ADAPTER = "dhdigital.accounts.adapter.AccountAdapter"
 # Optional two-step sign-in (allauth.mfa): an authenticator app code after the password, with recovery
 # codes. Managed at /accounts/2fa/; GOV.UK templates in templates/mfa/.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -156,7 +166,7 @@ AXES_USERNAME_CALLABLE = "dhdigital.accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "dhdigital.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # no table of every sign-in with its IP address
-AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_PROXY", default=False) else None
+AXES_CLIENT_IP_CALLABLE = "dhdigital.lib.client_address.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -246,9 +256,7 @@ CSRF_FAILURE_VIEW = "dhdigital.lib.views.csrf_failure"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
-)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 from csp.constants import NONE, SELF  # noqa: E402
 
 CONTENT_SECURITY_POLICY = {
@@ -275,8 +283,9 @@ REST_FRAMEWORK = {
     ],
     # Public API (api app): one error body shape, per-IP and per-user throttles (cache-backed).
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
-    # Per-IP throttles trust X-Forwarded-For only from our own proxy (else anyone could pick their IP).
-    "NUM_PROXIES": 1 if env.bool("BEHIND_PROXY", default=False) else 0,
+    # Per-IP throttles read the address through dhdigital.lib.client_address (api/throttles.py); DRF's
+    # own reading, for any throttle of its own, counts the same proxies.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_RATE", default="120/min"),
         "user": env.str("API_USER_RATE", default="600/min"),

@@ -16,12 +16,12 @@ import logging
 import secrets
 from collections import OrderedDict
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from dhdigital.accounts.roles import has_team_role
+from dhdigital.lib.client_address import client_ip
 from dhdigital.lib.memo import ProcessMemo
 
 from .models import DailyVisitorCount, DailyVisitorHash, VisitSalt
@@ -123,15 +123,6 @@ def visits_roll_up(*, before: dt.date) -> int:
     deleted, _ = DailyVisitorHash.objects.filter(day__lt=before).delete()
     VisitSalt.objects.filter(day__lt=before).delete()
     return deleted
-
-
-def client_ip(request) -> str:
-    """The visitor's address; behind the deployment's proxy (BEHIND_PROXY), the first forwarded one."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class ConsultationVisitMiddleware:
