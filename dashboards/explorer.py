@@ -91,7 +91,14 @@ class ExplorerForm(forms.Form):
     )
 
     def __init__(self, data, *, consultation: Consultation, **kwargs):
+        # The kind shown is the kind listed: without a choice, the consultation's own (answers for a formal
+        # consultation), both on the first visit (unbound) and when a filter is applied without one.
+        kind = default_type(consultation)
+        if data is not None and not data.get("type"):
+            data = data.copy()
+            data["type"] = kind
         super().__init__(data, **kwargs)
+        self.fields["type"].initial = kind
         self.consultation = consultation
         self.fields["clause"].choices = [("", "Any")] + clause_choices(consultation)
         self.fields["question"].choices = [("", "Any")] + [

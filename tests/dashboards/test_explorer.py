@@ -265,3 +265,30 @@ def test_bad_filter_values_are_reported_not_ignored(client, analyst, consultatio
     html = response.content.decode()
     assert response.status_code == 400 and "govuk-error-summary" in html
     assert html.count("Select a valid choice") >= 3
+
+
+def _shown_kind(html: str) -> str:
+    """The option the "Show" control displays as selected."""
+    import re
+
+    select = re.search(r'<select[^>]*name="type"[^>]*>(.*?)</select>', html, re.S).group(1)
+    selected = re.findall(r'<option value="(\w*)"[^>]*selected', select)
+    return selected[0] if selected else re.findall(r'<option value="(\w*)"', select)[0]
+
+
+def test_show_control_displays_the_kind_it_lists_and_a_filter_keeps_it(client, analyst, consultation, data):
+    """A formal consultation opens on answers: the "Show" control says so, and a filter applied without
+    choosing a kind (or with the form's own value) keeps answers instead of switching to comments."""
+    client.force_login(analyst)
+    consultation.kind = "formal"
+    consultation.save(update_fields=["kind"])
+    html = client.get(url(consultation)).content.decode()
+    assert _shown_kind(html) == "answer"
+    assert unit_ids(html) == {f"answer:{a.pk}" for a in data["answers"]}
+    for params in ({"stance": "disagree"}, {"type": "", "stance": "disagree"}):
+        html = client.get(url(consultation, **params)).content.decode()
+        expected = {f"answer:{a.pk}" for i, a in enumerate(data["answers"]) if i % 4 == 0}
+        assert unit_ids(html) == expected and _shown_kind(html) == "answer"
+        assert f"{len(expected)} answer" in html
+    html = client.get(url(consultation, type="comment")).content.decode()
+    assert _shown_kind(html) == "comment"
