@@ -41,7 +41,12 @@ class Decision:
     @classmethod
     def choices_for(cls, status: str) -> list[tuple[str, str]]:
         """The decisions a comment in this status can take."""
-        return [(value, label) for value, label in cls.CHOICES if status in cls.ALLOWED_FROM[value]]
+        return cls.choices_for_all({status})
+
+    @classmethod
+    def choices_for_all(cls, statuses: set[str]) -> list[tuple[str, str]]:
+        """The decisions every comment in these statuses can take (a bulk decision is all or nothing)."""
+        return [(value, label) for value, label in cls.CHOICES if statuses <= cls.ALLOWED_FROM[value]]
 
     ALLOWED_FROM = {
         APPROVE: {Status.PENDING, Status.REJECTED, Status.HIDDEN},

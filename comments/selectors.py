@@ -303,8 +303,15 @@ QUEUE_FILTERS = {
         Q(status=Comment.Status.PENDING) & ~Q(hold_reason__in=["", "pre_moderation"]),
     ),
     "appealed": ("Appealed", Q(appeals__state="open")),
+    # Post-moderation publishes at once: what no moderator has looked at yet, newest first.
+    "unreviewed": (
+        "Recently published, not yet reviewed",
+        Q(status=Comment.Status.PUBLISHED, moderated_at__isnull=True, reviewed_kept=False, is_official=False),
+    ),
     "decided": ("Decided", Q(moderated_at__isnull=False)),
 }
+# Where the queue opens when no tab is asked for: the first of these with something in it.
+QUEUE_OPENING_ORDER = ("pending", "flagged", "appealed", "unreviewed")
 
 
 def moderation_queue(consultation, *, filter_name: str = "pending"):
@@ -316,13 +323,18 @@ def moderation_queue(consultation, *, filter_name: str = "pending"):
         .prefetch_related("flags", "appeals")
         .distinct()
     )
-    order = "-moderated_at" if name == "decided" else "created_at"
+    order = {"decided": "-moderated_at", "unreviewed": "-created_at"}.get(name, "created_at")
     return qs.order_by(order)
 
 
 def queue_counts(consultation) -> dict[str, int]:
     base = Comment.objects.filter(consultation=consultation)
     return {name: base.filter(q).distinct().count() for name, (_label, q) in QUEUE_FILTERS.items()}
+
+
+def queue_opening_tab(counts: dict[str, int]) -> str:
+    """The tab a moderator lands on: the first in QUEUE_OPENING_ORDER with items, else "pending"."""
+    return next((name for name in QUEUE_OPENING_ORDER if counts.get(name)), "pending")
 
 
 def open_flags(comment: Comment) -> list[Flag]:
@@ -359,10 +371,41 @@ def section_place(section: Section | None) -> tuple[str, Section | None]:
             last_descendant__gte=section.position,
         ).order_by("position")
     )
+    name, clause = _place_in(section, chain)
+    if clause is not section and clause is not None:
+        clause.document = section.document
+    return name, clause
+
+
+def section_places(sections) -> dict[int, str]:
+    """{section id: how section_place names it} for many sections in one query (a queue page)."""
+    out: dict[int, str] = {}
+    inner = []
+    for s in sections:
+        if s.kind in Section.COMMENTABLE or s.kind in Section.GROUPING:
+            out[s.pk] = s.label
+        elif s.pk not in out:
+            inner.append(s)
+    if inner:
+        cond = Q(pk__in=[])
+        for s in inner:
+            cond |= Q(document_id=s.document_id, position__lte=s.position, last_descendant__gte=s.position)
+        around = list(Section.objects.filter(cond).order_by("document_id", "position"))
+        for s in inner:
+            chain = [
+                a
+                for a in around
+                if a.document_id == s.document_id and a.position <= s.position <= a.last_descendant
+            ]
+            out[s.pk] = _place_in(s, chain)[0]
+    return out
+
+
+def _place_in(section: Section, chain: list[Section]) -> tuple[str, Section | None]:
+    """section_place's name for `section`, given its ancestors and itself in document order."""
     clause_at = max((i for i, s in enumerate(chain) if s.kind in Section.COMMENTABLE), default=None)
     if clause_at is None:
         return section.label, section
     clause = chain[clause_at]
-    clause.document = section.document
     name = "Schedule" if clause.kind == Section.Kind.SCHEDULE else "Clause"
     return f"{name} {clause.number}" + "".join(s.number for s in chain[clause_at + 1 :]), clause

@@ -24,16 +24,20 @@ from .services import CommentError
 @login_required
 def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = access.consultation_for_moderator(request.user, slug)
-    filter_name = request.GET.get("filter", "pending")
+    counts = selectors.queue_counts(consultation)
+    filter_name = request.GET.get("filter") or selectors.queue_opening_tab(counts)
     if filter_name not in selectors.QUEUE_FILTERS:
         filter_name = "pending"
     page = Paginator(selectors.moderation_queue(consultation, filter_name=filter_name), 50).get_page(
         request.GET.get("page")
     )
-    ids = [c.pk for c in page.object_list]
+    listed = list(page.object_list)
+    # Only the decisions every listed comment can take: a bulk decision is all or nothing.
+    decisions = moderation.Decision.choices_for_all({c.status for c in listed})
     form = ModerationForm(
         request.POST if request.method == "POST" else None,
-        comment_ids=ids
+        decisions=decisions,
+        comment_ids=[c.pk for c in listed]
         if request.method != "POST"
         else [int(x) for x in request.POST.getlist("comments") if x.isdigit()],
     )
@@ -56,21 +60,34 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
                 request, f"Decision recorded for {len(done)} comment{'s' if len(done) != 1 else ''}."
             )
             return redirect(f"{request.path}?filter={filter_name}")
+    places = selectors.section_places([c.section for c in listed if c.section_id])
+    filters = [
+        (k, v[0])
+        for k, v in selectors.QUEUE_FILTERS.items()
+        if k != "unreviewed" or consultation.moderation_mode == "post" or counts.get(k)
+    ]
     return render(
         request,
         "comments/moderation_queue.html",
         {
             "consultation": consultation,
             "page_obj": page,
+            "rows": [(c, _opening_words(c.body), places.get(c.section_id, "")) for c in listed],
             "form": form,
+            "can_decide": bool(decisions),
             "filter_name": filter_name,
-            "filters": [(k, v[0]) for k, v in selectors.QUEUE_FILTERS.items()],
-            "counts": selectors.queue_counts(consultation),
+            "filter_label": selectors.QUEUE_FILTERS[filter_name][0],
+            "filters": [(k, label, counts.get(k, 0)) for k, label in filters],
             "rules": house_rules.BY_CODE,
             "selected": set(form.data.getlist("comments")) if form.is_bound else set(),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _opening_words(text: str, n: int = 8) -> str:
+    words = text.split()
+    return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
 @login_required

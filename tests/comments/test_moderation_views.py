@@ -193,3 +193,78 @@ def test_the_queue_links_each_held_comment_to_its_moderation_page(client, modera
     assert all(moderate_url(c) in html for c in held)
     page = client.get(moderate_url(held[0])).content.decode()
     assert 'value="approve"' in page and 'value="reject"' in page
+
+
+def _tab(html: str) -> str:
+    """The queue tab the page is on (aria-current)."""
+    import re
+
+    return re.search(r'href="\?filter=(\w+)" aria-current="page"', html).group(1)
+
+
+def _decisions(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'name="decision" type="radio" value="(\w+)"', html))
+
+
+def test_post_moderated_queue_lists_recently_published_comments_nobody_reviewed(
+    client, moderator, clause, citizen, other_citizen, real_texts
+):
+    """Under post-moderation comments appear at once; the queue lists the ones no moderator has looked at
+    yet, newest first, and a "keep" takes one off the list."""
+    first = post(citizen, clause, real_texts[0])
+    second = post(other_citizen, clause, real_texts[1])
+    assert {first.status, second.status} == {"published"}
+    client.force_login(moderator)
+    html = client.get(queue_url(clause) + "?filter=unreviewed").content.decode()
+    assert "Recently published, not yet reviewed" in html
+    assert html.index(real_texts[1][:30]) < html.index(real_texts[0][:30])
+    response = client.post(
+        queue_url(clause) + "?filter=unreviewed", {"comments": [first.pk], "decision": "keep"}
+    )
+    assert response.status_code == 302
+    html = client.get(queue_url(clause) + "?filter=unreviewed").content.decode()
+    assert real_texts[1][:30] in html and real_texts[0][:30] not in html
+
+
+def test_queue_opens_on_the_tab_that_has_items(client, moderator, clause, citizen, other_citizen, real_texts):
+    from comments import services
+
+    flagged = post(citizen, clause, real_texts[0])
+    services.flag_create(comment=flagged, user=other_citizen, reason="off_topic")
+    client.force_login(moderator)
+    html = client.get(queue_url(clause)).content.decode()
+    assert _tab(html) == "flagged" and real_texts[0][:30] in html
+    assert _tab(client.get(queue_url(clause) + "?filter=pending").content.decode()) == "pending"
+
+
+def test_bulk_decisions_offered_are_those_every_listed_comment_can_take(
+    client, moderator, held, clause, citizen, real_texts
+):
+    client.force_login(moderator)
+    pending = _decisions(client.get(queue_url(clause) + "?filter=pending").content.decode())
+    assert pending == {"approve", "reject", "hide", "keep"}
+    client.post(queue_url(clause), {"comments": [held[0].pk], "decision": "approve"})
+    decided = _decisions(client.get(queue_url(clause) + "?filter=decided").content.decode())
+    assert decided == {"hide", "keep"}  # a published comment cannot be approved or rejected
+
+
+def test_queue_rows_name_the_author_opening_words_and_clause(client, moderator, held, clause, document):
+    client.force_login(moderator)
+    html = client.get(queue_url(clause)).content.decode()
+    assert "Select comment " not in html
+    words = " ".join(held[0].body.split()[:6])
+    assert f"Select the comment by {held[0].author.display_name}: “{words}" in html
+    assert f"{clause.label}" in html
+    general = Comment.objects.create(
+        consultation=document.consultation,
+        document=document,
+        author=held[0].author,
+        body="A general remark on the bill as a whole.",
+        status="pending",
+        category="general",
+    )
+    html = client.get(queue_url(clause)).content.decode()
+    assert "General · General" not in html and str(general.pk) in html
+    assert "The whole document" in html
