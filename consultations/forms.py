@@ -6,10 +6,26 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from dhdigital.accounts.models import Role, Team
+from dhdigital.lib.forms import DATETIME_FORMAT, GovukDateTimeWidget, GovukDateWidget
 
 from .models import Consultation, Document
 
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_HINT = "For example, 27 3 2027 and 17:00. UK time."
+DATETIME_INVALID = "Enter a real date and a time, for example 27 3 2027 and 17:00"
+# What the minimum digital standard (standard.py) needs before a consultation can be scheduled.
+STANDARD_HINT = "Needed before you can schedule the consultation."
+
+
+def datetime_field(label: str, *, required: bool = True, hint: str = DATETIME_HINT) -> forms.DateTimeField:
+    """A date and time entered with the GOV.UK date input pattern (day, month, year, then the time)."""
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        widget=GovukDateTimeWidget(),
+        input_formats=[DATETIME_FORMAT],
+        help_text=hint,
+        error_messages={"invalid": DATETIME_INVALID},
+    )
 
 
 class ConsultationForm(forms.ModelForm):
@@ -38,9 +54,7 @@ class ConsultationForm(forms.ModelForm):
             "project",
         ]
         widgets = {
-            "opens_at": DATETIME_WIDGET,
-            "closes_at": DATETIME_WIDGET,
-            "response_due": forms.DateInput(attrs={"type": "date"}),
+            "response_due": GovukDateWidget(),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 8}),
             "short_period_reason": forms.Textarea(attrs={"rows": 3}),
@@ -59,12 +73,30 @@ class ConsultationForm(forms.ModelForm):
             "accessible_formats_email": "Email for accessible format requests",
             "project": "Policy project (optional)",
         }
-        help_texts = {"slug": "Lower case letters, numbers and hyphens, for example care-and-support-bill."}
+        help_texts = {
+            "slug": "Lower case letters, numbers and hyphens, for example care-and-support-bill.",
+            "response_due": "For example, 27 3 2027. Leave blank for 12 weeks after closing.",
+            "respond_online": "Every consultation must let people respond on this website.",
+        }
+
+    opens_at = datetime_field("Opens at", required=False, hint=f"{DATETIME_HINT} {STANDARD_HINT}")
+    closes_at = datetime_field("Closes at", required=False, hint=f"{DATETIME_HINT} {STANDARD_HINT}")
+
+    # Fields the standard needs: their hints say so, so the publisher fills them in at the start.
+    STANDARD_FIELDS = (
+        "summary",
+        "privacy_notice",
+        "how_responses_used",
+        "contact_email",
+        "postal_address",
+        "accessible_formats_email",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opens_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
-        self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        for name in self.STANDARD_FIELDS:
+            field = self.fields[name]
+            field.help_text = f"{field.help_text} {STANDARD_HINT}".strip()
         teams = Team.objects.all()
         if not user.is_superuser:
             teams = teams.filter(memberships__user=user, memberships__role=Role.PUBLISHER).distinct()
@@ -146,11 +178,7 @@ class ReasonForm(forms.Form):
 
 
 class ExtendForm(ReasonForm):
-    closes_at = forms.DateTimeField(
-        label="New closing date and time",
-        widget=DATETIME_WIDGET,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-    )
+    closes_at = datetime_field("New closing date and time")
 
 
 class SearchForm(forms.Form):

@@ -50,6 +50,31 @@ def _publish_documents(c: Consultation, now: datetime) -> None:
     )
 
 
+# While a consultation is scheduled or open, the public relies on what the standard guarantees.
+LIVE = (State.SCHEDULED, State.OPEN)
+
+
+@transaction.atomic
+def consultation_save(*, consultation: Consultation, by) -> Consultation:
+    """Save a publisher's edit (the form has set the new values on `consultation`). A scheduled or open
+    consultation must still meet the minimum digital standard afterwards: a change that breaks it
+    (removing the privacy notice, the contact, the way to respond, the closing date) raises
+    StandardNotMet and nothing is saved."""
+    if consultation.pk is not None:
+        current = _locked(consultation)
+        if current.state in LIVE:
+            failures = check_standard(consultation)
+            if current.closes_at == consultation.closes_at:
+                # a closing time that has just passed (beat not yet run) is not this edit's doing
+                failures = [f for f in failures if f.code != "closes_in_past"]
+            if failures:
+                raise StandardNotMet(failures)
+        consultation.state = current.state  # lifecycle moves only through the services below
+    consultation._history_user = by
+    consultation.save()
+    return consultation
+
+
 @transaction.atomic
 def consultation_schedule(*, consultation: Consultation, by) -> Consultation:
     """Make a draft visible as upcoming; beat opens it at `opens_at`. Refused unless the standard is met."""

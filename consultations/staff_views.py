@@ -67,7 +67,7 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     if not form.fields["team"].queryset.exists():
         raise PermissionDenied("Only publishers can create consultations.")
     if request.method == "POST" and form.is_valid():
-        consultation = form.save()
+        consultation = services.consultation_save(consultation=form.instance, by=request.user)
         messages.success(request, "Draft consultation created. Import the draft document next.")
         return redirect("staff:consultation-manage", slug=consultation.slug)
     return render(request, "consultations/staff/consultation_form.html", {"form": form, "creating": True})
@@ -106,12 +106,27 @@ def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("A concluded or withdrawn consultation can no longer be edited.")
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Changes saved.")
-        return redirect("staff:consultation-manage", slug=consultation.slug)
+        try:
+            services.consultation_save(consultation=form.instance, by=request.user)
+        except services.StandardNotMet as exc:
+            standard_errors(form, exc.failures)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect("staff:consultation-manage", slug=consultation.slug)
     return render(
-        request, "consultations/staff/consultation_form.html", {"form": form, "consultation": consultation}
+        request,
+        "consultations/staff/consultation_form.html",
+        {"form": form, "consultation": consultation},
     )
+
+
+def standard_errors(form, failures) -> None:
+    """Each failure of the minimum digital standard as an error on the field that fixes it, so the
+    GOV.UK error summary names it and links to the field."""
+    for failure in failures:
+        named = failure.field in form.fields and not form[failure.field].field.disabled
+        field = failure.field if named else None
+        form.add_error(field, f"Minimum digital standard: {failure.title}. {failure.fix}")
 
 
 @login_required

@@ -1,4 +1,5 @@
-"""The minimum digital standard every formal consultation must meet before it is scheduled.
+"""The minimum digital standard every consultation must meet before it is scheduled, and keep meeting
+while it is scheduled or open (services.consultation_save re-runs it on every edit).
 
 Returns a list of named failures, never a boolean, so the publisher sees exactly what to fix.
 """
@@ -75,6 +76,13 @@ def check_standard(consultation: Consultation, *, now: datetime | None = None) -
             "Explain what will happen to responses and when the government response is due.",
             "how_responses_used",
         )
+    if not c.respond_online:
+        fail(
+            "no_online_response",
+            "People cannot respond online",
+            "Let people respond on this website: select “People can respond online”.",
+            "respond_online",
+        )
     if not (c.contact_email or c.contact_phone):
         fail(
             "no_contact",
@@ -96,11 +104,21 @@ def check_standard(consultation: Consultation, *, now: datetime | None = None) -
             "Give an email address where people can ask for the documents in another format.",
             "accessible_formats_email",
         )
-    if (
-        c.kind == Consultation.Kind.DRAFT_BILL
-        and not Section.objects.filter(
-            document__consultation=c, document__state__in=["draft", "published"], kind__in=Section.COMMENTABLE
-        ).exists()
-    ):
+    if c.kind == Consultation.Kind.DRAFT_BILL and not _commentable_sections(c).exists():
         fail("no_document", "No draft document to comment on", "Import the draft bill before scheduling.", "")
+    if c.kind == Consultation.Kind.FORMAL and not (
+        c.pk and (c.questions.exists() or _commentable_sections(c).exists())
+    ):
+        fail(
+            "no_way_to_respond",
+            "Nothing to respond to",
+            "Add a question, or import a document people can comment on.",
+            "",
+        )
     return failures
+
+
+def _commentable_sections(c: Consultation):
+    return Section.objects.filter(
+        document__consultation=c, document__state__in=["draft", "published"], kind__in=Section.COMMENTABLE
+    )

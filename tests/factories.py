@@ -117,7 +117,54 @@ def make_document(
     return doc
 
 
+def datetime_boxes(name: str, when) -> dict[str, str]:
+    """The GOV.UK date input's boxes (day, month, year, time) for a date and time, as a form posts them."""
+    from django.utils import timezone
+
+    when = timezone.localtime(when)
+    return {
+        f"{name}_day": str(when.day),
+        f"{name}_month": str(when.month),
+        f"{name}_year": str(when.year),
+        f"{name}_time": when.strftime("%H:%M"),
+    }
+
+
+def edit_form_data(consultation: Consultation, **overrides) -> dict:
+    """What the staff edit form posts for `consultation` unchanged, with `overrides`."""
+    c = consultation
+    data = {
+        name: getattr(c, name)
+        for name in (
+            "title",
+            "slug",
+            "kind",
+            "summary",
+            "body",
+            "short_period_reason",
+            "moderation_mode",
+            "visibility",
+            "contact_email",
+            "contact_phone",
+            "postal_address",
+            "accessible_formats_email",
+            "privacy_notice",
+            "how_responses_used",
+        )
+    }
+    data["team"] = c.team_id
+    if c.respond_online:
+        data["respond_online"] = "on"
+    for name in ("opens_at", "closes_at"):
+        if getattr(c, name):
+            data.update(datetime_boxes(name, getattr(c, name)))
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
 __all__ = [
+    "edit_form_data",
+    "datetime_boxes",
     "PASSWORD",
     "Role",
     "UserFactory",

@@ -180,3 +180,16 @@ def assert_fits_a_phone(assert_no_axe_violations) -> Callable:
             page.set_viewport_size(before)
 
     return _assert
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True, "locale": "en-GB"}
+
+
+@pytest.fixture
+def phone(browser):
+    """A page in a phone's context: a 390 x 844 touch screen (Playwright's is_mobile, has_touch). Open
+    another with `phone.context.browser.new_context(**PHONE)`."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    yield page
+    context.close()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Consultation
 from consultations.standard import check_standard
+from responses.models import Question
 from tests.factories import ConsultationFactory, make_document
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +83,10 @@ def test_schedule_publishes_documents_and_future_consultation_is_scheduled(publi
 
 
 def test_standard_names_short_period_without_reason_and_accepts_it_with_one():
-    c = ConsultationFactory.build(
+    c = ConsultationFactory(
         opens_at=timezone.now(), closes_at=timezone.now() + timedelta(weeks=6), kind=Consultation.Kind.FORMAL
     )
+    Question.objects.create(consultation=c, text="Do you agree?")
     assert [f.title for f in check_standard(c)] == ["Shorter than 12 weeks without a reason"]
     c.short_period_reason = "Statutory deadline set by the Act."
     assert check_standard(c) == []
@@ -113,6 +115,7 @@ def test_standard_names_every_missing_piece():
         "No contact details",
         "No alternative way to respond",
         "No accessible format on request",
+        "Nothing to respond to",
     }
 
 

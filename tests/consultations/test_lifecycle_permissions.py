@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.consultations.test_permissions import ROLES, STATES, TEAM, make_in_state
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, datetime_boxes
 
 pytestmark = pytest.mark.django_db
 PUBLISHERS = {"publisher", "superuser"}
@@ -66,7 +66,7 @@ def _data(action: str, consultation) -> dict:
     if action == "extend":
         # Noon: a local time two weeks on from any hour may fall in a clock change's missing hour.
         later = (timezone.localtime(consultation.closes_at) + timedelta(weeks=2)).replace(hour=12, minute=0)
-        return {"closes_at": later.strftime("%Y-%m-%dT%H:%M"), "reason": "More time for responses"}
+        return {**datetime_boxes("closes_at", later), "reason": "More time for responses"}
     if action in ("close", "withdraw"):
         return {"reason": "The policy has changed"}
     return {}

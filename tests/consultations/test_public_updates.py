@@ -11,7 +11,8 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Consultation, ConsultationUpdate
 from dhdigital.lib.time import govuk_datetime
-from tests.factories import PASSWORD, ConsultationFactory
+from responses.models import Question
+from tests.factories import PASSWORD, ConsultationFactory, datetime_boxes, edit_form_data, make_document
 
 pytestmark = pytest.mark.django_db
 LONG_REASON = (
@@ -26,6 +27,7 @@ def _page(client, c) -> str:
 
 def test_an_extension_and_its_reason_are_shown_to_the_public(client, publisher, team):
     c = ConsultationFactory(team=team, kind="formal", state=Consultation.State.DRAFT, published_at=None)
+    Question.objects.create(consultation=c, text="Do you agree with the proposal?")
     services.consultation_schedule(consultation=c, by=publisher)
     new_close = timezone.localtime(c.closes_at).replace(hour=23, minute=59, second=0, microsecond=0)
     new_close += timedelta(weeks=2)
@@ -58,7 +60,7 @@ def test_an_extension_with_a_long_reason_is_accepted_through_the_page(client, pu
     later = timezone.localtime(consultation.closes_at) + timedelta(weeks=3)
     response = client.post(
         f"/staff/consultations/{consultation.slug}/extend/",
-        {"closes_at": later.strftime("%Y-%m-%dT%H:%M"), "reason": LONG_REASON * 3},
+        {**datetime_boxes("closes_at", later), "reason": LONG_REASON * 3},
     )
     assert response.status_code == 302
     consultation.refresh_from_db()
@@ -75,21 +77,14 @@ def test_a_draft_preview_has_no_updates(client, publisher, team):
 
 
 def test_an_open_consultation_dates_cannot_be_changed_by_editing(client, publisher, consultation):
+    make_document(consultation=consultation, clauses=1)
     client.login(email=publisher.email, password=PASSWORD)
     before = consultation.closes_at
     form = client.get(f"/staff/consultations/{consultation.slug}/edit/").content.decode()
     assert "Extend the closing date" in form
-    data = {
-        "title": consultation.title,
-        "summary": consultation.summary,
-        "kind": consultation.kind,
-        "team": consultation.team_id,
-        "moderation_mode": "post",
-        "visibility": "public",
-        "respond_online": "on",
-        "contact_email": consultation.contact_email,
-        "closes_at": (timezone.localtime() + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M"),
-    }
+    data = edit_form_data(
+        consultation, **datetime_boxes("closes_at", timezone.localtime() + timedelta(minutes=5))
+    )
     assert client.post(f"/staff/consultations/{consultation.slug}/edit/", data).status_code == 302
     consultation.refresh_from_db()
     assert abs(consultation.closes_at - before) < timedelta(seconds=1)  # not moved to 5 minutes' time

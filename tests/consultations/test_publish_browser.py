@@ -8,13 +8,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from consultations.models import Consultation
-from tests.factories import ConsultationFactory, make_document
+from tests.factories import ConsultationFactory, datetime_boxes, make_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _dt(delta: timedelta) -> str:
-    return (timezone.localtime() + delta).strftime("%Y-%m-%dT%H:%M")
+def fill_datetime(page, name: str, delta: timedelta) -> None:
+    """Type a date and time into the GOV.UK date input's boxes, as a person would."""
+    for box, value in datetime_boxes(name, timezone.now() + delta).items():
+        page.locator(f"#id_{box}").fill(value)
 
 
 def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
@@ -31,8 +33,8 @@ def test_publisher_imports_checks_fixes_schedules_and_public_reads_clause_3(
     page.get_by_label("Title").first.fill("Draft Sustainable Aviation Fuel Bill")
     page.get_by_label("Web address").fill("saf-bill")
     page.get_by_label("Draft bill for comment").check()
-    page.get_by_label("Opens at").fill(_dt(timedelta(days=1)))
-    page.get_by_label("Closes at").fill(_dt(timedelta(weeks=8)))
+    fill_datetime(page, "opens_at", timedelta(days=1))
+    fill_datetime(page, "closes_at", timedelta(weeks=8))
     page.get_by_label("Contact email").fill("saf.bill@example.gov.uk")
     page.get_by_role("button", name="Create draft").click()
     assert page.url.endswith("/staff/consultations/saf-bill/")

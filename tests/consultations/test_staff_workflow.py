@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Consultation, Document, Section
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, datetime_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def _form(team, **overrides):
         "kind": "draft_bill",
         "summary": "",
         "body": "",
-        "opens_at": (now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
-        "closes_at": (now + timedelta(weeks=6)).strftime("%Y-%m-%dT%H:%M"),
+        **datetime_boxes("opens_at", now + timedelta(days=1)),
+        **datetime_boxes("closes_at", now + timedelta(weeks=6)),
         "short_period_reason": "",
         "moderation_mode": "post",
         "visibility": "public",
@@ -56,7 +56,7 @@ def test_citizen_cannot_open_the_create_form(client, citizen):
 
 def test_create_rejects_closing_before_opening_and_saves_nothing(pub_client, team):
     now = timezone.localtime()
-    data = _form(team, closes_at=(now - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    data = _form(team, **datetime_boxes("closes_at", now - timedelta(days=1)))
     response = pub_client.post("/staff/consultations/new/", data)
     assert response.status_code == 200
     html = response.content.decode()
@@ -128,15 +128,15 @@ def test_bad_upload_names_the_problem_and_saves_nothing(pub_client, team):
 
 
 def test_extend_needs_a_later_date(pub_client, consultation):
-    earlier = (timezone.localtime(consultation.closes_at) - timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    earlier = datetime_boxes("closes_at", consultation.closes_at - timedelta(days=3))
     response = pub_client.post(
-        f"/staff/consultations/{consultation.slug}/extend/", {"closes_at": earlier, "reason": "More time"}
+        f"/staff/consultations/{consultation.slug}/extend/", {**earlier, "reason": "More time"}
     )
     assert "must be later than the current one" in response.content.decode()
-    later = (timezone.localtime(consultation.closes_at) + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")
+    later = datetime_boxes("closes_at", consultation.closes_at + timedelta(days=14))
     assert (
         pub_client.post(
-            f"/staff/consultations/{consultation.slug}/extend/", {"closes_at": later, "reason": "More time"}
+            f"/staff/consultations/{consultation.slug}/extend/", {**later, "reason": "More time"}
         ).status_code
         == 302
     )

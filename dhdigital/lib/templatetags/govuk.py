@@ -238,23 +238,18 @@ def _choices(field: BoundField, kind: str, widget: forms.Widget) -> dict[str, An
 
 def _date(field: BoundField) -> dict[str, Any]:
     auto_id = field.auto_id or field.html_name
-    day, month, year = field.field.widget.parts(field.value())
-    parts = []
-    for part, label, width, value in (
-        ("day", "Day", 2, day),
-        ("month", "Month", 2, month),
-        ("year", "Year", 4, year),
-    ):
-        parts.append(
-            {
-                "id": f"{auto_id}_{part}",
-                "name": f"{field.html_name}_{part}",
-                "label": label,
-                "width": width,
-                "value": value,
-            }
-        )
-    return {"parts": parts}
+    parts = [
+        {
+            "id": f"{auto_id}_{part}",
+            "name": f"{field.html_name}_{part}",
+            "label": label,
+            "width": width,
+            "value": value,
+            "numeric": part != "time",
+        }
+        for part, label, width, value in field.field.widget.part_specs(field.value())
+    ]
+    return {"parts": parts, "disabled": field.field.disabled}
 
 
 @register.simple_tag
