@@ -5,6 +5,11 @@ PIP := .venv/bin/pip
 # A supported Python on the machine, 3.11 first (what CI runs) (pyproject: >=3.11,<3.13), for creating .venv.
 PYTHON ?= $(shell for p in python3.11 python3.12 python3; do command -v $$p >/dev/null 2>&1 && echo $$p && break; done)
 export DJANGO_SETTINGS_MODULE := dhdigital.settings
+# These targets serve and test on your own machine over plain HTTP: the explicit opt-out from the
+# production defaults that apply whenever DEBUG is off (HTTPS redirect, Secure cookies, HSTS, a SECRET_KEY
+# of the deployment's own; dhdigital/settings.py). A random key is kept in .secret_key. The image runs
+# gunicorn and celery itself, never make.
+export PLAIN_HTTP ?= true
 
 .DEFAULT_GOAL := help
 

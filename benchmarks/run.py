@@ -17,6 +17,7 @@ import traceback
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dhdigital.settings")
+os.environ.setdefault("PLAIN_HTTP", "true")  # measured on this machine, over plain HTTP
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 

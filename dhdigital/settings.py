@@ -5,6 +5,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from dhdigital.lib.secret_key import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(environ.Env().str("DHDIGITAL_SHARED_DATA", default=str(BASE_DIR.parent / "shared" / "data")))
 
@@ -16,7 +18,12 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-" + "x" * 20)
+# With DEBUG off the portal is served as in production unless told otherwise: HTTPS redirect, Secure
+# cookies, HSTS, and a SECRET_KEY of its own. PLAIN_HTTP=true is the explicit opt-out for your own machine
+# (make run, the tests, the load test): plain HTTP, and a random key kept in .secret_key in the checkout.
+PLAIN_HTTP = env.bool("PLAIN_HTTP", default=False)
+SECURE_BY_DEFAULT = not DEBUG and not PLAIN_HTTP
+SECRET_KEY = secret_key(env.str("SECRET_KEY", default=""), local=DEBUG or PLAIN_HTTP, checkout=BASE_DIR)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 # Behind a TLS-terminating proxy (docs/deploy.md): trust its X-Forwarded-Proto, and take the client's
 # address from X-Forwarded-For as TRUSTED_PROXY_COUNT proxies (each appending the address it saw) wrote
@@ -249,11 +256,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# Secure by default whenever DEBUG is off (PLAIN_HTTP=true opts out); each can still be set on its own.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_BY_DEFAULT)
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=SECURE_BY_DEFAULT)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "dhdigital.lib.views.csrf_failure"
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_BY_DEFAULT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None

@@ -165,6 +165,7 @@ class Stack:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "DEBUG": "false",
+            "PLAIN_HTTP": "true",  # gunicorn on 127.0.0.1 over plain HTTP, no HTTPS redirect
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
             "CONN_MAX_AGE": "60",

@@ -32,15 +32,24 @@ PRODUCTION_ENV = {
 }
 
 
+# What a process needs to run at all; every setting comes from the test's own `env`, not from the
+# environment the suite runs in (which opts out of the production defaults: tests/settings.py).
+BARE = ("PATH", "HOME", "LANG", "DHDIGITAL_SHARED_DATA")
+
+
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return _run([sys.executable, "manage.py", *args], env)
+
+
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        command,
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=180,
         env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **{k: v for k, v in os.environ.items() if k in BARE},
             "DJANGO_SETTINGS_MODULE": "dhdigital.settings",
             **env,
         },
@@ -55,6 +64,75 @@ def test_deploy_check_is_clean_under_production_settings():
     # drf-spectacular's W001 is about OpenAPI component naming, not deployment; every other warning,
     # and any security, axes or CSP one, fails the check.
     assert [i for i in issues if not i.startswith("drf_spectacular.")] == [], output[-3000:]
+
+
+def test_deploy_check_is_clean_with_only_debug_off_a_secret_key_and_the_hosts():
+    """Secure is the default whenever DEBUG is off: HTTPS redirect, Secure cookies, HSTS (issue 16,
+    finding 14: W004, W008, W012 and W016 were reported with these three variables alone)."""
+    env = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "consult.example.gov.uk",
+    }
+    proc = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-3000:]
+    assert re.findall(r"\(([a-z_]+\.[EW]\d+)\)", output) == [], output[-3000:]
+
+
+def test_plain_http_on_your_own_machine_is_an_explicit_opt_out():
+    env = {"DEBUG": "false", "PLAIN_HTTP": "true", "ALLOWED_HOSTS": "127.0.0.1"}
+    proc = _manage("check", "--deploy", "--tag", "security", env=env)
+    output = proc.stdout + proc.stderr
+    for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert check in output, output[-3000:]
+    assert "security.W009" not in output  # this checkout's own random key, not a published one
+
+
+PUBLISHED_KEYS = [
+    "",
+    # the placeholder a deployment copies from .env.example and may forget to change
+    next(
+        line.split("=", 1)[1]
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line.startswith("SECRET_KEY=")
+    ),
+    "django-insecure-" + "k" * 50,
+]
+
+
+@pytest.mark.parametrize("key", PUBLISHED_KEYS, ids=["unset", "env.example", "django-insecure"])
+@pytest.mark.parametrize(
+    "start",
+    [["manage.py", "check"], ["-c", "import dhdigital.wsgi"], ["-m", "celery", "-A", "dhdigital", "report"]],
+    ids=["manage.py", "wsgi", "celery"],
+)
+def test_with_debug_off_the_portal_refuses_to_start_without_a_real_secret_key(key, start):
+    """Issue 16, finding 5: a published default key was used silently, and with it email confirmation
+    links could be forged."""
+    env = {"DEBUG": "false", "ALLOWED_HOSTS": "consult.example.gov.uk"}
+    if key:
+        env["SECRET_KEY"] = key
+    proc = _run([sys.executable, *start], env)
+    assert proc.returncode != 0
+    assert "SECRET_KEY is not set, or is a published placeholder" in proc.stderr
+
+
+def test_the_local_key_is_random_private_and_the_same_for_every_process(tmp_path):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from dhdigital.lib.secret_key import secret_key
+
+    first = secret_key("", local=True, checkout=tmp_path)
+    assert len(first) >= 50 and first == secret_key("", local=True, checkout=tmp_path)
+    assert (tmp_path / ".secret_key").stat().st_mode & 0o777 == 0o600
+    assert secret_key("change-me-please", local=True, checkout=tmp_path) == first
+    assert secret_key("a-real-key-" + "r" * 50, local=False, checkout=tmp_path) == "a-real-key-" + "r" * 50
+    with pytest.raises(ImproperlyConfigured):
+        secret_key("", local=False, checkout=tmp_path)
+    other = tmp_path / "other"
+    other.mkdir()
+    assert secret_key("", local=True, checkout=other) != first
 
 
 def test_deploy_check_fails_with_the_development_defaults():
