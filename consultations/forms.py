@@ -38,6 +38,7 @@ class ConsultationForm(forms.ModelForm):
             "kind",
             "summary",
             "body",
+            "topics",
             "opens_at",
             "closes_at",
             "short_period_reason",
@@ -62,6 +63,7 @@ class ConsultationForm(forms.ModelForm):
             "privacy_notice": forms.Textarea(attrs={"rows": 5}),
             "how_responses_used": forms.Textarea(attrs={"rows": 4}),
             "kind": forms.RadioSelect,
+            "topics": forms.CheckboxSelectMultiple,
             "moderation_mode": forms.RadioSelect,
             "visibility": forms.RadioSelect,
         }
@@ -72,11 +74,13 @@ class ConsultationForm(forms.ModelForm):
             "respond_online": "People can respond online",
             "accessible_formats_email": "Email for accessible format requests",
             "project": "Policy project (optional)",
+            "topics": "Topics (optional)",
         }
         help_texts = {
             "slug": "Lower case letters, numbers and hyphens, for example care-and-support-bill.",
             "response_due": "For example, 27 3 2027. Leave blank for 12 weeks after closing.",
             "respond_online": "Every consultation must let people respond on this website.",
+            "topics": "People who asked for email alerts on a topic hear of the consultation when it opens.",
         }
 
     opens_at = datetime_field("Opens at", required=False, hint=f"{DATETIME_HINT} {STANDARD_HINT}")

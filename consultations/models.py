@@ -15,6 +15,20 @@ from .querysets import ConsultationQuerySet, SectionQuerySet
 TWELVE_WEEKS = timedelta(weeks=12)
 
 
+class Topic(models.Model):
+    """What a consultation is about (health and social care, transport...): people subscribe to email
+    bulletins of new consultations on a topic (notices.Bulletin)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Consultation(models.Model):
     class Kind(models.TextChoices):
         FORMAL = "formal", "Formal consultation"
@@ -58,6 +72,7 @@ class Consultation(models.Model):
     short_period_reason = models.TextField(
         blank=True, help_text="Why the consultation runs for less than 12 weeks, if it does."
     )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="consultations")
     moderation_mode = models.CharField(max_length=4, choices=Moderation.choices, default=Moderation.POST)
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
 
@@ -284,6 +299,7 @@ __all__ = [
     "Document",
     "LedgerEntry",
     "Section",
+    "Topic",
     "default_response_due",
     "settings",
 ]

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import events
 from .models import Consultation, Document, LedgerEntry, Section
 from .standard import Failure
 
@@ -51,6 +52,7 @@ def document_publish_version(*, document: Document, by) -> Document:
     doc.published_at = timezone.now()
     doc._change_reason = f"version {doc.version} published"
     doc.save()
+    events.version_published.send(sender=Document, consultation=doc.consultation, document=doc)
     return doc
 
 

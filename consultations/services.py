@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dhdigital.lib.time import govuk_datetime
 
+from . import events
 from .models import Consultation, ConsultationUpdate, Document
 from .standard import Failure, check_standard
 
@@ -90,6 +91,7 @@ def consultation_schedule(*, consultation: Consultation, by) -> Consultation:
     c.save()
     _publish_documents(c, now)
     _note(c, Update.PUBLISHED, "First published.", now)
+    events.consultation_published.send(sender=Consultation, consultation=c)
     return c
 
 
@@ -112,6 +114,7 @@ def consultation_open_now(*, consultation: Consultation, by) -> Consultation:
     _publish_documents(c, now)
     if first_publication:
         _note(c, Update.PUBLISHED, "First published.", now)
+        events.consultation_published.send(sender=Consultation, consultation=c)
     return c
 
 
@@ -145,6 +148,7 @@ def consultation_close_early(*, consultation: Consultation, by, reason: str) -> 
     c._change_reason = _change_reason(f"closed early: {reason.strip()}")
     c.save()
     _note(c, Update.CLOSED_EARLY, f"Closed early at {govuk_datetime(now)}. {reason.strip()}", now)
+    events.consultation_closed.send(sender=Consultation, consultation=c)
     return c
 
 
@@ -203,6 +207,7 @@ def consultation_conclude(
     c._change_reason = "outcome published"
     c.save()
     _note(c, Update.OUTCOME, "Government response published.", c.outcome_published_at)
+    events.outcome_published.send(sender=Consultation, consultation=c)
     return c
 
 
@@ -228,5 +233,6 @@ def consultations_transition_due(*, now: datetime | None = None) -> dict[str, in
             c.state = State.CLOSED
             c._change_reason = "closed on schedule"
             c.save(update_fields=["state", "updated_at"])
+            events.consultation_closed.send(sender=Consultation, consultation=c)
             closed += 1
     return {"opened": opened, "closed": closed}

@@ -67,7 +67,8 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     if not form.fields["team"].queryset.exists():
         raise PermissionDenied("Only publishers can create consultations.")
     if request.method == "POST" and form.is_valid():
-        consultation = services.consultation_save(consultation=form.instance, by=request.user)
+        consultation = services.consultation_save(consultation=form.save(commit=False), by=request.user)
+        form.save_m2m()
         messages.success(request, "Draft consultation created. Import the draft document next.")
         return redirect("staff:consultation-manage", slug=consultation.slug)
     return render(request, "consultations/staff/consultation_form.html", {"form": form, "creating": True})
@@ -107,10 +108,11 @@ def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = ConsultationForm(request.POST or None, instance=consultation, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_save(consultation=form.instance, by=request.user)
+            services.consultation_save(consultation=form.save(commit=False), by=request.user)
         except services.StandardNotMet as exc:
             standard_errors(form, exc.failures)
         else:
+            form.save_m2m()
             messages.success(request, "Changes saved.")
             return redirect("staff:consultation-manage", slug=consultation.slug)
     return render(

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dashboards",
     "policycycle",
     "api",
+    "notices",
     "drf_spectacular_sidecar",
 ]
 
@@ -379,6 +380,13 @@ CELERY_BEAT_SCHEDULE["comments-daily-digest"] = {
     "task": "comments.tasks.send_daily_digests",
     "schedule": crontab(hour=7, minute=0),
 }
+# Notices (consultation closed, response published...) for people who chose a daily digest; and a sweep
+# that fans out any event whose task was lost (broker down when it was queued).
+CELERY_BEAT_SCHEDULE["notices-daily-digest"] = {
+    "task": "notices.tasks.send_digests",
+    "schedule": crontab(hour=7, minute=5),
+}
+CELERY_BEAT_SCHEDULE["notices-sweep"] = {"task": "notices.tasks.sweep", "schedule": 300.0}
 SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
 
 # Optional OpenAI-compatible endpoint for the `llm` analysis engine. Never required.

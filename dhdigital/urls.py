@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("policy/", include("policycycle.urls")),
     path("api/", include("api.urls")),
+    path("", include("notices.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

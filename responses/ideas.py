@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from comments.models import Comment
 from consultations.models import Consultation
 
+from . import events
 from .models import Idea, IdeaCategory, IdeaVote, wilson_lower_bound
 from .services import queue_analysis
 
@@ -76,10 +77,13 @@ def idea_set_status(*, idea: Idea, by, status: str, note: str = "") -> Idea:
         raise ValidationError("Use merge to mark an idea as a duplicate.")
     if status not in Idea.Status.values:
         raise ValidationError("Choose a status.")
+    changed = idea.status != status
     idea.status = status
     idea.status_note = note.strip()
     idea._change_reason = f"status: {status}"
     idea.save(update_fields=["status", "status_note"])
+    if changed:
+        events.idea_status_changed.send(sender=Idea, idea=idea)
     return idea
 
 

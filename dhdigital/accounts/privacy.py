@@ -13,7 +13,8 @@ notice (templates/pages/privacy.html); change them together.
 Erasure policy (docs/adr/0008-account-erasure.md):
 - The account: email, display name and organisation are wiped, the password made unusable and the
   account deactivated, so nobody can sign in with it again. Verified email addresses, team memberships,
-  follows (subscriptions) and sessions are deleted.
+  follows (subscriptions), notices, email preferences, email alerts (bulletins) to the address and
+  sessions are deleted.
 - Published comments and listed ideas stay in the public record of the consultation, attributed to
   "Deleted account" (replies to them would otherwise make no sense), unless the person chooses
   "remove the text", in which case their text is removed and they show as withdrawn. Comments and ideas
@@ -151,6 +152,11 @@ def personal_data_export(*, user) -> dict[str, Any]:
     _add_analysis(units)
     export["sessions"] = _sessions_of(user)
     export["sign_in_attempts"] = _sign_in_attempts(user.email)
+    bulletin_model = _model("notices.Bulletin")  # email alerts are held by address, not by account
+    if bulletin_model is not None:
+        export["email_alerts"] = [
+            _row(b) for b in bulletin_model.objects.filter(email__iexact=user.email).order_by("pk")
+        ]
     return export
 
 
@@ -283,6 +289,9 @@ def account_erase(*, user, comments_policy: str = KEEP_PUBLISHED) -> dict[str, i
     counts.update(_erase_ideas(user, comments_policy))
     counts.update(_anonymise_responses(user))
     counts["subscriptions_deleted"] = _delete(_model("comments.Subscription"), user=user)
+    counts["notices_deleted"] = _delete(_model("notices.Notice"), user=user)
+    _delete(_model("notices.Preference"), user=user)
+    _delete(_model("notices.Mute"), user=user)
     counts["appeals_wiped"] = _update(_model("comments.Appeal"), {"user": user}, text="")
     counts["flag_notes_wiped"] = _update(_model("comments.Flag"), {"user": user}, note="")
     counts["api_tokens_deleted"] = _delete(_model("api.ApiToken"), user=user)
@@ -300,6 +309,7 @@ def account_erase(*, user, comments_policy: str = KEEP_PUBLISHED) -> dict[str, i
     user.set_unusable_password()
     user.save()
     _forget_login_attempts(old_email)
+    counts["email_alerts_deleted"] = _delete(_model("notices.Bulletin"), email__iexact=old_email)
     logger.info("Account erased", extra={"user_id": user.pk, "policy": comments_policy, **counts})
     return counts
 

@@ -132,6 +132,13 @@ EXPECTED: dict[str, tuple] = {
     "comments:house-rules": (PUBLIC, "GET"),
     "comments:follow": (SIGNED_IN, "POST"),
     "comments:unsubscribe": (PUBLIC, "GET"),  # the signed token in the email is the permission
+    "notices:activity": (SIGNED_IN, "GET"),
+    "notices:follow-stop": (SIGNED_IN, "POST"),  # only the person's own follow (404 for another's)
+    "notices:unmute": (SIGNED_IN, "POST"),
+    "notices:unsubscribe": (PUBLIC, "GET"),  # the signed token in the email is the permission
+    "notices:bulletin-subscribe": (PUBLIC, "GET"),
+    "notices:bulletin-confirm": (PUBLIC, "GET"),  # as above
+    "notices:bulletin-unsubscribe": (PUBLIC, "GET"),  # as above
     "comments:comment-create": (SIGNED_IN, "POST"),
     "comments:comment-detail": (PUBLIC, "GET"),
     "comments:comment-reply": (SIGNED_IN, "POST"),

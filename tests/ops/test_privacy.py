@@ -432,6 +432,7 @@ NOT_ABOUT_THE_PERSON = {
     "responses.Idea": "ideas merged into the person's idea, written by others",
     "responses.IdeaVote": "other people's votes on the person's ideas",
     "responses.EventNote": "an official's notes of an event",
+    "notices.Event": "what happened to a consultation or an idea; the person's notices are exported",
     "insights.CampaignMember": "campaign grouping; the person's text is exported with their comment",
     "insights.Campaign": "a detected form letter, a team's analysis",
     "insights.Theme": "a team's analysis",
