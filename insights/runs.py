@@ -103,11 +103,14 @@ def analysis_run_start(
 
 
 def _send(run_id: int) -> None:
+    """To the worker; with in-process tasks, to a thread, so the run's page shows its progress."""
+    from dhdigital.lib.background import send_long_task
+
     from .tasks import analysis_run_execute as task
 
     try:
-        result = task.delay(run_id)
-        AnalysisRun.objects.filter(pk=run_id).update(task_id=str(result.id or "")[:64])
+        task_id = send_long_task(task, run_id)
+        AnalysisRun.objects.filter(pk=run_id).update(task_id=task_id[:64])
     except Exception as exc:  # noqa: BLE001 - broker down: the stale-run sweep re-sends queued runs
         logger.warning("analysis run not queued", extra={"run": run_id, "reason": type(exc).__name__})
 

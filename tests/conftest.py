@@ -106,6 +106,7 @@ def _fast_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.LONG_TASKS_IN_THREAD = False  # in-process long tasks run inline (dhdigital.lib.background)
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from consultations.models import Consultation
+from dhdigital.lib.background import in_thread
 from insights import services
 from insights.models import AnalysisRun
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         consultation = Consultation.objects.filter(slug=slug).first()
         if consultation is None:
             raise CommandError(f"No consultation with slug {slug!r}")
+        if queue and in_thread():
+            self.stdout.write("No Celery worker is configured (no REDIS_URL): running here instead.")
+            queue = False
         try:
             run = services.analysis_run_start(
                 consultation=consultation, engine=engine, scope=scope, queue=queue
