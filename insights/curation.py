@@ -92,6 +92,19 @@ def theme_delete(*, theme: Theme, by) -> Theme:
     return theme
 
 
+@transaction.atomic
+def theme_restore(*, theme: Theme, by) -> Theme:
+    """Undo a deletion: the theme, with the tags it kept, is back in every list and count. A merged theme's
+    tags now live on the theme it was merged into, so it cannot come back this way."""
+    if theme.is_active:
+        raise CurationError("That theme is not deleted.")
+    if theme.merged_into_id:
+        raise CurationError("That theme was merged into another one: split its responses out instead.")
+    theme.is_active = True
+    _save(theme, by, "restored", ["is_active"])
+    return theme
+
+
 def _move_tag(tag: ThemeAssignment, target: Theme, by, reason: str) -> None:
     """Put `tag`'s unit on `target`. A machine tag moved by an official counts as a correction: the machine
     tag is kept (rejected) and a human tag is added on the target."""

@@ -104,6 +104,7 @@ from .curation import (  # noqa: E402,F401
     theme_create,
     theme_delete,
     theme_merge,
+    theme_restore,
     theme_split,
     theme_update,
 )

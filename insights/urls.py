@@ -9,6 +9,7 @@ urlpatterns = [
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run-cancel"),
     path("runs/<int:pk>/rerun/", views.run_rerun, name="run-rerun"),
     path("themes/<int:pk>/", views.theme_detail, name="theme-detail"),
+    path("themes/<int:pk>/delete/", views.theme_delete, name="theme-delete"),
     path("themes/<int:pk>/<str:action>/", views.theme_action, name="theme-action"),
     path("tags/<int:pk>/", views.tag_action, name="tag-action"),
     path("<slug:slug>/", views.run_list, name="run-list"),

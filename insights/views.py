@@ -15,7 +15,7 @@ from .access import consultation_for_analyst, run_for_analyst, tag_for_analyst, 
 from .forms import RunStartForm, TagAddForm, TagMoveForm, ThemeEditForm, ThemeMergeForm, ThemeSplitForm
 from .models import Theme
 
-THEME_ACTIONS = ("edit", "merge", "split", "tag", "confirm", "delete")
+THEME_ACTIONS = ("edit", "merge", "split", "tag", "confirm", "restore")
 
 
 @login_required
@@ -169,10 +169,10 @@ def theme_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 services.tag_add(theme=theme, by=request.user, unit=form.cleaned_data["unit"])
         elif action == "confirm":
             services.theme_confirm(theme=theme, by=request.user)
-        elif action == "delete":
-            services.theme_delete(theme=theme, by=request.user)
-            messages.success(request, f"Theme “{theme.label}” deleted")
-            return redirect("insights:theme-list", theme.consultation.slug)
+        elif action == "restore":
+            services.theme_restore(theme=theme, by=request.user)
+            messages.success(request, f"Theme “{theme.label}” restored")
+            return redirect("insights:theme-detail", theme.pk)
     except services.CurationError as exc:
         if form is None:
             messages.error(request, str(exc))
@@ -183,6 +183,29 @@ def theme_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _theme_page(request, theme, 400, **{f"{action if action != 'tag' else 'add'}_form": form})
     messages.success(request, "Theme updated")
     return redirect("insights:theme-detail", theme.pk)
+
+
+@login_required
+def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (GET), deletes on the confirmation (POST); the deleted theme's page can restore it."""
+    theme = theme_for_analyst(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.theme_delete(theme=theme, by=request.user)
+        except services.CurationError as exc:
+            messages.error(request, str(exc))
+            return redirect("insights:theme-detail", theme.pk)
+        messages.success(request, f"Theme “{theme.label}” deleted. You can restore it from its page.")
+        return redirect("insights:theme-list", theme.consultation.slug)
+    return render(
+        request,
+        "insights/theme_delete.html",
+        {
+            "theme": theme,
+            "consultation": theme.consultation,
+            "tags": theme.assignments.filter(rejected=False).count(),
+        },
+    )
 
 
 @login_required

@@ -28,6 +28,7 @@ def page_urls(consultation, run, theme, tag):
         reverse("insights:run-detail", args=[run.pk]),
         reverse("insights:run-progress", args=[run.pk]),
         reverse("insights:theme-detail", args=[theme.pk]),
+        reverse("insights:theme-delete", args=[theme.pk]),
     ]
 
 
@@ -36,7 +37,7 @@ def post_urls(consultation, run, theme, tag):
         reverse("insights:run-cancel", args=[run.pk]),
         reverse("insights:run-rerun", args=[run.pk]),
         reverse("insights:theme-action", args=[theme.pk, "confirm"]),
-        reverse("insights:theme-action", args=[theme.pk, "delete"]),
+        reverse("insights:theme-delete", args=[theme.pk]),
         reverse("insights:tag-action", args=[tag.pk]),
         reverse("insights:tagger-retrain", args=[consultation.slug]),
     ]
@@ -280,3 +281,23 @@ def test_the_staff_consultation_page_links_to_the_analysis_pages(client, consult
     page = client.get(reverse("staff:consultation-manage", args=[consultation.slug])).content.decode()
     assert reverse("insights:run-list", args=[consultation.slug]) in page
     assert reverse("insights:campaign-list", args=[consultation.slug]) in page
+
+
+def test_deleting_a_theme_asks_first_and_can_be_undone(client, consultation, done_run, analyst):
+    theme = Theme.objects.filter(run=done_run, is_active=True).first()
+    client.force_login(analyst)
+    detail = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    confirm_url = reverse("insights:theme-delete", args=[theme.pk])
+    assert f'href="{confirm_url}"' in detail  # the button leads to a question, it does not delete
+    page = client.get(confirm_url).content.decode()
+    theme.refresh_from_db()
+    assert theme.is_active and f"Delete the theme “{theme.label}”?" in page
+    response = client.post(confirm_url)
+    assert response.status_code == 302
+    theme.refresh_from_db()
+    assert not theme.is_active
+    client.post(reverse("insights:theme-action", args=[theme.pk, "restore"]))
+    theme.refresh_from_db()
+    assert theme.is_active
+    reasons = list(theme.history.order_by("history_id").values_list("history_change_reason", flat=True))
+    assert reasons[-2:] == ["deleted", "restored"]
