@@ -9,9 +9,10 @@ Each technique scores points for every answer it fits:
 - minus 3 if it needs more time and budget than the team has (it is still shown, with that reason,
   when it scores above zero: a team may decide to find the time).
 
-Techniques scoring 3 or more are recommended, best first (ties in the toolkit's own order). A
-technique scoring less has matched at most the audience and a goal, and would be noise. When a formal
-consultation is needed, a formal consultation technique is always recommended, whatever its score.
+Techniques scoring 3 or more are recommended, best first (ties in the toolkit's own order), five at
+most. A technique scoring less has matched at most the audience and a goal, and would be noise. When a
+formal consultation is needed, a formal consultation technique is always recommended, whatever its score:
+if five others outscore it, it takes the fifth place.
 """
 
 from __future__ import annotations
@@ -77,4 +78,9 @@ def recommend(techniques, answers: Answers) -> list[Recommendation]:
         ),
         key=lambda r: (-r.score, r.technique.position, r.technique.name),
     )
-    return ranked[:MAX_RESULTS]
+    top = ranked[:MAX_RESULTS]
+    if answers.formal_needed and not any(r.technique.is_formal_consultation for r in top):
+        formal = next((r for r in ranked if r.technique.is_formal_consultation), None)
+        if formal is not None:
+            top = top[: MAX_RESULTS - 1] + [formal]
+    return top

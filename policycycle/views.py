@@ -129,7 +129,9 @@ def start_links(technique: Technique, project: PolicyProject | None, user) -> li
 def chooser(request: HttpRequest) -> HttpResponse:
     """A short GET form; once answered, the recommendations appear under it. No JavaScript needed."""
     projects = selectors.projects_for_member(request.user) if is_official(request.user) else None
-    bound = request.GET if "stage" in request.GET else None
+    # Bound once the form was sent (its hidden "asked" field), even with nothing chosen: an empty answer
+    # gets the error summary, not the blank form again. Arriving from a project page (?project=) is not.
+    bound = request.GET if "asked" in request.GET or "stage" in request.GET else None
     form = ChooserForm(bound, projects=projects, initial={"project": request.GET.get("project")})
     recommendations = None
     if form.is_bound and form.is_valid():

@@ -216,3 +216,37 @@ def test_coming_from_a_project_page_preselects_that_project(client, publisher, p
     client.force_login(publisher)
     html = client.get(reverse("policycycle:chooser"), {"project": project.slug}).content.decode()
     assert f'<option value="{project.slug}" selected>' in html
+
+
+def test_a_needed_formal_consultation_keeps_its_place_in_the_top_five(toolkit):
+    """At the shaping stage many techniques outscore the formal consultation; when one is needed it still
+    takes the fifth place, as the page promises."""
+    recs = recommend(
+        techniques_for_chooser(),
+        Answers(
+            stage="shaping",
+            goal="talking-to-people",
+            audience="public",
+            capacity="medium",
+            formal_needed=True,
+        ),
+    )
+    assert len(recs) == 5
+    assert recs[-1].technique.is_formal_consultation
+    others = [r.score for r in recs[:-1]]
+    assert others == sorted(others, reverse=True)
+
+
+def test_submitting_the_chooser_empty_shows_what_to_answer(client, toolkit):
+    """The form as the browser sends it with nothing chosen (its hidden fields only)."""
+    import re
+
+    url = reverse("policycycle:chooser")
+    page = client.get(url).content.decode()
+    form = re.search(f'<form method="get" action="{url}".*?</form>', page, re.S).group(0)
+    sent = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    response = client.get(reverse("policycycle:chooser"), sent)
+    html = response.content.decode()
+    assert response.context["recommendations"] is None
+    assert "There is a problem" in html and "Select the stage of the policy cycle you are at" in html
+    assert html.count("Error:") >= 1
