@@ -18,8 +18,9 @@ from comments.models import Comment
 from consultations.models import Consultation, Document, Section
 from insights import units
 from insights.models import CampaignMember, Enrichment, Theme, ThemeAssignment
-from responses.models import Question, Response
+from responses.models import Answer, Question, Response
 
+from . import closed
 from .models import UnitReview
 from .selectors import STANCES
 
@@ -45,6 +46,11 @@ class ExplorerForm(forms.Form):
     clause = forms.TypedChoiceField(label="Clause", required=False, coerce=int, empty_value=None)
     question = forms.TypedChoiceField(label="Question", required=False, coerce=int, empty_value=None)
     theme = forms.TypedChoiceField(label="Theme", required=False, coerce=int, empty_value=None)
+    option = forms.ChoiceField(
+        label="Answer to a closed question",
+        required=False,
+        help_text="The responses of the people who chose this option",
+    )
     stance = forms.ChoiceField(
         label="Stance", required=False, choices=[("", "Any")] + [(s, s.capitalize()) for s in STANCES]
     )
@@ -105,9 +111,23 @@ class ExplorerForm(forms.Form):
             (q.pk, f"{q.position}. {q.text[:80]}")
             for q in Question.objects.filter(consultation=consultation).order_by("position")
         ]
+        self.closed = closed.closed_questions(consultation)
+        self.fields["option"].choices = [("", "Any")] + [
+            (f"{q.position}. {q.text[:70]}", [(f"{q.pk}:{i}", o) for i, o in enumerate(q.options)])
+            for q in self.closed
+        ]
         self.fields["theme"].choices = [("", "Any")] + [
             (t.pk, t.label) for t in Theme.objects.filter(consultation=consultation, is_active=True)
         ]
+
+    def clean_option(self) -> tuple[Question, str] | None:
+        """ "<question id>:<option index>" -> (question, option)."""
+        value = self.cleaned_data.get("option")
+        if not value:
+            return None
+        qid, _, index = value.partition(":")
+        question = next((q for q in self.closed if str(q.pk) == qid), None)
+        return question, question.options[int(index)]
 
     def clean(self):
         data = super().clean()
@@ -229,6 +249,10 @@ def unit_queryset(consultation, data: dict):
     for name, lookup in kind.filters.items():
         if data.get(name):
             qs = qs.filter(**{lookup: data[name]})
+    if data.get("option"):
+        question, option = data["option"]
+        chose = Answer.objects.filter(closed.option_filter(question, option), response__status="submitted")
+        qs = kind.by_respondents_of(qs, Response.objects.filter(pk__in=chose.values("response_id")))
     date_field, text_field = kind.date_field, kind.text_field
     qs = _common(qs, kind, data, consultation)
     if data.get("since"):
@@ -274,4 +298,18 @@ def explore(consultation, params, page_number) -> dict:
         "page": page,
         "rows": decorate(kind, list(page.object_list)),
         "today": date.today(),
+        "closed": _closed_results(consultation, form, kind, qs, data),
     }
+
+
+NOT_FILTERS = ("type", "sort", "per_page")
+
+
+def _closed_results(consultation, form: ExplorerForm, kind: str, qs, data: dict) -> list[dict]:
+    """The closed-question answers of the people behind a filtered selection (the dashboard has them for
+    everyone): the overall counts only, one grouped scan of their answers."""
+    narrowed = any(v not in (None, "", []) for k, v in data.items() if k not in NOT_FILTERS)
+    responses = units.get(kind).responses_of(qs) if narrowed and form.closed else None
+    if responses is None:
+        return []
+    return closed.question_results(consultation, responses=responses, detail=False, questions=form.closed)

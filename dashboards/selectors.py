@@ -82,22 +82,34 @@ def submitted_responses(consultation):
 
 
 def _per_day(qs, column: str) -> dict:
-    """{local date: count}. PostgreSQL groups by the local date itself; SQLite converts time zones in a
-    Python function called once per row, so there the rows are grouped by their UTC hour in SQL (the
-    stored text's first 13 characters) and the few hundred hours are turned into local dates here."""
+    """{local date: count}."""
+    return {key[-1]: n for key, n in per_day_grouped(qs, column).items()}
+
+
+def per_day_grouped(qs, column: str, *fields: str) -> dict[tuple, int]:
+    """{(*fields' values, local date): count}. PostgreSQL groups by the local date itself; SQLite converts
+    time zones in a Python function called once per row, so there the rows are grouped by their UTC hour
+    in SQL (the stored text's first 13 characters) and the few hundred hours are turned into local dates
+    here."""
+    out: dict[tuple, int] = {}
     if connection.vendor != "sqlite":
-        rows = qs.annotate(day=TruncDate(column)).values("day").annotate(n=Count("pk")).order_by()
-        return {r["day"]: r["n"] for r in rows}
-    out: dict = {}
-    hours = qs.annotate(hour=Substr(Cast(column, CharField()), 1, 13)).values("hour").annotate(n=Count("pk"))
+        rows = qs.annotate(day=TruncDate(column)).values_list(*fields, "day").annotate(n=Count("pk"))
+        for *key, n in rows.order_by():
+            out[tuple(_hashable(k) for k in key)] = n
+        return out
+    hours = qs.annotate(hour=Substr(Cast(column, CharField()), 1, 13)).values_list(*fields, "hour")
     tz = timezone.get_current_timezone()
-    for r in hours.order_by():
-        if not r["hour"]:
+    for *key, hour, n in hours.annotate(n=Count("pk")).order_by():
+        if not hour:
             continue
-        moment = datetime.strptime(r["hour"], "%Y-%m-%d %H").replace(tzinfo=UTC)
-        day = moment.astimezone(tz).date()
-        out[day] = out.get(day, 0) + r["n"]
+        day = datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(tz).date()
+        k = (*(_hashable(v) for v in key), day)
+        out[k] = out.get(k, 0) + n
     return out
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
 
 
 MAX_FILLED_DAYS = 400

@@ -15,7 +15,7 @@ from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role
 from insights.models import AnalysisRun, Report, Theme
 
-from . import exports, selectors, services
+from . import closed, exports, selectors, services
 from .explorer import explore
 from .models import ExportLog, SavedView
 from .reports import public_snapshot
@@ -29,7 +29,11 @@ def _team(request, slug):
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
-    ctx = {"consultation": consultation, **selectors.dashboard(consultation)}
+    ctx = {
+        "consultation": consultation,
+        **selectors.dashboard(consultation),
+        "closed": closed.question_results(consultation),
+    }
     return render(request, "dashboards/dashboard.html", ctx)
 
 

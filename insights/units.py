@@ -169,6 +169,16 @@ class UnitKind:
         """Who said it, as the respondent page's key ("" when unknown)."""
         return ""
 
+    def by_respondents_of(self, qs: QuerySet, responses: QuerySet) -> QuerySet:
+        """The rows given by the people who sent `responses` (the explorer's filter by an option chosen in
+        a closed question); none when the kind cannot tell who gave a row."""
+        return qs.none()
+
+    def responses_of(self, qs: QuerySet) -> QuerySet | None:
+        """The ids of the responses sent by the people who gave these rows (the closed-question counts of
+        an explorer selection), or None when the kind cannot tell."""
+        return None
+
     def display_text(self, obj) -> str:
         return getattr(obj, self.text_field)
 
@@ -264,6 +274,12 @@ class CommentUnit(UnitKind):
     def respondent_key(self, obj) -> str:
         return f"user-{obj.author_id}" if obj.author_id else ""
 
+    def by_respondents_of(self, qs: QuerySet, responses: QuerySet) -> QuerySet:
+        return qs.filter(author_id__in=responses.exclude(respondent=None).values("respondent_id"))
+
+    def responses_of(self, qs: QuerySet) -> QuerySet | None:
+        return Response.objects.filter(respondent_id__in=qs.values("author_id")).values("pk")
+
 
 @register
 class AnswerUnit(UnitKind):
@@ -325,6 +341,12 @@ class AnswerUnit(UnitKind):
 
     def respondent_key(self, obj) -> str:
         return obj.response.reference
+
+    def by_respondents_of(self, qs: QuerySet, responses: QuerySet) -> QuerySet:
+        return qs.filter(response__in=responses)
+
+    def responses_of(self, qs: QuerySet) -> QuerySet | None:
+        return qs.values("response_id")
 
     def display_text(self, obj) -> str:
         return obj.display

@@ -127,3 +127,62 @@ def build(consultation, document, author, *, comments: int = 12, answers: int = 
 @pytest.fixture
 def data(consultation, document, citizen):
     return build(consultation, document, citizen)
+
+
+CLOSED_QUESTIONS = [
+    {
+        "kind": "single",
+        "text": "Do the current rules achieve their aims?",
+        "choices": ["Yes", "Partly", "No"],
+    },
+    {
+        "kind": "multiple",
+        "text": "Who is most affected?",
+        "choices": ["Individuals and families", "Small businesses", "Farmers and producers"],
+    },
+    {"kind": "scale", "text": "The department should prioritise removing outdated rules."},
+]
+ORG_TYPES = [c for c, _ in Response.OrganisationType.choices]
+REGIONS = [c for c, _ in Response.Region.choices]
+
+
+def closed_choices(question: Question, i: int) -> list[str] | None:
+    """Response i's choices for `question`: None (no answer row) every 7th, [] (left blank) every 11th."""
+    if i % 7 == 3:
+        return None
+    if i % 11 == 5:
+        return []
+    options = question.options
+    if question.kind == "multiple":
+        return [o for k, o in enumerate(options) if (i >> k) & 1] or [options[0]]
+    return [options[(i * 7 + question.position) % len(options)]]
+
+
+def add_closed_answers(consultation, responses, *, vary_respondents: bool = True) -> list[Question]:
+    """Three closed questions (single, multiple, scale) answered by `responses` in a fixed pattern, and,
+    with `vary_respondents`, channels, respondent and organisation types and regions spread over them."""
+    start = Question.objects.filter(consultation=consultation).count() + 1
+    questions = [
+        Question.objects.create(consultation=consultation, position=start + k, **q)
+        for k, q in enumerate(CLOSED_QUESTIONS)
+    ]
+    if vary_respondents:
+        channels = [c for c, _ in Response.Channel.choices]
+        changed = []
+        for i, r in enumerate(responses):
+            r.channel = channels[i % len(channels)]
+            r.respondent_type = "organisation" if i % 3 == 1 else "individual"
+            r.organisation_type = ORG_TYPES[i % len(ORG_TYPES)] if i % 3 == 1 else ""
+            r.region = REGIONS[(i * 5) % len(REGIONS)] if i % 13 else ""
+            changed.append(r)
+        Response.objects.bulk_update(
+            changed, ["channel", "respondent_type", "organisation_type", "region"], batch_size=2000
+        )
+    rows = []
+    for i, r in enumerate(responses):
+        for q in questions:
+            choices = closed_choices(q, i)
+            if choices is not None:
+                rows.append(Answer(response=r, question=q, choices=choices))
+    Answer.objects.bulk_create(rows, batch_size=5000)
+    return questions
