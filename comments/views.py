@@ -187,11 +187,27 @@ def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
         }
         html = render_comment(node, Viewer.from_context(ctx, section=comment.section))
         return JsonResponse({"id": comment.pk, "status": comment.status, "html": html}, status=201)
+    noun = "reply" if comment.parent_id else "comment"
     if comment.status == Comment.Status.PENDING:
-        messages.info(request, "Thank you. Your comment will appear once a moderator has checked it.")
+        messages.info(request, f"Thank you. Your {noun} will appear once a moderator has checked it.")
     else:
-        messages.success(request, "Your comment has been published.")
-    return redirect(comment.get_absolute_url())
+        messages.success(request, f"Your {noun} has been published.")
+    return redirect(thread_url(comment))
+
+
+def thread_url(comment: Comment) -> str:
+    """Where the person who posted goes: the thread their comment is in (the clause, the document or the
+    idea page), at their comment; the comment's own page when it is about the consultation as a whole."""
+    if comment.section_id:
+        _, clause = selectors.section_place(comment.section)
+        page = (clause or comment.section).get_absolute_url()
+    elif comment.document_id:
+        page = comment.document.get_absolute_url()
+    elif comment.idea_id:
+        page = comment.idea.get_absolute_url()
+    else:
+        return comment.get_absolute_url()
+    return f"{page}#comment-{comment.pk}"
 
 
 def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from comments import house_rules
 from comments.models import Appeal, Comment, Subscription
+from comments.selectors import section_places
 from responses.models import Idea, IdeaVote, Response
 
 from .models import Mute, Notice, Preference
@@ -36,7 +37,9 @@ def activity_for(user) -> Activity:
             "comment_id", flat=True
         )
     )
+    places = section_places([c.section for c in comments if c.section_id])
     for c in comments:
+        c.place = places.get(c.section_id, "")
         c.rule = house_rules.BY_CODE.get(c.moderation_reason) if c.status in ("rejected", "hidden") else None
         c.appealed = c.pk in appealed
     pref = Preference.objects.filter(user=user).values_list("email", flat=True).first()

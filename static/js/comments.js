@@ -103,7 +103,13 @@ function enhanceReplyForm(holder, link) {
         article.setAttribute("tabindex", "-1");
         article.focus();
       }
-      announce(item, body.status === "pending" ? "Your reply will appear once a moderator has checked it." : "Your reply has been posted.");
+      const said = body.status === "pending" ? "Your reply will appear once a moderator has checked it." : "Your reply has been posted.";
+      const note = document.createElement("p");
+      note.className = "govuk-body-s govuk-!-font-weight-bold dhd-reply-confirmation";
+      note.setAttribute("data-reply-confirmation", "");
+      note.textContent = said;
+      item.prepend(note);
+      announce(item, said);
       return;
     }
     if (body.form) {
@@ -229,7 +235,7 @@ function quoteBar(target, form) {
   bar.className = "govuk-inset-text";
   bar.hidden = true;
   bar.innerHTML = '<p class="govuk-body-s govuk-!-margin-bottom-2">You selected: “<span data-quote-text></span>”</p>'
-    + '<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">Comment on the words you selected</button>';
+    + '<button type="button" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button">Comment on this phrase</button>';
   bar.querySelector("button").addEventListener("click", () => {
     const body = form.querySelector("textarea[name=body]");
     if (body) {
@@ -265,5 +271,56 @@ function fillQuote() {
   announce(bar, "The words you selected are in the comment form. Use the button after the clause to write your comment.");
 }
 
+// A mouse ends a selection with mouseup; a touch screen (dragging the selection handles) and the keyboard
+// (shift and the arrow keys) change it step by step: selectionchange, read once the selection settles.
+let settle = null;
+document.addEventListener("selectionchange", () => {
+  clearTimeout(settle);
+  settle = setTimeout(fillQuote, 250);
+});
 document.addEventListener("mouseup", fillQuote);
 document.addEventListener("keyup", (event) => { if (event.shiftKey) fillQuote(); });
+
+// Phrases other people quoted are marked in the clause, each a link to the first comment on it.
+function phrasePattern(exact) {
+  const words = exact.split(/\s+/).filter(Boolean).map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  return words.length ? new RegExp(words.join("\\s+")) : null;
+}
+
+function markPhrase(target, exact, commentId) {
+  const pattern = phrasePattern(exact);
+  if (!pattern) return false;
+  const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest("mark, [data-quote-bar]")) continue;
+    const found = pattern.exec(node.textContent);
+    if (!found) continue;
+    const phrase = node.splitText(found.index);
+    phrase.splitText(found[0].length);
+    const mark = document.createElement("mark");
+    mark.className = "dhd-quoted";
+    const link = document.createElement("a");
+    link.className = "govuk-link";
+    link.href = `#comment-${commentId}`;
+    link.setAttribute("aria-label", `${found[0].replace(/\s+/g, " ")}: read the comment on this phrase`);
+    phrase.replaceWith(mark);
+    link.appendChild(phrase);
+    mark.appendChild(link);
+    return true;
+  }
+  return false;
+}
+
+function markQuotedPhrases() {
+  const target = document.querySelector("[data-quote-target]");
+  if (!target) return;
+  const done = new Set();
+  document.querySelectorAll("article[data-comment] .dhd-quote").forEach((quote) => {
+    const exact = quote.textContent.trim();
+    const article = quote.closest("article[data-comment]");
+    if (!exact || done.has(exact) || !article) return;
+    if (markPhrase(target, exact, article.dataset.comment)) done.add(exact);
+  });
+}
+
+markQuotedPhrases();

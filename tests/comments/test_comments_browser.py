@@ -278,12 +278,12 @@ def test_selecting_words_across_provisions_quotes_whole_words_and_posts_them(
     screenshot(page, "comments-quote-selected")
     assert_no_axe_violations(page)
     page.get_by_role("radio", name="The drafting (wording) of the text").check()
-    page.get_by_role("button", name="Comment on the words you selected").click()
+    page.get_by_role("button", name="Comment on this phrase").click()
     assert page.evaluate("document.activeElement.name") == "body"
     text = _texts(real_texts)[1]
     page.keyboard.type(text)
     page.get_by_role("button", name="Post comment").click()
-    page.wait_for_url("**/comments/*/")
+    page.wait_for_url(re.compile(r"/clause-3/#comment-\d+$"))
     comment = Comment.objects.get(author=citizen)
     assert (comment.quote_exact, comment.section.number, comment.body) == (quote, "(1)", text)
     assert page.locator(".dhd-quote").inner_text() == quote

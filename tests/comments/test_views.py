@@ -35,11 +35,12 @@ def form_data(clause, body, **extra):
     }
 
 
-def test_citizen_posts_a_comment_and_lands_on_its_permalink(client, citizen, clause, real_texts):
+def test_citizen_posts_a_comment_and_stays_in_the_thread_at_it(client, citizen, clause, real_texts):
     client.force_login(citizen)
     response = client.post(create_url(clause), form_data(clause, real_texts[0]))
     comment = Comment.objects.get()
-    assert response.status_code == 302 and response["Location"] == comment.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == f"{clause.get_absolute_url()}#comment-{comment.pk}"
     page = client.get(clause.get_absolute_url())
     assert real_texts[0][:40] in page.content.decode()
     assert f'id="comment-{comment.pk}"' in page.content.decode()
@@ -576,3 +577,18 @@ def test_a_crafted_reply_to_a_removed_comment_is_refused_and_saves_nothing(
     assert response.status_code == 400 and "govuk-error-summary" in html
     assert "cannot reply to a comment that has been removed" in html
     assert Comment.objects.count() == 1
+
+
+def test_a_reply_without_javascript_lands_in_the_thread_with_a_confirmation(
+    client, citizen, other_citizen, clause, real_texts
+):
+    client.force_login(citizen)
+    client.post(create_url(clause), form_data(clause, real_texts[0]))
+    parent = Comment.objects.get()
+    client.force_login(other_citizen)
+    response = client.post(
+        f"/comments/{parent.pk}/reply/", {"body": real_texts[1], "idempotency_key": "r-1"}, follow=True
+    )
+    reply = Comment.objects.get(parent=parent)
+    assert response.redirect_chain[-1][0] == f"{clause.get_absolute_url()}#comment-{reply.pk}"
+    assert "Your reply has been published." in response.content.decode()
