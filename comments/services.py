@@ -105,7 +105,7 @@ def _check_idea(consultation: Consultation, document, section, idea) -> None:
         return
     if idea.consultation_id != consultation.pk or document is not None or section is not None:
         raise CommentError("That idea is not part of this consultation")
-    if idea.status in ("merged", "hidden"):
+    if idea.status in ("merged", "hidden", "pending"):
         raise CommentError("This idea is no longer open for comments")
 
 

@@ -45,10 +45,13 @@ def response_for_team(consultation: Consultation, reference: str) -> Response:
     return response
 
 
-def idea_for_viewer(consultation: Consultation, pk: int, *, staff: bool = False) -> Idea:
+def idea_for_viewer(consultation: Consultation, pk: int, *, staff: bool = False, user=None) -> Idea:
+    """A listed idea, or (staff) any; an idea waiting for a moderator only for its author and staff."""
     qs = Idea.objects.filter(consultation=consultation).select_related("category", "author", "merged_into")
     if not staff:
         qs = qs.exclude(status=Idea.Status.HIDDEN)
+        author_id = user.pk if getattr(user, "is_authenticated", False) else None
+        qs = qs.exclude(Q(status=Idea.Status.PENDING) & ~Q(author_id=author_id))
     idea = qs.filter(pk=pk).first()
     if idea is None:
         raise Http404("No idea matches the given query.")

@@ -59,7 +59,10 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
         else:
-            messages.success(request, "Your idea has been published.")
+            if idea.status == idea.Status.PENDING:
+                messages.info(request, "Thank you. Your idea will appear once a moderator has checked it.")
+            else:
+                messages.success(request, "Your idea has been published.")
             return redirect(idea.get_absolute_url())
     return render(
         request,
@@ -71,7 +74,7 @@ def idea_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _ideas_consultation(request, slug)
-    idea = idea_for_viewer(consultation, pk)
+    idea = idea_for_viewer(consultation, pk, user=request.user)
     if idea.status == idea.Status.MERGED and idea.merged_into_id:
         messages.info(request, f"“{idea.title}” was merged into this idea.")
         return redirect("responses:idea-detail", slug=slug, pk=idea.merged_into_id)

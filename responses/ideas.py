@@ -35,12 +35,16 @@ def idea_create(
     _require_ideas_open(consultation, author)
     if category is not None and category.consultation_id != consultation.pk:
         raise ValidationError("Choose one of this consultation's categories.")
+    # Under pre-moderation an idea waits for a moderator, as a comment does (staff publish it by
+    # setting its status to "New").
+    held = consultation.moderation_mode == Consultation.Moderation.PRE
     idea = Idea.objects.create(
         consultation=consultation,
         author=author,
         title=title.strip(),
         description=description.strip(),
         category=category,
+        status=Idea.Status.PENDING if held else Idea.Status.NEW,
     )
     queue_analysis("idea", [idea.pk])
     return idea
@@ -61,6 +65,8 @@ def idea_vote(*, idea: Idea, user, value: int) -> Idea:
     _require_ideas_open(idea.consultation, user)
     if not idea.is_listed:
         raise ValidationError("This idea is no longer open for votes.")
+    if idea.author_id == user.pk:
+        raise ValidationError("You cannot vote on your own idea.")
     Idea.objects.select_for_update().filter(pk=idea.pk).first()
     if value == 0:
         IdeaVote.objects.filter(idea=idea, user=user).delete()

@@ -347,6 +347,7 @@ def wilson_lower_bound(up: int, down: int, z: float = 1.96) -> float:
 
 class Idea(models.Model):
     class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting moderation"
         NEW = "new", "New"
         UNDER_REVIEW = "under_review", "Under review"
         ACCEPTED = "accepted", "Accepted"
@@ -394,7 +395,7 @@ class Idea(models.Model):
 
     @property
     def is_listed(self) -> bool:
-        return self.status not in (self.Status.MERGED, self.Status.HIDDEN)
+        return self.status not in (self.Status.MERGED, self.Status.HIDDEN, self.Status.PENDING)
 
 
 class IdeaVote(models.Model):

@@ -14,8 +14,8 @@ class ResponseQuerySet(models.QuerySet):
 
 class IdeaQuerySet(models.QuerySet):
     def listed(self):
-        """Ideas the public sees: not merged away, not hidden."""
-        return self.exclude(status__in=["merged", "hidden"])
+        """Ideas the public sees: not merged away, not hidden, not waiting for a moderator."""
+        return self.exclude(status__in=["merged", "hidden", "pending"])
 
     def ranked(self):
         return self.order_by("-score", "-up_votes", "-created_at")

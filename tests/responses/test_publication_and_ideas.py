@@ -287,6 +287,9 @@ def test_comments_on_ideas_follow_the_consultations_moderation(ideas_consultatio
     idea = ideas.idea_create(
         consultation=ideas_consultation, author=citizen, title="Youth panels", description=polis_texts[0]
     )
+    assert idea.status == "pending"  # the idea waits for a moderator too (issue 20)
+    Idea.objects.filter(pk=idea.pk).update(status="new")
+    idea.refresh_from_db()
     held = comment_services.comment_create(
         author=citizen, consultation=ideas_consultation, idea=idea, body=polis_texts[1]
     )
