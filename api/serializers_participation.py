@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from comments.models import Comment
-from consultations.models import LedgerEntry
+from outcomes.models import LedgerEntry
 from responses.models import Answer, Idea, Question, Response
 
 QUOTE_SCHEMA = {

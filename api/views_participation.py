@@ -16,9 +16,10 @@ from comments.models import Comment
 from comments.moderation import comments_moderate
 from comments.services import CommentError, comment_post
 from consultations.access import can_view, consultation_for_team, consultation_for_viewer
-from consultations.models import LedgerEntry, Section
+from consultations.models import Section
 from dhdigital.accounts.models import Role
 from dhdigital.lib.client_address import client_ip
+from outcomes.models import LedgerEntry
 from responses import selectors as response_selectors
 from responses.models import Idea, Question
 from responses.models import Response as ResponseModel

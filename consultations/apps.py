@@ -6,6 +6,4 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Consultations and documents"
 
     def ready(self) -> None:
-        from . import signals
-
-        signals.connect_comments()
+        from . import signals  # noqa: F401 - connects the receivers

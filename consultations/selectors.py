@@ -133,25 +133,11 @@ def ancestors(section: Section) -> list[Section]:
     )
 
 
-def ledger_entries(consultation: Consultation) -> QuerySet:
-    """The response ledger as readers see it: each entry with its themes and, of the comments behind it,
-    only those still published (a comment hidden since is no longer linked). Answers are only counted:
-    who gave them is never shown."""
-    from django.db.models import Count, Prefetch
-
-    from comments.models import Comment
-
-    from .models import LedgerEntry
-
+def commented_version(consultation: Consultation, slug: str) -> Document | None:
+    """The version people commented on: the first published one of that document."""
     return (
-        LedgerEntry.objects.filter(consultation=consultation)
-        .annotate(answer_count=Count("answers", distinct=True))
-        .prefetch_related(
-            "themes",
-            Prefetch(
-                "comments",
-                queryset=Comment.objects.filter(status=Comment.Status.PUBLISHED).order_by("pk").only("pk"),
-                to_attr="published_comments",
-            ),
-        )
+        Document.objects.filter(consultation=consultation, slug=slug)
+        .exclude(state=Document.State.DRAFT)
+        .order_by("version")
+        .first()
     )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from dhdigital.lib.time import govuk_datetime
 
 from . import events
+from .importers import parse
+from .importers.save import document_import
 from .models import Consultation, ConsultationUpdate, Document
 from .standard import Failure, check_standard
 
@@ -121,7 +123,7 @@ def consultation_open_now(*, consultation: Consultation, by) -> Consultation:
 @transaction.atomic
 def document_publish(*, document: Document, by) -> Document:
     """Publish a document imported after its consultation was scheduled (the first version; revised
-    versions go through `outcomes.document_publish_version`)."""
+    versions go through `document_publish_version`)."""
     doc = Document.objects.select_for_update().select_related("consultation").get(pk=document.pk)
     if doc.state != Document.State.DRAFT or doc.previous_version_id is not None:
         raise ValidationError("Only a new, unpublished document can be published here.")
@@ -236,3 +238,39 @@ def consultations_transition_due(*, now: datetime | None = None) -> dict[str, in
             events.consultation_closed.send(sender=Consultation, consultation=c)
             closed += 1
     return {"opened": opened, "closed": closed}
+
+
+# --- revised versions of a document ---------------------------------------------------------------
+
+
+def document_upload_version(*, document: Document, data: bytes, filename: str, fmt: str | None, by):
+    """A revised draft of `document` as a new, unpublished version; clauses keep their lineage keys."""
+    if Document.objects.filter(previous_version=document).exists():
+        raise ValidationError("A newer version of this document already exists.")
+    parsed = parse(data, fmt=fmt, filename=filename)
+    return document_import(
+        consultation=document.consultation,
+        parsed=parsed,
+        title=document.title,
+        slug=document.slug,
+        source_name=filename,
+        source_bytes=data,
+        previous_version=document,
+    )
+
+
+@transaction.atomic
+def document_publish_version(*, document: Document, by) -> Document:
+    """Publish a revised version; the one before it is superseded."""
+    doc = Document.objects.select_for_update().get(pk=document.pk)
+    if doc.state != Document.State.DRAFT or doc.previous_version_id is None:
+        raise ValidationError("Only an unpublished revised version can be published.")
+    if doc.consultation.state == Consultation.State.DRAFT:
+        raise ValidationError("Publish the consultation first.")
+    Document.objects.filter(pk=doc.previous_version_id).update(state=Document.State.SUPERSEDED)
+    doc.state = Document.State.PUBLISHED
+    doc.published_at = timezone.now()
+    doc._change_reason = f"version {doc.version} published"
+    doc.save()
+    events.version_published.send(sender=Document, consultation=doc.consultation, document=doc)
+    return doc

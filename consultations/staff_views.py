@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dhdigital.accounts.models import Role, Team
 from dhdigital.accounts.roles import has_team_role, is_official
 
 from . import access, services
-from .forms import ConsultationForm, DocumentImportForm, ExtendForm, ReasonForm
-from .models import Consultation
+from .forms import ConsultationForm, DocumentImportForm, ExtendForm, ReasonForm, VersionUploadForm
+from .importers import ImporterError
+from .models import Consultation, Document
 from .standard import check_standard
 from .views import _detail_context
 
@@ -255,3 +256,51 @@ def _apply_transition(action: str, consultation: Consultation, user, data: dict)
         )
     elif action == "withdraw":
         services.consultation_withdraw(consultation=consultation, by=user, reason=data["reason"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_upload(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    current = Document.objects.filter(consultation=consultation, slug=doc).order_by("-version").first()
+    if current is None:
+        raise Http404("No such document.")
+    form = VersionUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.document_upload_version(
+                document=current,
+                data=upload.read(),
+                filename=upload.name,
+                fmt=form.cleaned_data["format"] or None,
+                by=request.user,
+            )
+        except ImporterError as exc:
+            form.add_error("file", exc.for_people())
+        except ValidationError as exc:
+            form.add_error("file", f"{exc.messages[0].rstrip('.')}. Nothing was imported.")
+        else:
+            messages.success(
+                request, f"Version {result.document.version} uploaded. Check the changes, then publish it."
+            )
+            return redirect("consultations:document-changes", slug=slug, doc=doc)
+    return render(
+        request,
+        "consultations/staff/version_upload.html",
+        {"form": form, "consultation": consultation, "document": current},
+    )
+
+
+@login_required
+@require_POST
+def version_publish(request: HttpRequest, slug: str, doc: str, version: int) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    document = get_object_or_404(Document, consultation=consultation, slug=doc, version=version)
+    try:
+        services.document_publish_version(document=document, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, f"Version {version} is published.")
+    return redirect("staff:consultation-manage", slug=slug)

@@ -1,9 +1,9 @@
-"""Public pages: the consultation list, a consultation, a document reader and a clause page."""
+"""Public pages: the home page, the consultation list, a consultation, a document reader and a clause page."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -12,8 +12,20 @@ from dhdigital.lib.pagecache import public_page
 
 from . import access, selectors
 from .forms import SearchForm
-from .models import Document, Section
-from .versions import clause_change
+from .models import Consultation, Document, Section
+from .versions import clause_change, compare_documents
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    consultations = Consultation.objects.published().select_related("team")
+    return render(
+        request,
+        "home.html",
+        {
+            "open_consultations": consultations.open_now().order_by("closes_at")[:6],
+            "upcoming_consultations": consultations.upcoming().order_by("opens_at")[:3],
+        },
+    )
 
 
 def consultation_list(request: HttpRequest) -> HttpResponse:
@@ -44,22 +56,6 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
     documents = list(documents)
     for d in documents:
         d.consultation = consultation
-    ledger, question_ledger = [], []
-    if consultation.state == consultation.State.CONCLUDED:
-        ledger = list(
-            selectors.ledger_entries(consultation)
-            .filter(section__isnull=False)
-            .select_related("section__document")
-            .order_by("section__document__slug", "section__position")
-        )
-        for entry in ledger:
-            entry.section.document.consultation = consultation
-        question_ledger = list(
-            selectors.ledger_entries(consultation)
-            .filter(question__isnull=False)
-            .select_related("question")
-            .order_by("question__position", "question_id")
-        )
     updates = [] if preview else selectors.public_updates(consultation)
     reports = list(
         consultation.reports.filter(is_published=True)
@@ -72,8 +68,6 @@ def _detail_context(request: HttpRequest, consultation, *, preview: bool = False
         "phase": consultation.phase(),
         "documents": documents,
         "preview": preview,
-        "ledger": ledger,
-        "question_ledger": question_ledger,
         "updates": updates,
         "last_update": updates[-1] if len(updates) > 1 else None,
     }
@@ -127,9 +121,6 @@ def section_detail(
     if earlier is not None:
         earlier.document = Document.objects.get(pk=document.previous_version_id)
         earlier.document.consultation = consultation
-    ledger = None
-    if consultation.state == consultation.State.CONCLUDED:
-        ledger = selectors.ledger_entries(consultation).filter(lineage_key=section.lineage_key).first()
     return render(
         request,
         "consultations/section_detail.html",
@@ -144,7 +135,32 @@ def section_detail(
             "next": nxt,
             "change": change,
             "earlier": earlier,
-            "ledger": ledger,
+        },
+    )
+
+
+def document_changes(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
+    """What changed between a version and the one before it, clause by clause, word by word."""
+    consultation = access.consultation_for_viewer(request.user, slug)
+    newest = access.document_for_viewer(request.user, consultation, doc)
+    if newest.previous_version_id is None:
+        raise Http404("This document has only one version.")
+    previous = Document.objects.get(pk=newest.previous_version_id)
+    previous.consultation = consultation
+    comparison = compare_documents(previous, newest)
+    show = request.GET.get("show", "changed")
+    clauses = comparison.clauses if show == "all" else [c for c in comparison.clauses if not c.unchanged]
+    return render(
+        request,
+        "consultations/document_changes.html",
+        {
+            "consultation": consultation,
+            "document": newest,
+            "previous": previous,
+            "comparison": comparison,
+            "clauses": clauses,
+            "show": show,
+            "phase": consultation.phase(),
         },
     )
 

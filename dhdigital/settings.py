@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "comments",
     "responses",
     "insights",
+    "outcomes",
     "dashboards",
     "policycycle",
     "api",

@@ -37,6 +37,8 @@ from django.apps import apps
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from outcomes.models import LedgerEntry
+
 from .models import DailyVisitorCount, DailyVisitorHash
 
 
@@ -224,8 +226,6 @@ def _clause_figures(figures: ConsultationFigures, consultation, comments) -> Non
 
 def _ledger_figures(figures: ConsultationFigures, consultation, commented_keys: set[str]) -> None:
     """What the team's response ledger says it did with the commented clauses."""
-    from consultations.models import LedgerEntry
-
     if not commented_keys:
         return
     decisions = LedgerEntry.objects.filter(

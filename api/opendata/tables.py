@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from comments.models import Comment
-from consultations.models import Consultation, Document, LedgerEntry, Section
+from consultations.models import Consultation, Document, Section
+from outcomes.models import LedgerEntry
 from responses import selectors as response_selectors
 from responses.models import Answer, Idea, Question
 

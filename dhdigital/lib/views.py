@@ -1,4 +1,4 @@
-"""Site-wide pages: home, the statements every public service must publish, health checks, errors."""
+"""Site-wide pages: the statements every public service must publish, health checks, errors."""
 
 from __future__ import annotations
 
@@ -7,20 +7,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-
-from consultations.models import Consultation
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    consultations = Consultation.objects.published().select_related("team")
-    return render(
-        request,
-        "home.html",
-        {
-            "open_consultations": consultations.open_now().order_by("closes_at")[:6],
-            "upcoming_consultations": consultations.upcoming().order_by("opens_at")[:3],
-        },
-    )
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

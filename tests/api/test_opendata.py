@@ -260,7 +260,7 @@ def test_a_quote_posted_with_wrong_surroundings_gets_the_clauses_own(api, docume
 def test_the_ledger_is_in_the_zip_once_the_response_is_published(
     api, consultation, document, material, publisher
 ):
-    from consultations.models import LedgerEntry
+    from outcomes.models import LedgerEntry
 
     clause = Section.objects.get(document=document, anchor="clause-2")
     entry = LedgerEntry.objects.create(

@@ -122,7 +122,7 @@ def test_the_ledger_is_public_only_once_concluded_and_links_published_comments(
     api, consultation, document, citizen, texts
 ):
     from comments.models import Comment
-    from consultations.models import LedgerEntry
+    from outcomes.models import LedgerEntry
 
     clause = document.sections.get(anchor="clause-2")
     shown = Comment.objects.create(
@@ -162,7 +162,7 @@ def test_the_ledger_is_public_only_once_concluded_and_links_published_comments(
 
 
 def test_a_question_entry_in_the_api_gives_how_many_answers_not_whose(api, consultation, answered):
-    from consultations.models import LedgerEntry
+    from outcomes.models import LedgerEntry
     from responses.models import Answer
 
     question = Question.objects.get(consultation=consultation)

@@ -10,12 +10,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from comments.models import Comment
-from consultations import outcomes
 from consultations.importers import parse
 from consultations.importers.save import document_import
-from consultations.models import Document, LedgerEntry
+from consultations.models import Document
 from consultations.versions import compare_documents
 from dhdigital.lib.textdiff import word_diff
+from outcomes import services as outcomes
+from outcomes.models import LedgerEntry
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

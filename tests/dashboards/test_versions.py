@@ -11,7 +11,7 @@ from comments.models import Comment
 from consultations.importers import parse
 from consultations.importers.save import document_import
 from consultations.models import Document
-from consultations.outcomes import document_publish_version
+from consultations.services import document_publish_version
 from dashboards.explorer import clause_choices
 from insights.models import Enrichment
 from tests.consultations.test_versions_and_outcome import revised

@@ -438,7 +438,7 @@ NOT_ABOUT_THE_PERSON = {
     "insights.Theme": "a team's analysis",
     "insights.Summary": "a team's analysis",
     "insights.Report": "a team's analysis",
-    "consultations.LedgerEntry": "a team's record of what it did with a clause",
+    "outcomes.LedgerEntry": "a team's record of what it did with a clause",
     "consultations.Consultation": "published consultations",
     "consultations.Section": "published clauses",
     "api.WebhookDelivery": "a team's webhook deliveries",

@@ -34,7 +34,8 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from consultations.models import Document, LedgerEntry, Section
+from consultations.models import Document, Section
+from outcomes.models import LedgerEntry
 from policycycle.evaluation import consultation_figures, project_figures
 from policycycle.models import DailyVisitorCount, PolicyProject
 from policycycle.visitors import visit_record

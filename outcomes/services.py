@@ -1,79 +1,18 @@
-"""Revised versions of a document, and the response ledger behind the government response."""
+"""Writes for the response ledger and the government response."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from . import events
-from .models import Consultation, Document, LedgerEntry, Section
-from .standard import Failure
+from comments.selectors import published_counts_by_section
+from consultations.models import Consultation, Section
+from consultations.selectors import commented_version
+from consultations.standard import Failure
+from responses.models import Question
 
-
-def commented_version(consultation: Consultation, slug: str) -> Document | None:
-    """The version people commented on: the first published one of that document."""
-    return (
-        Document.objects.filter(consultation=consultation, slug=slug)
-        .exclude(state=Document.State.DRAFT)
-        .order_by("version")
-        .first()
-    )
-
-
-def document_upload_version(*, document: Document, data: bytes, filename: str, fmt: str | None, by):
-    """A revised draft of `document` as a new, unpublished version; clauses keep their lineage keys."""
-    from .importers import parse
-    from .importers.save import document_import
-
-    if Document.objects.filter(previous_version=document).exists():
-        raise ValidationError("A newer version of this document already exists.")
-    parsed = parse(data, fmt=fmt, filename=filename)
-    return document_import(
-        consultation=document.consultation,
-        parsed=parsed,
-        title=document.title,
-        slug=document.slug,
-        source_name=filename,
-        source_bytes=data,
-        previous_version=document,
-    )
-
-
-@transaction.atomic
-def document_publish_version(*, document: Document, by) -> Document:
-    doc = Document.objects.select_for_update().get(pk=document.pk)
-    if doc.state != Document.State.DRAFT or doc.previous_version_id is None:
-        raise ValidationError("Only an unpublished revised version can be published.")
-    if doc.consultation.state == Consultation.State.DRAFT:
-        raise ValidationError("Publish the consultation first.")
-    Document.objects.filter(pk=doc.previous_version_id).update(state=Document.State.SUPERSEDED)
-    doc.state = Document.State.PUBLISHED
-    doc.published_at = timezone.now()
-    doc._change_reason = f"version {doc.version} published"
-    doc.save()
-    events.version_published.send(sender=Document, consultation=doc.consultation, document=doc)
-    return doc
-
-
-def clause_comments(section: Section):
-    """The published comments on a clause (its subsections included): what a clause's entry can cite."""
-    from comments.models import Comment
-
-    return Comment.objects.filter(
-        section__in=Section.objects.subtree(section), status=Comment.Status.PUBLISHED
-    ).order_by("-agree_count", "pk")
-
-
-def question_answers(question):
-    """The submitted answers to a question that say something: what a question's entry can cite."""
-    from responses.models import Answer, Response
-
-    return (
-        Answer.objects.filter(question=question, response__status=Response.Status.SUBMITTED)
-        .exclude(text="", choices=[])
-        .order_by("pk")
-    )
+from .models import LedgerEntry
+from .selectors import answered_questions, clause_comments, question_answers
 
 
 def _check_links(consultation, section, question, themes, comments, answers) -> None:
@@ -144,27 +83,9 @@ def ledger_save(
     return entry
 
 
-def answered_questions(consultation: Consultation) -> dict[int, int]:
-    """{question id: number of submitted answers that say something}, one query."""
-    from django.db.models import Count
-
-    from responses.models import Answer, Response
-
-    rows = (
-        Answer.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED)
-        .exclude(text="", choices=[])
-        .values_list("question_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return dict(rows)
-
-
 def outcome_check(consultation: Consultation) -> list[Failure]:
     """Every clause people commented on, and every question people answered, needs a ledger entry before
     the outcome is published."""
-    from comments.selectors import published_counts_by_section
-
     failures: list[Failure] = []
     if consultation.phase() != "closed":
         failures.append(Failure("not_closed", "The consultation has not closed", "Wait until it closes.", ""))
@@ -185,8 +106,6 @@ def outcome_check(consultation: Consultation) -> list[Failure]:
                         unit.lineage_key,
                     )
                 )
-    from responses.models import Question
-
     answered = answered_questions(consultation)
     done = set(
         LedgerEntry.objects.filter(consultation=consultation, question__isnull=False).values_list(

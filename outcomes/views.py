@@ -1,5 +1,4 @@
-"""Conclusion: revised versions, the response ledger and the government response (staff), and the public
-"what changed" and "you said, we did" pages."""
+"""The response ledger and the government response: the team's pages (staff namespace)."""
 
 from __future__ import annotations
 
@@ -9,65 +8,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from comments.selectors import published_counts_by_section
+from consultations import access
+from consultations.models import Consultation, Document, Section
+from consultations.selectors import commented_version
+from consultations.services import consultation_conclude
 from dhdigital.accounts.models import Role
+from insights.models import Theme
+from responses.models import Question
 
-from . import access, outcomes, services
-from .forms import LedgerEntryForm, OutcomeForm, VersionUploadForm
-from .models import Consultation, Document, LedgerEntry, Section
-from .versions import compare_documents
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def version_upload(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
-    from .importers import ImporterError
-
-    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
-    current = Document.objects.filter(consultation=consultation, slug=doc).order_by("-version").first()
-    if current is None:
-        raise Http404("No such document.")
-    form = VersionUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = outcomes.document_upload_version(
-                document=current,
-                data=upload.read(),
-                filename=upload.name,
-                fmt=form.cleaned_data["format"] or None,
-                by=request.user,
-            )
-        except ImporterError as exc:
-            form.add_error("file", exc.for_people())
-        except ValidationError as exc:
-            form.add_error("file", f"{exc.messages[0].rstrip('.')}. Nothing was imported.")
-        else:
-            messages.success(
-                request, f"Version {result.document.version} uploaded. Check the changes, then publish it."
-            )
-            return redirect("consultations:document-changes", slug=slug, doc=doc)
-    return render(
-        request,
-        "consultations/staff/version_upload.html",
-        {"form": form, "consultation": consultation, "document": current},
-    )
-
-
-@login_required
-@require_POST
-def version_publish(request: HttpRequest, slug: str, doc: str, version: int) -> HttpResponse:
-    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
-    document = get_object_or_404(Document, consultation=consultation, slug=doc, version=version)
-    try:
-        outcomes.document_publish_version(document=document, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, f"Version {version} is published.")
-    return redirect("staff:consultation-manage", slug=slug)
+from . import selectors, services
+from .forms import LedgerEntryForm, OutcomeForm
+from .models import LedgerEntry
 
 
 def _clause_rows(consultation: Consultation) -> list[dict]:
@@ -77,7 +31,7 @@ def _clause_rows(consultation: Consultation) -> list[dict]:
     }
     rows = []
     for slug in consultation.documents.values_list("slug", flat=True).distinct().order_by("slug"):
-        document = outcomes.commented_version(consultation, slug)
+        document = commented_version(consultation, slug)
         if document is None:
             continue
         counts = published_counts_by_section(document)
@@ -90,9 +44,7 @@ def _clause_rows(consultation: Consultation) -> list[dict]:
 
 
 def _question_rows(consultation: Consultation) -> list[dict]:
-    from responses.models import Question
-
-    answered = outcomes.answered_questions(consultation)
+    answered = selectors.answered_questions(consultation)
     entries = LedgerEntry.objects.filter(consultation=consultation, question__isnull=False)
     entries = {e.question_id: e for e in entries}
     return [
@@ -106,12 +58,12 @@ def ledger(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = access.consultation_for_team(request.user, slug, Role.ANALYST)
     return render(
         request,
-        "consultations/staff/ledger.html",
+        "outcomes/staff/ledger.html",
         {
             "consultation": consultation,
             "rows": _clause_rows(consultation),
             "question_rows": _question_rows(consultation),
-            "failures": outcomes.outcome_check(consultation),
+            "failures": services.outcome_check(consultation),
         },
     )
 
@@ -134,7 +86,7 @@ def _entry_form_post(request, form, *, consultation, section=None, question=None
     if not (request.method == "POST" and form.is_valid()):
         return False
     try:
-        outcomes.ledger_save(
+        services.ledger_save(
             consultation=consultation,
             section=section,
             question=question,
@@ -155,8 +107,6 @@ def _entry_form_post(request, form, *, consultation, section=None, question=None
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_entry(request: HttpRequest, slug: str, lineage: str) -> HttpResponse:
-    from insights.models import Theme
-
     consultation = access.consultation_for_team(request.user, slug, Role.ANALYST)
     section = (
         Section.objects.filter(document__consultation=consultation, lineage_key=lineage)
@@ -174,7 +124,7 @@ def ledger_entry(request: HttpRequest, slug: str, lineage: str) -> HttpResponse:
         request.POST or None,
         initial=_entry_initial(entry),
         themes=themes,
-        comments=outcomes.clause_comments(section),
+        comments=selectors.clause_comments(section),
     )
     if _entry_form_post(request, form, consultation=consultation, section=section):
         messages.success(request, f"Recorded what you did with the comments on {section.label}.")
@@ -182,7 +132,7 @@ def ledger_entry(request: HttpRequest, slug: str, lineage: str) -> HttpResponse:
     counts = published_counts_by_section(section.document)
     return render(
         request,
-        "consultations/staff/ledger_entry.html",
+        "outcomes/staff/ledger_entry.html",
         {
             "consultation": consultation,
             "section": section,
@@ -196,14 +146,11 @@ def ledger_entry(request: HttpRequest, slug: str, lineage: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ledger_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    from insights.models import Theme
-    from responses.models import Question
-
     consultation = access.consultation_for_team(request.user, slug, Role.ANALYST)
     question = get_object_or_404(Question, pk=pk, consultation=consultation)
     entry = LedgerEntry.objects.filter(consultation=consultation, question=question).first()
     themes = Theme.objects.filter(consultation=consultation, scope=f"question:{question.pk}", is_active=True)
-    answers = outcomes.question_answers(question)
+    answers = selectors.question_answers(question)
     form = LedgerEntryForm(
         request.POST or None, initial=_entry_initial(entry), themes=themes, answers=answers
     )
@@ -213,7 +160,7 @@ def ledger_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("staff:ledger", slug=slug)
     return render(
         request,
-        "consultations/staff/ledger_entry.html",
+        "outcomes/staff/ledger_entry.html",
         {
             "consultation": consultation,
             "question": question,
@@ -230,11 +177,11 @@ def outcome_publish(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
     if consultation.state == Consultation.State.CONCLUDED:
         raise PermissionDenied("The outcome is already published.")
-    failures = outcomes.outcome_check(consultation)
+    failures = services.outcome_check(consultation)
     form = OutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not failures:
         try:
-            services.consultation_conclude(consultation=consultation, by=request.user, **form.cleaned_data)
+            consultation_conclude(consultation=consultation, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc.messages[0])
         else:
@@ -244,7 +191,7 @@ def outcome_publish(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(consultation.get_absolute_url() + "#outcome")
     return render(
         request,
-        "consultations/staff/outcome.html",
+        "outcomes/staff/outcome.html",
         {"consultation": consultation, "form": form, "failures": [(f, _fix_url(slug, f)) for f in failures]},
     )
 
@@ -254,29 +201,3 @@ def _fix_url(slug: str, failure) -> str:
     if failure.field.startswith("question:"):
         return reverse("staff:ledger-question", args=[slug, int(failure.field.split(":", 1)[1])])
     return reverse("staff:ledger-entry", args=[slug, failure.field]) if failure.field else ""
-
-
-def document_changes(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
-    """What changed between a version and the one before it, clause by clause, word by word."""
-    consultation = access.consultation_for_viewer(request.user, slug)
-    newest = access.document_for_viewer(request.user, consultation, doc)
-    if newest.previous_version_id is None:
-        raise Http404("This document has only one version.")
-    previous = Document.objects.get(pk=newest.previous_version_id)
-    previous.consultation = consultation
-    comparison = compare_documents(previous, newest)
-    show = request.GET.get("show", "changed")
-    clauses = comparison.clauses if show == "all" else [c for c in comparison.clauses if not c.unchanged]
-    return render(
-        request,
-        "consultations/document_changes.html",
-        {
-            "consultation": consultation,
-            "document": newest,
-            "previous": previous,
-            "comparison": comparison,
-            "clauses": clauses,
-            "show": show,
-            "phase": consultation.phase(),
-        },
-    )
