@@ -6,4 +6,11 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments and moderation"
 
     def ready(self) -> None:
+        from consultations import search
+        from consultations import selectors as consultation_selectors
+
         from . import signals  # noqa: F401 - connects the receivers
+        from .selectors import published_counts_by_section, search_comments
+
+        search.register("comments", search_comments)
+        consultation_selectors.register_section_counts(published_counts_by_section)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
+from consultations import search
 from consultations.models import Section
 
 from .models import Comment, Flag, Reaction, Subscription
@@ -409,3 +410,13 @@ def _place_in(section: Section, chain: list[Section]) -> tuple[str, Section | No
     clause = chain[clause_at]
     name = "Schedule" if clause.kind == Section.Kind.SCHEDULE else "Clause"
     return f"{name} {clause.number}" + "".join(s.number for s in chain[clause_at + 1 :]), clause
+
+
+def search_comments(q: str):
+    """Published comments on public consultations matching the words (the site search's comments)."""
+    qs = (
+        Comment.objects.published()
+        .filter(consultation__in=search.public_consultations())
+        .select_related("consultation", "document", "section", "author")
+    )
+    return search.match(qs, q, ["body"], ["A"], "-created_at")

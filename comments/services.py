@@ -20,6 +20,7 @@ from consultations.access import can_view
 from consultations.models import Consultation, Document, Section
 from dhdigital.accounts.roles import has_team_role
 from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
+from dhdigital.lib.signals import units_saved
 
 from . import autohold, ratelimit
 from .models import Appeal, Comment, Flag, Reaction, Subscription
@@ -348,12 +349,10 @@ def _after_create(pk: int, *, published: bool) -> None:
 
 
 def queue_enrichment_guarded(pk: int) -> None:
+    """The edited words are analysed again (dhdigital.lib.signals.units_saved); never raises: the
+    enrichment sweep catches up on anything not queued."""
     try:
-        from insights.services import queue_enrichment
-    except ImportError:
-        return
-    try:
-        queue_enrichment("comment", pk)
+        units_saved.send(sender=Comment, kind="comment", pks=[pk])
     except Exception:  # noqa: BLE001 - enrichment catches up later (periodic sweep)
         logger.warning("could not queue enrichment for comment %s", pk)
 

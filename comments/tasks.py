@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from dhdigital.lib.signals import enrich_now
+
 from . import notifications
 
 logger = logging.getLogger(__name__)
@@ -32,15 +34,17 @@ def comment_posted(comment_id: int, published: bool) -> dict:
 
 
 def _enrich(comment_id: int) -> bool:
-    try:
-        from insights.services import enrichment_compute
-    except ImportError:  # the analysis app is optional
-        return False
-    try:
-        return enrichment_compute(kind="comment", pk=comment_id) is not None
-    except Exception:  # noqa: BLE001 - the sweep catches it up
-        logger.exception("comment %s not enriched; the enrichment sweep will retry it", comment_id)
-        return False
+    """Enriched by the analysis app (dhdigital.lib.signals.enrich_now); False when it failed, which the
+    enrichment sweep catches up, or when no app enriches."""
+    enriched = False
+    for _receiver, result in enrich_now.send_robust(sender=None, kind="comment", pk=comment_id):
+        if isinstance(result, Exception):
+            logger.error(
+                "comment %s not enriched; the enrichment sweep will retry it", comment_id, exc_info=result
+            )
+        else:
+            enriched = enriched or bool(result)
+    return enriched
 
 
 @shared_task(autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)

@@ -5,7 +5,6 @@ Idempotent: running it twice leaves the same data. Demo accounts come only from 
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -15,6 +14,8 @@ from django.utils import timezone
 
 from dhdigital.accounts.models import Role, Team, TeamMembership, User
 
+from .importers import parse
+from .importers.save import document_import
 from .models import Consultation
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed by `make run`; demo accounts only
@@ -73,19 +74,10 @@ def _consultation(slug: str, team: Team, **fields) -> tuple[Consultation, bool]:
     return Consultation.objects.get_or_create(slug=slug, defaults=defaults)
 
 
-def _optional(module: str, func: str):
-    """Another app's demo loader, if that app provides one."""
-    try:
-        return getattr(importlib.import_module(module), func)
-    except (ImportError, AttributeError):
-        return None
-
-
 @transaction.atomic
-def load_demo(*, stdout=None) -> dict[str, object]:
-    from .importers import parse
-    from .importers.save import document_import
-
+def load_demo_consultations(*, stdout=None) -> dict[str, object]:
+    """The demo team, users and consultations, and the real bill as the draft bill's document (idempotent).
+    The other apps' demo content is loaded on top by policycycle.demo.load_demo."""
     say = stdout.write if stdout else (lambda s: None)
     admin = _user("admin@example.org", "Demo admin", superuser=True)
     team, _ = Team.objects.get_or_create(
@@ -148,12 +140,4 @@ def load_demo(*, stdout=None) -> dict[str, object]:
         body="Ideas in this exercise start from a real public conversation run with Polis (The Computational "
         "Democracy Project, CC BY 4.0).",
     )
-    for loader, target in [
-        (_optional("comments.demo", "load_demo_comments"), document),
-        (_optional("responses.demo", "load_demo_responses"), formal),
-        (_optional("responses.demo", "load_demo_ideas"), ideas),
-        (_optional("policycycle.demo", "load_demo_toolkit"), None),
-    ]:
-        if loader is not None:
-            loader(target) if target is not None else loader()
     return {"admin": admin, "bill": bill, "document": document, "formal": formal, "ideas": ideas}

@@ -1,11 +1,15 @@
 """One search box over consultations, the clauses of their documents, and published comments.
 
+The sources are registered: consultations and clauses here, and each app above registers its own in its
+AppConfig.ready() (published comments: comments/apps.py), in the order the results page lists them.
+
 PostgreSQL: full-text search (websearch syntax, English stemming) ranked by `ts_rank`. SQLite: every word
 must appear (case-insensitive), newest first. Only what the public may see is ever searched.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,10 +17,16 @@ from django.db.models import Q, QuerySet
 
 from .models import Consultation, Document, Section
 
-KINDS = ("consultations", "clauses", "comments")
+# kind -> its search (words in, a queryset of what the public may see out)
+SOURCES: dict[str, Callable[[str], QuerySet]] = {}
 
 
-def _match(qs: QuerySet, q: str, fields: list[str], weights: list[str], order_fallback: str) -> QuerySet:
+def register(kind: str, search: Callable[[str], QuerySet]) -> None:
+    SOURCES[kind] = search
+
+
+def match(qs: QuerySet, q: str, fields: list[str], weights: list[str], order_fallback: str) -> QuerySet:
+    """`qs` narrowed to the rows whose `fields` (weighted A, B, ...) match the words `q`, best first."""
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -44,7 +54,7 @@ def public_consultations() -> QuerySet[Consultation]:
 
 
 def search_consultations(q: str) -> QuerySet[Consultation]:
-    return _match(
+    return match(
         public_consultations().select_related("team"),
         q,
         ["title", "summary", "body"],
@@ -57,18 +67,11 @@ def search_sections(q: str) -> QuerySet[Section]:
     qs = Section.objects.filter(
         document__state=Document.State.PUBLISHED, document__consultation__in=public_consultations()
     ).select_related("document__consultation")
-    return _match(qs, q, ["heading", "text"], ["A", "B"], "position")
+    return match(qs, q, ["heading", "text"], ["A", "B"], "position")
 
 
-def search_comments(q: str):
-    from comments.models import Comment
-
-    qs = (
-        Comment.objects.published()
-        .filter(consultation__in=public_consultations())
-        .select_related("consultation", "document", "section", "author")
-    )
-    return _match(qs, q, ["body"], ["A"], "-created_at")
+register("consultations", search_consultations)
+register("clauses", search_sections)
 
 
 @dataclass

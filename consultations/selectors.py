@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -141,3 +142,17 @@ def commented_version(consultation: Consultation, slug: str) -> Document | None:
         .order_by("version")
         .first()
     )
+
+
+# What readers see counted against each section of a document page: published comments, which the comments
+# app registers in its AppConfig.ready() (comments.selectors.published_counts_by_section).
+_SECTION_COUNTS: list[Callable[[Document], dict[int, int]]] = []
+
+
+def register_section_counts(counts: Callable[[Document], dict[int, int]]) -> None:
+    _SECTION_COUNTS[:] = [counts]
+
+
+def section_counts(document: Document) -> dict[int, int]:
+    """{section id: comments on it (a clause counts its subsections')}; empty when no app counts any."""
+    return _SECTION_COUNTS[0](document) if _SECTION_COUNTS else {}

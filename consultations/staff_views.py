@@ -60,11 +60,9 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("kind") in Consultation.Kind.values:
         initial["kind"] = request.GET["kind"]
-    if request.GET.get("project"):
-        from policycycle.models import PolicyProject
-
-        initial["project"] = PolicyProject.objects.filter(slug=request.GET["project"]).first()
     form = ConsultationForm(request.POST or None, user=request.user, initial=initial)
+    if request.GET.get("project"):  # started from a policy project's page (policycycle)
+        form.initial["project"] = form.fields["project"].queryset.filter(slug=request.GET["project"]).first()
     if not form.fields["team"].queryset.exists():
         raise PermissionDenied("Only publishers can create consultations.")
     if request.method == "POST" and form.is_valid():

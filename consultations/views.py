@@ -7,10 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from comments.selectors import published_counts_by_section
 from dhdigital.lib.pagecache import public_page
 
-from . import access, selectors
+from . import access, search, selectors
 from .forms import SearchForm
 from .models import Consultation, Document, Section
 from .versions import clause_change, compare_documents
@@ -78,7 +77,7 @@ def document_detail(request: HttpRequest, slug: str, doc: str, version: int | No
     consultation = access.consultation_for_viewer(request.user, slug)
     document = access.document_for_viewer(request.user, consultation, doc, version)
     sections = selectors.document_sections(document)
-    counts = published_counts_by_section(document)
+    counts = selectors.section_counts(document)
     for s in sections:
         s.comment_count = counts.get(s.id, 0)
     return render(
@@ -166,23 +165,16 @@ def document_changes(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
 
 
 def site_search(request: HttpRequest) -> HttpResponse:
-    """One search box: consultations, clauses and published comments."""
-    from . import search
-
+    """One search box: consultations, clauses and what the apps above register (published comments)."""
     q = (request.GET.get("q") or "").strip()[:200]
-    kind = request.GET.get("type") if request.GET.get("type") in search.KINDS else ""
+    kind = request.GET.get("type") if request.GET.get("type") in search.SOURCES else ""
     context: dict = {"q": q, "kind": kind}
     if q:
         per_page = 20 if kind else 5
-        sources = {
-            "consultations": search.search_consultations(q),
-            "clauses": search.search_sections(q),
-            "comments": search.search_comments(q),
-        }
-        for name, qs in sources.items():
+        for name, find in search.SOURCES.items():
             if kind and name != kind:
                 continue
-            page = Paginator(qs, per_page).get_page(request.GET.get("page") if kind else 1)
+            page = Paginator(find(q), per_page).get_page(request.GET.get("page") if kind else 1)
             items = list(page.object_list)
             if name == "clauses":
                 items = search.with_units(items)

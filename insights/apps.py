@@ -34,6 +34,13 @@ class InsightsConfig(AppConfig):
     verbose_name = "Analysis runs, themes and reports"
 
     def ready(self) -> None:
+        from dhdigital.lib.signals import enrich_now, units_saved
+
+        from . import services
+
+        # New and edited responses are enriched (the apps below send these signals; insights/units.py).
+        units_saved.connect(services.on_units_saved, dispatch_uid="insights-units-saved")
+        enrich_now.connect(services.on_enrich_now, dispatch_uid="insights-enrich-now")
         # WARM_ANALYSIS_MODELS: load the scoring and enrichment models in the background as a server starts
         # (policycycle/analysis/warm.py), instead of inside the first comment's request.
         if settings.WARM_ANALYSIS_MODELS and _serves_requests():

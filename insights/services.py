@@ -32,6 +32,20 @@ def queue_enrichment(kind: str, pk: int) -> bool:
         return False
 
 
+def on_units_saved(sender, *, kind: str, pks, **kwargs) -> int:
+    """dhdigital.lib.signals.units_saved: queue the enrichment of each unit."""
+    n = 0
+    for pk in pks:
+        queue_enrichment(kind, pk)
+        n += 1
+    return n
+
+
+def on_enrich_now(sender, *, kind: str, pk: int, **kwargs) -> bool:
+    """dhdigital.lib.signals.enrich_now: enrich the unit in this process."""
+    return enrichment_compute(kind=kind, pk=pk) is not None
+
+
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -1,4 +1,5 @@
-"""Demo content for `manage.py load_demo`: the toolkit, and one project owning the demo consultations."""
+"""Demo content for `manage.py load_demo`: every app's demo, and here the toolkit and one project owning
+the demo consultations."""
 
 from __future__ import annotations
 
@@ -7,13 +8,28 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from comments.demo import load_demo_comments
+from consultations.demo import load_demo_consultations
 from consultations.models import Consultation
 from dhdigital.accounts.models import Team
+from responses.demo import load_demo_ideas, load_demo_responses
 
 from .models import PolicyProject, Stage
 from .services import capability_assess, decision_record, project_create, toolkit_seed
 
 DEMO_PROJECT = "sustainable-aviation-fuel"
+
+
+@transaction.atomic
+def load_demo(*, stdout=None) -> dict[str, object]:
+    """The demo consultations (consultations.demo) with their comments, responses and ideas, and the
+    toolkit; idempotent. This app sits above the others, so it is the one that loads them all."""
+    loaded = load_demo_consultations(stdout=stdout)
+    load_demo_comments(loaded["document"])
+    load_demo_responses(loaded["formal"])
+    load_demo_ideas(loaded["ideas"])
+    load_demo_toolkit()
+    return loaded
 
 
 @transaction.atomic

@@ -150,6 +150,11 @@ def visit_count_page(request, *, url_name: str, slug: str) -> None:
         logger.warning("Visitor count failed", exc_info=True)
 
 
+def count_cached_page(sender, *, request, url_name: str, slug: str, **kwargs) -> None:
+    """The page cache served a page (dhdigital.lib.pagecache.served_from_cache)."""
+    visit_count_page(request, url_name=url_name, slug=slug)
+
+
 def _count_page(request, *, url_name: str, slug: str) -> None:
     if url_name not in COUNTED_URL_NAMES:
         return

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 
-from comments.models import Comment
 from consultations.models import Consultation
 
 from . import events
@@ -110,7 +109,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, note: str = "") -> Idea:
     IdeaVote.objects.filter(idea=duplicate).update(idea=into)
     # Ideas merged earlier into the duplicate now point at the kept idea, and its discussion moves too.
     Idea.objects.filter(merged_into=duplicate).update(merged_into=into)
-    Comment.objects.filter(idea=duplicate).update(idea=into)
+    duplicate.comments.update(idea=into)  # comments on ideas (comments.Comment.idea)
     duplicate.status = Idea.Status.MERGED
     duplicate.merged_into = into
     duplicate.status_note = note.strip() or f"Merged into “{into.title}”."

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 from consultations.models import Consultation, Section
+from dhdigital.lib.signals import units_saved
 
 from .models import (
     Answer,
@@ -43,17 +44,11 @@ class AlreadySubmitted(Exception):
 
 
 def enqueue_now(kind: str, pks: Iterable[int]) -> int:
-    """Ask the insights app to analyse each unit. Guarded: the analysis app may be absent; its periodic
-    sweep catches up on anything not queued."""
-    try:
-        from insights.services import queue_enrichment
-    except ImportError:
-        return 0
-    n = 0
-    for pk in pks:
-        queue_enrichment(kind, pk)
-        n += 1
-    return n
+    """Ask for each unit to be analysed (dhdigital.lib.signals.units_saved: the insights app queues it, and
+    its periodic sweep catches up on anything not queued). Returns how many units were asked for."""
+    pks = list(pks)
+    units_saved.send(sender=None, kind=kind, pks=pks)
+    return len(pks)
 
 
 def queue_analysis(kind: str, pks: Iterable[int]) -> None:

@@ -43,7 +43,7 @@ def test_clause_page_credits_the_demo_text(client, document):
 
 
 def test_load_demo_builds_threads_on_the_demo_bill_once(db):
-    from consultations.demo import load_demo
+    from policycycle.demo import load_demo
 
     first = load_demo()
     document = first["document"]

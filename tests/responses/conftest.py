@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
-import types
 from datetime import timedelta
 
 import pytest
@@ -72,9 +70,7 @@ def close(formal):
 def enrichment_calls(monkeypatch):
     """Stand-in for insights.services.queue_enrichment that records its calls."""
     calls: list[tuple[str, int]] = []
-    module = types.ModuleType("insights.services")
-    module.queue_enrichment = lambda kind, pk: calls.append((kind, pk))
-    monkeypatch.setitem(sys.modules, "insights.services", module)
+    monkeypatch.setattr("insights.services.queue_enrichment", lambda kind, pk: calls.append((kind, pk)))
     return calls
 
 

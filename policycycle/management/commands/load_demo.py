@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from consultations.demo import DEMO_PASSWORD, DEMO_USERS, SAF_BILL, load_demo
+from consultations.demo import DEMO_PASSWORD, DEMO_USERS, SAF_BILL
+from insights.demo import load_demo_analysis
+from policycycle.demo import load_demo
 
 
 class Command(BaseCommand):
@@ -25,8 +27,6 @@ class Command(BaseCommand):
             )
         loaded = load_demo(stdout=self.stdout)
         if not options["no_analysis"]:
-            from insights.demo import load_demo_analysis
-
             load_demo_analysis([loaded["bill"], loaded["formal"], loaded["ideas"]], say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for email, _, role in DEMO_USERS:
