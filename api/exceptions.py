@@ -7,7 +7,6 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooMa
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 _CODES = {
@@ -95,7 +94,3 @@ def api_exception_handler(exc, context):
         code = "invalid"
     response.data = error_body(response.status_code, message, code, fields)
     return response
-
-
-def error_response(status_code: int, message: str, code: str | None = None) -> Response:
-    return Response(error_body(status_code, message, code), status=status_code)

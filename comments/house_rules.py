@@ -48,8 +48,3 @@ RULES: tuple[Rule, ...] = (
 )
 BY_CODE = {rule.code: rule for rule in RULES}
 CHOICES = [(rule.code, rule.title) for rule in RULES]
-
-
-def rule_title(code: str) -> str:
-    rule = BY_CODE.get(code)
-    return rule.title if rule else ""

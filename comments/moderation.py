@@ -16,6 +16,7 @@ from django.utils import timezone
 from consultations.models import Consultation
 from dhdigital.accounts.models import Role, User
 from dhdigital.accounts.roles import has_team_role
+from dhdigital.lib import history
 
 from . import house_rules
 from .models import Appeal, Comment, Flag, Sanction
@@ -99,9 +100,7 @@ def _decide_one(comment: Comment, *, by, decision: str, reason: str, note: str) 
     comment.moderation_note = note
     comment.moderated_by = by
     comment.moderated_at = now
-    comment._history_user = by
-    comment._change_reason = f"{decision}: {reason}" if reason else decision
-    comment.save()
+    history.save(comment, by=by, reason=f"{decision}: {reason}" if reason else decision)
     return tell_author
 
 
@@ -174,8 +173,7 @@ def appeal_decide(*, appeal: Appeal, by, uphold: bool, note: str = "") -> Appeal
     appeal.state = Appeal.State.UPHELD if uphold else Appeal.State.DISMISSED
     appeal.decided_by = by
     appeal.decided_at = timezone.now()
-    appeal._history_user = by
-    appeal.save()
+    history.save(appeal, by=by)
     return appeal
 
 
@@ -217,6 +215,5 @@ def user_sanction(
         until=user.suspended_until,
         note=(note or "")[:2000],
     )
-    sanction._history_user = by
-    sanction.save()
+    history.save(sanction, by=by)
     return sanction

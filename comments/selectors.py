@@ -12,7 +12,7 @@ from django.urls import reverse
 from consultations import search
 from consultations.models import Section
 
-from .models import Comment, Flag, Reaction, Subscription
+from .models import Comment, Reaction, Subscription
 
 DISPLAY_DEPTH = 4  # replies nested deeper than this continue on the comment's own page
 
@@ -336,10 +336,6 @@ def queue_counts(consultation) -> dict[str, int]:
 def queue_opening_tab(counts: dict[str, int]) -> str:
     """The tab a moderator lands on: the first in QUEUE_OPENING_ORDER with items, else "pending"."""
     return next((name for name in QUEUE_OPENING_ORDER if counts.get(name)), "pending")
-
-
-def open_flags(comment: Comment) -> list[Flag]:
-    return [f for f in comment.flags.all() if not f.resolution]
 
 
 def comment_for_moderation(consultation, pk: int) -> Comment | None:

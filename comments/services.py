@@ -19,6 +19,7 @@ from django.utils import timezone
 from consultations.access import can_view
 from consultations.models import Consultation, Document, Section
 from dhdigital.accounts.roles import has_team_role
+from dhdigital.lib import history
 from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
 from dhdigital.lib.signals import units_saved
 
@@ -283,8 +284,7 @@ def comment_post(
         depth=(parent.depth + 1) if parent else 0,
         published_at=now if status == Status.PUBLISHED else None,
     )
-    comment._history_user = author
-    comment._change_reason = "posted" if status == Status.PUBLISHED else f"held: {hold}"
+    history.attribute(comment, by=author, reason="posted" if status == Status.PUBLISHED else f"held: {hold}")
     try:
         with transaction.atomic():
             reserved = _reserve_comment_id()
@@ -403,9 +403,7 @@ def comment_edit(*, comment: Comment, by, body: str) -> Comment:
         if status == Status.PENDING:
             set_status(comment, Status.PENDING)
             comment.hold_reason = hold
-    comment._history_user = by
-    comment._change_reason = "edited by author"
-    comment.save()
+    history.save(comment, by=by, reason="edited by author")
     transaction.on_commit(lambda: queue_enrichment_guarded(comment.pk))
     return comment
 
@@ -421,9 +419,7 @@ def comment_withdraw(*, comment: Comment, by) -> Comment:
     if comment.status not in (Status.PUBLISHED, Status.PENDING):
         raise CommentError("This comment has already been removed")
     set_status(comment, Status.WITHDRAWN)
-    comment._history_user = by
-    comment._change_reason = "withdrawn by author"
-    comment.save()
+    history.save(comment, by=by, reason="withdrawn by author")
     return comment
 
 
@@ -496,8 +492,7 @@ def flag_create(*, comment: Comment, user, reason: str, note: str = "", ip: str 
     ):
         set_status(locked, Status.PENDING)
         locked.hold_reason = Comment.Hold.FLAGS
-        locked._change_reason = f"held after {locked.flag_count} flags"
-        locked.save()
+        history.save(locked, reason=f"held after {locked.flag_count} flags")
     return flag
 
 

@@ -122,7 +122,9 @@ class Consultation(models.Model):
 
     # Lifecycle, always derived from the dates so a late beat never leaves a consultation open.
     def phase(self, now: datetime | None = None) -> str:
-        """What the public should be told: draft, upcoming, open, closed, concluded or withdrawn."""
+        """What the public should be told: draft, upcoming, open, closed, concluded or withdrawn. The one
+        date rule (ConsultationQuerySet.open_now, upcoming and closed say the same in SQL): open from
+        `opens_at` until `closes_at`; a published consultation missing either date is not open yet."""
         now = now or timezone.now()
         if self.state in (self.State.DRAFT, self.State.WITHDRAWN, self.State.CONCLUDED):
             return self.state
@@ -132,7 +134,7 @@ class Consultation(models.Model):
             return "upcoming"
         if self.closes_at and now >= self.closes_at:
             return "closed"
-        if self.opens_at is None:
+        if self.opens_at is None or self.closes_at is None:
             return "upcoming"
         return "open"
 
@@ -289,17 +291,12 @@ class Section(models.Model):
         return self.kind in self.COMMENTABLE
 
 
-def default_response_due(closes_at: datetime | None):
-    return (timezone.localtime(closes_at) + TWELVE_WEEKS).date() if closes_at else None
-
-
 __all__ = [
     "Consultation",
     "ConsultationUpdate",
     "Document",
     "Section",
     "Topic",
-    "default_response_due",
     "settings",
 ]
 

@@ -15,15 +15,18 @@ class ConsultationQuerySet(models.QuerySet):
         return self.filter(state__in=["scheduled", "open"], opens_at__lte=now, closes_at__gt=now)
 
     def upcoming(self, now=None):
+        """Published, not open yet: before `opens_at`, or missing a date (Consultation.phase)."""
         now = now or timezone.now()
         return self.filter(state__in=["scheduled", "open"]).filter(
-            Q(opens_at__gt=now) | Q(opens_at__isnull=True)
+            Q(opens_at__gt=now)
+            | (Q(opens_at__isnull=True) | Q(closes_at__isnull=True)) & ~Q(closes_at__lte=now)
         )
 
     def closed(self, now=None):
         now = now or timezone.now()
         return self.filter(
-            Q(state__in=["closed", "concluded"]) | Q(state__in=["scheduled", "open"], closes_at__lte=now)
+            Q(state__in=["closed", "concluded"])
+            | Q(state__in=["scheduled", "open"], closes_at__lte=now) & ~Q(opens_at__gt=now)
         )
 
     def visible_to(self, user):

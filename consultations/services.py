@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dhdigital.lib import history
 from dhdigital.lib.time import govuk_datetime
 
 from . import events
@@ -19,11 +20,6 @@ from .standard import Failure, check_standard
 
 State = Consultation.State
 Update = ConsultationUpdate.Kind
-
-
-def _change_reason(text: str) -> str:
-    """The audit trail's reason, in full (the history's reason is a text field: settings)."""
-    return text
 
 
 def _note(c: Consultation, kind: str, note: str, at: datetime) -> None:
@@ -89,8 +85,7 @@ def consultation_schedule(*, consultation: Consultation, by) -> Consultation:
     now = timezone.now()
     c.state = State.OPEN if c.opens_at <= now else State.SCHEDULED
     c.published_at = now
-    c._change_reason = "scheduled"
-    c.save()
+    history.save(c, by=by, reason="scheduled")
     _publish_documents(c, now)
     _note(c, Update.PUBLISHED, "First published.", now)
     events.consultation_published.send(sender=Consultation, consultation=c)
@@ -111,8 +106,7 @@ def consultation_open_now(*, consultation: Consultation, by) -> Consultation:
     first_publication = c.published_at is None
     c.state = State.OPEN
     c.published_at = c.published_at or now
-    c._change_reason = "opened now"
-    c.save()
+    history.save(c, by=by, reason="opened now")
     _publish_documents(c, now)
     if first_publication:
         _note(c, Update.PUBLISHED, "First published.", now)
@@ -131,8 +125,7 @@ def document_publish(*, document: Document, by) -> Document:
         raise ValidationError("Documents are published with their consultation: schedule it first.")
     doc.state = Document.State.PUBLISHED
     doc.published_at = timezone.now()
-    doc._change_reason = "published"
-    doc.save()
+    history.save(doc, by=by, reason="published")
     return doc
 
 
@@ -147,8 +140,7 @@ def consultation_close_early(*, consultation: Consultation, by, reason: str) -> 
         raise ValidationError("This consultation has not opened yet: withdraw it instead.")
     c.closes_at = now
     c.state = State.CLOSED
-    c._change_reason = _change_reason(f"closed early: {reason.strip()}")
-    c.save()
+    history.save(c, by=by, reason=f"closed early: {reason.strip()}")
     _note(c, Update.CLOSED_EARLY, f"Closed early at {govuk_datetime(now)}. {reason.strip()}", now)
     events.consultation_closed.send(sender=Consultation, consultation=c)
     return c
@@ -166,8 +158,7 @@ def consultation_extend(*, consultation: Consultation, by, closes_at: datetime, 
         raise ValidationError("The new closing date must be in the future.")
     c.closes_at = closes_at
     c.response_due = None
-    c._change_reason = _change_reason(f"extended: {reason.strip()}")
-    c.save()
+    history.save(c, by=by, reason=f"extended: {reason.strip()}")
     _note(
         c,
         Update.EXTENDED,
@@ -186,8 +177,7 @@ def consultation_withdraw(*, consultation: Consultation, by, reason: str) -> Con
     c.state = State.WITHDRAWN
     c.withdrawn_reason = reason.strip()
     c.withdrawn_at = timezone.now()
-    c._change_reason = "withdrawn"
-    c.save()
+    history.save(c, by=by, reason="withdrawn")
     _note(c, Update.WITHDRAWN, f"Withdrawn. {c.withdrawn_reason}", c.withdrawn_at)
     return c
 
@@ -206,8 +196,7 @@ def consultation_conclude(
     c.outcome_summary = outcome_summary.strip()
     c.outcome_body = outcome_body
     c.outcome_published_at = timezone.now()
-    c._change_reason = "outcome published"
-    c.save()
+    history.save(c, by=by, reason="outcome published")
     _note(c, Update.OUTCOME, "Government response published.", c.outcome_published_at)
     events.outcome_published.send(sender=Consultation, consultation=c)
     return c
@@ -225,16 +214,14 @@ def consultations_transition_due(*, now: datetime | None = None) -> dict[str, in
         )
         for c in due:
             c.state = State.OPEN
-            c._change_reason = "opened on schedule"
-            c.save(update_fields=["state", "updated_at"])
+            history.save(c, reason="opened on schedule", update_fields=["state", "updated_at"])
             opened += 1
         ending = Consultation.objects.select_for_update(skip_locked=True).filter(
             state__in=[State.SCHEDULED, State.OPEN], closes_at__lte=now
         )
         for c in ending:
             c.state = State.CLOSED
-            c._change_reason = "closed on schedule"
-            c.save(update_fields=["state", "updated_at"])
+            history.save(c, reason="closed on schedule", update_fields=["state", "updated_at"])
             events.consultation_closed.send(sender=Consultation, consultation=c)
             closed += 1
     return {"opened": opened, "closed": closed}
@@ -270,7 +257,6 @@ def document_publish_version(*, document: Document, by) -> Document:
     Document.objects.filter(pk=doc.previous_version_id).update(state=Document.State.SUPERSEDED)
     doc.state = Document.State.PUBLISHED
     doc.published_at = timezone.now()
-    doc._change_reason = f"version {doc.version} published"
-    doc.save()
+    history.save(doc, by=by, reason=f"version {doc.version} published")
     events.version_published.send(sender=Document, consultation=doc.consultation, document=doc)
     return doc

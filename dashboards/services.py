@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dhdigital.lib import history
 from insights import units as unit_registry
 from insights.curation import CurationError, tag_add, tag_decide, tag_remove
 from insights.models import Report, Theme, ThemeAssignment
@@ -113,8 +114,7 @@ def report_create(*, consultation, by, run=None, title: str = "") -> Report:
     title = title.strip() or f"Analysis of responses to {consultation.title}"
     snapshot = build_snapshot(consultation, run=run, title=title, now=now)
     report = Report(consultation=consultation, run=run, title=title[:250], snapshot=snapshot, created_by=by)
-    report._change_reason = "report frozen"
-    report.save()
+    history.save(report, by=by, reason="report frozen")
     return report
 
 
@@ -128,8 +128,7 @@ def _set_published(report: Report, published: bool, change_reason: str) -> Repor
     from dhdigital.lib import pagecache
 
     report.is_published, report.published_at = published, timezone.now() if published else None
-    report._change_reason = change_reason
-    report.save(update_fields=["is_published", "published_at"])
+    history.save(report, reason=change_reason, update_fields=["is_published", "published_at"])
     slug = report.consultation.slug
     transaction.on_commit(lambda: pagecache.bump(slug))
     return report

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from dhdigital.lib import history
+
 from . import units
 from .models import Theme, ThemeAssignment
 from .runs import valid_scope
@@ -19,15 +21,8 @@ class CurationError(Exception):
     """An edit that cannot be made (a message for the official)."""
 
 
-def _audit(obj, by, reason: str) -> None:
-    """simple-history reads these two attributes when it writes the historical record."""
-    obj._history_user = by
-    obj._change_reason = reason
-
-
 def _save(obj, by, reason: str, fields: list[str] | None = None) -> None:
-    _audit(obj, by, reason)
-    obj.save(update_fields=fields) if fields else obj.save()
+    history.save(obj, by=by, reason=reason, update_fields=fields)
 
 
 def _active(theme: Theme) -> None:
@@ -121,7 +116,7 @@ def _move_tag(tag: ThemeAssignment, target: Theme, by, reason: str) -> None:
             tag.decided_by, tag.decided_at = by, now
             _save(tag, by, f"{reason}: moved to “{target.label}”")
             return
-        _audit(tag, by, f"{reason}: already on “{target.label}”")
+        history.attribute(tag, by=by, reason=f"{reason}: already on “{target.label}”")
         tag.delete()
     if existing is None:
         new = ThemeAssignment(
@@ -221,7 +216,7 @@ def tag_remove(*, tag: ThemeAssignment, by) -> None:
     if tag.source == ThemeAssignment.Source.MACHINE:
         tag_decide(tag=tag, by=by, confirm=False)
         return
-    _audit(tag, by, "removed by an official")
+    history.attribute(tag, by=by, reason="removed by an official")
     tag.delete()
 
 

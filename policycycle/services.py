@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from dhdigital.accounts.models import Team, User
+from dhdigital.lib import history
 
 from . import content
 from .models import (
@@ -95,8 +96,7 @@ def _follow_shipped_text(case: CaseStudy, shipped: dict) -> bool:
         return False
     for field, value in changed.items():
         setattr(case, field, value)
-    case._change_reason = "Updated to the toolkit's current text"  # type: ignore[attr-defined]
-    case.save(update_fields=list(changed))
+    history.save(case, reason="Updated to the toolkit's current text", update_fields=list(changed))
     return True
 
 
@@ -138,8 +138,7 @@ def project_create(
         stage=stage or Stage.objects.order_by("number").first(),
         is_public=is_public,
     )
-    project._history_user = by  # type: ignore[attr-defined]
-    project.save()
+    history.save(project, by=by)
     return project
 
 
@@ -147,8 +146,7 @@ def project_create(
 def project_move_stage(*, project: PolicyProject, stage: Stage, by: User | None = None) -> PolicyProject:
     """Move a project to another stage (forwards or back: policy work loops)."""
     project.stage = stage
-    project._history_user = by  # type: ignore[attr-defined]
-    project.save(update_fields=["stage"])
+    history.save(project, by=by, update_fields=["stage"])
     return project
 
 
@@ -173,8 +171,7 @@ def decision_record(
         is_public=is_public,
         recorded_by=by,
     )
-    decision._history_user = by  # type: ignore[attr-defined]
-    decision.save()
+    history.save(decision, by=by)
     return decision
 
 
@@ -208,15 +205,14 @@ def testimonial_save(
         raise ValidationError("That testimonial belongs to another case study.")
     for name, value in fields.items():
         setattr(testimonial, name, value)
-    testimonial._history_user = by  # type: ignore[attr-defined]
-    testimonial.save()
+    history.save(testimonial, by=by)
     return testimonial
 
 
 @transaction.atomic
 def testimonial_remove(*, testimonial: Testimonial, by: User) -> None:
     """Remove a testimonial; its history keeps what it said and who removed it."""
-    testimonial._history_user = by  # type: ignore[attr-defined]
+    history.attribute(testimonial, by=by)
     testimonial.delete()
 
 
@@ -234,6 +230,5 @@ def activity_save(
     elif activity.stage_id != stage.pk:
         raise ValidationError("That activity belongs to another stage.")
     activity.name, activity.description = name, description
-    activity._history_user = by  # type: ignore[attr-defined]
-    activity.save()
+    history.save(activity, by=by)
     return activity

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from consultations.models import Consultation
+from dhdigital.lib import history
 
 from . import events
 from .models import Idea, IdeaCategory, IdeaVote, wilson_lower_bound
@@ -85,8 +86,7 @@ def idea_set_status(*, idea: Idea, by, status: str, note: str = "") -> Idea:
     changed = idea.status != status
     idea.status = status
     idea.status_note = note.strip()
-    idea._change_reason = f"status: {status}"
-    idea.save(update_fields=["status", "status_note"])
+    history.save(idea, by=by, reason=f"status: {status}", update_fields=["status", "status_note"])
     if changed:
         events.idea_status_changed.send(sender=Idea, idea=idea)
     return idea
@@ -113,7 +113,7 @@ def idea_merge(*, duplicate: Idea, into: Idea, by, note: str = "") -> Idea:
     duplicate.status = Idea.Status.MERGED
     duplicate.merged_into = into
     duplicate.status_note = note.strip() or f"Merged into “{into.title}”."
-    duplicate._change_reason = f"merged into {into.pk}"
-    duplicate.save(update_fields=["status", "merged_into", "status_note"])
+    fields = ["status", "merged_into", "status_note"]
+    history.save(duplicate, by=by, reason=f"merged into {into.pk}", update_fields=fields)
     _recount(duplicate.pk)
     return _recount(into.pk)

@@ -42,8 +42,3 @@ def render_markdown(text: str, *, tags: set[str] | None = None) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-
-
-def sanitise_plain(text: str) -> str:
-    """Strip every tag from user text, keeping the words."""
-    return nh3.clean(text or "", tags=set())

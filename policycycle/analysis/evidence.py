@@ -11,7 +11,6 @@ Trained at first use from the shared data and cached (see resources.cached_model
 from __future__ import annotations
 
 import csv
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,7 +137,3 @@ def macro_f1_on_test(*, use_embeddings: bool | None = None) -> dict[str, float]:
         "n_sentences": float(len(texts)),
         "uses_embeddings": float(model.use_embeddings),
     }
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))

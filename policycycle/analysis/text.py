@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -106,10 +105,3 @@ def token_set(text: str) -> set[str]:
     A set of single words (not k-word shingles) on purpose: a word swapped for a synonym costs one
     element, not k, so synonym-swapped ("mad-lib") copies of a letter stay close."""
     return {stem(w) for w in words(text) if w not in STOP_WORDS}
-
-
-def top_terms(tokens: Iterable[str], n: int) -> list[str]:
-    counts: dict[str, int] = {}
-    for t in tokens:
-        counts[t] = counts.get(t, 0) + 1
-    return [t for t, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
