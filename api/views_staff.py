@@ -9,7 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from dhdigital.accounts.models import Role, Team
-from dhdigital.accounts.roles import has_team_role
+from dhdigital.accounts.roles import has_team_role, teams_where
 
 from .base import ApiMixin
 from .filters import MAX_ID
@@ -122,7 +122,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 def _publisher_team_ids(user) -> list[int] | None:
     if user.is_superuser:
         return None
-    return list(user.memberships.filter(role=Role.PUBLISHER).values_list("team_id", flat=True))
+    return list(teams_where(user, Role.PUBLISHER).values_list("pk", flat=True))
 
 
 @extend_schema(tags=["webhooks"])

@@ -68,15 +68,30 @@ def clean_body(body: str, *, noun: str = "comment") -> str:
     return text
 
 
-def check_may_participate(user) -> None:
+REFUSALS = {
+    "sign_in": "Sign in to comment",
+    "banned": "Your account has been banned from commenting",
+    "suspended": "Your account is suspended from commenting",
+    "verify": "Confirm your email address before you comment",
+}
+
+
+def participation_refusal(user) -> str:
+    """Why this person may not comment, react or flag (a key of REFUSALS), or "" when they may: the one
+    rule the pages (comments_tags) and every write below check."""
     if not getattr(user, "is_authenticated", False):
-        raise CommentError("Sign in to comment")
+        return "sign_in"
     if user.status == user.Status.BANNED or not user.is_active:
-        raise CommentError("Your account has been banned from commenting")
+        return "banned"
     if not user.may_participate:
-        if user.status == user.Status.SUSPENDED:
-            raise CommentError("Your account is suspended from commenting")
-        raise CommentError("Confirm your email address before you comment")
+        return "suspended" if user.status == user.Status.SUSPENDED else "verify"
+    return ""
+
+
+def check_may_participate(user) -> None:
+    refusal = participation_refusal(user)
+    if refusal:
+        raise CommentError(REFUSALS[refusal])
 
 
 def check_consultation_open(consultation: Consultation, user=None) -> None:

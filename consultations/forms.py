@@ -4,7 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from dhdigital.accounts.models import Role, Team
+from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import teams_where
 from dhdigital.lib.forms import DATETIME_FORMAT, GovukDateTimeWidget, GovukDateWidget
 
 from .models import Consultation, Document
@@ -100,9 +101,7 @@ class ConsultationForm(forms.ModelForm):
         for name in self.STANDARD_FIELDS:
             field = self.fields[name]
             field.help_text = f"{field.help_text} {STANDARD_HINT}".strip()
-        teams = Team.objects.all()
-        if not user.is_superuser:
-            teams = teams.filter(memberships__user=user, memberships__role=Role.PUBLISHER).distinct()
+        teams = teams_where(user, Role.PUBLISHER)
         self.fields["team"].queryset = teams
         self.fields["team"].empty_label = None
         if self.instance.pk and self.instance.state != Consultation.State.DRAFT:

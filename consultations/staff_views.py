@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dhdigital.accounts.models import Role, Team
-from dhdigital.accounts.roles import has_team_role, is_official
+from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import has_team_role, is_official, teams_where
 
 from . import access, services
 from .forms import ConsultationForm, DocumentImportForm, ExtendForm, ReasonForm, VersionUploadForm
@@ -40,12 +40,8 @@ def staff_index(request: HttpRequest) -> HttpResponse:
     _require_official(request)
     qs = Consultation.objects.select_related("team").annotate(n_docs=Count("documents"))
     if not request.user.is_superuser:
-        qs = qs.filter(team__memberships__user=request.user).distinct()
-    publisher_teams = (
-        Team.objects.all()
-        if request.user.is_superuser
-        else Team.objects.filter(memberships__user=request.user, memberships__role=Role.PUBLISHER)
-    )
+        qs = qs.filter(team__in=teams_where(request.user))
+    publisher_teams = teams_where(request.user, Role.PUBLISHER)
     return render(
         request,
         "consultations/staff/index.html",

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from dhdigital.accounts.models import Role, Team
-from dhdigital.accounts.roles import has_team_role
+from dhdigital.accounts.roles import has_team_role, teams_where
 
 from .models import PolicyProject
 
@@ -17,7 +17,7 @@ def can_edit_toolkit(user) -> bool:
     """The shared toolkit content (stages, techniques, case studies): superusers and publishers."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_superuser or user.memberships.filter(role=Role.PUBLISHER).exists()
+    return user.is_superuser or teams_where(user, Role.PUBLISHER).exists()
 
 
 def require_toolkit_editor(user) -> None:
@@ -50,19 +50,3 @@ def team_for_member(user, slug: str) -> Team:
     if not has_team_role(user, team):
         raise Http404("No team matches the given query.")
     return team
-
-
-def publisher_teams(user):
-    if not getattr(user, "is_authenticated", False):
-        return Team.objects.none()
-    if user.is_superuser:
-        return Team.objects.all()
-    return Team.objects.filter(memberships__user=user, memberships__role=Role.PUBLISHER).distinct()
-
-
-def member_teams(user):
-    if not getattr(user, "is_authenticated", False):
-        return Team.objects.none()
-    if user.is_superuser:
-        return Team.objects.all()
-    return Team.objects.filter(memberships__user=user).distinct()

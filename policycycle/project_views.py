@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from consultations.access import consultation_for_team
 from dhdigital.accounts.models import Role, User
-from dhdigital.accounts.roles import has_team_role, is_official
+from dhdigital.accounts.roles import has_team_role, is_official, teams_where
 from responses import services as event_services
 
 from . import access, evaluation, selectors, services
@@ -37,7 +37,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         {
             "projects": selectors.public_projects(),
             "my_projects": mine,
-            "can_create": access.publisher_teams(request.user).exists(),
+            "can_create": teams_where(request.user, Role.PUBLISHER).exists(),
         },
     )
 
@@ -45,7 +45,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
-    teams = access.publisher_teams(request.user)
+    teams = teams_where(request.user, Role.PUBLISHER)
     if not teams.exists():
         raise PermissionDenied("Only publishers can start a policy project.")
     form = ProjectForm(request.POST or None, teams=teams)
@@ -188,7 +188,7 @@ def evaluation_compare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def capability_index(request: HttpRequest) -> HttpResponse:
-    teams = access.member_teams(request.user)
+    teams = teams_where(request.user)
     if not teams.exists():
         raise PermissionDenied("The self-assessment is for policy teams.")
     if teams.count() == 1:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 
+from dhdigital.accounts.roles import teams_where
+
 from .models import (
     Activity,
     Audience,
@@ -93,11 +95,8 @@ def public_projects():
 
 
 def projects_for_member(user):
-    if user.is_superuser:
-        return PolicyProject.objects.select_related("team", "stage")
-    return (
-        PolicyProject.objects.filter(team__memberships__user=user).select_related("team", "stage").distinct()
-    )
+    """The projects of the teams the user belongs to (every project for a superuser)."""
+    return PolicyProject.objects.filter(team__in=teams_where(user)).select_related("team", "stage")
 
 
 def project_events(project: PolicyProject, *, public_only: bool):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from dhdigital.accounts.models import Role
-from dhdigital.accounts.roles import has_team_role, is_official
+from dhdigital.accounts.roles import has_team_role, is_official, teams_where
 
 from . import access, selectors, services
 from .chooser import Answers, recommend
@@ -104,7 +104,7 @@ def start_links(technique: Technique, project: PolicyProject | None, user) -> li
         can_start = (
             has_team_role(user, project.team_id, Role.PUBLISHER)
             if project
-            else access.publisher_teams(user).exists()
+            else teams_where(user, Role.PUBLISHER).exists()
         )
         if not can_start:
             return []

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from consultations.models import Section
 
-from .. import access, selectors
+from .. import access, selectors, services
 from ..forms import CommentForm
 from ..models import Subscription
 
@@ -27,15 +27,8 @@ def participation(request) -> tuple[bool, str]:
     cached = getattr(request, "_comments_participation", None)
     if cached is not None:
         return cached
-    user = request.user
-    if not user.is_authenticated:
-        result = (False, "sign_in")
-    elif user.status == user.Status.BANNED:
-        result = (False, "banned")
-    elif not user.may_participate:
-        result = (False, "suspended" if user.status == user.Status.SUSPENDED else "verify")
-    else:
-        result = (True, "")
+    refusal = services.participation_refusal(request.user)
+    result = (not refusal, refusal)
     request._comments_participation = result
     return result
 

@@ -6,12 +6,9 @@ do everything everywhere.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from django.db.models import QuerySet
 
-from .models import Role
-
-if TYPE_CHECKING:
-    from .models import Team
+from .models import Role, Team
 
 # Which team roles satisfy a required role.
 IMPLIED: dict[str, set[str]] = {
@@ -57,6 +54,17 @@ def has_team_role(user, team: Team | int | None, role: str | None = None) -> boo
     roles = team_roles(user, team_id)
     wanted = ANY_TEAM_ROLE if role is None else IMPLIED[role]
     return bool(roles & wanted)
+
+
+def teams_where(user, role: str | None = None) -> QuerySet[Team]:
+    """The teams in which `user` holds `role`, or a role that implies it (a publisher also moderates and
+    analyses), or any team role when None: every team for a superuser, none for someone not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    roles = ANY_TEAM_ROLE if role is None else IMPLIED[role]
+    return Team.objects.filter(memberships__user=user, memberships__role__in=roles).distinct()
 
 
 def is_official(user) -> bool:
