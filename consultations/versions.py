@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from dhdigital.lib.textdiff import Piece, changed_words, word_diff
 
 from .models import Document, Section
+from .tree import clause_texts
 
 
 @dataclass
@@ -65,22 +66,8 @@ class Comparison:
 
 
 def _units_with_text(document: Document) -> dict[str, tuple[Section, str]]:
-    """Each clause and schedule with the full text of its subtree (numbers included), in one query."""
-    units: dict[str, tuple[Section, list[str]]] = {}
-    stack: list[Section] = []
-    for s in Section.objects.filter(document=document).order_by("position"):
-        s.document = document
-        while stack and s.position > stack[-1].last_descendant:
-            stack.pop()
-        if s.kind in Section.COMMENTABLE and not stack:
-            units[s.lineage_key] = (s, [])
-            stack.append(s)
-        if stack:
-            own = s is stack[0]
-            line = " ".join(x for x in ("" if own else s.number, s.heading, s.text) if x)
-            if line:
-                units[stack[0].lineage_key][1].append(line)
-    return {k: (sec, "\n".join(lines)) for k, (sec, lines) in units.items()}
+    """Each clause and schedule with the full text of its subtree (consultations.tree.clause_texts)."""
+    return {key: (c.section, c.text) for key, c in clause_texts(document).items()}
 
 
 def compare_documents(old: Document, new: Document) -> Comparison:

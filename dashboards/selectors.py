@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 
 from django.conf import settings
 from django.db import connection
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from comments.models import Comment
 from consultations.models import Document, Section
+from consultations.tree import with_clauses
 from insights import units
 from insights.models import Campaign, CampaignMember, Enrichment, Theme, ThemeAssignment
 from responses.models import Answer, EngagementEvent, Response
@@ -233,30 +235,20 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     clause_of: dict[int, ClauseRow] = {}
     rows: list[ClauseRow] = []
     earlier: dict[int, str] = {}  # section of an earlier version -> its clause's lineage key
-    current: ClauseRow | None = None
-    clause: Section | None = None
     groups: list[str] = []
-    for s in sections:
-        if s.document_id != document.pk:
-            if s.kind in Section.COMMENTABLE:
-                clause = s
-            if (
-                clause is not None
-                and clause.document_id == s.document_id
-                and s.position <= clause.last_descendant
-            ):
+    for doc_id, version in groupby(sections, key=lambda s: s.document_id):
+        for s, clause in with_clauses(version):
+            if clause is None:
+                groups += [s.label] if doc_id == document.pk and s.kind in Section.GROUPING else []
+            elif doc_id != document.pk:
                 earlier[s.pk] = clause.lineage_key
-            continue
-        if s.kind in Section.GROUPING:
-            groups.append(s.label)
-        if s.kind in Section.COMMENTABLE:
-            current = ClauseRow(section=s, groups=groups)
-            groups = []
-            rows.append(current)
-        if current and s.position <= current.section.last_descendant:
-            clause_of[s.pk] = current
-            if not current.excerpt and s.text:
-                current.excerpt = s.text
+            else:
+                if s is clause:
+                    rows.append(ClauseRow(section=s, groups=groups))
+                    groups = []
+                clause_of[s.pk] = rows[-1]
+                if not rows[-1].excerpt and s.text:
+                    rows[-1].excerpt = s.text
     by_key = {r.section.lineage_key: r for r in rows}
     for pk, key in earlier.items():
         if key in by_key:

@@ -37,6 +37,8 @@ from django.apps import apps
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from consultations.models import Document, Section
+from consultations.tree import clause_texts, with_clauses
 from outcomes.models import LedgerEntry
 
 from .models import DailyVisitorCount, DailyVisitorHash
@@ -159,37 +161,16 @@ def _published_comments(consultation):
 
 def _subtree_texts(document) -> tuple[list, dict[int, int], dict[str, str]]:
     """The document's commentable clauses, {section_id: clause_id} for every section inside a clause,
-    and {lineage_key: normalised text of the clause and its descendants}."""
-    from consultations.models import Section
-
-    sections = list(
-        Section.objects.filter(document=document)
-        .order_by("position")
-        .only(
-            "id", "kind", "number", "heading", "text", "position", "last_descendant", "anchor", "lineage_key"
-        )
+    and {lineage_key: the clause's text} (consultations.tree)."""
+    sections = Section.objects.filter(document=document).order_by("position").only(
+        "id", "kind", "position", "last_descendant"
     )
-    clauses, owner, texts = [], {}, {}
-    current = None
-    parts: list[str] = []
-    for s in sections:
-        if current is not None and s.position > current.last_descendant:
-            texts[current.lineage_key] = " ".join(" ".join(parts).split())
-            current, parts = None, []
-        if current is None and s.kind in Section.COMMENTABLE:
-            current, parts = s, []
-            clauses.append(s)
-        if current is not None:
-            owner[s.id] = current.id
-            parts.extend([s.number, s.heading, s.text])
-    if current is not None:
-        texts[current.lineage_key] = " ".join(" ".join(parts).split())
-    return clauses, owner, texts
+    owner = {s.id: clause.id for s, clause in with_clauses(sections) if clause is not None}
+    texts = clause_texts(document)
+    return [c.section for c in texts.values()], owner, {key: c.text for key, c in texts.items()}
 
 
 def _clause_figures(figures: ConsultationFigures, consultation, comments) -> None:
-    from consultations.models import Document
-
     documents = (
         Document.objects.filter(consultation=consultation, previous_version__isnull=True)
         .exclude(state=Document.State.DRAFT)

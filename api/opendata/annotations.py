@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from consultations.models import Document, Section
+from consultations.tree import with_clauses
 
 from .licence import OGL_URL
 
@@ -33,20 +34,12 @@ class PageOutOfRange(Exception):
 
 def _clauses_by_section(document: Document) -> dict[int, Section]:
     """Every section id -> the commentable section (clause or schedule) it sits in. One query."""
-    nodes = list(
+    nodes = (
         Section.objects.filter(document=document)
         .order_by("position")
         .only("id", "kind", "position", "last_descendant", "anchor")
     )
-    owner: dict[int, Section] = {}
-    current: Section | None = None
-    for node in nodes:
-        if node.is_commentable:
-            current = node
-        elif current is not None and node.position > current.last_descendant:
-            current = None
-        owner[node.pk] = current or node
-    return owner
+    return {node.pk: clause or node for node, clause in with_clauses(nodes)}
 
 
 QUOTE_CONTEXT = 32
