@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from consultations.models import Consultation
 
 from .models import WebhookEvent
+from .webhooks import webhooks_dispatch
 
 
 @receiver(post_init, sender=Consultation)
@@ -41,8 +42,6 @@ def _state_changed(sender, instance: Consultation, created: bool, raw: bool = Fa
     team_id = instance.team_id
 
     def send() -> None:
-        from .webhooks import webhooks_dispatch
-
         with transaction.atomic():
             webhooks_dispatch(event=WebhookEvent.CONSULTATION_STATE, team_id=team_id, data=data)
 

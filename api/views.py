@@ -16,6 +16,7 @@ from consultations.models import Document
 
 from . import filters, selectors, serializers
 from .base import ApiMixin
+from .exceptions import error_body
 from .filters import MAX_ID
 from .opendata.akn import document_to_akn
 from .pagination import DocumentOrderPagination
@@ -139,8 +140,6 @@ def api_not_found(request, *args, **kwargs):
     """Anything under /api/v1/ that matches no endpoint (e.g. an id that is not a number): the JSON
     error body, never the HTML 404 page."""
     from django.http import JsonResponse
-
-    from .exceptions import error_body
 
     return JsonResponse(error_body(404, "No API endpoint or object matches this URL."), status=404)
 

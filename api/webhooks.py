@@ -27,6 +27,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from insights.models import AnalysisRun
+
 from .models import Webhook, WebhookDelivery, WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -281,8 +283,6 @@ def notify_finished_runs(*, now=None, window: timedelta = timedelta(days=1)) -> 
 
     The insights app writes run states with bulk updates (no save signals), so finished runs are found
     here, by the beat sweep. Each run's event id is derived from its id, which makes this idempotent."""
-    from insights.models import AnalysisRun
-
     now = now or timezone.now()
     sent = 0
     runs = AnalysisRun.objects.filter(

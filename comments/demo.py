@@ -23,6 +23,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from consultations.models import Section
+from dhdigital.accounts.models import User
 from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
 
 from .models import Comment, Flag, Reaction
@@ -90,8 +91,6 @@ def relevant_polis_comments() -> Iterator[dict]:
 
 
 def _demo_user(author_id: int, conversation: str):
-    from dhdigital.accounts.models import User
-
     tag = hashlib.sha256(conversation.encode()).hexdigest()[:6]
     email = f"polis-{tag}-{author_id}@{DEMO_DOMAIN}"
     user = User.objects.filter(email=email).first()

@@ -18,7 +18,7 @@ from dhdigital.accounts.models import Role, User
 from dhdigital.accounts.roles import has_team_role
 from dhdigital.lib import history
 
-from . import house_rules
+from . import house_rules, tasks
 from .models import Appeal, Comment, Flag, Sanction
 from .services import CommentError, set_status
 
@@ -132,13 +132,11 @@ def comments_moderate(
         published = [c.pk for c in comments if c.status == Status.PUBLISHED and decision == Decision.APPROVE]
 
         def after() -> None:
-            from .tasks import notify_decision, notify_new_comment
-
             try:
                 for pk in told:
-                    notify_decision.delay(pk)
+                    tasks.notify_decision.delay(pk)
                 for pk in published:
-                    notify_new_comment.delay(pk)
+                    tasks.notify_new_comment.delay(pk)
             except Exception:  # noqa: BLE001 - broker down: the decision stands; do not fail the request
                 logger.warning("could not queue moderation emails for %s comments", len(told))
 

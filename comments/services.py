@@ -23,7 +23,7 @@ from dhdigital.lib import history
 from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
 from dhdigital.lib.signals import units_saved
 
-from . import autohold, ratelimit
+from . import autohold, ratelimit, tasks
 from .models import Appeal, Comment, Flag, Reaction, Subscription
 
 logger = logging.getLogger(__name__)
@@ -355,10 +355,8 @@ def set_status(comment: Comment, status: str) -> None:
 def _after_create(pk: int, *, published: bool) -> None:
     """One message for the worker (comments.tasks.comment_posted): notifications, then enrichment. With
     the broker down the comment is still saved; the enrichment sweep enriches it later."""
-    from .tasks import comment_posted
-
     try:
-        comment_posted.delay(pk, published)
+        tasks.comment_posted.delay(pk, published)
     except Exception:  # noqa: BLE001 - broker down: the comment is saved; do not fail the request
         logger.warning("could not queue the follow-up (notifications, enrichment) of comment %s", pk)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from consultations.access import consultation_for_viewer, document_for_viewer
 from consultations.models import Document, Section
 from dhdigital.lib.client_address import client_ip
+from responses.access import idea_for_viewer
 
 from . import access, house_rules, ratelimit, selectors, services
 from .forms import AppealForm, CommentForm, EditForm, FlagForm, FollowForm, ReplyForm
@@ -96,8 +97,6 @@ def _idea(consultation, data):
     """The idea a comment is about (ideas consultations), or None; 404 for one the reader cannot see."""
     if not data.get("idea"):
         return None
-    from responses.access import idea_for_viewer
-
     return idea_for_viewer(consultation, _int(data.get("idea")))
 
 

@@ -17,6 +17,7 @@ from dhdigital.accounts.roles import has_team_role, is_official, teams_where
 from . import access, services
 from .forms import ConsultationForm, DocumentImportForm, ExtendForm, ReasonForm, VersionUploadForm
 from .importers import ImporterError
+from .importers.save import import_uploaded_file
 from .models import Consultation, Document
 from .standard import check_standard
 from .views import _detail_context
@@ -129,9 +130,6 @@ def standard_errors(form, failures) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_import(request: HttpRequest, slug: str) -> HttpResponse:
-    from .importers import ImporterError
-    from .importers.save import import_uploaded_file
-
     consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
     if consultation.state not in (Consultation.State.DRAFT, Consultation.State.SCHEDULED):
         raise PermissionDenied("Documents can only be imported before the consultation opens.")

@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dhdigital.lib import history
+from consultations.access import can_view
+from dhdigital.lib import history, pagecache
 from insights import units as unit_registry
 from insights.curation import CurationError, tag_add, tag_decide, tag_remove
 from insights.models import Report, Theme, ThemeAssignment
 from insights.units import UnitKey
 
 from .models import ExportLog, SavedView, UnitReview
+from .reports import build_snapshot
 
 BULK_ACTIONS = ("tag", "untag", "review")
 MAX_BULK = 500
@@ -108,8 +110,6 @@ def export_log_finish(*, log_id: int, rows: int) -> None:
 @transaction.atomic
 def report_create(*, consultation, by, run=None, title: str = "") -> Report:
     """Freeze the analysis as it is now: pages, HTML and PDF render only from this snapshot."""
-    from .reports import build_snapshot
-
     now = timezone.now()
     title = title.strip() or f"Analysis of responses to {consultation.title}"
     snapshot = build_snapshot(consultation, run=run, title=title, now=now)
@@ -125,8 +125,6 @@ class ReportPublishError(Exception):
 def _set_published(report: Report, published: bool, change_reason: str) -> Report:
     """Save the report's publishing state with its reason in the audit trail, and clear the consultation's
     cached public pages (which list its published reports) once the change commits."""
-    from dhdigital.lib import pagecache
-
     report.is_published, report.published_at = published, timezone.now() if published else None
     history.save(report, reason=change_reason, update_fields=["is_published", "published_at"])
     slug = report.consultation.slug
@@ -139,8 +137,6 @@ def report_publish(*, report: Report, by) -> Report:
     """Put a frozen report on the consultation's public page, the open API and its PDF, without the
     respondents' own words (dashboards.reports.public_snapshot). Reports of a consultation the public
     cannot see yet wait: publishing one then would announce what is not public."""
-    from consultations.access import can_view
-
     report = Report.objects.select_for_update().select_related("consultation").get(pk=report.pk)
     if report.is_published:
         raise ReportPublishError("This report is already published.")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from policycycle.analysis import recommended_engine
+
 from . import units
 
 AUTO = "auto"
@@ -29,8 +31,6 @@ def setting() -> str:
 
 def default_engine(consultation_id: int, scope: str = "consultation", *, n: int | None = None) -> str:
     """The engine a run uses when nobody chose one."""
-    from policycycle.analysis import recommended_engine
-
     chosen = setting()
     if chosen != AUTO:
         return chosen

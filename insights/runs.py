@@ -21,11 +21,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from consultations.models import Section
+from consultations.models import Consultation, Section
+from policycycle.analysis.types import AnalysisCancelled
 from responses.models import Question
 
-from . import units
+from . import engines, units
 from .models import AnalysisRun
+from .saving import save_result
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +77,6 @@ def analysis_run_start(
 ) -> AnalysisRun:
     """Create a queued run and (on commit) send it to the worker. One active run per consultation.
     Without an engine, the measured default for the scope's size (insights.engines.default_engine)."""
-    from . import engines
-
     if not valid_scope(consultation, scope):
         raise RunRefused(f"Unknown scope {scope!r} for this consultation.")
     engine = engine or engines.default_engine(consultation.pk, scope)
@@ -174,8 +174,6 @@ def runs_recover_stale(*, now=None) -> dict[str, int]:
 def analysis_runs_nightly() -> list[int]:
     """Beat: one run per open consultation (skipping those with a run already active), each with the
     default engine for its size (settings.ANALYSIS_DEFAULT_ENGINE, "auto" unless set)."""
-    from consultations.models import Consultation
-
     started = []
     for consultation in Consultation.objects.filter(state=Consultation.State.OPEN):
         if not consultation.is_open():
@@ -284,16 +282,12 @@ def _claim(run_id: int) -> bool:
 def _analyse_and_save(run: AnalysisRun, reporter: _Reporter, llm_client=None):
     from policycycle.analysis.themes import run_analysis
 
-    from .saving import save_result
-
     started = time.perf_counter()
     units = list(iter_units(run.consultation_id, run.scope))
     AnalysisRun.objects.filter(pk=run.pk).update(units_total=len(units))
     read_s = time.perf_counter() - started
     if llm_client is None and run.engine == "llm":
-        from .engines import llm_client as configured
-
-        llm_client = configured()
+        llm_client = engines.llm_client()
     kwargs = {"llm_client": llm_client} if llm_client is not None else {}
     result = run_analysis(
         units, engine=run.engine, progress=reporter.progress, should_cancel=reporter.should_cancel, **kwargs
@@ -313,8 +307,6 @@ def _mine(run_id: int):
 def analysis_run_execute(run_id: int, *, on_progress=None, llm_client=None) -> AnalysisRun | None:
     """The task body: analyse and save, or fail with the error. Returns the run (None if it does not exist).
     A run that is not queued (already taken, done, cancelled) is returned untouched."""
-    from policycycle.analysis.types import AnalysisCancelled
-
     if not _claim(run_id):
         return AnalysisRun.objects.filter(pk=run_id).first()
     run = AnalysisRun.objects.get(pk=run_id)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from .engines import default_engine
 from .models import Theme, ThemeAssignment
 from .runs import iter_units
 from .units import UnitKey
@@ -58,8 +59,6 @@ def tagger_retrain_queue(*, consultation, by=None) -> None:
 
 
 def _engine_for(consultation, scope: str, n: int, engine: str | None) -> str:
-    from .engines import default_engine
-
     chosen = engine or default_engine(consultation.pk, scope, n=n)
     return "embeddings" if chosen == "llm" else chosen  # the tagger works on vectors, not on the model
 

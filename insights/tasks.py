@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from consultations.models import Consultation
+
 from . import runs, services
 
 
@@ -34,8 +36,6 @@ def analysis_runs_nightly() -> list[int]:
 @shared_task(name="insights.tasks.tagger_retrain")
 def tagger_retrain(consultation_id: int, user_id: int | None = None) -> dict[str, int]:
     from django.contrib.auth import get_user_model
-
-    from consultations.models import Consultation
 
     consultation = Consultation.objects.get(pk=consultation_id)
     by = get_user_model().objects.filter(pk=user_id).first() if user_id else None

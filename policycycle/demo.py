@@ -14,7 +14,7 @@ from consultations.models import Consultation
 from dhdigital.accounts.models import Team
 from responses.demo import load_demo_ideas, load_demo_responses
 
-from .models import PolicyProject, Stage
+from .models import CapabilityArea, PolicyProject, Stage
 from .services import capability_assess, decision_record, project_create, toolkit_seed
 
 DEMO_PROJECT = "sustainable-aviation-fuel"
@@ -76,6 +76,4 @@ def load_demo_toolkit() -> dict[str, int]:
 
 
 def _areas() -> list[str]:
-    from .models import CapabilityArea
-
     return list(CapabilityArea.values)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 
 from dhdigital.accounts.roles import teams_where
+from responses.models import EngagementEvent
 
 from .models import (
     Activity,
@@ -16,6 +17,7 @@ from .models import (
     ProjectDecision,
     Stage,
     Technique,
+    Testimonial,
 )
 
 # The five maturity levels of the digital capability framework, in our own words.
@@ -102,8 +104,6 @@ def projects_for_member(user):
 def project_events(project: PolicyProject, *, public_only: bool):
     """Engagement events (owned by the responses app) run for the project or one of its consultations.
     The public sees those of the project itself and of its published consultations."""
-    from responses.models import EngagementEvent
-
     qs = EngagementEvent.objects.filter(Q(project=project) | Q(consultation__project=project))
     if public_only:
         published = project.consultations.published().values("pk")
@@ -173,8 +173,6 @@ def capability_timeline(team) -> list[dict]:
 
 def testimonial_history(case: CaseStudy, limit: int = 20) -> list[dict]:
     """'What changed' in a case study's testimonials, those removed included, newest first."""
-    from .models import Testimonial
-
     return _parts_history(Testimonial.history.filter(case_study_id=case.pk), limit)
 
 

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from consultations.models import Consultation
 from dhdigital.accounts.roles import has_team_role
 from dhdigital.lib.client_address import client_ip
 from dhdigital.lib.memo import ProcessMemo
@@ -99,8 +100,6 @@ def _consultation_ids(slug: str) -> tuple[int, int] | None:
     known = _memo.slugs.get(slug, _UNKNOWN)
     if known is not _UNKNOWN:
         return known
-    from consultations.models import Consultation
-
     row = Consultation.objects.filter(slug=slug).values_list("pk", "team_id").first()
     _memo.slugs.put(slug, row)  # None too: a slug that is no consultation is not looked up again soon
     return row

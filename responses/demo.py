@@ -17,6 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dhdigital.accounts.models import User
+
+from .ideas import _recount
 from .models import EngagementEvent, EventNote, Idea, IdeaCategory, IdeaVote, Question, Response
 from .services import content_hash
 from .validation import CleanAnswer
@@ -116,8 +119,6 @@ def load_demo_responses(consultation) -> None:
 def load_demo_ideas(consultation) -> None:
     if consultation.ideas.exists():
         return
-    from dhdigital.accounts.models import User
-
     base = settings.DATA_DIR / "comments" / "polis" / "london.youth.policing"
     categories = {
         slug: IdeaCategory.objects.get_or_create(
@@ -173,7 +174,5 @@ def load_demo_ideas(consultation) -> None:
         [IdeaVote(idea=ideas[cid], user=voters[pid], value=v) for (cid, pid), v in votes.items()],
         ignore_conflicts=True,
     )
-    from .ideas import _recount
-
     for idea in ideas.values():
         _recount(idea.pk)

@@ -6,7 +6,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from consultations.models import Consultation, Section
 
-from .models import Answer, EngagementEvent, EventNote, Idea, IdeaCategory, IdeaVote, Question, Response
+from .models import (
+    Answer,
+    EngagementEvent,
+    EventNote,
+    Idea,
+    IdeaCategory,
+    IdeaVote,
+    Question,
+    Response,
+    ResponsePublication,
+)
 
 
 def questions_for(consultation: Consultation) -> list[Question]:
@@ -21,8 +31,6 @@ def answers_by_question(response: Response) -> dict[int, Answer]:
 
 def responses_publishable(consultation: Consultation) -> bool:
     """Responses are public once the consultation has closed, unless a publisher has withheld them."""
-    from .models import ResponsePublication
-
     return (
         consultation.phase() in ("closed", "concluded")
         and not ResponsePublication.objects.filter(consultation=consultation, withheld=True).exists()

@@ -20,6 +20,7 @@ from django.utils.crypto import constant_time_compare
 from consultations.models import Consultation, Section
 from dhdigital.lib.signals import units_saved
 
+from . import tasks
 from .models import (
     Answer,
     EngagementEvent,
@@ -62,8 +63,6 @@ def queue_bulk_analysis(kind: str, pks: list[int]) -> None:
     """For imports: one Celery message that fans out on a worker, after commit."""
     if not pks:
         return
-    from . import tasks
-
     def _send() -> None:
         try:
             tasks.queue_imported_analysis.delay(kind, pks)
@@ -304,8 +303,6 @@ def response_submit(*, response: Response) -> Response:
 
 
 def _after_submit(response: Response, *, receipt: bool = True) -> None:
-    from . import tasks
-
     if receipt:
         transaction.on_commit(lambda: tasks.send_receipt.delay(response.pk))
     queue_analysis("answer", response.answers.exclude(text="").values_list("pk", flat=True))
@@ -330,8 +327,6 @@ def response_from_token(token: str) -> Response | None:
 
 def response_save_for_later(*, response: Response) -> Response:
     """Email the respondent a link to resume their saved response."""
-    from . import tasks
-
     transaction.on_commit(lambda: tasks.send_resume_link.delay(response.pk))
     return response
 

@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import services
 from .models import Response
 
 
@@ -38,13 +39,12 @@ def send_receipt(response_id: int) -> None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_resume_link(response_id: int) -> None:
-    from .services import resume_token
-
     response = Response.objects.select_related("consultation", "respondent").get(pk=response_id)
     to = _recipient(response)
     if not to:
         return
-    link = settings.SITE_URL + reverse("responses:response-resume", kwargs={"token": resume_token(response)})
+    token = services.resume_token(response)
+    link = settings.SITE_URL + reverse("responses:response-resume", kwargs={"token": token})
     body = render_to_string(
         "responses/email/resume.txt",
         {"response": response, "consultation": response.consultation, "link": link},
@@ -56,6 +56,4 @@ def send_resume_link(response_id: int) -> None:
 def queue_imported_analysis(kind: str, pks: list[int]) -> int:
     """Fan out analysis for a bulk import from a worker, so the import request sends one message
     instead of thousands. Units missed here are caught by the insights enrichment sweep."""
-    from .services import enqueue_now
-
-    return enqueue_now(kind, pks)
+    return services.enqueue_now(kind, pks)

@@ -18,6 +18,7 @@ from consultations.models import Section
 from .. import access, selectors, services
 from ..forms import CommentForm
 from ..models import Subscription
+from ..rendering import Viewer, render_threads
 
 register = template.Library()
 
@@ -199,6 +200,4 @@ def moderation_counts(consultation) -> dict[str, int]:
 @register.simple_tag(takes_context=True)
 def comment_threads(context, threads, section=None):
     """The nested threads, rendered in Python (see comments/rendering.py for why)."""
-    from ..rendering import Viewer, render_threads
-
     return render_threads(threads, Viewer.from_context(context.flatten(), section=section))

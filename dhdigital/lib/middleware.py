@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from . import views
 from .logging import request_id_var
 
 logger = logging.getLogger("dhdigital.request")
@@ -77,8 +78,6 @@ class HealthCheckMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD") and request.path in HEALTH_PATHS:
-            from . import views
-
             return views.healthz(request) if request.path == "/healthz" else views.readyz(request)
         return self.get_response(request)
 
