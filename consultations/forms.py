@@ -126,11 +126,6 @@ class ConsultationForm(forms.ModelForm):
         if opens and closes and closes <= opens:
             self.add_error("closes_at", "The closing date must be after the opening date.")
         state = self.instance.state if self.instance.pk else Consultation.State.DRAFT
-        if state != Consultation.State.DRAFT:
-            # A published consultation keeps both dates: without one it would never open (phase()).
-            for name, what in (("opens_at", "opening"), ("closes_at", "closing")):
-                if not self.fields[name].disabled and not data.get(name) and name not in self.errors:
-                    self.add_error(name, f"Enter the {what} date: a published consultation needs one.")
         if (
             closes
             and state in (Consultation.State.DRAFT, Consultation.State.SCHEDULED)

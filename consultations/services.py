@@ -69,8 +69,7 @@ def consultation_save(*, consultation: Consultation, by) -> Consultation:
             if failures:
                 raise StandardNotMet(failures)
         consultation.state = current.state  # lifecycle moves only through the services below
-    consultation._history_user = by
-    consultation.save()
+    history.save(consultation, by=by)
     return consultation
 
 

@@ -1,12 +1,13 @@
-"""One date rule: a consultation's phase(), the open_now/upcoming/closed lists and the edit form agree,
-also for a published consultation missing a date (an upcoming one whose closing date was cleared)."""
+"""One date rule: a consultation's phase() and the open_now/upcoming/closed lists agree, also for a
+published consultation missing a date (an upcoming one whose closing date was cleared), and saving an
+edit (the edit form's path) keeps both dates of a published consultation."""
 
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from consultations.forms import ConsultationForm
+from consultations import services
 from consultations.models import Consultation
 from tests.factories import ConsultationFactory
 
@@ -46,14 +47,14 @@ def test_phase_and_the_lists_agree_whatever_dates_are_missing(state, opens, clos
     assert listed == {{"open": "open_now"}.get(c.phase(now), c.phase(now))}
 
 
-def test_the_edit_form_keeps_the_closing_date_of_an_upcoming_consultation(publisher, team):
+@pytest.mark.parametrize("date", ["opens_at", "closes_at"])
+def test_saving_an_upcoming_consultation_without_a_date_is_refused(publisher, team, date):
+    """The edit form saves through consultation_save, whose standard check keeps both dates of a
+    published consultation, so the case above cannot be made from the staff pages."""
     now = timezone.now()
     c = ConsultationFactory(team=team, state=State.SCHEDULED, opens_at=now + DAY, closes_at=now + 90 * DAY)
-    unchanged = ConsultationForm(instance=c, user=publisher)
-    data = {name: unchanged[name].value() for name in unchanged.fields}
-    assert ConsultationForm({**data}, instance=c, user=publisher).is_valid()
-    form = ConsultationForm({**data, "closes_at": ""}, instance=c, user=publisher)
-    assert not form.is_valid()
-    assert form.errors["closes_at"] == ["Enter the closing date: a published consultation needs one."]
+    setattr(c, date, None)
+    with pytest.raises(services.StandardNotMet):
+        services.consultation_save(consultation=c, by=publisher)
     c.refresh_from_db()
-    assert c.closes_at is not None and c.phase() == "upcoming"
+    assert c.opens_at is not None and c.closes_at is not None and c.phase() == "upcoming"
