@@ -6,6 +6,8 @@ import threading
 from django.apps import AppConfig
 from django.conf import settings
 
+from dhdigital.lib.signals import enrich_now, units_saved
+
 logger = logging.getLogger(__name__)
 
 
@@ -34,8 +36,6 @@ class InsightsConfig(AppConfig):
     verbose_name = "Analysis runs, themes and reports"
 
     def ready(self) -> None:
-        from dhdigital.lib.signals import enrich_now, units_saved
-
         from . import services
 
         # New and edited responses are enriched (the apps below send these signals; insights/units.py).
