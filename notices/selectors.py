@@ -9,8 +9,9 @@ from django.db.models import Q
 from django.urls import reverse
 
 from comments.models import Comment, Subscription
-from consultations.models import Consultation, Document, LedgerEntry, Section
+from consultations.models import Consultation, Document, Section
 from dhdigital.accounts.models import TeamMembership
+from outcomes.models import LedgerEntry
 from responses.models import Idea, Response
 
 from .models import Event, Mute, Notice

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
         ('comments', '0004_fewer_indexes'),
-        ('consultations', '0007_ledger_moves_to_outcomes'),
+        ('consultations', '0008_ledger_moves_to_outcomes'),
         ('insights', '0002_history_change_reason_as_text'),
         ('responses', '0005_history_change_reason_as_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

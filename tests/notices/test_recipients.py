@@ -11,10 +11,11 @@ from django.core import mail
 from django.utils import timezone
 
 from comments.models import Subscription
-from consultations import outcomes, services
-from consultations.models import Consultation, Document, LedgerEntry, Section
+from consultations import services
+from consultations.models import Consultation, Document, Section
 from notices import services as notice_services
 from notices.models import Event, Mute, Notice, Preference
+from outcomes.models import LedgerEntry
 from responses import ideas
 from responses.models import Idea, Response
 from tests.factories import ConsultationFactory, UserFactory, make_document
@@ -138,7 +139,7 @@ def test_a_new_version_notice_links_to_the_changes_to_their_clauses(
         slug=document.slug, version=2, previous_version=document, state=Document.State.DRAFT
     )
     new.refresh_from_db()
-    outcomes.document_publish_version(document=new, by=publisher)
+    services.document_publish_version(document=new, by=publisher)
     notice = Notice.objects.get(user=citizen)
     assert notice.title == f"New version of {new.title} (version 2)"
     assert notice.links[-1] == {

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0006_history_change_reason_as_text'),
+        ('consultations', '0007_topics'),
     ]
 
     operations = [
