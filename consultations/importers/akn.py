@@ -305,7 +305,7 @@ def parse_akn(data: bytes) -> ParsedDocument:
         if name == "preface":
             lt = next((e for e in part.iter() if local(e) == "longTitle"), None)
             if lt is not None:
-                long_title = " ".join(reader.inline(p) for p in lt if local(p)).strip()
+                long_title = join_long_title([reader.inline(p) for p in lt if local(p)])
         elif name == "preamble":
             pre = ParsedSection("preamble", eid=part.get("eId") or "preamble", guid=part.get("GUID") or "")
             reader.fill(pre, part)
@@ -321,3 +321,15 @@ def parse_akn(data: bytes) -> ParsedDocument:
     return ParsedDocument(
         title=title or "Untitled document", source_format="akn", long_title=long_title, sections=sections
     )
+
+
+def join_long_title(parts: list[str]) -> str:
+    """Lawmaker splits a long title into its lead-in ("A", "bill", "to") and the words that follow, which
+    start with a capital on their own line ("Make provision about ..."). Joined, they read as one
+    sentence: "A bill to make provision about ...". A word in capitals (an acronym) keeps them."""
+    parts = [p.strip() for p in parts if p and p.strip()]
+    if len(parts) > 1 and parts[-2].lower() == "to":
+        last = parts[-1]
+        if len(last) > 1 and last[0].isupper() and not last[1].isupper():
+            parts[-1] = last[0].lower() + last[1:]
+    return " ".join(parts)

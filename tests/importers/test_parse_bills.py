@@ -119,7 +119,7 @@ def test_akn_clause_keeps_number_heading_and_subsection_text(parsed_bills):
     saf = next(p for p in AKN_BILLS if p.name.startswith("sustainable"))
     doc = parsed_bills[saf]
     assert doc.title == "Sustainable Aviation Fuel Bill"
-    assert doc.long_title == "A bill to Make provision about sustainable aviation fuel."
+    assert doc.long_title == "A bill to make provision about sustainable aviation fuel."
     clause = next(n for n in doc.walk() if n.eid == "sec_1")
     assert (clause.kind, clause.number) == ("clause", "1")
     assert clause.heading == "Direction to offer revenue certainty contract"
