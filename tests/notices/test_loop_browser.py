@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from comments.models import Comment
 from consultations import services
-from consultations.models import LedgerEntry, Section
+from consultations.models import Section
+from outcomes.models import LedgerEntry
 from tests.factories import make_document
 
 pytestmark = pytest.mark.django_db(transaction=True)
