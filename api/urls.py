@@ -9,6 +9,7 @@ from . import (
     views_moderation,
     views_opendata,
     views_pages,
+    views_results,
     views_staff,
 )
 from . import views_participation as vp
@@ -90,6 +91,11 @@ v1 = [
         "consultations/<slug:slug>/reports/", views_insights.PublishedReportList.as_view(), name="report-list"
     ),
     path("staff/consultations/<slug:slug>/runs/", views_insights.RunListStart.as_view(), name="run-list"),
+    path(
+        "staff/consultations/<slug:slug>/question-results/",
+        views_results.QuestionResults.as_view(),
+        name="question-results",
+    ),
     path("staff/runs/<int:pk>/", views_insights.RunDetail.as_view(), name="run-detail"),
     path("staff/runs/<int:pk>/cancel/", views_insights.RunCancel.as_view(), name="run-cancel"),
     path("staff/consultations/<slug:slug>/themes/", vt.ThemeListCreate.as_view(), name="theme-list"),

@@ -92,11 +92,17 @@ def _label(labels: dict, value) -> str:
 
 
 def question_results(
-    consultation, *, responses=None, detail: bool = True, questions: list[Question] | None = None
+    consultation,
+    *,
+    responses=None,
+    detail: bool = True,
+    questions: list[Question] | None = None,
+    suppress: bool = True,
 ) -> list[dict]:
     """One dict per closed question. `responses`: a queryset of the responses to count (the explorer's
     filtered set; all submitted responses by default). Without `detail`, only the overall counts (no
-    breakdowns, days or themes)."""
+    breakdowns, days or themes). Without `suppress`, small counts by region and organisation type are
+    kept (the team's exports)."""
     questions = closed_questions(consultation) if questions is None else questions
     if not questions:
         return []
@@ -119,14 +125,14 @@ def question_results(
         n = rest.pop()
         copy = rest.pop() if campaigns else False
         counts[qid].append((tuple(choices or ()), tuple(rest), copy, n))
-    out = [_question(q, total, cube, counts[q.pk], detail) for q in questions]
+    out = [_question(q, total, cube, counts[q.pk], detail, suppress) for q in questions]
     if detail:
         _add_days(out, questions, answers)
         _add_themes(out, consultation, answers)
     return out
 
 
-def _question(q: Question, total: int, cube: list, rows: list, detail: bool) -> dict:
+def _question(q: Question, total: int, cube: list, rows: list, detail: bool, suppress: bool) -> dict:
     options = q.options
     index = {o: i for i, o in enumerate(options)}
     chosen = [0] * len(options)
@@ -191,18 +197,19 @@ def _question(q: Question, total: int, cube: list, rows: list, detail: bool) -> 
         "copies": sum(copies),
     }
     if detail:
-        result["breakdowns"] = _breakdowns(options, cube, rows)
+        result["breakdowns"] = _breakdowns(options, cube, rows, suppress)
     return result
 
 
-def _breakdowns(options: list[str], cube: list, rows: list) -> list[dict]:
+def _breakdowns(options: list[str], cube: list, rows: list, suppress_small: bool = True) -> list[dict]:
     """Per breakdown, one row per group: its responses and, per option and "not answered", the count and
     the percentage of the group's responses. Organisation types count organisations only. Where a count
     could identify someone (region, organisation type) counts under the threshold are hidden, and so is
     the next smallest count of a row that would give a single hidden one away."""
     out = []
     index = {o: i for i, o in enumerate(options)}
-    for b, (field, title, choices, suppress) in enumerate(BREAKDOWNS):
+    for b, (field, title, choices, identifying) in enumerate(BREAKDOWNS):
+        suppress = identifying and suppress_small
         labels = dict(choices.choices)
         bases: dict = defaultdict(int)
         for *values, n in cube:
@@ -231,6 +238,7 @@ def _breakdowns(options: list[str], cube: list, rows: list) -> list[dict]:
                 "columns": options + [NOT_ANSWERED],
                 "groups": groups,
                 "suppressed": suppress,
+                "threshold": selectors.threshold(),
             }
         )
     return out
@@ -351,3 +359,40 @@ def option_filter(question: Question, option: str) -> Q:
         if option in choices:
             cond |= Q(choices=list(choices))
     return Q(question=question) & cond
+
+
+PUBLIC_QUESTION_FIELDS = (
+    "id", "position", "text", "kind", "kind_label", "multiple", "responses", "answered", "copies", "options",
+    "days", "days_width", "has_themes",
+)  # fmt: skip
+PUBLIC_OPTION_FIELDS = (
+    "label", "index", "count", "percent", "copies", "not_answered", "bar", "pattern", "pattern_name",
+    "themes",
+)  # fmt: skip
+
+
+def public_results(results: list[dict]) -> list[dict]:
+    """Closed-question results as anyone may read them (a published report, the open API): a whitelist of
+    fields, and in every breakdown (not only region and organisation type) the counts under the threshold
+    hidden, with secondary suppression, because one cell of a cross-tabulation can single someone out."""
+    out = []
+    for q in results:
+        public = {k: q[k] for k in PUBLIC_QUESTION_FIELDS if k in q}
+        public["options"] = [{k: o[k] for k in PUBLIC_OPTION_FIELDS if k in o} for o in q.get("options", [])]
+        public["breakdowns"] = [
+            {
+                **{k: b[k] for k in ("key", "title", "columns", "threshold") if k in b},
+                "suppressed": True,
+                "groups": [_public_group(g) for g in b.get("groups", [])],
+            }
+            for b in q.get("breakdowns", [])
+        ]
+        out.append(public)
+    return out
+
+
+def _public_group(group: dict) -> dict:
+    counts = [c.get("count") for c in group.get("cells", [])]
+    if group.get("responses") is None or None in counts:
+        return group  # a breakdown the team's copy already suppressed by the same rule
+    return _group_row(group.get("label", ""), group["responses"], counts, True)

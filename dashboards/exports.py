@@ -16,11 +16,14 @@ from insights import units
 from insights.models import Enrichment, Theme, ThemeAssignment
 from responses.models import Answer, Response
 
+from . import closed
+
 CHUNK = 2000
 DATASETS = {
     "comments": "Comments on the document",
     "responses": "Responses (one row per respondent)",
     "answers": "Answers to questions",
+    "closed": "Closed-question results (counts per option, overall and by group)",
     "themes": "Themes",
     "assignments": "Tags (responses on themes)",
 }
@@ -64,11 +67,12 @@ def _extras(kind: str, ids: list[int]) -> tuple[dict, dict]:
     return enrich, tags
 
 
-def _response_name(r: Response, personal: bool) -> str:
-    if personal or r.consent == Response.Consent.NAMED:
-        if r.is_organisation and r.organisation_name:
-            return r.organisation_name
-        return r.respondent_name if personal or r.consent == Response.Consent.NAMED else ""
+def _response_name(r: dict, personal: bool) -> str:
+    """The name a response is published under (or, with personal data, given under)."""
+    if personal or r["consent"] == Response.Consent.NAMED:
+        if r["respondent_type"] == Response.RespondentType.ORGANISATION and r["organisation_name"]:
+            return r["organisation_name"]
+        return r["respondent_name"]
     return ""
 
 
@@ -112,30 +116,75 @@ def comments_rows(consultation, personal: bool) -> Iterator[dict]:
             yield row
 
 
+RESPONSE_FIELDS = ["pk", "reference", "channel", "respondent_type", "organisation_type", "region", "consent"]
+RESPONSE_FIELDS += ["submitted_at", "respondent_name", "organisation_name"]
+PERSONAL_RESPONSE_FIELDS = ["email", "address"]
+
+
 def responses_rows(consultation, personal: bool) -> Iterator[dict]:
-    qs = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+    """One row per submitted response with its choices in every closed question (a column each, named by
+    the question's number as in the import template: q2, q3 ...). Plain values, as answers_rows."""
+    questions = closed.closed_questions(consultation)
+    fields = RESPONSE_FIELDS + (PERSONAL_RESPONSE_FIELDS if personal else [])
+    qs = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED).values(*fields)
     for batch in _chunks(qs):
+        chosen: dict[tuple[int, int], list] = {}
+        if questions:
+            for rid, qid, choices in Answer.objects.filter(
+                response_id__in=[r["pk"] for r in batch], question__in=questions
+            ).values_list("response_id", "question_id", "choices"):
+                chosen[(rid, qid)] = choices or []
         for r in batch:
             row = {
-                "reference": r.reference,
-                "channel": r.channel,
-                "respondent_type": r.respondent_type,
-                "organisation_type": r.organisation_type,
-                "region": r.region,
-                "consent": r.consent,
-                "submitted_at": r.submitted_at.isoformat() if r.submitted_at else "",
+                "reference": r["reference"],
+                "channel": r["channel"],
+                "respondent_type": r["respondent_type"],
+                "organisation_type": r["organisation_type"],
+                "region": r["region"],
+                "consent": r["consent"],
+                "submitted_at": r["submitted_at"].isoformat() if r["submitted_at"] else "",
                 "name": _response_name(r, personal),
             }
+            for q in questions:
+                row[q.column] = "; ".join(str(c) for c in chosen.get((r["pk"], q.pk), []))
             if personal:
                 row.update(
                     {
-                        "respondent_name": r.respondent_name,
-                        "organisation_name": r.organisation_name,
-                        "email": r.email,
-                        "address": r.address,
+                        "respondent_name": r["respondent_name"],
+                        "organisation_name": r["organisation_name"],
+                        "email": r["email"],
+                        "address": r["address"],
                     }
                 )
             yield row
+
+
+def closed_rows(consultation, personal: bool) -> Iterator[dict]:
+    """Each closed question's counts per option and "not answered": overall (with campaign copies), then
+    per group of every breakdown. The team's own figures: small counts are not hidden here, as the team's
+    other exports carry every response."""
+    for q in closed.question_results(consultation, suppress=False):
+        for o in q["options"]:
+            yield _closed_row(q, o["label"], "all", "All responses", q["responses"], o["count"], o["copies"])
+        for b in q["breakdowns"]:
+            for g in b["groups"]:
+                for label, cell in zip(b["columns"], g["cells"], strict=True):
+                    yield _closed_row(q, label, b["key"], g["label"], g["responses"], cell["count"], None)
+
+
+def _closed_row(q: dict, option: str, breakdown: str, group: str, base, count, copies) -> dict:
+    return {
+        "question_id": q["id"],
+        "question_number": q["position"],
+        "question": q["text"],
+        "option": option,
+        "breakdown": breakdown,
+        "group": group,
+        "group_responses": base,
+        "count": count,
+        "percent": round(100 * count / base, 1) if base else 0.0,
+        "campaign_copies": "" if copies is None else copies,
+    }
 
 
 def answers_rows(consultation, personal: bool) -> Iterator[dict]:
@@ -211,6 +260,7 @@ ROWS = {
     "comments": comments_rows,
     "responses": responses_rows,
     "answers": answers_rows,
+    "closed": closed_rows,
     "themes": themes_rows,
     "assignments": assignments_rows,
 }

@@ -3,7 +3,8 @@ when the report is created, so later edits to themes, tags or summaries never ch
 
 Version 2 snapshots hold, per clause and question in document order, the number of responses, their
 stance, the run's summary of that clause or question and its themes; the executive summary adds the
-clauses and themes that drew most. Templates still read version 1 snapshots (no blocks' own figures)."""
+clauses and themes that drew most. Version 3 adds the closed questions' results (dashboards.closed).
+Templates still read version 1 snapshots (no blocks' own figures) and version 2 (no closed questions)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from insights.models import AnalysisRun, Campaign, Enrichment, Summary, Theme
 from insights.selectors import agreement_for, scope_labels
 from responses.models import Answer, Response
 
-from . import selectors
+from . import closed, selectors
 
-VERSION = 2
+VERSION = 3
 CAVEATS = [
     "Consultation responses are self-selected: they show what respondents said, not what the public thinks.",
     "Themes and stances are drafted by software and checked by officials; the agreement figure below shows "
@@ -181,6 +182,7 @@ def build_snapshot(consultation, *, run, title: str, now) -> dict:
         "themes": blocks,
         "campaigns": [{"size": c.size, "text": c.canonical_text[:600]} for c in campaigns],
         "who": _who(consultation),
+        "closed": closed.question_results(consultation),
         "caveats": [c.format(threshold=selectors.threshold()) for c in CAVEATS],
         "agreement": agreement_dict,
     }
@@ -220,6 +222,7 @@ def public_snapshot(snapshot: dict) -> dict:
         "themes": themes,
         "campaigns": [{"size": c.get("size")} for c in snapshot.get("campaigns", [])],
         "who": snapshot.get("who", []),
+        "closed": closed.public_results(snapshot.get("closed", [])),
         "caveats": snapshot.get("caveats", []),
         "agreement": snapshot.get("agreement", {}),
         "withheld": WITHHELD_NOTE,

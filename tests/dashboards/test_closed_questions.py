@@ -207,3 +207,100 @@ def test_dashboard_shows_each_closed_question_with_its_chart_and_table(client, a
             assert f'data-option="{o["label"]}"' in html
     assert html.count('role="img" aria-labelledby="closed-') >= 3
     assert "Themes raised by those who chose each option" in html
+
+
+def test_a_report_freezes_the_results_and_its_public_copy_hides_every_small_cell(
+    client, analyst, publisher, consultation, formal
+):
+    from django.urls import reverse
+
+    from dashboards import services
+    from dashboards.reports import public_snapshot
+
+    report = services.report_create(consultation=consultation, by=analyst, title="Closed questions")
+    assert report.snapshot["closed"] == closed.question_results(consultation)
+    Response.objects.filter(pk=formal["responses"][20].pk).update(status=Response.Status.DRAFT)
+    report.refresh_from_db()
+    assert report.snapshot["closed"][0]["responses"] == 90  # frozen: later changes do not reach it
+
+    team = {b["key"]: b for b in report.snapshot["closed"][0]["breakdowns"]}
+    public = {b["key"]: b for b in public_snapshot(report.snapshot)["closed"][0]["breakdowns"]}
+    team_small = [c for g in team["channel"]["groups"] for c in g["cells"] if c["count"] and c["count"] < 5]
+    assert team_small  # the team sees small counts by channel
+    for g in public["channel"]["groups"]:
+        assert all(c["count"] is None or c["count"] == 0 or c["count"] >= 5 for c in g["cells"])
+        assert [c["count"] is None for c in g["cells"]].count(True) != 1
+
+    client.force_login(analyst)
+    page = client.get(
+        reverse("dashboards:report-detail", args=[consultation.slug, report.pk])
+    ).content.decode()
+    assert "Answers to closed questions" in page and formal["questions"][0].text in page
+    assert "data-closed-table" in page and 'role="img"' in page and "<details" not in page
+    services.report_publish(report=report, by=publisher)
+    client.logout()
+    public_page = client.get(
+        reverse("consultations:report", args=[consultation.slug, report.pk])
+    ).content.decode()
+    assert formal["questions"][0].text in public_page and "data-closed-table" in public_page
+    assert "explore these responses" not in public_page  # no links into the team's explorer
+    api = client.get(f"/api/v1/consultations/{consultation.slug}/reports/").json()
+    found = api["results"][0]["snapshot"]["closed"] if "results" in api else api[0]["snapshot"]["closed"]
+    assert [o["count"] for o in found[0]["options"]] == [
+        o["count"] for o in report.snapshot["closed"][0]["options"]
+    ]
+    pdf = client.get(reverse("consultations:report-pdf", args=[consultation.slug, report.pk]))
+    from tests.dashboards.test_reports import _pdf_objects
+
+    assert b"Answers to closed questions" in _pdf_objects(pdf.content)
+
+
+def test_exports_carry_every_response_choices_and_the_results(client, analyst, consultation, formal):
+    import csv
+    import io
+    import json
+
+    from django.urls import reverse
+
+    client.force_login(analyst)
+
+    def download(dataset, fmt):
+        response = client.get(reverse("dashboards:export-download", args=[consultation.slug, dataset, fmt]))
+        return b"".join(response.streaming_content) if response.streaming else response.getvalue()
+
+    rows = list(csv.DictReader(io.StringIO(download("responses", "csv").decode("utf-8-sig"))))
+    assert len(rows) == 90
+    by_ref = {r["reference"]: r for r in rows}
+    for a in Answer.objects.filter(question__in=formal["questions"], response__status="submitted"):
+        assert by_ref[a.response.reference][a.question.column] == "; ".join(a.choices)
+    assert all("email" not in r and "@" not in "".join(r.values()) for r in rows)
+
+    results = json.loads(download("closed", "json"))
+    truth = closed.question_results(consultation, suppress=False)
+    overall = {(r["question_id"], r["option"]): r["count"] for r in results if r["breakdown"] == "all"}
+    assert overall == {(q["id"], o["label"]): o["count"] for q in truth for o in q["options"]}
+    region = [r for r in results if r["breakdown"] == "region"]
+    assert region and all(isinstance(r["count"], int) for r in region)  # the team's figures, not hidden
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(download("closed", "xlsx"))).active
+    assert len(list(sheet.iter_rows(values_only=True))) == len(results) + 1
+
+
+def test_the_api_gives_the_team_the_dashboards_figures_and_nobody_else(
+    client, analyst, citizen, consultation, formal
+):
+    url = f"/api/v1/staff/consultations/{consultation.slug}/question-results/"
+    client.force_login(citizen)
+    assert client.get(url).status_code == 403
+    client.force_login(analyst)
+    body = client.get(url).json()
+    truth = closed.question_results(consultation)
+    assert [q["id"] for q in body] == [q["id"] for q in truth]
+    for got, want in zip(body, truth, strict=True):
+        assert [(o["label"], o["count"], o["copies"]) for o in got["options"]] == [
+            (o["label"], o["count"], o["copies"]) for o in want["options"]
+        ]
+        assert [[c["count"] for g in b["groups"] for c in g["cells"]] for b in got["breakdowns"]] == [
+            [c["count"] for g in b["groups"] for c in g["cells"]] for b in want["breakdowns"]
+        ]

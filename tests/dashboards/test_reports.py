@@ -119,7 +119,7 @@ def test_report_blocks_follow_the_document_with_their_own_figures_and_summary(
         sentences=[{"text": data["comments"][2].body, "citations": [data["comments"][2].pk]}],
     )
     s = services.report_create(consultation=consultation, by=analyst).snapshot
-    assert s["version"] == 2
+    assert s["version"] == 3
     assert [b["scope"] for b in s["themes"]] == [
         "clause:sec_2",
         "clause:sec_5",

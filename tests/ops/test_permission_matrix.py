@@ -284,6 +284,7 @@ EXPECTED: dict[str, tuple] = {
     "api:staff-export": (ANALYST, "GET"),
     "api:staff-response-list": (ANALYST, "GET"),
     "api:run-list": (ANALYST, "GET"),
+    "api:question-results": (ANALYST, "GET"),
     "api:run-detail": (ANALYST, "GET"),
     "api:run-cancel": (ANALYST, "POST"),
     "api:theme-list": (ANALYST, "GET"),
