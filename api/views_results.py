@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, serializers
+from rest_framework import permissions, serializers, views
 from rest_framework.response import Response
 
 from dashboards import closed
@@ -73,13 +73,12 @@ class QuestionResultSerializer(serializers.Serializer):
 
 
 @extend_schema(tags=["analysis"], responses={200: QuestionResultSerializer(many=True)})
-class QuestionResults(ApiMixin, generics.GenericAPIView):
+class QuestionResults(ApiMixin, views.APIView):
     """What respondents chose in each closed question (single and multiple choice, agree-disagree scale):
     counts and percentages per option and "not answered", campaign copies apart, by channel, respondent
     type, organisation type and region, day by day, and the themes beside each option."""
 
     permission_classes = [permissions.IsAuthenticated]
-    serializer_class = QuestionResultSerializer
     pagination_class = None
 
     def get(self, request, slug: str):

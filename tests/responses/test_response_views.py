@@ -508,7 +508,8 @@ def test_people_discuss_an_idea_on_its_page_through_the_comments_form(
     body = "It is to actively seek out and engage with young individuals to get their opinion and ideas"
     r = client.post(create, {"idea": idea.pk, "body": body, "category": "general"})
     comment = Comment.objects.get()
-    assert comment.idea == idea and r["Location"] == comment.get_absolute_url()
+    # The person stays in the idea's discussion, at their comment.
+    assert comment.idea == idea and r["Location"] == f"{idea.get_absolute_url()}#comment-{comment.pk}"
     client.logout()
     page = client.get(idea.get_absolute_url()).content.decode()
     assert "Comments on this idea (1)" in page and body in page
