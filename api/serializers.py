@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from consultations.models import Consultation, Document, Section
+from dhdigital.lib.markdown import render_markdown
 
 
 def _absolute(request, url: str) -> str:
@@ -132,6 +133,14 @@ class SectionSerializer(serializers.ModelSerializer):
     is_commentable = serializers.BooleanField(read_only=True)
     label = serializers.CharField(read_only=True)
     html_url = serializers.SerializerMethodField()
+    explanatory_note = serializers.CharField(
+        read_only=True,
+        help_text="The publisher's plain-English note on this clause, schedule or part, in Markdown (empty "
+        "when none). It explains the text and is not part of it.",
+    )
+    explanatory_note_html = serializers.SerializerMethodField(
+        help_text="The explanatory note as sanitised HTML (empty when none)."
+    )
 
     class Meta:
         model = Section
@@ -150,7 +159,12 @@ class SectionSerializer(serializers.ModelSerializer):
             "lineage_key",
             "is_commentable",
             "html_url",
+            "explanatory_note",
+            "explanatory_note_html",
         ]
+
+    def get_explanatory_note_html(self, obj: Section) -> str:
+        return render_markdown(obj.explanatory_note) if obj.explanatory_note else ""
 
     def get_html_url(self, obj: Section) -> str:
         """The clause page for a clause or schedule; deeper nodes point at their fragment on the
@@ -249,6 +263,8 @@ class DocumentDetailSerializer(DocumentSerializer):
                 "lineage_key": s.lineage_key,
                 "is_commentable": commentable,
                 "html_url": f"{doc_url}{s.anchor}/" if commentable else f"{doc_url}#{s.anchor}",
+                "explanatory_note": s.explanatory_note,
+                "explanatory_note_html": render_markdown(s.explanatory_note) if s.explanatory_note else "",
                 "children": [node(c) for c in s.tree_children],
             }
 

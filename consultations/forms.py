@@ -204,3 +204,15 @@ class VersionUploadForm(forms.Form):
 
     def clean_file(self):
         return check_upload_size(self.cleaned_data.get("file"))
+
+
+class SectionNoteForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        max_length=10_000,
+        label="Explanatory note",
+        help_text="In plain English: what this does and why. Markdown: a blank line between paragraphs, "
+        "* for a list, [words](https://...) for a link. Leave it empty to remove the note.",
+        error_messages={"max_length": "The explanatory note must be 10,000 characters or fewer"},
+    )

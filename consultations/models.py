@@ -228,6 +228,8 @@ class Section(models.Model):
 
     COMMENTABLE = (Kind.CLAUSE, Kind.SCHEDULE)
     GROUPING = (Kind.PART, Kind.CHAPTER, Kind.CROSSHEADING)
+    # what a publisher may explain with a note: the clauses and schedules and the parts that group them
+    NOTABLE = (Kind.CLAUSE, Kind.SCHEDULE, Kind.PART, Kind.CHAPTER, Kind.CROSSHEADING)
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
@@ -247,6 +249,11 @@ class Section(models.Model):
     )
     eid = models.CharField(
         max_length=200, blank=True, help_text="The source's structural id (Akoma Ntoso eId)."
+    )
+    explanatory_note = models.TextField(
+        blank=True,
+        help_text="Markdown: what this clause or part does, in plain English. Shown to readers beside the "
+        "text and marked as explanation: it is not part of the document.",
     )
 
     history = HistoricalRecords()
@@ -289,6 +296,10 @@ class Section(models.Model):
     @property
     def is_commentable(self) -> bool:
         return self.kind in self.COMMENTABLE
+
+    @property
+    def is_notable(self) -> bool:
+        return self.kind in self.NOTABLE
 
 
 __all__ = [

@@ -80,6 +80,7 @@ def document_sections(document: Document) -> list[Section]:
                 "last_descendant",
                 "depth",
                 "anchor",
+                "explanatory_note",
                 "lineage_key",
                 "document_id",
             )

@@ -12,10 +12,10 @@ from django.utils import timezone
 from dhdigital.lib import history
 from dhdigital.lib.time import govuk_datetime
 
-from . import events
+from . import events, signals
 from .importers import parse
 from .importers.save import document_import
-from .models import Consultation, ConsultationUpdate, Document
+from .models import Consultation, ConsultationUpdate, Document, Section
 from .standard import Failure, check_standard
 
 State = Consultation.State
@@ -230,19 +230,70 @@ def consultations_transition_due(*, now: datetime | None = None) -> dict[str, in
 
 
 def document_upload_version(*, document: Document, data: bytes, filename: str, fmt: str | None, by):
-    """A revised draft of `document` as a new, unpublished version; clauses keep their lineage keys."""
+    """A revised draft of `document` as a new, unpublished version; clauses keep their lineage keys, and
+    the explanatory notes of the clauses and parts that are still there come with them (the publisher
+    revises them with the wording)."""
     if Document.objects.filter(previous_version=document).exists():
         raise ValidationError("A newer version of this document already exists.")
     parsed = parse(data, fmt=fmt, filename=filename)
-    return document_import(
-        consultation=document.consultation,
-        parsed=parsed,
-        title=document.title,
-        slug=document.slug,
-        source_name=filename,
-        source_bytes=data,
-        previous_version=document,
+    with transaction.atomic():
+        result = document_import(
+            consultation=document.consultation,
+            parsed=parsed,
+            title=document.title,
+            slug=document.slug,
+            source_name=filename,
+            source_bytes=data,
+            previous_version=document,
+        )
+        _carry_notes(document, result.document)
+    return result
+
+
+def _carry_notes(previous: Document, new: Document) -> None:
+    notes = dict(
+        Section.objects.filter(document=previous)
+        .exclude(explanatory_note="")
+        .values_list("lineage_key", "explanatory_note")
     )
+    if not notes:
+        return
+    carried = list(Section.objects.filter(document=new, lineage_key__in=notes, kind__in=Section.NOTABLE))
+    for section in carried:
+        section.explanatory_note = notes[section.lineage_key]
+    Section.objects.bulk_update(carried, ["explanatory_note"])
+
+
+# --- explanatory notes ----------------------------------------------------------------------------
+
+NOTE_MAX_LENGTH = 10_000
+
+
+@transaction.atomic
+def section_note_save(*, section: Section, note: str, by) -> Section:
+    """Set (or, with an empty `note`, remove) the plain-English explanatory note of a clause, schedule
+    or part. The Markdown is kept as written and sanitised (nh3) whenever it is shown; the history record
+    names who changed it."""
+    if not section.is_notable:
+        raise ValidationError("Only clauses, schedules and parts can have an explanatory note.")
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(f"The explanatory note must be {NOTE_MAX_LENGTH:,} characters or fewer.")
+    current = Section.objects.select_for_update().get(pk=section.pk)
+    if current.explanatory_note == note:
+        return current
+    reason = (
+        "explanatory note removed"
+        if not note
+        else ("explanatory note changed" if current.explanatory_note else "explanatory note added")
+    )
+    current.explanatory_note = note
+    history.save(current, by=by, reason=reason)
+    consultation_id = Document.objects.filter(pk=current.document_id).values_list(
+        "consultation_id", flat=True
+    )[0]
+    transaction.on_commit(lambda: signals.bump_for(consultation_id))
+    return current
 
 
 @transaction.atomic

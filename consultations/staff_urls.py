@@ -23,6 +23,16 @@ urlpatterns = [
         name="version-publish",
     ),
     path(
+        "consultations/<slug:slug>/documents/<slug:doc>/v<int:version>/notes/",
+        v.document_notes,
+        name="document-notes",
+    ),
+    path(
+        "consultations/<slug:slug>/documents/<slug:doc>/v<int:version>/notes/<slug:anchor>/",
+        v.section_note_edit,
+        name="section-note-edit",
+    ),
+    path(
         "consultations/<slug:slug>/<str:action>/", v.consultation_transition, name="consultation-transition"
     ),
 ]

@@ -15,10 +15,17 @@ from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role, is_official, teams_where
 
 from . import access, services
-from .forms import ConsultationForm, DocumentImportForm, ExtendForm, ReasonForm, VersionUploadForm
+from .forms import (
+    ConsultationForm,
+    DocumentImportForm,
+    ExtendForm,
+    ReasonForm,
+    SectionNoteForm,
+    VersionUploadForm,
+)
 from .importers import ImporterError
 from .importers.save import import_uploaded_file
-from .models import Consultation, Document
+from .models import Consultation, Document, Section
 from .standard import check_standard
 from .views import _detail_context
 
@@ -296,3 +303,72 @@ def version_publish(request: HttpRequest, slug: str, doc: str, version: int) -> 
     else:
         messages.success(request, f"Version {version} is published.")
     return redirect("staff:consultation-manage", slug=slug)
+
+
+# --- explanatory notes -----------------------------------------------------------------------------
+
+
+def _document_version(consultation: Consultation, doc: str, version: int) -> Document:
+    document = get_object_or_404(Document, consultation=consultation, slug=doc, version=version)
+    document.consultation = consultation
+    return document
+
+
+@login_required
+def document_notes(request: HttpRequest, slug: str, doc: str, version: int) -> HttpResponse:
+    """The clauses, schedules and parts of a document version, each with its note or a link to add one."""
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    document = _document_version(consultation, doc, version)
+    sections = list(
+        Section.objects.filter(document=document, kind__in=Section.NOTABLE)
+        .order_by("position")
+        .only("pk", "kind", "number", "heading", "text", "anchor", "depth", "explanatory_note")
+    )
+    return render(
+        request,
+        "consultations/staff/document_notes.html",
+        {
+            "consultation": consultation,
+            "document": document,
+            "sections": sections,
+            "n_notes": sum(1 for s in sections if s.explanatory_note),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_note_edit(request: HttpRequest, slug: str, doc: str, version: int, anchor: str) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    if consultation.state == Consultation.State.WITHDRAWN:
+        raise PermissionDenied("A withdrawn consultation can no longer be edited.")
+    document = _document_version(consultation, doc, version)
+    section = get_object_or_404(Section, document=document, anchor=anchor, kind__in=Section.NOTABLE)
+    section.document = document
+    form = SectionNoteForm(request.POST or None, initial={"note": section.explanatory_note})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_note_save(section=section, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("note", exc.messages[0])
+        else:
+            messages.success(request, f"Explanatory note for {section.label} saved.")
+            return redirect("staff:document-notes", slug=slug, doc=doc, version=version)
+    changes = (
+        section.history.exclude(history_change_reason__isnull=True)
+        .filter(history_change_reason__startswith="explanatory note")
+        .select_related("history_user")
+        .order_by("-history_date")[:10]
+    )
+    return render(
+        request,
+        "consultations/staff/section_note_form.html",
+        {
+            "consultation": consultation,
+            "document": document,
+            "section": section,
+            "form": form,
+            "subtree": Section.objects.subtree(section).order_by("position")[:40],
+            "changes": changes,
+        },
+    )

@@ -9,6 +9,11 @@ own text is one ``p`` per line, in ``intro`` when the node has children (else ``
 
 The metadata block has the three FRBR levels (work, expression, manifestation) the schema requires, and
 the organisation they name is declared in ``references``.
+
+A publisher's explanatory note on a clause, schedule or part is an editorial ``note`` in the metadata's
+``notes`` (``class="explanatoryNote"``, one ``p`` per paragraph of its sanitised Markdown, as plain text)
+that the element refers to with a ``noteRef`` in its heading (or number): the note explains the text and
+is not part of it.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
+from lxml import html as lxml_html
 
 from consultations.models import Document, Section
+from dhdigital.lib.markdown import render_markdown
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 _E = f"{{{AKN_NS}}}"
@@ -61,6 +68,50 @@ def _lines(parent, tag: str, text: str) -> None:
             _sub(block, "p", line)
 
 
+def _note_id(node: Section) -> str:
+    return f"note_{node.anchor}"
+
+
+def _note_ref(el, node: Section) -> None:
+    """The marker in the element's heading or number that points at its explanatory note."""
+    if not node.explanatory_note:
+        return
+    holder = el.find(_E + "heading")
+    if holder is None:
+        holder = el.find(_E + "num")
+    if holder is None:
+        holder = _sub(el, "heading")
+    _sub(
+        holder,
+        "noteRef",
+        href=f"#{_note_id(node)}",
+        marker="Note",
+        placement="side",
+        **{"class": "explanatoryNote"},
+    )
+
+
+def _note_paragraphs(markdown: str) -> list[str]:
+    """The note's text, one string per block (paragraph, list item, heading), from the sanitised HTML."""
+    fragment = lxml_html.fragment_fromstring(render_markdown(markdown), create_parent="div")
+    blocks = fragment.xpath(".//p | .//li | .//h2 | .//h3 | .//h4 | .//td | .//th | .//pre")
+    texts = [" ".join(b.text_content().split()) for b in blocks if not b.xpath(".//p | .//li")]
+    return [t for t in texts if t] or [" ".join(fragment.text_content().split())]
+
+
+def _notes(meta, sections: Iterable[Section]) -> None:
+    noted = [s for s in sections if s.explanatory_note]
+    if not noted:
+        return
+    notes = _sub(meta, "notes", source="#dhdigital")
+    for node in noted:
+        note = _sub(
+            notes, "note", eId=_note_id(node), **{"class": "explanatoryNote", "title": "Explanatory note"}
+        )
+        for text in _note_paragraphs(node.explanatory_note):
+            _sub(note, "p", text)
+
+
 def _write(parent, node: Section) -> None:
     if node.kind == "quoted":
         holder = _sub(_sub(parent, "content"), "p")
@@ -77,6 +128,7 @@ def _write(parent, node: Section) -> None:
         _sub(el, "num", node.number)
     if node.heading:
         _sub(el, "heading", node.heading)
+    _note_ref(el, node)
     children = node.tree_children
     if node.text:
         _lines(el, "intro" if children else "content", node.text)
@@ -97,7 +149,8 @@ def _tree(sections: Iterable[Section]) -> list[Section]:
 
 def document_to_akn(document: Document, *, site_url: str = "") -> bytes:
     """Serialise the document (sections read in one query, in document order)."""
-    roots = _tree(Section.objects.filter(document=document).order_by("position"))
+    sections = list(Section.objects.filter(document=document).order_by("position"))
+    roots = _tree(sections)
     root = etree.Element(_E + "akomaNtoso", nsmap={None: AKN_NS})
     bill = _sub(root, "bill", name="consultationDraft")
     meta = _sub(bill, "meta")
@@ -132,6 +185,7 @@ def document_to_akn(document: Document, *, site_url: str = "") -> bytes:
         href="/ontology/organization/dhdigital",
         showAs=settings.SITE_NAME,
     )
+    _notes(meta, sections)
 
     preface = _sub(bill, "preface")
     _sub(_sub(preface, "p"), "docTitle", document.title)
