@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations.models import Section
+from dhdigital.lib.site import absolute_url
 
 from . import house_rules
 from .models import Comment, Subscription
@@ -20,8 +21,7 @@ UNSUBSCRIBE_SALT = "comments.unsubscribe"
 DIGEST_SIZE = 50  # comments listed in one daily email; the subject gives the full number
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+absolute = absolute_url  # the site's own address (settings.SITE_URL), never the request's host
 
 
 def unsubscribe_token(subscription: Subscription) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from dhdigital.lib.site import absolute_url
 
 MUTE_SALT = "notices.mute"
 BULLETIN_SALT = "notices.bulletin"
@@ -12,9 +13,7 @@ CONFIRM_SALT = "notices.bulletin-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
-def absolute(path: str) -> str:
-    """The site's own address (settings.SITE_URL), never the request's host."""
-    return settings.SITE_URL.rstrip("/") + path
+absolute = absolute_url  # the site's own address (settings.SITE_URL), never the request's host
 
 
 def mute_token(user_id: int, consultation_id: int | None) -> str:

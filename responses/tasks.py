@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from dhdigital.lib.site import absolute_url
 
 from . import services
 from .models import Response
@@ -30,7 +31,9 @@ def send_receipt(response_id: int) -> None:
             "response": response,
             "answers": answers,
             "consultation": response.consultation,
-            "site_url": settings.SITE_URL,
+            "check_url": absolute_url(
+                reverse("responses:response-check", kwargs={"slug": response.consultation.slug})
+            ),
         },
     )
     subject = f"Your response to {response.consultation.title}: {response.reference}"
@@ -44,7 +47,7 @@ def send_resume_link(response_id: int) -> None:
     if not to:
         return
     token = services.resume_token(response)
-    link = settings.SITE_URL + reverse("responses:response-resume", kwargs={"token": token})
+    link = absolute_url(reverse("responses:response-resume", kwargs={"token": token}))
     body = render_to_string(
         "responses/email/resume.txt",
         {"response": response, "consultation": response.consultation, "link": link},

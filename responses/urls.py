@@ -40,6 +40,7 @@ urlpatterns = [
     path("<slug:slug>/respond/about-you/region/", views.response_region, name="response-region"),
     path("<slug:slug>/respond/about-you/publishing/", views.response_consent, name="response-consent"),
     path("<slug:slug>/respond/question-<int:position>/", views.response_question, name="response-question"),
+    path("<slug:slug>/respond/continue/", views.response_continue, name="response-continue"),
     path("<slug:slug>/respond/check/", views.response_check, name="response-check"),
     path("<slug:slug>/respond/saved/", views.response_saved, name="response-saved"),
     path("<slug:slug>/respond/receipt/", views.response_receipt, name="response-receipt"),

@@ -237,6 +237,38 @@ def response_question(request: HttpRequest, slug: str, position: int) -> HttpRes
     )
 
 
+def resume_url(consultation, response: Response) -> str:
+    """Where "Continue your response" takes someone: the first "about you" page still missing an answer
+    the response needs, else the next unanswered question after the last one answered (a question
+    skipped before it was left on purpose unless it is required), else check answers (also for a
+    submitted response or a closed consultation)."""
+    slug = consultation.slug
+    check = reverse("responses:response-check", kwargs={"slug": slug})
+    if response.status == Response.Status.SUBMITTED or not consultation.is_open():
+        return check
+    missing = services.missing_details(response)
+    for index, (name, form_class) in enumerate(ABOUT_STEPS):
+        if _applies(index, response) and any(f in missing for f in form_class.fields_saved):
+            return reverse(f"responses:{name}", kwargs={"slug": slug})
+    answers = selectors.answers_by_question(response)
+    questions = selectors.questions_for(consultation)
+    answered = [q for q in questions if q.pk in answers and not answers[q.pk].is_empty]
+    last = answered[-1].position if answered else 0
+    unanswered = [q for q in questions if q not in answered]
+    following = [q for q in unanswered if q.position > last] or [q for q in unanswered if q.required]
+    if following:
+        kwargs = {"slug": slug, "position": following[0].position}
+        return reverse("responses:response-question", kwargs=kwargs)
+    return check
+
+
+def response_continue(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation, response = _load(request, slug)
+    if response is None:
+        return redirect("responses:response-start", slug=slug)
+    return redirect(resume_url(consultation, response))
+
+
 @require_http_methods(["GET", "POST"])
 def response_check(request: HttpRequest, slug: str) -> HttpResponse:
     consultation, response = _load(request, slug)
@@ -319,7 +351,7 @@ def response_resume(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated and response.respondent_id not in (None, request.user.pk):
         raise PermissionDenied("This link belongs to someone else's response. Sign out to use it.")
     grant(request, response)
-    return redirect("responses:response-check", slug=response.consultation.slug)
+    return redirect(resume_url(response.consultation, response))
 
 
 def published_list(request: HttpRequest, slug: str) -> HttpResponse:

@@ -197,7 +197,7 @@ def test_the_emailed_link_resumes_only_its_own_response(
     link = re.search(r"/responses/resume/\S+/", mail.outbox[0].body).group(0)
     client.logout()
     anon = client.get(link)
-    assert anon["Location"] == url("response-check", formal.slug)
+    assert anon["Location"] == url("response-about", formal.slug)  # the first page still to answer
     assert real_comments[2][:40] in client.get(url("response-check", formal.slug)).content.decode()
     assert client.get("/responses/resume/not-a-token/").status_code == 404
 

@@ -104,11 +104,15 @@ def test_an_individual_saves_resumes_checks_and_submits_with_a_receipt_email(
     _check(page, assert_no_axe_violations, screenshot, "saved")
     link = re.search(r"https?://\S+(/responses/resume/\S+/)", mail.outbox[-1].body).group(1)
     page.goto(live_url + link)
-    assert "Check your answers" in page.locator("h1").inner_text()
+    # the emailed link resumes at the next question not yet answered
+    assert page.locator("h1").inner_text() == "Do the current rules achieve their aims?"
+    page.goto(f"{live_url}/responses/{formal_live.slug}/respond/check/")
     page.get_by_role("button", name="Submit response").click()
     assert "Answer question 2" in page.locator(".govuk-error-summary").inner_text()
     _check(page, assert_no_axe_violations, screenshot, "check-error")
-    page.get_by_role("link", name=re.compile("Change.*question 2")).click()
+    # an unanswered question says "Answer", not "Change"
+    expect(page.get_by_role("link", name=re.compile("Change.*question 2"))).to_have_count(0)
+    page.locator(".govuk-summary-list").get_by_role("link", name="Answer question 2").click()
     page.get_by_label("Partly").check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Submit response").click()
@@ -155,17 +159,17 @@ def test_an_organisation_responds_answering_the_clause_question(
     login(page, other_citizen)
     page.goto(f"{live_url}/consultations/{formal_live.slug}/")
     page.get_by_role("button", name="Continue your response").click()
-    assert real_comments[1][:40] in page.locator("main").inner_text()
-    page.get_by_role("link", name=re.compile("Change.*question 2")).click()
+    # they resume at the next question not yet answered, then go on to the clause question
+    assert page.locator("h1").inner_text() == "Do the current rules achieve their aims?"
     page.get_by_label("No").check()
     _check(page, assert_no_axe_violations, screenshot, "question-single")
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_role("link", name=re.compile("Change.*question 3")).click()
     page.get_by_label("Disagree", exact=True).check()
     page.get_by_label("Why? (optional)").fill(real_comments[2])
     _check(page, assert_no_axe_violations, screenshot, "question-scale")
     page.get_by_role("button", name="Save and continue").click()
     _check(page, assert_no_axe_violations, screenshot, "check")
+    assert real_comments[1][:40] in page.locator("main").inner_text()
     assert _page_width(page) <= PHONE["width"]
     page.get_by_role("button", name="Submit response").click()
     assert "Response submitted" in page.locator("h1").inner_text()
