@@ -88,6 +88,8 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             seeds,
             engine=_engine_for(consultation, scope, len(units), engine),
             theme_texts=texts,
+            # every response an official decided on teaches the themes it was not confirmed for
+            checked=[index[u] for u in checked if u in index],
         )
         rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in checked]
         with transaction.atomic():

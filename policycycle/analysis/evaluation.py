@@ -321,3 +321,162 @@ def triage_on_bowling_green() -> dict[str, float]:
         "precision_scores_only": round(tp_text / (tp_text + fp_text), 4) if tp_text + fp_text else 0.0,
         "recall_scores_only": round(tp_text / rejected_total, 4) if rejected_total else 0.0,
     }
+
+
+# --- ArgKP: tagging measured on debated topics the engine never saw ------------------------------------
+
+ARGKP_SCORING = (
+    "Strict micro precision/recall/F1 per topic over (argument, key point) pairs. Gold: the pairs ArgKP's "
+    "annotators labelled 1. Pairs labelled 0 or left unlabelled (no annotator agreement, or a key point "
+    "of the other stance) are not gold. Every argument of the topic that was not drawn as a confirmed "
+    "example is scored, including the ones with no matching key point: any tag on those is a false "
+    "positive. The topic's themes are all its key points (both stances). For K > 0, each draw confirms K "
+    "arguments per key point (fewer when it has fewer), each with all its gold key points (an official "
+    "who checks a response confirms every theme it makes); the tagger and the baseline get the same "
+    "draws and vectors. The headline is the mean over topics of the per-topic F1, then the mean and "
+    "standard deviation of that over draws."
+)
+# Zero-shot decoding (K = 0), chosen on the ArgKP train topics with the packaged model; never on dev.
+ZERO_SHOT_THRESHOLD = 0.5
+ZERO_SHOT_KEEP_TOP = 0.35
+
+
+def _text_key(texts: list[str]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(t.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def argkp_vectors(texts: list[str], *, matcher: bool) -> np.ndarray:
+    """Embeddings of `texts`, cached on disk under the model cache (the evaluation embeds each text once)."""
+    from . import matcher as matcher_mod
+
+    name = f"tuned-{matcher_mod.cache_key()}" if matcher and matcher_mod.matcher_path() else "packaged"
+    path = resources.cache_dir() / "vectors" / f"{name}-{_text_key(texts)}.npy"
+    if path.exists():
+        return np.load(path)
+    vecs = resources.embed(texts, matcher=matcher)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{__import__('os').getpid()}.npy")
+    np.save(tmp, vecs)
+    tmp.replace(path)
+    return vecs
+
+
+def draw_examples(
+    gold: list[set[str]], themes: list[str], k: int, rng: random.Random
+) -> dict[str, list[int]]:
+    """K confirmed rows per theme, each row confirmed for all its gold themes."""
+    chosen: set[int] = set()
+    for t in themes:
+        rows = [i for i, g in enumerate(gold) if t in g]
+        chosen.update(rng.sample(rows, min(k, len(rows))))
+    return {t: sorted(i for i in chosen if t in gold[i]) for t in themes}
+
+
+def _mean_sd(values: list[float]) -> dict[str, float]:
+    arr = np.array(values, dtype=float)
+    return {
+        "mean": round(float(arr.mean()), 4),
+        "sd": round(float(arr.std(ddof=1)) if len(arr) > 1 else 0.0, 4),
+    }
+
+
+def _summarise(per_draw: list[dict[str, tuple[float, float, float]]]) -> dict:
+    """per_draw: one {topic: (p, r, f1)} per draw -> mean/sd over draws of the macro mean, and per topic."""
+    topics = sorted(per_draw[0])
+    out: dict = {}
+    for i, name in enumerate(("precision", "recall", "f1")):
+        out[name] = _mean_sd([float(np.mean([d[t][i] for t in topics])) for d in per_draw])
+    out["per_topic"] = {
+        t: {
+            name: _mean_sd([d[t][i] for d in per_draw])
+            for i, name in enumerate(("precision", "recall", "f1"))
+        }
+        for t in topics
+    }
+    return out
+
+
+def evaluate_argkp(
+    split: str = "dev",
+    *,
+    ks: tuple[int, ...] = (0, 5, 10),
+    draws: int = 5,
+    matcher: bool = True,
+    tagger_options: dict | None = None,
+    vectorise=None,
+    log=None,
+) -> dict:
+    """Tagging on the ArgKP topics of `split` ("train" or "dev"; the test split is refused): the tagger
+    at each K (K = 0: zero-shot matching to the key points' text) and the per-theme logistic-regression
+    baseline on the same vectors and draws. See ARGKP_SCORING for exactly what is counted."""
+    from . import argkp
+    from .tagging import logistic_baseline, zero_shot_tags
+
+    topics = argkp.load_split(split)
+    from .matcher import matcher_path
+
+    if draws < 1:
+        raise ValueError("draws must be at least 1")
+    runs: dict[str, dict[str, list[dict]]] = {}
+    for topic in topics:
+        ids = sorted(topic.arguments)
+        kp_ids = sorted(topic.key_points)
+        texts = [topic.arguments[i] for i in ids]
+        all_texts = texts + [topic.key_points[k][0] for k in kp_ids]
+        vecs = vectorise(all_texts) if vectorise else argkp_vectors(all_texts, matcher=matcher)
+        vectors, kp_vecs = vecs[: len(ids)], vecs[len(ids) :]
+        theme_vecs = dict(zip(kp_ids, kp_vecs, strict=True))
+        gold = [topic.labels[i] for i in ids]
+        for k in ks:
+            for d in range(draws if k else 1):
+                if k == 0:
+                    rest = list(range(len(ids)))
+                    preds = {
+                        "tagger": [
+                            [t for t, _ in row]
+                            for row in zero_shot_tags(
+                                vectors,
+                                theme_vecs,
+                                threshold=ZERO_SHOT_THRESHOLD,
+                                keep_top=ZERO_SHOT_KEEP_TOP,
+                            )
+                        ]
+                    }
+                else:
+                    rng = random.Random(f"{topic.topic}|{k}|{d}")
+                    examples = draw_examples(gold, kp_ids, k, rng)
+                    seeded = {i for rows in examples.values() for i in rows}
+                    rest = [i for i in range(len(ids)) if i not in seeded]
+                    tagger = train_tagger(
+                        examples, vectors, theme_vectors=theme_vecs, **(tagger_options or {})
+                    )
+                    preds = {
+                        "tagger": [[t for t, _ in row] for row in tagger.tags(vectors[rest])],
+                        "logreg": logistic_baseline(examples, vectors, vectors[rest]),
+                    }
+                gold_pairs = {(i, t) for i in rest for t in gold[i]}
+                for method, rows in preds.items():
+                    pred_pairs = {(i, t) for i, row in zip(rest, rows, strict=True) for t in row}
+                    bucket = runs.setdefault(f"K={k}", {}).setdefault(method, [])
+                    while len(bucket) <= d:
+                        bucket.append({})
+                    bucket[d][topic.topic] = _prf(pred_pairs, gold_pairs)
+        if log:
+            log(f"{topic.topic}: done")
+    return {
+        "split": split,
+        "topics": [t.topic for t in topics],
+        "arguments": sum(len(t.arguments) for t in topics),
+        "draws": draws,
+        "vectors": "given"
+        if vectorise
+        else ("tuned matcher" if matcher and matcher_path() else "packaged MiniLM"),
+        "scoring": ARGKP_SCORING,
+        "tagging": {k: {m: _summarise(v) for m, v in methods.items()} for k, methods in runs.items()},
+    }

@@ -59,3 +59,86 @@ def test_five_confirmed_examples_per_theme_tag_the_rest_better_than_chance(polis
     human = [(ids[i], ls.labels[ids[i]][0]) for i in rest]
     # Chance with 9 themes is about 0.11; measured about 0.55 with the basic engine on this set.
     assert agreement(machine, human).f1 >= 0.4
+
+
+def _cluster(rng, centre, n, spread=0.15):
+    import numpy as np
+
+    x = centre[None, :] + spread * rng.standard_normal((n, len(centre)))
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_a_response_confirmed_for_two_themes_trains_both_and_such_responses_get_both():
+    """Responses that make points a and b together: confirmed for both, they teach both heads, and a
+    new response like them is tagged with both (a softmax over themes splits them instead)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    e = np.eye(8)
+    a, b, c = e[0], e[1], e[2]
+    both = (a + b) / np.sqrt(2)
+    vectors = np.vstack(
+        [
+            _cluster(rng, a, 5),
+            _cluster(rng, b, 5),
+            _cluster(rng, c, 5),
+            _cluster(rng, both, 5),
+            _cluster(rng, both, 20),
+        ]
+    )
+    examples = {
+        "a": [*range(0, 5), *range(15, 20)],
+        "b": [*range(5, 10), *range(15, 20)],
+        "c": list(range(10, 15)),
+    }
+    tagger = train_tagger(examples, vectors)
+    new = vectors[20:]
+    tagged = [{t for t, _ in row} for row in tagger.tags(new)]
+    assert sum(row == {"a", "b"} for row in tagged) >= 18
+    # Each head learnt from every confirmation: a's head is sure about the mixed responses too.
+    probs = tagger.scores(new)
+    assert (probs[:, tagger.themes.index("a")] > 0.5).all() and (
+        probs[:, tagger.themes.index("b")] > 0.5
+    ).all()
+
+
+def test_responses_nobody_confirmed_do_not_change_what_the_tagger_learns():
+    """No self-training: adding unconfirmed responses (here, a crowd between two themes) leaves the
+    tags of every response as they were."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    e = np.eye(6)
+    seeds = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 5)])
+    crowd = _cluster(rng, (e[0] + e[2]) / np.sqrt(2), 60, spread=0.3)
+    examples = {"a": list(range(5)), "b": list(range(5, 10)), "c": list(range(10, 15))}
+    alone = train_tagger(examples, seeds).tags(crowd)
+    with_crowd = train_tagger(examples, np.vstack([seeds, crowd])).tags(crowd)
+    assert alone == with_crowd
+
+
+def test_a_checked_response_not_confirmed_for_a_theme_is_a_negative_example_of_it():
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    e = np.eye(6)
+    near_a = _cluster(rng, (2 * e[0] + e[3]) / np.sqrt(5), 6, spread=0.05)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), near_a])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    before = train_tagger(examples, vectors).scores(near_a)[:, 0]
+    after = train_tagger(examples, vectors, checked=range(10, 16)).scores(near_a)[:, 0]
+    assert after.mean() < before.mean() - 0.2
+
+
+def test_a_response_like_none_of_the_themes_can_get_no_tag():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    e = np.eye(6)
+    nothing = _cluster(rng, e[5], 10, spread=0.05)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), nothing[:5]])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    tagger = train_tagger(examples, vectors, checked=range(15), keep_top=0.5)
+    assert all(row == [] for row in tagger.tags(nothing[5:]))
+    # keep_top=0 always keeps the top theme
+    assert all(len(row) == 1 for row in train_tagger(examples, vectors, keep_top=0.0).tags(nothing[5:]))

@@ -94,3 +94,31 @@ def test_evaluate_analysis_with_llm_needs_an_endpoint(settings, tmp_path):
     settings.LLM_BASE_URL = ""
     with pytest.raises(CommandError, match="needs an endpoint"):
         call_command("evaluate_analysis", str(tmp_path), "--engine", "llm")
+
+
+@pytest.mark.parametrize("split", ["test", "validation"])
+def test_evaluate_analysis_refuses_argkp_splits_other_than_train_and_dev(split):
+    with pytest.raises(CommandError, match="test split is kept apart"):
+        call_command("evaluate_analysis", "--argkp", split)
+
+
+def test_evaluate_analysis_argkp_table_names_every_topic_and_the_spread():
+    from insights.management.commands.evaluate_analysis import argkp_table
+
+    v = {"mean": 0.5, "sd": 0.02}
+    figures = {
+        "split": "dev",
+        "topics": ["t1", "t2"],
+        "arguments": 10,
+        "draws": 5,
+        "vectors": "packaged MiniLM",
+        "scoring": "strict",
+        "tagging": {
+            "K=5": {
+                m: {"precision": v, "recall": v, "f1": v, "per_topic": {"t1": {"f1": v}, "t2": {"f1": v}}}
+                for m in ("tagger", "logreg")
+            }
+        },
+    }
+    text = "\n".join(argkp_table(figures))
+    assert "0.500 ± 0.020" in text and "logreg" in text and "t1" in text and "t2" in text

@@ -1,4 +1,6 @@
-"""python manage.py evaluate_analysis <dir> [--engine ...] [--seed-per-theme K]: prints one JSON object."""
+"""python manage.py evaluate_analysis <dir> [--engine ...] [--seed-per-theme K]: prints one JSON object.
+python manage.py evaluate_analysis --argkp dev [--draws 5] [--k 0,5,10] [--packaged] [--json]: tagging
+(and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baseline."""
 
 from __future__ import annotations
 
@@ -10,19 +12,62 @@ from django.core.management.base import BaseCommand, CommandError
 from policycycle.analysis import DEFAULT_ENGINE
 
 
+def _fmt(v: dict) -> str:
+    return f"{v['mean']:.3f} ± {v['sd']:.3f}"
+
+
+def argkp_table(figures: dict) -> list[str]:
+    """The ArgKP figures as plain-text lines: headline per K and method, then per topic."""
+    lines = [
+        f"ArgKP {figures['split']}: {len(figures['topics'])} topics, {figures['arguments']} arguments, "
+        f"{figures['draws']} draws of confirmed examples, vectors: {figures['vectors']}",
+        "tagging (strict; mean ± sd over draws of the mean over topics)",
+        f"  {'K':<5} {'method':<8} {'precision':>15} {'recall':>15} {'F1':>15}",
+    ]
+    for k, methods in figures["tagging"].items():
+        for method, v in methods.items():
+            lines.append(
+                f"  {k:<5} {method:<8} {_fmt(v['precision']):>15} {_fmt(v['recall']):>15} {_fmt(v['f1']):>15}"
+            )
+    lines.append("tagging F1 per topic (mean ± sd over draws)")
+    for k, methods in figures["tagging"].items():
+        for method, v in methods.items():
+            for topic, t in v["per_topic"].items():
+                lines.append(f"  {k:<5} {method:<8} {_fmt(t['f1']):>15}  {topic}")
+    for name, v in (figures.get("stance") or {}).items():
+        if isinstance(v, dict) and "mean" in v:
+            lines.append(f"stance {name}: {_fmt(v)}")
+    for topic, v in ((figures.get("stance") or {}).get("per_topic") or {}).items():
+        lines.append(f"  stance accuracy {v['accuracy']:.3f}, macro-F1 {v['macro_f1']:.3f}  {topic}")
+    lines.append(f"scoring: {figures['scoring']}")
+    return lines
+
+
 class Command(BaseCommand):
     help = (
         "Evaluate the analysis engine on a labelled set (question.json, responses.jsonl, themes.json, "
-        "mapping.jsonl, optional sentiment.jsonl and detail_detection.jsonl); prints one JSON object."
+        "mapping.jsonl, optional sentiment.jsonl and detail_detection.jsonl); prints one JSON object. "
+        "With --argkp dev: the ArgKP dev topics (the test split is refused)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory")
+        parser.add_argument("directory", nargs="?")
         parser.add_argument("--engine", choices=["basic", "embeddings", "llm"], default=DEFAULT_ENGINE)
         parser.add_argument("--seed-per-theme", type=int, default=5, dest="seed_per_theme")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument("--argkp", metavar="SPLIT", help="'dev' to report, 'train' to develop")
+        parser.add_argument("--draws", type=int, default=5)
+        parser.add_argument("--k", default="0,5,10", help="confirmed examples per theme, e.g. 0,5,10")
+        parser.add_argument(
+            "--packaged", action="store_true", help="the packaged MiniLM even when `make models` has run"
+        )
+        parser.add_argument("--json", action="store_true", help="print the ArgKP figures as one JSON object")
 
-    def handle(self, *args, directory: str, engine: str, seed_per_theme: int, seed: int, **options):
+    def handle(self, *args, directory: str | None, engine: str, seed_per_theme: int, seed: int, **options):
+        if options.get("argkp") is not None:
+            return self._argkp(options)
+        if not directory:
+            raise CommandError("Name a labelled set's directory, or --argkp dev")
         from insights.engines import llm_client
         from policycycle.analysis.evaluation import evaluate
 
@@ -42,3 +87,25 @@ class Command(BaseCommand):
         except (ValueError, KeyError, TypeError) as exc:  # bad JSON, a line without its fields
             raise CommandError(f"Could not evaluate {directory}: {exc}") from exc
         self.stdout.write(json.dumps(figures))
+
+    def _argkp(self, options):
+        from policycycle.analysis import argkp
+        from policycycle.analysis.evaluation import evaluate_argkp
+
+        split = options["argkp"]
+        if split not in argkp.SPLITS:
+            raise CommandError(argkp.REFUSAL.format(split=split))
+        try:
+            ks = tuple(sorted({int(k) for k in options["k"].split(",") if k.strip()}))
+        except ValueError as exc:
+            raise CommandError("--k takes whole numbers separated by commas, e.g. 0,5,10") from exc
+        if not ks or min(ks) < 0 or options["draws"] < 1:
+            raise CommandError("--k needs numbers >= 0 and --draws at least 1")
+        try:
+            figures = evaluate_argkp(split, ks=ks, draws=options["draws"], matcher=not options["packaged"])
+        except FileNotFoundError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(figures))
+        else:
+            self.stdout.write("\n".join(argkp_table(figures)))

@@ -77,13 +77,15 @@ class BasicEngine:
 
 
 class EmbeddingsEngine:
-    """Sentence embeddings from the packaged all-MiniLM-L6-v2 (CPU, offline), in chunks."""
+    """Sentence embeddings from the packaged all-MiniLM-L6-v2 (CPU, offline), in chunks; from the theme
+    matcher tuned on ArgKP train (`make models`) when it has been built, unless `matcher=False`."""
 
     name = "embeddings"
 
-    def __init__(self, *, chunk_size: int = 2_048, batch_size: int = 64):
+    def __init__(self, *, chunk_size: int = 2_048, batch_size: int = 64, matcher: bool = True):
         self.chunk_size = chunk_size
         self.batch_size = batch_size
+        self.matcher = matcher
 
     def vectorise(self, texts, *, should_cancel=None, on_chunk=None):
         n = len(texts)
@@ -94,7 +96,9 @@ class EmbeddingsEngine:
             if should_cancel and should_cancel():
                 raise AnalysisCancelled("cancelled while embedding")
             idx = order[start : start + self.chunk_size]
-            out[idx] = resources.embed([texts[i] for i in idx], batch_size=self.batch_size)
+            out[idx] = resources.embed(
+                [texts[i] for i in idx], batch_size=self.batch_size, matcher=self.matcher
+            )
             if on_chunk:
                 on_chunk(min(n, start + self.chunk_size))
         return out

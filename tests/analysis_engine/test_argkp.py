@@ -1,0 +1,100 @@
+"""ArgKP in the evaluation module: the loader, the split guard and the strict metric (no model: the
+vectors below are built from the gold labels, so the expected figures follow from the rules)."""
+
+import numpy as np
+import pytest
+
+from policycycle.analysis import argkp, evaluation
+
+
+def test_the_dev_split_loads_every_argument_with_its_gold_key_points():
+    topics = argkp.load_split("dev")
+    assert len(topics) == 4
+    assert sum(len(t.arguments) for t in topics) == 932
+    assert sum(len(t.key_points) for t in topics) == 36
+    assert sum(len(g) for t in topics for g in t.labels.values()) == 738  # pairs labelled 1
+    uniform = next(t for t in topics if "school uniform" in t.topic)
+    # An argument with no matching key point is kept, with no gold tags ("none of these").
+    assert any(not g for g in uniform.labels.values())
+    assert set(uniform.stance.values()) == {"agree", "disagree"}
+    assert all(set(g) <= set(uniform.key_points) for g in uniform.labels.values())
+
+
+@pytest.mark.parametrize("split", ["test", "Test", "all", ""])
+def test_the_test_split_and_anything_else_is_refused(split):
+    with pytest.raises(ValueError, match="test split is kept apart"):
+        argkp.load_split(split)
+    with pytest.raises(ValueError, match="test split is kept apart"):
+        evaluation.evaluate_argkp(split, ks=(0,), draws=1)
+
+
+def _oracle(topic_of, noise=0.0):
+    """Vectors that encode the gold: an argument is the normalised sum of its key points' one-hot
+    vectors (a dimension of its own when it has none)."""
+
+    def vectorise(texts):
+        topic = topic_of(texts)
+        kps = sorted(topic.key_points)
+        dim = len(kps) + 1
+        by_text = {}
+        for arg_id, text in topic.arguments.items():
+            v = np.zeros(dim)
+            for kp in topic.labels[arg_id]:
+                v[kps.index(kp)] = 1
+            if not topic.labels[arg_id]:
+                v[-1] = 1
+            by_text.setdefault(text, v)
+        for i, kp in enumerate(kps):
+            v = np.zeros(dim)
+            v[i] = 1
+            by_text[topic.key_points[kp][0]] = v
+        out = np.array([by_text[t] for t in texts], dtype=float)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return vectorise
+
+
+def _topic_of_texts():
+    topics = argkp.load_split("dev")
+
+    def find(texts):
+        return next(t for t in topics if texts[0] in t.arguments.values())
+
+    return find
+
+
+def test_strict_f1_is_one_for_vectors_that_encode_the_gold_and_counts_arguments_without_key_points():
+    vec = _oracle(_topic_of_texts())
+    result = evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=vec)
+    zero = result["tagging"]["K=0"]["tagger"]
+    # Duplicated argument texts with different gold can cost a little; nothing else can.
+    assert zero["f1"]["mean"] >= 0.98
+    assert set(zero["per_topic"]) == set(result["topics"])
+
+
+def test_tagging_everything_scores_the_strict_precision_of_the_gold():
+    """Every key point on every argument: recall 1 and precision = gold pairs / all pairs, per topic."""
+    topics = argkp.load_split("dev")
+    find = _topic_of_texts()
+
+    def flat(texts):
+        return np.ones((len(texts), 3)) / np.sqrt(3)
+
+    result = evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)
+    per_topic = result["tagging"]["K=0"]["tagger"]["per_topic"]
+    for t in topics:
+        expected = sum(len(g) for g in t.labels.values()) / (len(t.arguments) * len(t.key_points))
+        assert per_topic[t.topic]["precision"]["mean"] == pytest.approx(expected, abs=1e-4)
+        assert per_topic[t.topic]["recall"]["mean"] == 1.0
+    assert find  # the helper is shared with the oracle test
+
+
+def test_draws_confirm_k_arguments_per_theme_with_all_their_themes():
+    import random
+
+    gold = [{"a"}, {"a", "b"}, {"b"}, set(), {"a"}, {"c"}]
+    ex = evaluation.draw_examples(gold, ["a", "b", "c"], 1, random.Random(0))
+    rows = {i for v in ex.values() for i in v}
+    assert all({t for t, v in ex.items() if i in v} == gold[i] for i in rows)
+    assert ex["c"] == [5] and ex["a"] and ex["b"]
+    assert 3 not in rows
