@@ -1,55 +1,24 @@
-"""Reads for the API. Visibility is the same as `consultations.access.can_view`: published public
-consultations for everyone; drafts and invitation-only ones only for their team (superusers: all)."""
+"""Reads for the API. Who may see what is `consultations.visibility` (the rule every door applies); these
+add what the API's serializers read."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from consultations.models import Consultation, Document, Section
-
-
-def team_ids(user) -> list[int] | None:
-    """The user's team ids; None means every team (superuser); [] for the public."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    if user.is_superuser:
-        return None
-    from dhdigital.accounts.roles import member_team_ids
-
-    return member_team_ids(user)
+from consultations.visibility import document_q
 
 
 def visible_consultations(user) -> QuerySet[Consultation]:
-    qs = Consultation.objects.select_related("team")
-    teams = team_ids(user)
-    if teams is None:
-        return qs
-    public = Q(visibility=Consultation.Visibility.PUBLIC) & ~Q(state=Consultation.State.DRAFT)
-    return qs.filter(public | Q(team_id__in=teams)) if teams else qs.filter(public)
+    return Consultation.objects.visible_to(user).select_related("team")
 
 
 def visible_documents(user) -> QuerySet[Document]:
-    qs = Document.objects.select_related("consultation")
-    teams = team_ids(user)
-    if teams is None:
-        return qs
-    qs = qs.filter(consultation__in=visible_consultations(user).values("pk"))
-    not_draft = ~Q(state=Document.State.DRAFT)
-    return qs.filter(not_draft | Q(consultation__team_id__in=teams)) if teams else qs.filter(not_draft)
-
-
-def document_visible(user, document: Document, consultation: Consultation) -> bool:
-    """`visible_documents`' rule for one document of a consultation the user may see."""
-    if document.state != Document.State.DRAFT:
-        return True
-    teams = team_ids(user)
-    return teams is None or consultation.team_id in teams
+    return Document.objects.filter(document_q(user)).select_related("consultation")
 
 
 def visible_sections(user) -> QuerySet[Section]:
-    return Section.objects.select_related("document__consultation").filter(
-        document__in=visible_documents(user).values("pk")
-    )
+    return Section.objects.filter(document_q(user, "document__")).select_related("document__consultation")
 
 
 def section_tree(document: Document) -> list[Section]:

@@ -15,8 +15,9 @@ from comments.access import may_see
 from comments.models import Comment
 from comments.moderation import comments_moderate
 from comments.services import CommentError, comment_post
-from consultations.access import can_view, consultation_for_team, consultation_for_viewer
+from consultations.access import consultation_for_team, consultation_for_viewer
 from consultations.models import Section
+from consultations.visibility import may_view_document
 from dhdigital.accounts.models import Role
 from dhdigital.lib.client_address import client_ip
 from outcomes.models import LedgerEntry
@@ -63,11 +64,7 @@ class StaffCommentFilter(CommentFilter):
 
 
 def _published_comments(user):
-    return (
-        Comment.objects.published()
-        .filter(consultation__in=selectors.visible_consultations(user).values("pk"))
-        .select_related("consultation", "section", "author")
-    )
+    return Comment.objects.published().visible_to(user).select_related("consultation", "section", "author")
 
 
 @extend_schema(tags=["comments"])
@@ -134,7 +131,7 @@ class CommentListCreate(ApiMixin, generics.ListCreateAPIView):
             if section is not None:
                 document = section.document
                 consultation = document.consultation
-                if can_view(user, consultation) and selectors.document_visible(user, document, consultation):
+                if may_view_document(user, document, consultation):
                     return consultation, document, section, None, data["category"]
         consultation = consultation_for_viewer(user, data["consultation"])
         return (consultation, *self._target_in(user, consultation, data))
@@ -316,6 +313,6 @@ class LedgerList(ApiMixin, generics.ListAPIView):
             LedgerEntry.objects.filter(consultation=consultation)
             .annotate(answer_count=Count("answers", distinct=True))
             .select_related("section")
-            .prefetch_related("themes", Prefetch("comments", queryset=Comment.objects.published().only("id")))
+            .prefetch_related("themes", Prefetch("comments", queryset=Comment.objects.public().only("id")))
             .order_by("section__position", "question_id", "id")
         )

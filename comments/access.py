@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from consultations.access import can_view, consultation_for_team
+from consultations.access import consultation_for_team
+from consultations.visibility import may_view, may_view_document
 from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role
+from responses.querysets import NOT_PUBLIC as IDEA_NOT_PUBLIC
 
 from . import selectors
 from .models import Comment
@@ -21,9 +23,14 @@ def is_moderator(user, comment_or_consultation) -> bool:
 
 
 def may_see(user, comment: Comment) -> bool:
-    if not can_view(user, comment.consultation):
+    """`Comment.objects.visible_to`'s rule for one comment, with its status: published ones (and the
+    placeholders of hidden and withdrawn ones) for whoever may see where it is, the rest for its author
+    and the team's moderators."""
+    if not may_view(user, comment.consultation):
         return False
-    if comment.idea_id and comment.idea.status == "hidden" and not is_moderator(user, comment):
+    if comment.document_id and not may_view_document(user, comment.document, comment.consultation):
+        return False
+    if comment.idea_id and comment.idea.status in IDEA_NOT_PUBLIC and not is_moderator(user, comment):
         return False  # the discussion of a hidden idea goes with it
     if comment.status in PUBLIC or is_moderator(user, comment):
         return True

@@ -166,7 +166,11 @@ def send_daily_digests(now=None) -> int:
     ).select_related("user", "consultation", "document", "section")
     for sub in subs:
         since = sub.last_digest_at or sub.created_at
-        qs = Comment.objects.published().filter(published_at__gt=since, published_at__lte=now)
+        qs = (
+            Comment.objects.published()
+            .visible_to(sub.user)
+            .filter(published_at__gt=since, published_at__lte=now)
+        )
         if sub.kind == Subscription.Kind.CONSULTATION:
             qs = qs.filter(consultation_id=sub.consultation_id)
         elif sub.kind == Subscription.Kind.DOCUMENT:

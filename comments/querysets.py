@@ -3,12 +3,34 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from consultations.visibility import document_q, visible_q
+from dhdigital.accounts.models import Role
+from dhdigital.accounts.roles import teams_where
+from responses.querysets import NOT_PUBLIC as IDEA_NOT_PUBLIC
+
 PUBLIC_STATUSES = ("published", "hidden", "withdrawn")
 
 
 class CommentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published")
+
+    def visible_to(self, user):
+        """Comments where `user` (None: the public) may see them, whatever their status (add
+        `.published()` for the text anyone may read): in a consultation and document they may see
+        (consultations.visibility), and not in the discussion of a hidden idea, which only the team's
+        moderators keep seeing. `comments.access.may_see` is the same rule for one comment."""
+        idea_public = Q(idea__isnull=True) | ~Q(idea__status__in=IDEA_NOT_PUBLIC)
+        if getattr(user, "is_authenticated", False) and user.is_active:
+            idea_public |= Q(consultation__team__in=teams_where(user, Role.MODERATOR))
+        in_document = document_q(user, "document__")
+        if in_document:  # an empty Q (everything) would vanish from an OR
+            in_document |= Q(document__isnull=True)
+        return self.filter(visible_q(user, "consultation__"), in_document, idea_public)
+
+    def public(self):
+        """Published comments anyone may read: what open data, feeds and search give."""
+        return self.published().visible_to(None)
 
     def shown_in_threads(self, user=None):
         """Published comments, placeholders for removed or withdrawn ones (their replies stay readable),

@@ -16,8 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from consultations.access import can_view
 from consultations.models import Consultation, Document, Section
+from consultations.visibility import may_view
 from dhdigital.accounts.roles import has_team_role
 from dhdigital.lib import history
 from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
@@ -95,7 +95,7 @@ def check_may_participate(user) -> None:
 
 
 def check_consultation_open(consultation: Consultation, user=None) -> None:
-    if not consultation.is_published or (user is not None and not can_view(user, consultation)):
+    if not consultation.is_published or (user is not None and not may_view(user, consultation)):
         raise CommentError("This consultation is not published")
     if not consultation.is_open():
         phase = consultation.phase()

@@ -10,18 +10,12 @@ from django.shortcuts import get_object_or_404
 from dhdigital.accounts.roles import has_team_role
 
 from .models import Consultation, Document, Section
-
-
-def can_view(user, consultation: Consultation) -> bool:
-    """Published and public, or the viewer is on the consultation's team (drafts, invitation-only)."""
-    if has_team_role(user, consultation.team_id):
-        return True
-    return consultation.is_published and consultation.visibility == Consultation.Visibility.PUBLIC
+from .visibility import document_q, may_view
 
 
 def consultation_for_viewer(user, slug: str) -> Consultation:
     consultation = get_object_or_404(Consultation.objects.select_related("team"), slug=slug)
-    if not can_view(user, consultation):
+    if not may_view(user, consultation):
         raise Http404("No consultation matches the given query.")
     return consultation
 
@@ -31,7 +25,7 @@ def consultation_for_team(user, slug: str, role: str | None = None) -> Consultat
     consultation = get_object_or_404(Consultation.objects.select_related("team"), slug=slug)
     if has_team_role(user, consultation.team_id, role):
         return consultation
-    if not can_view(user, consultation):
+    if not may_view(user, consultation):
         raise Http404("No consultation matches the given query.")
     raise PermissionDenied("You are not on this consultation's team in that role.")
 
@@ -40,10 +34,7 @@ def document_for_viewer(
     user, consultation: Consultation, doc_slug: str, version: int | None = None
 ) -> Document:
     """The published version a reader should see (the newest), or any version for the team."""
-    qs = Document.objects.filter(consultation=consultation, slug=doc_slug)
-    team_member = has_team_role(user, consultation.team_id)
-    if not team_member:
-        qs = qs.exclude(state=Document.State.DRAFT)
+    qs = Document.objects.filter(document_q(user), consultation=consultation, slug=doc_slug)
     if version is not None:
         qs = qs.filter(version=version)
     doc = qs.order_by("-version").first()

@@ -4,11 +4,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from . import visibility
+
 
 class ConsultationQuerySet(models.QuerySet):
     def published(self):
-        """Everything the public may see listed (not drafts, not invitation-only)."""
-        return self.exclude(state="draft").filter(visibility="public")
+        """Everything the public may see (not drafts, not invitation-only): `visibility.is_public`."""
+        return self.filter(visibility.public_q())
+
+    def visible_to(self, user):
+        """What `user` may see (`visibility.may_view`): the public ones, their team's, all for superusers."""
+        return self.filter(visibility.visible_q(user))
 
     def open_now(self, now=None):
         now = now or timezone.now()
@@ -28,15 +34,6 @@ class ConsultationQuerySet(models.QuerySet):
             Q(state__in=["closed", "concluded"])
             | Q(state__in=["scheduled", "open"], closes_at__lte=now) & ~Q(opens_at__gt=now)
         )
-
-    def visible_to(self, user):
-        """Published ones, plus every consultation of the user's teams (superusers see all)."""
-        if getattr(user, "is_superuser", False):
-            return self.all()
-        qs = self.published()
-        if getattr(user, "is_authenticated", False):
-            qs = self.filter(Q(pk__in=qs.values("pk")) | Q(team__memberships__user=user)).distinct()
-        return qs
 
 
 class SectionQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from consultations.access import can_view
+from consultations.visibility import is_public
 from dhdigital.lib import history, pagecache
 from insights import units as unit_registry
 from insights.curation import CurationError, tag_add, tag_decide, tag_remove
@@ -140,7 +140,7 @@ def report_publish(*, report: Report, by) -> Report:
     report = Report.objects.select_for_update().select_related("consultation").get(pk=report.pk)
     if report.is_published:
         raise ReportPublishError("This report is already published.")
-    if not can_view(None, report.consultation):
+    if not is_public(report.consultation):
         raise ReportPublishError("Publish the consultation first: its reports cannot be public before it is.")
     return _set_published(report, True, f"report published by {by.pk}")
 

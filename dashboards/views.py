@@ -10,7 +10,8 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from consultations.access import can_view, consultation_for_team, consultation_for_viewer
+from consultations.access import consultation_for_team, consultation_for_viewer
+from consultations.visibility import is_public
 from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role
 from insights.models import AnalysisRun, Report, Theme
@@ -194,7 +195,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "report": report,
             "s": report.snapshot,
             "can_publish": has_team_role(request.user, consultation.team_id, Role.PUBLISHER),
-            "public_ok": can_view(None, consultation),
+            "public_ok": is_public(consultation),
         },
     )
 

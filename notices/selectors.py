@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from comments.models import Comment, Subscription
 from consultations.models import Consultation, Document, Section
-from dhdigital.accounts.models import TeamMembership
+from consultations.visibility import viewers_q
 from outcomes.models import LedgerEntry
 from responses.models import Idea, Response
 
@@ -18,11 +18,8 @@ from .models import Event, Mute, Notice
 
 
 def may_see(consultation: Consultation) -> Q:
-    """Users who may see the consultation (consultations.access.can_view, as a filter on users)."""
-    if consultation.is_published and consultation.visibility == Consultation.Visibility.PUBLIC:
-        return Q()
-    team = TeamMembership.objects.filter(team_id=consultation.team_id).values("user_id")
-    return Q(is_superuser=True) | Q(pk__in=team)
+    """Users who may see the consultation (consultations.visibility's rule, as a filter on users)."""
+    return viewers_q(consultation)
 
 
 def _took_part(consultation: Consultation) -> Q:

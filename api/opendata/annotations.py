@@ -78,7 +78,7 @@ def _quote_selector(c: Comment, text: str) -> dict:
 
 
 def _published(document: Document):
-    return Comment.objects.published().filter(document=document)
+    return Comment.objects.public().filter(document=document)
 
 
 def _annotation(

@@ -107,7 +107,7 @@ def _author(row: dict) -> str:
 
 def comment_rows(c: Consultation) -> Iterator[dict]:
     qs = (
-        Comment.objects.published()
+        Comment.objects.public()
         .filter(consultation=c)
         .order_by("id")
         .values(
@@ -202,7 +202,7 @@ def ledger_rows(c: Consultation) -> Iterator[dict]:
     entries = (
         LedgerEntry.objects.filter(consultation=c)
         .select_related("section")
-        .prefetch_related("themes", Prefetch("comments", queryset=Comment.objects.published().only("id")))
+        .prefetch_related("themes", Prefetch("comments", queryset=Comment.objects.public().only("id")))
         .order_by("section__position", "question_id", "id")
     )
     for e in entries:

@@ -26,6 +26,7 @@ SECRETS = {
     "no consent": "SECRET-UNCONSENTED-ANSWER",
     "draft response": "SECRET-DRAFT-RESPONSE",
     "hidden idea": "SECRET-HIDDEN-IDEA",
+    "comment on a hidden idea": "SECRET-COMMENT-ON-HIDDEN-IDEA",
     "draft consultation": "SECRET-DRAFT-CONSULTATION",
     "invited consultation": "SECRET-INVITED-CONSULTATION",
     "draft document": "SECRET-DRAFT-DOCUMENT",
@@ -81,8 +82,16 @@ def world(team, citizen, other_citizen):
         )
         Answer.objects.create(response=r, question=question, text=text)
     Idea.objects.create(consultation=closed, author=citizen, title="Visible idea", description="Shown.")
-    Idea.objects.create(
+    hidden_idea = Idea.objects.create(
         consultation=closed, author=citizen, title=SECRETS["hidden idea"], description="x", status="hidden"
+    )
+    Comment.objects.create(  # published while the idea was listed; hidden with it
+        consultation=closed,
+        idea=hidden_idea,
+        author=other_citizen,
+        body=SECRETS["comment on a hidden idea"],
+        status="published",
+        published_at=now,
     )
     draft = ConsultationFactory(team=team, slug="draft-c", state="draft", title=SECRETS["draft consultation"])
     make_document(consultation=draft, clauses=1, slug="d")
