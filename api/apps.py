@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import schema, signals  # noqa: F401  (schema extensions; webhook events)
+        from . import privacy, schema, signals  # noqa: F401  (personal data; schema extensions; webhook events)

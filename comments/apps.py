@@ -9,7 +9,7 @@ class CommentsConfig(AppConfig):
         from consultations import search
         from consultations import selectors as consultation_selectors
 
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import privacy, signals  # noqa: F401 - connect the receivers, register the personal data
         from .selectors import published_counts_by_section, search_comments
 
         search.register("comments", search_comments)

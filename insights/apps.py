@@ -6,7 +6,7 @@ import threading
 from django.apps import AppConfig
 from django.conf import settings
 
-from dhdigital.lib.signals import enrich_now, units_saved
+from dhdigital.lib.signals import enrich_now, units_erased, units_saved
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +36,13 @@ class InsightsConfig(AppConfig):
     verbose_name = "Analysis runs, themes and reports"
 
     def ready(self) -> None:
-        from . import services
+        from . import privacy, services
 
         # New and edited responses are enriched (the apps below send these signals; insights/units.py).
         units_saved.connect(services.on_units_saved, dispatch_uid="insights-units-saved")
         enrich_now.connect(services.on_enrich_now, dispatch_uid="insights-enrich-now")
+        # Erased text leaves nothing derived from it (dhdigital.accounts.privacy, each app's privacy.py).
+        units_erased.connect(privacy.forget_units, dispatch_uid="insights-units-erased")
         # WARM_ANALYSIS_MODELS: load the scoring and enrichment models in the background as a server starts
         # (policycycle/analysis/warm.py), instead of inside the first comment's request.
         if settings.WARM_ANALYSIS_MODELS and _serves_requests():

@@ -6,6 +6,6 @@ class NoticesConfig(AppConfig):
     verbose_name = "Notices and email bulletins"
 
     def ready(self) -> None:
-        from . import receivers
+        from . import privacy, receivers  # noqa: F401 - privacy registers the personal data
 
         receivers.connect()

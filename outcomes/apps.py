@@ -6,4 +6,4 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes: the response ledger and the government response"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import privacy, signals  # noqa: F401 - connect the receivers, register the personal data

@@ -8,6 +8,7 @@ class PolicycycleConfig(AppConfig):
     verbose_name = "Policy cycle toolkit and projects"
 
     def ready(self) -> None:
+        from . import privacy  # noqa: F401 - registers the personal data
         from .visitors import count_cached_page
 
         served_from_cache.connect(count_cached_page, dispatch_uid="visitors-count-cached-page")

@@ -1,11 +1,15 @@
 """Data protection: download everything we hold about a person, erase an account, retention after a
 consultation concludes.
 
-The download (a ZIP of my-data.json and the files the person attached to responses) walks every
-foreign key to the user, so a new model's rows are included without a change here, and adds what is
-held about them without one: answers and attachments of their responses, earlier versions of edited
-comments, what the analysis derived from their comments, answers and ideas (scores, stance, theme
-tags), their signed-in sessions, and the failed sign-ins django-axes holds for the lockout.
+Privacy by registry: each app registers a `Holder` (in its `privacy.py`, imported by its
+`AppConfig.ready()`) saying which foreign keys to the user are the person's own rows (`subject`: exported
+whole), which record what the person did as an official about other people's data (`acts`: only the
+listed columns, never the others' words, names or notes), how to add details to its rows (`extend`), the
+files to put in the download (`files`), how to erase the person's rows (`erase`) and what to wipe after a
+consultation's retention period (`retain`). This module orchestrates them, in one transaction for an
+erasure, and knows no app's models: it holds the account itself, its email addresses, two-step
+authenticators, team memberships, signed-in sessions and the failed sign-ins django-axes holds.
+`tests/ops/test_privacy.py` checks that every foreign key to the user is declared by exactly one holder.
 
 The policy these functions carry out is explained to users on the erase page and in the privacy
 notice (templates/pages/privacy.html); change them together.
@@ -36,14 +40,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -77,33 +81,78 @@ def _value(value: Any) -> Any:
 def _row(obj: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {}
     hidden = SECRET_FIELDS | SECRET_FIELDS_BY_MODEL.get(obj._meta.label, set())
-    for field in obj._meta.concrete_fields:
-        if field.name in hidden:
+    for f in obj._meta.concrete_fields:
+        if f.name in hidden:
             continue
-        data[field.attname] = _value(getattr(obj, field.attname))
+        data[f.attname] = _value(getattr(obj, f.attname))
     return data
 
 
-def _user_foreign_keys() -> list[tuple[type[models.Model], models.Field]]:
-    """Every (model, field) pointing at the user model, historical copies excluded (their originals
-    are exported)."""
-    user_model = get_user_model()
-    found = []
-    for model in apps.get_models():
-        if model is user_model or model.__name__.startswith("Historical"):
-            continue
-        for field in model._meta.concrete_fields:
-            if isinstance(field, models.ForeignKey) and field.related_model is user_model:
-                found.append((model, field))
-    return found
+# --- the registry -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """What one app holds about a person, and how it is exported, erased and retained.
+
+    `subject`: "app.Model.field" foreign keys to the user whose rows are the person's own (exported whole,
+    secrets left out). `acts`: "app.Model.field" -> the columns exported of what the person did as an
+    official (moderated a comment, entered a paper response, banned someone): never the other people's
+    words, names or notes. `extend(user, records)` adds details to the exported rows (a comment's place,
+    a response's answers); `files(user)` gives (name in the ZIP, file) pairs; `erase(user, policy)`
+    erases the person's rows and returns counts; `retain(cutoff)` wipes what is past its retention."""
+
+    name: str
+    subject: tuple[str, ...] = ()
+    acts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extend: Callable[[Any, dict], None] | None = None
+    files: Callable[[Any], Iterable[tuple[str, Any]]] | None = None
+    erase: Callable[[Any, str], dict[str, int]] | None = None
+    retain: Callable[[dt.datetime], dict[str, int]] | None = None
+
+
+HOLDERS: dict[str, Holder] = {}
+
+
+def register(holder: Holder) -> Holder:
+    HOLDERS[holder.name] = holder
+    return holder
+
+
+def declared_keys() -> list[str]:
+    """Every "app.Model.field" a holder declares (a key declared twice appears twice)."""
+    return [k for h in HOLDERS.values() for k in (*h.subject, *h.acts)]
+
+
+def _split(key: str) -> tuple[type[models.Model] | None, str]:
+    label, _, name = key.rpartition(".")
+    return _model(label), name
+
+
+def row(obj: models.Model) -> dict[str, Any]:
+    """One row as JSON-ready data, without credentials (for the apps' `extend`)."""
+    return _row(obj)
+
+
+def value(v: Any) -> Any:
+    return _value(v)
+
+
+# The kernel's own: the account's email addresses (exported apart), authenticators, memberships, and
+# what the person did in the admin site (which object, when; not the object's name).
+register(
+    Holder(
+        name="accounts",
+        subject=("account.EmailAddress.user", "mfa.Authenticator.user", "accounts.TeamMembership.user"),
+        acts={"admin.LogEntry.user": ("id", "action_time", "content_type_id", "object_id", "action_flag")},
+    )
+)
+NOT_IN_RECORDS = {"account.EmailAddress.user"}  # exported as "email_addresses"
 
 
 def personal_data_export(*, user) -> dict[str, Any]:
-    """Everything the portal holds about `user`, as JSON-ready data.
-
-    Walks every foreign key to the user model, so rows of apps added later are included without a
-    change here. Responses carry their answers; comments carry where they were made.
-    """
+    """Everything the portal holds about `user`, as JSON-ready data: the rows each app declares as the
+    person's own, the columns of what they did as an official, and what each app adds to them."""
     export: dict[str, Any] = {
         "generated_at": timezone.now().isoformat(),
         "site": settings.SITE_URL,
@@ -118,51 +167,36 @@ def personal_data_export(*, user) -> dict[str, Any]:
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in email_model.objects.filter(user=user)
         ]
-    answer_model = _model("responses.Answer")
-    attachment_model = _model("responses.ResponseAttachment")
-    units: dict[str, dict[int, dict]] = {"comment": {}, "answer": {}, "idea": {}}
-    for model, field in _user_foreign_keys():
-        rows = list(model._default_manager.filter(**{field.name: user}).order_by("pk"))
-        if not rows:
-            continue
-        key = f"{model._meta.app_label}.{model.__name__}"
-        section = export["records"].setdefault(key, {})
-        out = section.setdefault(field.name, [])
-        for obj in rows:
-            item = _row(obj)
-            if key == "responses.Response" and field.name == "respondent":
-                if answer_model is not None:
-                    item["answers"] = []
-                    for a in answer_model.objects.filter(response=obj).select_related("question"):
-                        answer = {"question": a.question.text, "choices": a.choices, "text": a.text}
-                        units["answer"][a.pk] = answer
-                        item["answers"].append(answer)
-                if attachment_model is not None:
-                    item["attachments"] = [
-                        {"name": f.original_name, "kind": f.kind, "size": f.size, "file": _archive_name(f)}
-                        for f in attachment_model.objects.filter(response=obj).order_by("pk")
-                    ]
-            if key == "comments.Comment" and field.name == "author":
-                item["where"] = _comment_place(obj)
-                item["earlier_versions"] = _comment_versions(obj)
-                units["comment"][obj.pk] = item
-            if key == "responses.Idea" and field.name == "author":
-                units["idea"][obj.pk] = item
-            out.append(item)
-    _add_analysis(units)
+    records = export["records"]
+    for holder in HOLDERS.values():
+        for key in holder.subject:
+            model, name = _split(key)
+            if model is None or key in NOT_IN_RECORDS:
+                continue
+            rows = [_row(o) for o in model._default_manager.filter(**{name: user}).order_by("pk")]
+            if rows:
+                records.setdefault(model._meta.label, {})[name] = rows
+        for key, columns in holder.acts.items():
+            model, name = _split(key)
+            if model is None:
+                continue
+            rows = [
+                {c: _value(v) for c, v in r.items()}
+                for r in model._default_manager.filter(**{name: user}).order_by("pk").values(*columns)
+            ]
+            if rows:
+                records.setdefault(model._meta.label, {})[name] = rows
+    for holder in HOLDERS.values():
+        if holder.extend is not None:
+            holder.extend(user, export)
     export["sessions"] = _sessions_of(user)
     export["sign_in_attempts"] = _sign_in_attempts(user.email)
-    bulletin_model = _model("notices.Bulletin")  # email alerts are held by address, not by account
-    if bulletin_model is not None:
-        export["email_alerts"] = [
-            _row(b) for b in bulletin_model.objects.filter(email__iexact=user.email).order_by("pk")
-        ]
     return export
 
 
 def personal_data_archive(*, user) -> bytes:
-    """The download: `my-data.json` (personal_data_export) and a copy of every file the person attached
-    to a response, in one ZIP file."""
+    """The download: `my-data.json` (personal_data_export) and the files each app gives (what the person
+    attached to responses), in one ZIP file."""
     import io
     import json
     import zipfile
@@ -171,71 +205,14 @@ def personal_data_archive(*, user) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("my-data.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
-        attachment_model = _model("responses.ResponseAttachment")
-        if attachment_model is not None:
-            for f in attachment_model.objects.filter(response__respondent=user).select_related("response"):
+        for holder in HOLDERS.values():
+            for name, stored in holder.files(user) if holder.files else ():
                 try:
-                    with f.file.open("rb") as fh:
-                        archive.writestr(_archive_name(f), fh.read())
+                    with stored.open("rb") as fh:
+                        archive.writestr(name, fh.read())
                 except OSError:
-                    logger.warning("Attachment missing from storage", extra={"attachment_id": f.pk})
+                    logger.warning("File missing from storage", extra={"file": name})
     return buffer.getvalue()
-
-
-def _archive_name(attachment) -> str:
-    from django.utils.text import get_valid_filename
-
-    name = get_valid_filename(attachment.original_name) or f"file-{attachment.pk}"
-    return f"attachments/{attachment.response.reference}/{attachment.pk}-{name}"
-
-
-def _comment_versions(comment) -> list[dict[str, Any]]:
-    """Earlier texts of an edited comment, as the edit history keeps them."""
-    history = getattr(type(comment), "history", None)
-    if history is None:
-        return []
-    versions = []
-    seen = {comment.body}
-    for h in history.filter(id=comment.pk).order_by("history_date"):
-        if h.body and h.body not in seen:
-            seen.add(h.body)
-            versions.append({"saved_at": _value(h.history_date), "body": h.body, "status": h.status})
-    return versions
-
-
-def _add_analysis(units: dict[str, dict[int, dict]]) -> None:
-    """What the analysis derived from each comment, answer and idea: scores, stance and theme tags."""
-    enrichment_model = _model("insights.Enrichment")
-    assignment_model = _model("insights.ThemeAssignment")
-    for kind, items in units.items():
-        if not items:
-            continue
-        for item in items.values():
-            item["analysis"] = {"scores": None, "themes": []}
-        ids = {f"{kind}_id__in": list(items)}
-        if enrichment_model is not None:
-            for e in enrichment_model.objects.filter(**ids):
-                items[getattr(e, f"{kind}_id")]["analysis"]["scores"] = {
-                    "language": e.language,
-                    "keywords": e.keywords,
-                    "sentiment": e.sentiment,
-                    "stance": e.stance,
-                    "evidence_rich": e.evidence_rich,
-                    "spam_score": e.spam_score,
-                    "toxicity_score": e.toxicity_score,
-                    "scored_at": _value(e.enriched_at),
-                }
-        if assignment_model is not None:
-            for a in assignment_model.objects.filter(**ids).select_related("theme"):
-                items[getattr(a, f"{kind}_id")]["analysis"]["themes"].append(
-                    {
-                        "theme": a.theme.label,
-                        "by": "an official" if a.source == "human" else "the analysis",
-                        "confidence": a.confidence,
-                        "confirmed": a.confirmed,
-                        "rejected": a.rejected,
-                    }
-                )
 
 
 def _sessions_of(user) -> list[dict[str, Any]]:
@@ -266,35 +243,22 @@ def _sign_in_attempts(email: str) -> list[dict[str, Any]]:
     ]
 
 
-def _comment_place(comment) -> dict[str, str]:
-    place = {"consultation": comment.consultation.title if comment.consultation_id else ""}
-    if getattr(comment, "section_id", None):
-        place["clause"] = f"{comment.section.number} {comment.section.heading}".strip()
-    return place
-
-
 class ErasureRefused(Exception):
     """The account may not be erased this way (superusers are removed by another superuser)."""
 
 
 @transaction.atomic
 def account_erase(*, user, comments_policy: str = KEEP_PUBLISHED) -> dict[str, int]:
-    """Erase `user`'s account as the module docstring describes. Returns counts of what changed."""
+    """Erase `user`'s account as the module docstring describes: each app erases its rows (in one
+    transaction with the account's own), then the account is wiped. Returns counts of what changed."""
     if comments_policy not in (KEEP_PUBLISHED, REMOVE_TEXT):
         raise ValueError(f"unknown comments policy {comments_policy!r}")
     if user.is_superuser:
         raise ErasureRefused("A superuser account is removed by another administrator.")
     counts: dict[str, int] = {}
-    counts.update(_erase_comments(user, comments_policy))
-    counts.update(_erase_ideas(user, comments_policy))
-    counts.update(_anonymise_responses(user))
-    counts["subscriptions_deleted"] = _delete(_model("comments.Subscription"), user=user)
-    counts["notices_deleted"] = _delete(_model("notices.Notice"), user=user)
-    _delete(_model("notices.Preference"), user=user)
-    _delete(_model("notices.Mute"), user=user)
-    counts["appeals_wiped"] = _update(_model("comments.Appeal"), {"user": user}, text="")
-    counts["flag_notes_wiped"] = _update(_model("comments.Flag"), {"user": user}, note="")
-    counts["api_tokens_deleted"] = _delete(_model("api.ApiToken"), user=user)
+    for holder in HOLDERS.values():
+        if holder.erase is not None:
+            counts.update(holder.erase(user, comments_policy))
     counts["memberships_deleted"] = _delete(_model("accounts.TeamMembership"), user=user)
     _delete(_model("account.EmailAddress"), user=user)
     _delete(_model("mfa.Authenticator"), user=user)
@@ -309,7 +273,6 @@ def account_erase(*, user, comments_policy: str = KEEP_PUBLISHED) -> dict[str, i
     user.set_unusable_password()
     user.save()
     _forget_login_attempts(old_email)
-    counts["email_alerts_deleted"] = _delete(_model("notices.Bulletin"), email__iexact=old_email)
     logger.info("Account erased", extra={"user_id": user.pk, "policy": comments_policy, **counts})
     return counts
 
@@ -318,121 +281,6 @@ def _delete(model, **filters) -> int:
     if model is None:
         return 0
     return model._default_manager.filter(**filters).delete()[0]
-
-
-def _update(model, filters: dict, **values) -> int:
-    if model is None:
-        return 0
-    return model._default_manager.filter(**filters).update(**values)
-
-
-def _erase_comments(user, policy: str) -> dict[str, int]:
-    comment_model = _model("comments.Comment")
-    if comment_model is None:
-        return {}
-    mine = comment_model._default_manager.filter(author=user)
-    published = comment_model.Status.PUBLISHED
-    wipe = mine if policy == REMOVE_TEXT else mine.exclude(status=published)
-    wipe_ids = list(wipe.values_list("pk", flat=True))
-    kept = mine.exclude(pk__in=wipe_ids).count()
-    # Visible or queued ones become "withdrawn" through the comments app (keeps reply counts right);
-    # rejected and hidden ones keep their moderation status. All lose their text.
-    from comments.services import set_status
-
-    showing = [comment_model.Status.PUBLISHED, comment_model.Status.PENDING]
-    for comment in wipe.filter(status__in=showing).select_for_update():
-        set_status(comment, comment_model.Status.WITHDRAWN)
-        comment._change_reason = "account erased"
-        comment.save(update_fields=["status", "published_at"])
-    texts = [t for t in wipe.values_list("body", flat=True) if t]
-    places = set(wipe.values_list("consultation_id", flat=True))
-    wipe.update(body="", body_html="", quote_exact="", quote_prefix="", quote_suffix="")
-    _forget_unit_analysis("comment", wipe_ids, texts, places)
-    history = getattr(comment_model, "history", None)
-    if history is not None:
-        history.filter(id__in=wipe_ids).update(body="", quote_exact="", quote_prefix="", quote_suffix="")
-        history.filter(author_id=user.pk).update(author=None)
-    mine.update(author=None, idempotency_key="")
-    return {"comments_kept_anonymous": kept, "comments_text_removed": len(wipe_ids)}
-
-
-def _erase_ideas(user, policy: str) -> dict[str, int]:
-    idea_model = _model("responses.Idea")
-    if idea_model is None:
-        return {}
-    mine = idea_model._default_manager.filter(author=user)
-    hidden = [idea_model.Status.HIDDEN]
-    wipe = mine if policy == REMOVE_TEXT else mine.filter(status__in=hidden)
-    wipe_ids = list(wipe.values_list("pk", flat=True))
-    texts = [t for pair in wipe.values_list("title", "description") for t in pair if t]
-    places = set(wipe.values_list("consultation_id", flat=True))
-    wipe.update(title="Removed at its author's request", description="", status=idea_model.Status.HIDDEN)
-    _forget_unit_analysis("idea", wipe_ids, texts, places)
-    history = getattr(idea_model, "history", None)
-    if history is not None:
-        history.filter(id__in=wipe_ids).update(title="Removed at its author's request", description="")
-        history.filter(author_id=user.pk).update(author=None)
-    count = mine.update(author=None)
-    return {"ideas_anonymised": count - len(wipe_ids), "ideas_text_removed": len(wipe_ids)}
-
-
-def _forget_unit_analysis(kind: str, ids: list[int], texts: list[str], consultations: set[int]) -> None:
-    """Removed text leaves no copy in the analysis: its scores and keywords, theme tags, campaign
-    membership (with the person's own added words), themes' representative quotes and summary
-    sentences taken from it."""
-    if not ids:
-        return
-    for label in ("insights.Enrichment", "insights.ThemeAssignment", "insights.CampaignMember"):
-        _delete(_model(label), **{f"{kind}_id__in": ids})
-    wiped = set(ids)
-    theme_model = _model("insights.Theme")
-    if theme_model is not None:
-        managers = [theme_model._default_manager]
-        if getattr(theme_model, "history", None) is not None:
-            managers.append(theme_model.history)
-        for manager in managers:
-            for theme in manager.filter(consultation_id__in=consultations).only("pk", "quotes"):
-                kept = [q for q in theme.quotes if not (q.get("unit") == kind and q.get("id") in wiped)]
-                if len(kept) != len(theme.quotes):
-                    manager.filter(pk=theme.pk).update(quotes=kept)
-    summary_model = _model("insights.Summary")
-    if summary_model is not None and texts:
-
-        def _copied(sentence: dict) -> bool:
-            text = (sentence.get("text") or "").strip()
-            return bool(text) and any(text in t for t in texts)
-
-        summaries = summary_model._default_manager.filter(consultation_id__in=consultations)
-        for summary in summaries.only("pk", "sentences"):
-            kept = [x for x in summary.sentences if not _copied(x)]
-            if len(kept) != len(summary.sentences):
-                summary_model._default_manager.filter(pk=summary.pk).update(sentences=kept)
-
-
-def _anonymise_responses(user) -> dict[str, int]:
-    response_model = _model("responses.Response")
-    if response_model is None:
-        return {}
-    mine = response_model._default_manager.filter(respondent=user)
-    drafts = mine.filter(status=response_model.Status.DRAFT)
-    drafts_deleted = drafts.count()
-    drafts.delete()
-    attachment_model = _model("responses.ResponseAttachment")
-    attachments_deleted = 0
-    if attachment_model is not None:
-        individual = attachment_model._default_manager.filter(response__in=mine).exclude(
-            response__respondent_type=response_model.RespondentType.ORGANISATION
-        )
-        for attachment in individual:
-            attachment.file.delete(save=False)
-        attachments_deleted = individual.delete()[0]
-    mine.filter(consent=response_model.Consent.NAMED).update(consent=response_model.Consent.ANONYMOUS)
-    anonymised = mine.update(respondent=None, respondent_name="", email="", address="")
-    return {
-        "responses_anonymised": anonymised,
-        "response_drafts_deleted": drafts_deleted,
-        "attachments_deleted": attachments_deleted,
-    }
 
 
 def _forget_history(user) -> None:
@@ -470,26 +318,15 @@ def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def personal_data_retention(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Wipe respondents' names, emails and postal addresses from responses to consultations that
-    concluded (government response published) or were withdrawn more than
-    PERSONAL_DATA_RETENTION_DAYS ago. Idempotent: a second run changes nothing."""
-    response_model = _model("responses.Response")
-    consultation_model = _model("consultations.Consultation")
-    if response_model is None or consultation_model is None:
-        return {"responses_wiped": 0, "consultations": 0, "sign_in_attempts_deleted": 0}
+    """Wipe what each app keeps only for a while (respondents' names, emails and postal addresses once a
+    consultation concluded or was withdrawn more than PERSONAL_DATA_RETENTION_DAYS ago), and failed
+    sign-ins that no longer count. Idempotent: a second run changes nothing."""
     cutoff = retention_cutoff(now)
-    state = consultation_model.State
-    due = consultation_model._default_manager.filter(
-        Q(state=state.CONCLUDED, outcome_published_at__lte=cutoff)
-        | Q(state=state.WITHDRAWN, withdrawn_at__lte=cutoff)
-    )
-    holding = response_model._default_manager.filter(consultation__in=due).exclude(
-        respondent_name="", email="", address=""
-    )
-    consultations = holding.values("consultation").distinct().count()
-    wiped = holding.update(respondent_name="", email="", address="")
-    attempts = _forget_expired_sign_in_attempts(now)
-    result = {"responses_wiped": wiped, "consultations": consultations, "sign_in_attempts_deleted": attempts}
+    result: dict[str, int] = {}
+    for holder in HOLDERS.values():
+        if holder.retain is not None:
+            result.update(holder.retain(cutoff))
+    result["sign_in_attempts_deleted"] = _forget_expired_sign_in_attempts(now)
     logger.info("Personal data retention run", extra=result)
     return result
 

@@ -15,3 +15,9 @@ units_saved = Signal()
 # it in the message that notifies followers). Arguments: kind, pk. A receiver returns whether it enriched
 # the unit.
 enrich_now = Signal()
+
+# The text of response units was removed (an account erased with its text): nothing derived from it may
+# stay. Arguments: kind, pks, texts (the removed texts), consultations (their ids). Sent inside the
+# erasure's transaction; the insights app deletes scores, theme tags, campaign membership, and the
+# quotes and summary sentences taken from them.
+units_erased = Signal()

@@ -112,6 +112,7 @@ def test_export_holds_every_kind_of_record_about_the_person(citizen, footprint, 
     assert submitted["address"] == "1 High Street, Leeds LS1 1AA"
     assert submitted["answers"] == [
         {
+            "id": Answer.objects.get(response=footprint["response"]).pk,
             "question": "Do you agree with clause 2?",
             "choices": ["Agree"],
             "text": texts[4],
@@ -555,3 +556,56 @@ def test_the_privacy_notice_describes_the_download_analysis_and_visitor_counts(c
     assert "within a day of the pause ending" in page  # the daily retention run deletes them
     assert "random value that changes every day" in page  # policycycle/visitors.py
     assert "API keys" in page and "notes you wrote when reporting comments are deleted" in page
+
+
+# --- a subject-access download holds the subject's data only ---------------------------------------------
+
+
+def test_every_foreign_key_to_a_person_is_declared_by_exactly_one_app():
+    """Each app registers its personal data (dhdigital.accounts.privacy.Holder): every foreign key to the
+    user is the person's own rows or what they did as an official, declared once; a new one fails here
+    until its app says which."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    keys = [
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        if not m.__name__.startswith("Historical")
+        for f in m._meta.concrete_fields
+        if f.is_relation and f.related_model is user_model
+    ]
+    assert sorted(privacy.declared_keys()) == sorted(keys)
+
+
+def test_a_staff_members_download_holds_their_own_data_only(moderator, citizen, clause, texts):
+    """An official's decisions about other people (a response entered for them, a comment moderated with a
+    private note, a ban) are the others' data: the download says what the official did, not what the
+    others wrote or who they are."""
+    from comments.models import Sanction
+
+    consultation = clause.document.consultation
+    Response.objects.create(
+        consultation=consultation,
+        entered_by=moderator,
+        channel=Response.Channel.POST,
+        status=Response.Status.SUBMITTED,
+        respondent_name="Pat Letterwriter",
+        email="pat@example.net",
+        address="7 Mill Lane, York",
+        respondent_type=Response.RespondentType.INDIVIDUAL,
+        submitted_at=timezone.now(),
+    )
+    comment = _post(citizen, clause, texts[0])
+    Comment.objects.filter(pk=comment.pk).update(
+        moderated_by=moderator, moderation_note="PRIVATE-MODERATOR-NOTE", moderated_at=timezone.now()
+    )
+    Sanction.objects.create(
+        user=citizen, kind="ban", reason="abuse", note="PRIVATE-SANCTION-NOTE", by=moderator
+    )
+    text = json.dumps(privacy.personal_data_export(user=moderator))
+    for other in ("Pat Letterwriter", "pat@example.net", "Mill Lane", texts[0], "PRIVATE-MODERATOR-NOTE",
+                  "PRIVATE-SANCTION-NOTE", citizen.email, "Jo Citizen"):
+        assert other not in text, other
+    assert moderator.email in text  # the download is still theirs
