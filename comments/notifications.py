@@ -151,7 +151,22 @@ def notify_decision(comment_id: int) -> bool:
     }.get(comment.status)
     if subject is None:
         return False
-    _send(to=comment.author.email, subject=subject, template="comments/email/decision.txt", context=context)
+    subscription = None
+    if comment.status == Comment.Status.PUBLISHED:
+        # "Your comment is published" comes once per comment, and someone who comments a lot under
+        # pre-moderation gets many: it is optional, like replies, with one-click unsubscribe (RFC 8058).
+        # A rejection or removal is the moderator's statement of reasons with the right to appeal: it is
+        # always sent and carries no List-Unsubscribe (docs/email.md).
+        subscription = _reply_subscription(comment.author)
+        if not subscription.active:
+            return False
+    _send(
+        to=comment.author.email,
+        subject=subject,
+        template="comments/email/decision.txt",
+        context=context,
+        subscription=subscription,
+    )
     return True
 
 

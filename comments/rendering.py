@@ -148,7 +148,11 @@ def _actions(node: Node, c: Comment, viewer: Viewer, urls: _Urls, name: str) -> 
     if c.status != Comment.Status.PUBLISHED:
         return f'<div class="dhd-comment__actions">{own_links[3:]}</div>' if node.own_pending else ""
     out = ['<div class="dhd-comment__actions">']
+    links = []  # each with its leading separator
+    react = ""
     if viewer.is_open and viewer.may_participate and not own:
+        # GOV.UK secondary buttons (they are the form's buttons, not links); the reader's own reaction is
+        # pressed (aria-pressed, and a tick with bold text: not colour alone)
         buttons = []
         for value, label, count in (
             ("agree", "Agree", c.agree_count),
@@ -156,35 +160,42 @@ def _actions(node: Node, c: Comment, viewer: Viewer, urls: _Urls, name: str) -> 
         ):
             pressed = "true" if node.my_reaction == value else "false"
             buttons.append(
-                f'<button type="submit" name="value" value="{value}" class="dhd-link-button" '
-                f'aria-pressed="{pressed}">{label}<span class="govuk-visually-hidden"> with {name}</span> '
+                f'<button type="submit" name="value" value="{value}" '
+                'class="govuk-button govuk-button--secondary dhd-react__button" data-module="govuk-button" '
+                f'aria-pressed="{pressed}"><span class="dhd-react__tick" aria-hidden="true">✓ </span>'
+                f'{label}<span class="govuk-visually-hidden"> with {name}</span> '
                 f'(<span data-count="{value}">{count}</span>)</button>'
             )
-        out.append(
-            f'<form method="post" action="{urls(pk, "react")}" data-react-form>'
+        react = (
+            f'<form method="post" action="{urls(pk, "react")}" class="dhd-react" data-react-form>'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(viewer.csrf_token)}">'
             f'<input type="hidden" name="next" value="{escape(viewer.next_path)}">'
-            f"{buttons[0]} · {buttons[1]}</form>"
+            f"{buttons[0]}{buttons[1]}</form>"
         )
     else:
         out.append(f"<span>{c.agree_count} agree · {c.disagree_count} disagree</span>")
     if viewer.is_open:
-        out.append(
+        links.append(
             f' · <a class="govuk-link" href="{urls(pk, "reply")}" data-reply-link="{pk}">Reply'
             f'<span class="govuk-visually-hidden"> to {name}</span></a>'
         )
     if viewer.may_participate and not own:
-        out.append(
+        links.append(
             f' · <a class="govuk-link" href="{urls(pk, "flag")}">Report<span class="govuk-visually-hidden"> '
             f"comment by {name}</span></a>"
         )
     if own:
-        out.append(own_links)
+        links.append(own_links)
     if viewer.moderate_base:
-        out.append(
+        links.append(
             f' · <a class="govuk-link" href="{viewer.moderate_base}{pk}/">Moderate'
             f'<span class="govuk-visually-hidden"> comment by {name}</span></a>'
         )
+    tail = "".join(links)
+    if react:
+        out.append(react)
+        tail = tail[3:]  # the buttons stand on their own line: no separator before the first link
+    out.append(tail)
     out.append("</div>")
     return "".join(out)
 

@@ -430,12 +430,18 @@ def follow(request: HttpRequest) -> HttpResponse:
         existing = selectors.following(request.user, kind=kind, **target)
         if existing:
             services.subscription_unsubscribe(subscription=existing)
-        messages.success(request, "You will no longer get emails about new comments here.")
+        messages.success(
+            request, "You will no longer get emails about new comments here.", extra_tags="inline"
+        )
     else:
         form = FollowForm(request.POST)
         frequency = form.cleaned_data["frequency"] if form.is_valid() else Subscription.Frequency.IMMEDIATE
         services.subscription_follow(user=request.user, kind=kind, frequency=frequency, **target)
-        messages.success(request, "You are following new comments here. You can unsubscribe from any email.")
+        messages.success(
+            request,
+            "You are following new comments here. You can unsubscribe from any email.",
+            extra_tags="inline",  # shown by comments/_follow.html, beside the button, not at the top
+        )
     return redirect(_next_url(request, fallback))
 
 

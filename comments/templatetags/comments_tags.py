@@ -89,6 +89,7 @@ def _render(
         "request": request,
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
+        "messages": context.get("messages", ()),  # the follow confirmation is shown in the panel
         "consultation": consultation,
         "document": document,
         "section": section,

@@ -224,7 +224,10 @@ def test_reaction_with_and_without_javascript(client, citizen, other_citizen, cl
     response = client.post(url, {"value": "disagree"}, HTTP_X_REQUESTED_WITH="fetch")
     assert response.json() == {"agree": 0, "disagree": 1, "mine": "disagree"}
     page = client.get(clause.get_absolute_url()).content.decode()
-    assert 'value="disagree" class="dhd-link-button" aria-pressed="true"' in page
+    assert (
+        'value="disagree" class="govuk-button govuk-button--secondary dhd-react__button" '
+        'data-module="govuk-button" aria-pressed="true"'
+    ) in page
 
 
 def test_reaction_on_an_unpublished_comment_is_refused(
