@@ -404,7 +404,7 @@ def _place_in(section: Section, chain: list[Section]) -> tuple[str, Section | No
     if clause_at is None:
         return section.label, section
     clause = chain[clause_at]
-    name = "Schedule" if clause.kind == Section.Kind.SCHEDULE else "Clause"
+    name = {Section.Kind.SCHEDULE: "Schedule", Section.Kind.AMENDMENT: "Amendment"}.get(clause.kind, "Clause")
     return f"{name} {clause.number}" + "".join(s.number for s in chain[clause_at + 1 :]), clause
 
 

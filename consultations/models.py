@@ -223,10 +223,11 @@ class Section(models.Model):
         PARAGRAPH = "paragraph", "Paragraph"
         SUBPARAGRAPH = "subparagraph", "Sub-paragraph"
         SCHEDULE = "schedule", "Schedule"
+        AMENDMENT = "amendment", "Amendment"
         QUOTED = "quoted", "Quoted text (amendment)"
         OTHER = "other", "Other text"
 
-    COMMENTABLE = (Kind.CLAUSE, Kind.SCHEDULE)
+    COMMENTABLE = (Kind.CLAUSE, Kind.SCHEDULE, Kind.AMENDMENT)
     GROUPING = (Kind.PART, Kind.CHAPTER, Kind.CROSSHEADING)
     # what a publisher may explain with a note: the clauses and schedules and the parts that group them
     NOTABLE = (Kind.CLAUSE, Kind.SCHEDULE, Kind.PART, Kind.CHAPTER, Kind.CROSSHEADING)
@@ -255,6 +256,12 @@ class Section(models.Model):
         help_text="Markdown: what this clause or part does, in plain English. Shown to readers beside the "
         "text and marked as explanation: it is not part of the document.",
     )
+    # An amendment (or a provision it inserts): where it applies in the amended bill, as the source says
+    # it ("/us/bill/116/hr/1865/s7", "end"), and that bill's section when the bill is on the portal.
+    amends_place = models.CharField(max_length=200, blank=True)
+    amends = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="amended_by"
+    )
 
     history = HistoricalRecords()
     objects = SectionQuerySet.as_manager()
@@ -281,9 +288,13 @@ class Section(models.Model):
     @property
     def label(self) -> str:
         """Human label such as "Clause 3: Interpretation" or "Part 2"."""
-        name = {"clause": "Clause", "schedule": "Schedule", "part": "Part", "chapter": "Chapter"}.get(
-            self.kind
-        )
+        name = {
+            "clause": "Clause",
+            "schedule": "Schedule",
+            "part": "Part",
+            "chapter": "Chapter",
+            "amendment": "Amendment",
+        }.get(self.kind)
         prefix = f"{name} {self.number}".strip() if name else self.number
         if prefix and self.heading:
             return f"{prefix}: {self.heading}"

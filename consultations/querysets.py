@@ -38,7 +38,7 @@ class ConsultationQuerySet(models.QuerySet):
 
 class SectionQuerySet(models.QuerySet):
     def commentable(self):
-        return self.filter(kind__in=["clause", "schedule"])
+        return self.filter(kind__in=["clause", "schedule", "amendment"])
 
     def subtree(self, section):
         return self.filter(

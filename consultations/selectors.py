@@ -49,7 +49,7 @@ def consultation_search(*, user, q: str = "", status: str = "") -> QuerySet[Cons
     return qs
 
 
-_STRUCTURE = {"preamble", "part", "chapter", "crossheading", "clause", "schedule"}
+_STRUCTURE = {"preamble", "part", "chapter", "crossheading", "clause", "schedule", "amendment"}
 
 
 def with_indent(sections: list[Section]) -> list[Section]:
@@ -107,7 +107,7 @@ def table_of_contents(sections: list[Section], counts: dict[int, int]) -> list[T
         while stack and not (stack[-1][0].position < s.position <= stack[-1][0].last_descendant):
             stack.pop()
         (stack[-1][1].children if stack else roots).append(entry)
-        if s.kind in Section.GROUPING or s.kind == Section.Kind.SCHEDULE:
+        if s.kind in Section.GROUPING or s.kind in (Section.Kind.SCHEDULE, Section.Kind.AMENDMENT):
             stack.append((s, entry))
     return roots
 

@@ -87,7 +87,7 @@ def consultation_manage(request: HttpRequest, slug: str) -> HttpResponse:
             "consultation": consultation,
             "phase": consultation.phase(),
             "documents": consultation.documents.annotate(
-                n_clauses=Count("sections", filter=Q(sections__kind__in=["clause", "schedule"]))
+                n_clauses=Count("sections", filter=Q(sections__kind__in=Section.COMMENTABLE))
             ),
             "failures": check_standard(consultation) if consultation.state == "draft" else [],
             "is_publisher": has_team_role(request.user, consultation.team_id, Role.PUBLISHER),

@@ -93,11 +93,54 @@ def parse(data: bytes, *, fmt: str | None = None, filename: str = "") -> ParsedD
         raise ImporterError("The file is empty", "line 1")
     _refuse_unsupported(data, filename, fmt)
     try:
-        return _parse(data, fmt or detect_format(data, filename))
+        parsed = _parse(data, fmt or detect_format(data, filename))
     except RecursionError:
         # lxml already refuses trees deeper than 256 levels; this catches pathological nesting
         # that lxml accepts but that no real document has.
         raise ImporterError("The document is nested too deeply to be a real document", "file") from None
+    refuse_if_empty(parsed)
+    return parsed
+
+
+_FOUND_KINDS = {
+    "preamble": "preamble",
+    "part": "part",
+    "chapter": "chapter",
+    "crossheading": "heading",
+    "subsection": "subsection",
+    "paragraph": "paragraph",
+    "subparagraph": "sub-paragraph",
+    "quoted": "quotation",
+    "other": "block of text",
+}
+
+
+def refuse_if_empty(parsed: ParsedDocument) -> None:
+    """A document with text but no clause, section, schedule or amendment would import as nothing to
+    comment on, and look like a success: refuse it, naming what was found instead."""
+    if parsed.has_units():
+        return
+    if parsed.skipped:
+        found = parsed.skipped_elements()
+        where = "; ".join(parsed.skipped_lines())
+    else:
+        kinds: dict[str, int] = {}
+        for node in parsed.walk():
+            kinds[node.kind] = kinds.get(node.kind, 0) + 1
+        found = (
+            " and ".join(
+                f"{n} {_FOUND_KINDS[k]}{'s' if n != 1 else ''}".replace("block of texts", "blocks of text")
+                for k, n in kinds.items()
+                if k in _FOUND_KINDS
+            )
+            or "only text"
+        )
+        where = "document"
+    raise ImporterError(
+        f"Nothing to import: found {found} and no section the importer understands"
+        " (no clause, section, schedule or amendment)",
+        where,
+    )
 
 
 def _parse(data: bytes, fmt: str) -> ParsedDocument:

@@ -26,6 +26,7 @@ _ABBREV = {
     "paragraph": "para",
     "subparagraph": "subpara",
     "schedule": "sched",
+    "amendment": "amdt",
     "quoted": "qstr",
     "other": "text",
 }
@@ -115,7 +116,7 @@ def _anchor_base(row: _Row) -> str:
     schedule = next((a for a in _ancestors(row) if a.node.kind == "schedule"), None)
     if kind == "preamble":
         return "preamble"
-    if kind in ("clause", "schedule", "part"):
+    if kind in ("clause", "schedule", "part", "amendment"):
         # An unnumbered clause is named by its heading; a sole schedule is just "schedule".
         unnumbered = f"clause-{heading}".rstrip("-") if kind == "clause" else kind
         base = f"{kind}-{number}" if number else unnumbered
@@ -176,6 +177,31 @@ def _assign_keys(rows: list[_Row]) -> None:
             row.lineage_key = lineages.unique(_lineage_base(row))
 
 
+def _amended_sections(consultation: Consultation, parsed: ParsedDocument) -> dict[str, Section]:
+    """The sections of the amended bill, by identifier, with "end" for its last section: from the bill
+    in this consultation when it is here (its newest version), else from a published one. Empty when the
+    amended bill is not on the portal."""
+    prefix = parsed.amends_identifier
+    if not prefix:
+        return {}
+    found = Section.objects.filter(eid__startswith=f"{prefix}/s").exclude(document__state="superseded")
+    for scope in (
+        found.filter(document__consultation=consultation),
+        found.filter(document__state="published"),
+    ):
+        newest = scope.order_by("-document__version", "-document_id").values_list("document_id", flat=True)
+        document_id = newest.first()
+        if document_id is None:
+            continue
+        sections = list(Section.objects.filter(document_id=document_id, eid__startswith=f"{prefix}/s"))
+        out = {s.eid: s for s in sections}
+        top = [s for s in sections if s.kind == Section.Kind.CLAUSE and "/" not in s.eid[len(prefix) + 1 :]]
+        if top:
+            out["end"] = max(top, key=lambda s: s.position)
+        return out
+    return {}
+
+
 def _section(row: _Row, document: Document) -> Section:
     node = row.node
     heading, text = node.heading, node.text
@@ -195,6 +221,7 @@ def _section(row: _Row, document: Document) -> Section:
         anchor=row.anchor,
         lineage_key=row.lineage_key,
         eid=node.eid.strip()[:200],
+        amends_place=node.amends[:200],
     )
 
 
@@ -269,6 +296,7 @@ def document_import(
             previous_version=previous_version,
             position=position,
         )
+        amended = _amended_sections(consultation, parsed)
         by_depth: dict[int, list[_Row]] = {}
         for row in rows:
             by_depth.setdefault(row.depth, []).append(row)
@@ -277,6 +305,8 @@ def document_import(
             objs = []
             for row in level:
                 obj = _section(row, document)
+                target = amended.get(row.node.amends) if row.node.amends else None
+                obj.amends_id = target.pk if target is not None else None
                 if row.parent is not None:
                     parent = row.parent.obj
                     assert parent is not None and parent.pk is not None  # saved at the depth above

@@ -15,12 +15,24 @@ KINDS = (
     "paragraph",
     "subparagraph",
     "schedule",
+    "amendment",
     "quoted",
     "other",
 )
 # One level of a quoted structure's outline, kept in its text as leading spaces (see ParsedSection.lines).
 INDENT = "  "
-COUNTED_KINDS = ("part", "chapter", "crossheading", "clause", "subsection", "paragraph", "schedule")
+COUNTED_KINDS = (
+    "part",
+    "chapter",
+    "crossheading",
+    "clause",
+    "subsection",
+    "paragraph",
+    "schedule",
+    "amendment",
+)
+# What the public comments on: a document with none of these has nothing to read clause by clause.
+UNIT_KINDS = ("clause", "schedule", "amendment")
 
 
 class ImporterError(Exception):
@@ -50,6 +62,8 @@ class ParsedSection:
     # A persistent id that survives renumbering between versions (UK Lawmaker's @GUID); preferred over
     # the eId, which is built from the printed numbers, as the lineage key.
     guid: str = ""
+    # For an amendment: where it applies in the amended bill (a section's identifier, or "end").
+    amends: str = ""
     children: list[ParsedSection] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -114,6 +128,37 @@ class ParsedDocument:
     source_format: str
     long_title: str = ""
     sections: list[ParsedSection] = field(default_factory=list)
+    # Elements whose structure the importer did not understand and read as plain text (or left out),
+    # by element name ("<component>"), each with the places it occurs: shown to the publisher, who
+    # confirms before such a document is saved.
+    skipped: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # What the document amends, for an amendment document: the amended bill's citation and identifier
+    # prefix ("H.R. 1865", "/us/bill/116/hr/1865"), used to link each amendment to the section it amends.
+    amends: str = ""
+    amends_identifier: str = ""
+
+    def skip(self, element: str, location: str, how: str = "read as plain text") -> None:
+        self.skipped.setdefault((element, how), []).append(location)
+
+    def skipped_lines(self, most: int = 5) -> list[str]:
+        """One line per skipped element: "2 <component> elements, read as plain text (line 40; line 90)"."""
+        out = []
+        for (element, how), places in self.skipped.items():
+            shown = "; ".join(places[:most]) + ("; ..." if len(places) > most else "")
+            plural = "element" if len(places) == 1 else "elements"
+            out.append(f"{len(places)} <{element}> {plural}, {how} ({shown})")
+        return out
+
+    def skipped_elements(self) -> str:
+        """ "2 <component> elements and 1 <attachments> element" (for messages)."""
+        counts: dict[str, int] = {}
+        for (element, _how), places in self.skipped.items():
+            counts[element] = counts.get(element, 0) + len(places)
+        parts = [f"{n} <{e}> element{'s' if n != 1 else ''}" for e, n in counts.items()]
+        return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+    def has_units(self) -> bool:
+        return any(node.kind in UNIT_KINDS for node in self.walk())
 
     def walk(self) -> Iterator[ParsedSection]:
         for section in self.sections:

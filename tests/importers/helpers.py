@@ -10,15 +10,63 @@ from django.conf import settings
 from lxml import etree
 
 BILLS = Path(settings.DATA_DIR) / "bills"
-AKN_BILLS = sorted((BILLS / "akn").glob("*.xml"))
-CLML_BILLS = [BILLS / "clml" / "tribunals-scotland-act-2014.clml.xml"]
-USLM_BILLS = sorted((BILLS / "uslm").glob("*.XML"))
-ALL_BILLS = [*AKN_BILLS, *CLML_BILLS, *USLM_BILLS]
-
 A = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 U = {"u": "http://schemas.gpo.gov/xml/uslm"}
+
+# Files in bills/ that are not bills, each with what it is (anything else found there is a bill and is
+# imported by the tests). A folder ends in "/". The corpus test checks each entry still exists, and that
+# the XML ones are refused with a message, not imported as nothing.
+NOT_BILLS = {
+    "akn/uk-akn-docs/": "documentation of the UK Akoma Ntoso profile",
+    "clml/tribunals-scotland-act-2014.contents.clml.xml": "the Act's table of contents",
+    "uslm/LICENSE.md": "the licence of the USLM examples",
+    "uslm/USLM-User-Guide.md": "the USLM user guide",
+}
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(BILLS).as_posix()
+
+
+def not_a_bill(path: Path) -> bool:
+    name = _relative(path)
+    return any(name == entry or (entry.endswith("/") and name.startswith(entry)) for entry in NOT_BILLS)
+
+
+def format_of(path: Path) -> str:
+    """The format of a file, read here from its root element and name, not by the importers' detection."""
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown", ".txt"):
+        return "md"
+    if suffix == ".docx":
+        return "docx"
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    namespace = etree.QName(root).namespace or ""
+    if namespace == A["a"]:
+        return "akn"
+    if namespace == U["u"]:
+        return "uslm"
+    if etree.QName(root).localname in ("Legislation", "Primary", "Secondary"):
+        return "clml"
+    raise AssertionError(f"{path}: not a format the corpus test knows; add it to NOT_BILLS or the test")
+
+
+# Every file in bills/, whatever the case of its name (.xml and .XML alike), sorted by path.
+CORPUS = sorted(p for p in BILLS.rglob("*") if p.is_file())
+ALL_BILLS = [p for p in CORPUS if not not_a_bill(p)]
+FORMATS = {p: format_of(p) for p in ALL_BILLS}
+AKN_BILLS = [p for p in ALL_BILLS if FORMATS[p] == "akn"]
+CLML_BILLS = [p for p in ALL_BILLS if FORMATS[p] == "clml"]
+USLM_BILLS = [p for p in ALL_BILLS if FORMATS[p] == "uslm"]
+TEXT_BILLS = [p for p in ALL_BILLS if FORMATS[p] in ("md", "docx")]
 _WORD = re.compile(r"\w+")
-LABELS = {"part": "Part", "chapter": "Chapter", "schedule": "Schedule", "clause": "Clause"}
+LABELS = {
+    "part": "Part",
+    "chapter": "Chapter",
+    "schedule": "Schedule",
+    "clause": "Clause",
+    "amendment": "Amendment",
+}
 
 
 def load(path: Path):
@@ -106,6 +154,7 @@ def akn_expected(root) -> dict[str, int]:
         "subsection": x("a:subsection"),
         "paragraph": x("*[self::a:paragraph or self::a:level[@class='para1']]"),
         "schedule": x("a:hcontainer[@name='schedule']"),
+        "amendment": 0,
     }
 
 
@@ -125,6 +174,7 @@ def clml_expected(root) -> dict[str, int]:
         "subsection": len(root.xpath(f"/*/Body//P2{q}")),
         "paragraph": x("P3") + len(root.xpath(f"/*/Schedules//P1{q}")),
         "schedule": x("Schedule"),
+        "amendment": 0,
     }
 
 
@@ -136,24 +186,30 @@ def clml_source_text(root) -> str:
     )
 
 
+USLM_BODY = "/*/u:main | /*/u:amendMain"
+
+
 def uslm_expected(root) -> dict[str, int]:
     q = "[not(ancestor::u:quotedContent)]"
-    x = lambda path: len(root.xpath(f"//u:main//{path}{q}", namespaces=U))  # noqa: E731
+    x = lambda path: len(root.xpath(f"(/*/u:main | /*/u:amendMain)//{path}{q}", namespaces=U))  # noqa: E731
     return {
         "part": x("u:title") + x("u:division"),
         "chapter": x("u:subtitle") + x("u:chapter") + x("u:subchapter") + x("u:part") + x("u:subpart"),
-        "crossheading": x("u:appropriations[@level!='small']"),
-        "clause": x("u:section"),
+        # a reported bill's struck-out and inserted texts are each under a heading
+        "crossheading": x("u:appropriations[@level!='small']") + x("u:component[@changed]"),
+        # an amendment document's unnumbered "That the bill ... do pass" is its preamble, not a clause
+        "clause": x("u:section[u:num or not(parent::u:amendMain)]"),
         "subsection": x("u:subsection"),
         "paragraph": x("u:paragraph"),
         "schedule": 0,
+        "amendment": x("u:amendmentInstruction"),
     }
 
 
 def uslm_source_text(root) -> str:
     # Documented mapping: a title's or section's number is its num/@value ("SEC. 101." -> "101").
     for num in root.xpath(
-        "//u:main//*[self::u:section or self::u:title or self::u:division"
+        "(/*/u:main | /*/u:amendMain)//*[self::u:section or self::u:title or self::u:division"
         " or self::u:subtitle"
         " or self::u:chapter or self::u:subchapter or self::u:part or self::u:subpart]"
         "/u:num[@value]",
@@ -162,22 +218,14 @@ def uslm_source_text(root) -> str:
         for child in list(num):
             num.remove(child)
         num.text = num.get("value")
-    return text_of(*root.xpath("//u:main", namespaces=U))
+    return text_of(*root.xpath(USLM_BODY, namespaces=U))
 
 
 def expected_counts(path: Path) -> dict[str, int]:
     root = load(path)
-    if path in AKN_BILLS:
-        return akn_expected(root)
-    if path in CLML_BILLS:
-        return clml_expected(root)
-    return uslm_expected(root)
+    return {"akn": akn_expected, "clml": clml_expected, "uslm": uslm_expected}[FORMATS[path]](root)
 
 
 def source_text(path: Path) -> str:
     root = load(path)
-    if path in AKN_BILLS:
-        return akn_source_text(root)
-    if path in CLML_BILLS:
-        return clml_source_text(root)
-    return uslm_source_text(root)
+    return {"akn": akn_source_text, "clml": clml_source_text, "uslm": uslm_source_text}[FORMATS[path]](root)
