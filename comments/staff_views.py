@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dhdigital.accounts.models import User
+from responses import selectors as response_selectors
 
 from . import access, house_rules, moderation, selectors
 from .forms import DecisionForm, ModerationForm, SanctionForm
@@ -80,6 +81,8 @@ def moderation_queue(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": [(k, label, counts.get(k, 0)) for k, label in filters],
             "rules": house_rules.BY_CODE,
             "selected": set(form.data.getlist("comments")) if form.is_bound else set(),
+            # ideas readers reported wait in the same queue (their decisions are on the idea's page)
+            "ideas_waiting": response_selectors.ideas_awaiting_moderation(consultation),
         },
         status=400 if form.errors else 200,
     )

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from consultations.models import Consultation, Section
 from dhdigital.lib.forms import GovukDateWidget
 
-from .models import EngagementEvent, Idea, IdeaCategory, Question, Response
+from .models import EngagementEvent, Idea, IdeaCategory, IdeaFlag, Question, Response
 from .validation import MAX_ANSWER_CHARS, CleanAnswer, clean_answer
 
 R = Response
@@ -432,3 +432,19 @@ class IdeaMergeForm(forms.Form):
         self.fields["into"].queryset = (
             Idea.objects.filter(consultation_id=idea.consultation_id).listed().exclude(pk=idea.pk)
         )
+
+
+class IdeaFlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why are you reporting this idea?",
+        choices=IdeaFlag.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select why you are reporting this idea"},
+    )
+    note = forms.CharField(
+        label="Anything else the moderator should know (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep it to 1,000 characters or fewer"},
+    )

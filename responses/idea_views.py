@@ -16,7 +16,8 @@ from consultations.models import Consultation
 
 from . import ideas, selectors
 from .access import idea_for_viewer
-from .forms import IdeaForm, IdeaMergeForm, IdeaStatusForm
+from .forms import IdeaFlagForm, IdeaForm, IdeaMergeForm, IdeaStatusForm
+from .models import IdeaFlag
 
 
 def _ideas_consultation(request: HttpRequest, slug: str) -> Consultation:
@@ -91,6 +92,30 @@ def idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+def idea_flag(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Report an idea to the moderators (like reporting a comment)."""
+    consultation = _ideas_consultation(request, slug)
+    idea = idea_for_viewer(consultation, pk, user=request.user)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    form = IdeaFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ideas.idea_flag(idea=idea, user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, "Thank you for reporting this idea. A moderator will check it.")
+            return redirect(idea.get_absolute_url())
+    return render(
+        request,
+        "responses/idea_flag.html",
+        {"consultation": consultation, "idea": idea, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_POST
 def idea_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     consultation = _ideas_consultation(request, slug)
@@ -115,7 +140,11 @@ def staff_idea_list(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_team(request.user, slug)
     qs = consultation.ideas.select_related("category", "merged_into").order_by("-score", "-created_at")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "responses/staff/idea_list.html", {"consultation": consultation, "page_obj": page})
+    return render(
+        request,
+        "responses/staff/idea_list.html",
+        {"consultation": consultation, "page_obj": page, "reported": selectors.reported_ideas(consultation)},
+    )
 
 
 @login_required
@@ -138,6 +167,12 @@ def staff_idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     )
                     messages.success(request, f"Merged into “{kept.title}”.")
                     return redirect("responses:staff-idea-detail", slug=slug, pk=kept.pk)
+            elif "dismiss_reports" in request.POST:
+                n = ideas.idea_flags_resolve(
+                    idea=idea, by=request.user, resolution=IdeaFlag.Resolution.DISMISSED
+                )
+                messages.success(request, f"{n} report{'s' if n != 1 else ''} dismissed: the idea stays.")
+                return redirect("responses:staff-idea-detail", slug=slug, pk=pk)
             else:
                 status_form = IdeaStatusForm(request.POST, prefix="status")
                 if status_form.is_valid():
@@ -155,5 +190,6 @@ def staff_idea_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "status_form": status_form,
             "merge_form": merge_form,
             "forms": [status_form, merge_form],
+            "reports": idea.flags.filter(resolution=IdeaFlag.Resolution.OPEN).order_by("created_at"),
         },
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from consultations.models import Consultation
 from dhdigital.lib import history
 
 from . import events
-from .models import Idea, IdeaCategory, IdeaVote, wilson_lower_bound
+from .models import Idea, IdeaCategory, IdeaFlag, IdeaVote, wilson_lower_bound
 from .services import queue_analysis
 
 
@@ -78,6 +79,38 @@ def idea_vote(*, idea: Idea, user, value: int) -> Idea:
 
 
 @transaction.atomic
+def idea_flag(*, idea: Idea, user, reason: str, note: str = "") -> IdeaFlag:
+    """A reader reports an idea (once each; reporting again changes the reason). Only a listed idea of a
+    consultation the reader may see, never their own; the idea goes into the team's moderation queue."""
+    if not getattr(user, "may_participate", False):
+        raise PermissionDenied("Sign in with a verified email address to report an idea.")
+    if not idea.is_listed:
+        raise ValidationError("This idea is not shown to the public, so it cannot be reported.")
+    if idea.author_id == user.pk:
+        raise ValidationError("You cannot report your own idea.")
+    if reason not in IdeaFlag.Reason.values:
+        raise ValidationError("Choose why you are reporting this idea.")
+    flag, _ = IdeaFlag.objects.update_or_create(
+        idea=idea,
+        user=user,
+        defaults={
+            "reason": reason,
+            "note": (note or "").strip()[:1000],
+            "resolution": "",
+            "resolved_at": None,
+        },
+    )
+    return flag
+
+
+def idea_flags_resolve(*, idea: Idea, by, resolution: str) -> int:
+    """Close the idea's open reports: upheld when the idea is hidden, dismissed when a moderator keeps it."""
+    return IdeaFlag.objects.filter(idea=idea, resolution=IdeaFlag.Resolution.OPEN).update(
+        resolution=resolution, resolved_by=by, resolved_at=timezone.now()
+    )
+
+
+@transaction.atomic
 def idea_set_status(*, idea: Idea, by, status: str, note: str = "") -> Idea:
     if status == Idea.Status.MERGED:
         raise ValidationError("Use merge to mark an idea as a duplicate.")
@@ -87,6 +120,8 @@ def idea_set_status(*, idea: Idea, by, status: str, note: str = "") -> Idea:
     idea.status = status
     idea.status_note = note.strip()
     history.save(idea, by=by, reason=f"status: {status}", update_fields=["status", "status_note"])
+    if status == Idea.Status.HIDDEN:
+        idea_flags_resolve(idea=idea, by=by, resolution=IdeaFlag.Resolution.UPHELD)
     if changed:
         events.idea_status_changed.send(sender=Idea, idea=idea)
     return idea

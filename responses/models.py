@@ -416,6 +416,43 @@ class IdeaVote(models.Model):
         return f"{self.value:+d} on {self.idea_id}"
 
 
+class IdeaFlag(models.Model):
+    """A reader's report of an idea that breaks the house rules, as comments are flagged: it puts the
+    idea in the team's moderation queue until a moderator hides the idea (upheld) or keeps it
+    (dismissed)."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        OFFENSIVE = "offensive", "Offensive, abusive or discriminatory"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PERSONAL_INFORMATION = "personal_information", "Contains personal information"
+
+    class Resolution(models.TextChoices):
+        OPEN = "", "Not reviewed yet"
+        UPHELD = "upheld", "Upheld: the idea was hidden"
+        DISMISSED = "dismissed", "Dismissed: reviewed and kept"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="flags")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_flags")
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    note = models.TextField(blank=True, max_length=1000)
+    resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True, default="")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["idea", "user"], name="one_flag_per_idea_and_user")]
+        indexes = [models.Index(fields=["idea", "resolution"], name="idea_flag_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on idea {self.idea_id}"
+
+
 class ResponsePublication(models.Model):
     """A publisher's decision on publishing a closed consultation's consented responses. Without a row,
     consented responses are published as soon as the consultation closes; a publisher may withhold them

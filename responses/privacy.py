@@ -13,7 +13,7 @@ from consultations.models import Consultation
 from dhdigital.accounts.privacy import REMOVE_TEXT, Holder, register
 from dhdigital.lib.signals import units_erased
 
-from .models import Answer, Idea, Response, ResponseAttachment
+from .models import Answer, Idea, IdeaFlag, Response, ResponseAttachment
 
 REMOVED_IDEA = "Removed at its author's request"
 
@@ -78,7 +78,8 @@ def _anonymise_responses(user) -> dict[str, int]:
 
 
 def erase(user, policy: str) -> dict[str, int]:
-    return {**_erase_ideas(user, policy), **_anonymise_responses(user)}
+    flags = {"idea_flag_notes_wiped": IdeaFlag.objects.filter(user=user).update(note="")}
+    return {**_erase_ideas(user, policy), **_anonymise_responses(user), **flags}
 
 
 def retain(cutoff: dt.datetime) -> dict[str, int]:
@@ -100,8 +101,14 @@ def retain(cutoff: dt.datetime) -> dict[str, int]:
 register(
     Holder(
         name="responses",
-        subject=("responses.Response.respondent", "responses.Idea.author", "responses.IdeaVote.user"),
+        subject=(
+            "responses.Response.respondent",
+            "responses.Idea.author",
+            "responses.IdeaVote.user",
+            "responses.IdeaFlag.user",
+        ),
         acts={
+            "responses.IdeaFlag.resolved_by": ("id", "idea_id", "resolution", "resolved_at"),
             "responses.Response.entered_by": ("reference", "consultation_id", "channel", "created_at"),
             "responses.ResponseAttachment.uploaded_by": ("id", "response_id", "created_at"),
             "responses.EngagementEvent.created_by": ("id", "consultation_id", "title", "created_at"),

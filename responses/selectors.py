@@ -121,3 +121,25 @@ def my_votes(user, ideas) -> dict[int, int]:
     if not getattr(user, "is_authenticated", False):
         return {}
     return dict(IdeaVote.objects.filter(user=user, idea__in=list(ideas)).values_list("idea_id", "value"))
+
+
+def reported_ideas(consultation: Consultation) -> QuerySet[Idea]:
+    """The moderation queue of ideas: listed ideas with reports no moderator has dealt with yet, the most
+    reported first."""
+    open_flags = Q(flags__resolution="")
+    return (
+        consultation.ideas.filter(open_flags)
+        .exclude(status__in=[Idea.Status.HIDDEN, Idea.Status.MERGED])
+        .annotate(n_reports=Count("flags", filter=open_flags))
+        .order_by("-n_reports", "created_at")
+    )
+
+
+def ideas_awaiting_moderation(consultation: Consultation) -> dict[str, int]:
+    """What the moderation queue shows of ideas: reported ones and (pre-moderation) new ones waiting."""
+    if consultation.kind != Consultation.Kind.IDEAS:
+        return {}
+    return {
+        "reported": reported_ideas(consultation).count(),
+        "pending": consultation.ideas.filter(status=Idea.Status.PENDING).count(),
+    }

@@ -50,4 +50,5 @@ urlpatterns = [
     path("<slug:slug>/ideas/new/", idea_views.idea_create, name="idea-create"),
     path("<slug:slug>/ideas/<int:pk>/", idea_views.idea_detail, name="idea-detail"),
     path("<slug:slug>/ideas/<int:pk>/vote/", idea_views.idea_vote, name="idea-vote"),
+    path("<slug:slug>/ideas/<int:pk>/report/", idea_views.idea_flag, name="idea-flag"),
 ]

@@ -432,6 +432,7 @@ NOT_ABOUT_THE_PERSON = {
     "comments.Appeal": "appeals on comments: the person's own appeals are exported by their user key",
     "responses.Idea": "ideas merged into the person's idea, written by others",
     "responses.IdeaVote": "other people's votes on the person's ideas",
+    "responses.IdeaFlag": "other people's reports of the person's ideas (moderation, not theirs)",
     "responses.EventNote": "an official's notes of an event",
     "notices.Event": "what happened to a consultation or an idea; the person's notices are exported",
     "insights.CampaignMember": "campaign grouping; the person's text is exported with their comment",
