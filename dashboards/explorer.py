@@ -18,7 +18,7 @@ from comments.models import Comment
 from consultations.models import Consultation, Document, Section
 from insights import units
 from insights.models import CampaignMember, Enrichment, Theme, ThemeAssignment
-from responses.models import Answer, Question, Response
+from responses.models import Answer, Question, Response, ResponseAttachment
 
 from . import closed
 from .models import UnitReview
@@ -74,6 +74,11 @@ class ExplorerForm(forms.Form):
     )
     region = forms.ChoiceField(
         label="Region (answers)", required=False, choices=[("", "Any")] + list(Response.Region.choices)
+    )
+    reading = forms.ChoiceField(
+        label="Reading (attached files)",
+        required=False,
+        choices=[("", "Any")] + list(ResponseAttachment.Extraction.choices),
     )
     status = forms.ChoiceField(
         label="Moderation state (comments)",
@@ -193,6 +198,14 @@ class UnitRow:
     def text(self) -> str:
         return units.get(self.kind).display_text(self.obj)
 
+    @property
+    def caption(self) -> str:
+        return units.get(self.kind).caption(self.obj)
+
+    @property
+    def flag(self) -> str:
+        return units.get(self.kind).flag(self.obj)
+
 
 def _search(qs, text_field: str, q: str):
     """PostgreSQL: websearch query ranked with ts_rank against an indexed tsvector expression.
@@ -295,6 +308,7 @@ def explore(consultation, params, page_number) -> dict:
     return {
         "form": form,
         "kind": kind,
+        "unit_kind": units.get(kind),
         "page": page,
         "rows": decorate(kind, list(page.object_list)),
         "today": date.today(),

@@ -24,6 +24,7 @@ DATASETS = {
     "responses": "Responses (one row per respondent)",
     "answers": "Answers to questions",
     "closed": "Closed-question results (counts per option, overall and by group)",
+    "units": "Everything analysed, a row each: comments, answers, letters on clauses, event notes, file text",
     "themes": "Themes",
     "assignments": "Tags (responses on themes)",
 }
@@ -256,7 +257,39 @@ def assignments_rows(consultation, personal: bool) -> Iterator[dict]:
             }
 
 
+def units_rows(consultation, personal: bool) -> Iterator[dict]:
+    """Every response unit the analysis reads (insights.units: each kind once, as runs read it), with its
+    stance and themes. The text only: who gave it is in the responses and comments datasets."""
+    for kind in units.kinds():
+        batch: list = []
+        for unit in kind.units(consultation.pk):
+            batch.append(unit)
+            if len(batch) == CHUNK:
+                yield from _unit_batch(kind, batch)
+                batch = []
+        yield from _unit_batch(kind, batch)
+
+
+def _unit_batch(kind: units.UnitKind, batch: list) -> Iterator[dict]:
+    if not batch:
+        return
+    keys = [units.UnitKey.parse(u.id) for u in batch]
+    enrich, tags = _extras(kind.kind, [k.pk for k in keys])
+    for key, u in zip(keys, batch, strict=True):
+        e = enrich.get(key.pk)
+        yield {
+            "unit": str(key),
+            "kind": kind.label,
+            "scope": u.scope,
+            "text": u.text,
+            "stance": e.stance if e else "",
+            "evidence_rich": bool(e and e.evidence_rich),
+            "themes": "; ".join(tags.get(key.pk, [])),
+        }
+
+
 ROWS = {
+    "units": units_rows,
     "comments": comments_rows,
     "responses": responses_rows,
     "answers": answers_rows,

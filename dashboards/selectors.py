@@ -182,6 +182,19 @@ class ClauseRow:
     percent: float = 0.0
     excerpt: str = ""
     groups: list = field(default_factory=list)  # part, chapter or cross-heading labels opening here
+    by_kind: dict = field(default_factory=dict)  # unit kind -> how many of `comments` are of that kind
+
+    @property
+    def count_text(self) -> str:
+        """ "3 comments", "3 comments, 1 letter on a clause and 2 notes from events"."""
+        parts = [
+            f"{self.by_kind.get('comment', 0)} comment{'s' if self.by_kind.get('comment', 0) != 1 else ''}"
+        ]
+        for kind, n in self.by_kind.items():
+            if kind != "comment" and n:
+                one, many = units.get(kind).noun
+                parts.append(f"{n} {one if n == 1 else many}")
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
     @property
     def heat(self) -> int:
@@ -253,25 +266,29 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     for pk, key in earlier.items():
         if key in by_key:
             clause_of[pk] = by_key[key]
-    docs = Q(document__consultation=consultation, document__slug=document.slug)
-    counts = Comment.objects.filter(docs, section__isnull=False).exclude(status=Comment.Status.WITHDRAWN)
-    for sid, n in counts.values_list("section_id").annotate(n=Count("pk")).values_list("section_id", "n"):
-        if sid in clause_of:
-            clause_of[sid].comments += n
-    stance_rows = (
-        Enrichment.objects.filter(
-            comment__document__consultation=consultation,
-            comment__document__slug=document.slug,
-            comment__section__isnull=False,
+    # Every kind recorded against clauses counts (insights.units: comments, letters, event notes).
+    on_clauses = [k for k in units.kinds() if k.section_lookup]
+    for k in on_clauses:
+        section = f"{k.section_lookup}_id"
+        counted = k.clause_rows(consultation.pk).filter(
+            **{f"{k.section_lookup}__document__slug": document.slug}
         )
-        .exclude(comment__status=Comment.Status.WITHDRAWN)
-        .values_list("comment__section_id", "stance")
-        .annotate(n=Count("pk"))
-    )
-    for sid, stance, n in stance_rows:
-        if sid in clause_of:
-            row = clause_of[sid]
-            row.stances[stance] = row.stances.get(stance, 0) + n
+        for sid, n in (
+            counted.values_list(section).annotate(n=Count("pk")).values_list(section, "n").order_by()
+        ):
+            if sid in clause_of:
+                clause_of[sid].comments += n
+                clause_of[sid].by_kind[k.kind] = clause_of[sid].by_kind.get(k.kind, 0) + n
+        stance_rows = (
+            Enrichment.objects.filter(**{f"{k.field}__in": counted.values("pk")})
+            .values_list(f"{k.field}__{section}", "stance")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for sid, stance, n in stance_rows:
+            if sid in clause_of:
+                row = clause_of[sid]
+                row.stances[stance] = row.stances.get(stance, 0) + n
     themes = (
         Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
         .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))

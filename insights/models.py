@@ -27,6 +27,15 @@ class UnitRef(models.Model):
     idea = models.ForeignKey(
         "responses.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    letter = models.ForeignKey(
+        "responses.LetterPart", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    event_note = models.ForeignKey(
+        "responses.EventNote", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    attachment = models.ForeignKey(
+        "responses.ResponseAttachment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         abstract = True

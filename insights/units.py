@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple
 
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 
 from comments.models import Comment
 from consultations.tree import clause_keys
 from policycycle.analysis.types import Unit
-from responses.models import Answer, Idea, Response
+from responses.models import Answer, EventNote, Idea, LetterPart, Response, ResponseAttachment
 
 CONSULTATION = "consultation"  # the scope of a run over every unit of a consultation
 CHUNK = 2_000
@@ -91,6 +92,7 @@ class UnitKind:
 
     # The response explorer offers the kinds with an explorer label.
     explorer_label: ClassVar[str] = ""
+    noun: ClassVar[tuple[str, str]] = ("response", "responses")  # one, several: "3 letters"
     explorer_related: ClassVar[tuple[str, ...]] = ()
     date_field: ClassVar[str] = "created_at"
     text_field: ClassVar[str] = ""
@@ -182,6 +184,22 @@ class UnitKind:
     def display_text(self, obj) -> str:
         return getattr(obj, self.text_field)
 
+    def caption(self, obj) -> str:
+        """What the explorer says above the text: what it is, about what, from where."""
+        return f"{self.label} {obj.pk}"
+
+    def flag(self, obj) -> str:
+        """A warning the explorer shows on the row ("needs reading"), or ""."""
+        return ""
+
+    # --- the dashboard's clause heat map ---
+
+    section_lookup: ClassVar[str] = ""  # from a row to its section, for kinds recorded against clauses
+
+    def clause_rows(self, consultation_id: int) -> QuerySet:
+        """The rows the heat map counts on their clause (those of `rows`, unless the kind says so)."""
+        return self.rows(consultation_id)
+
 
 KINDS: dict[str, UnitKind] = {}
 
@@ -224,9 +242,17 @@ class CommentUnit(UnitKind):
     scopes = ("clause",)
     values_for_text = ("body",)
     explorer_label = "Comments on clauses"
+    noun = ("comment", "comments")
     explorer_related = ("section", "author")
     text_field = "body"
     filters = {"status": "status"}
+    section_lookup = "section"
+
+    def clause_rows(self, consultation_id: int) -> QuerySet:
+        """Every comment not withdrawn: the heat of a clause includes what waits for moderation."""
+        return Comment.objects.filter(consultation_id=consultation_id).exclude(
+            status=Comment.Status.WITHDRAWN
+        )
 
     def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
         qs = Comment.objects.filter(consultation_id=consultation_id, status=Comment.Status.PUBLISHED).exclude(
@@ -293,6 +319,7 @@ class AnswerUnit(UnitKind):
     consultation_lookup = "response__consultation"
     values_for_text = ("text", "question_id")
     explorer_label = "Answers to questions"
+    noun = ("answer", "answers")
     explorer_related = ("question", "response")
     date_field = "response__submitted_at"
     text_field = "text"
@@ -386,6 +413,225 @@ class IdeaUnit(UnitKind):
 
     def is_public(self, obj) -> bool:
         return obj.status not in (Idea.Status.MERGED, Idea.Status.HIDDEN)
+
+
+def _clause_scope(keys: dict[int, str], section_id: int | None) -> str:
+    return f"clause:{keys[section_id]}" if section_id in keys else CONSULTATION
+
+
+SUBMITTED = Response.Status.SUBMITTED
+PUBLISHED_CONSENT = (Response.Consent.NAMED, Response.Consent.ANONYMOUS)
+
+
+@register
+class LetterUnit(UnitKind):
+    """What a response received offline (letter, email, phone call) says about one clause (`LetterPart`):
+    analysed, counted and themed with that clause's comments; private unless its author consented."""
+
+    kind = "letter"
+    label = "Letter on a clause"
+    field = "letter"
+    model = LetterPart
+    scopes = ("clause",)
+    consultation_lookup = "response__consultation"
+    values_for_text = ("text", "section_id")
+    explorer_label = "Letters, emails and calls on clauses"
+    noun = ("letter on a clause", "letters on clauses")
+    explorer_related = ("section", "response")
+    date_field = "response__submitted_at"
+    text_field = "text"
+    section_lookup = "section"
+    filters = {
+        "channel": "response__channel",
+        "respondent_type": "response__respondent_type",
+        "region": "response__region",
+    }
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        qs = LetterPart.objects.filter(
+            response__consultation_id=consultation_id, response__status=SUBMITTED
+        ).exclude(text="")
+        kind, _, key = scope.partition(":")
+        if kind == "clause":
+            keys = clause_keys(consultation_id)
+            qs = qs.filter(section_id__in=[sid for sid, k in keys.items() if k == key])
+        return qs if self.in_scope(scope) else qs.none()
+
+    def units(self, consultation_id: int, scope: str = CONSULTATION) -> Iterator[Unit]:
+        if not self.in_scope(scope):
+            return
+        keys = clause_keys(consultation_id)
+        qs = self.rows(consultation_id).order_by("pk").values_list("pk", "text", "section_id")
+        for pk, text, sid in qs.iterator(CHUNK):
+            unit_scope = _clause_scope(keys, sid)
+            if text.strip() and (scope == CONSULTATION or unit_scope == scope):
+                yield Unit(id=str(UnitKey(self.kind, pk)), text=text, scope=unit_scope)
+
+    def load(self, pk: int) -> UnitText | None:
+        p = LetterPart.objects.select_related("response", "section").filter(pk=pk).first()
+        if p is None or not p.text.strip():
+            return None
+        return UnitText(UnitKey(self.kind, pk), p.response.consultation_id, p.text, p.section.text)
+
+    def enrichable(self) -> QuerySet:
+        return LetterPart.objects.filter(response__status=SUBMITTED).exclude(text="")
+
+    def explorer_rows(self, consultation) -> QuerySet:
+        return super().explorer_rows(consultation).filter(response__status=SUBMITTED)
+
+    def on_clause(self, qs: QuerySet, clause, sections: QuerySet) -> QuerySet:
+        return qs.filter(section__in=sections)
+
+    def respondent_key(self, obj) -> str:
+        return obj.response.reference
+
+    def by_respondents_of(self, qs: QuerySet, responses: QuerySet) -> QuerySet:
+        return qs.filter(response__in=responses)
+
+    def responses_of(self, qs: QuerySet) -> QuerySet | None:
+        return qs.values("response_id")
+
+    def caption(self, obj) -> str:
+        return f"{obj.response.get_channel_display()} on {obj.section.label}"
+
+
+@register
+class EventNoteUnit(UnitKind):
+    """A note or feedback from an engagement event, against the consultation, a clause or a question."""
+
+    kind = "note"
+    label = "Note from an event"
+    field = "event_note"
+    model = EventNote
+    scopes = ("clause", "question")
+    consultation_lookup = "event__consultation"
+    values_for_text = ("text", "section_id", "question_id")
+    explorer_label = "Notes from events"
+    noun = ("note from an event", "notes from events")
+    explorer_related = ("event", "section", "question")
+    text_field = "text"
+    section_lookup = "section"
+    filters = {"question": "question_id"}
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        qs = EventNote.objects.filter(event__consultation_id=consultation_id).exclude(text="")
+        kind, _, key = scope.partition(":")
+        if kind == "clause":
+            keys = clause_keys(consultation_id)
+            qs = qs.filter(section_id__in=[sid for sid, k in keys.items() if k == key])
+        elif kind == "question":
+            qs = qs.filter(question_id=int(key) if key.isdigit() else -1)
+        return qs if self.in_scope(scope) else qs.none()
+
+    def units(self, consultation_id: int, scope: str = CONSULTATION) -> Iterator[Unit]:
+        if not self.in_scope(scope):
+            return
+        keys = clause_keys(consultation_id)
+        qs = self.rows(consultation_id).order_by("pk").values_list("pk", "text", "section_id", "question_id")
+        for pk, text, sid, qid in qs.iterator(CHUNK):
+            unit_scope = f"question:{qid}" if qid else _clause_scope(keys, sid)
+            if text.strip() and (scope == CONSULTATION or unit_scope == scope):
+                yield Unit(id=str(UnitKey(self.kind, pk)), text=text, scope=unit_scope)
+
+    def load(self, pk: int) -> UnitText | None:
+        n = EventNote.objects.select_related("event", "section", "question__section").filter(pk=pk).first()
+        if n is None or not n.text.strip() or n.event.consultation_id is None:
+            return None
+        section = n.section or (n.question.section if n.question else None)
+        return UnitText(
+            UnitKey(self.kind, pk), n.event.consultation_id, n.text, section.text if section else None
+        )
+
+    def enrichable(self) -> QuerySet:
+        return EventNote.objects.filter(event__consultation__isnull=False).exclude(text="")
+
+    def is_public(self, obj) -> bool:
+        """Event notes are listed on the consultation's public events page."""
+        return obj.event.consultation_id is not None
+
+    def public_url(self, obj) -> str:
+        if not self.is_public(obj):
+            return ""
+        return (
+            reverse("responses:event-list", kwargs={"slug": obj.event.consultation.slug})
+            + f"#event-{obj.event_id}"
+        )
+
+    def on_clause(self, qs: QuerySet, clause, sections: QuerySet) -> QuerySet:
+        return qs.filter(section__in=sections)
+
+    def caption(self, obj) -> str:
+        about = (
+            obj.section.label
+            if obj.section
+            else (f"question {obj.question.position}" if obj.question else "the consultation")
+        )
+        return f"Note from {obj.event.title} ({obj.event.starts_at:%-d %b %Y}) on {about}"
+
+
+@register
+class AttachmentUnit(UnitKind):
+    """The text read from a file attached to a response (PDF, DOCX, ODT: responses.extraction, in the
+    worker). A file with no text to read is listed in the explorer as needing a person to read it."""
+
+    kind = "file"
+    label = "Attached file"
+    field = "attachment"
+    model = ResponseAttachment
+    scopes = ()
+    consultation_lookup = "response__consultation"
+    values_for_text = ("text",)
+    explorer_label = "Attached files"
+    noun = ("attached file", "attached files")
+    explorer_related = ("response",)
+    text_field = "text"
+    filters = {
+        "reading": "extraction",
+        "channel": "response__channel",
+        "respondent_type": "response__respondent_type",
+        "region": "response__region",
+    }
+
+    def rows(self, consultation_id: int, scope: str = CONSULTATION) -> QuerySet:
+        qs = ResponseAttachment.objects.filter(
+            response__consultation_id=consultation_id,
+            response__status=SUBMITTED,
+            extraction=ResponseAttachment.Extraction.DONE,
+        ).exclude(text="")
+        return qs if self.in_scope(scope) else qs.none()
+
+    def load(self, pk: int) -> UnitText | None:
+        a = ResponseAttachment.objects.select_related("response").filter(pk=pk).first()
+        if a is None or not a.text.strip():
+            return None
+        return UnitText(UnitKey(self.kind, pk), a.response.consultation_id, a.text)
+
+    def enrichable(self) -> QuerySet:
+        return ResponseAttachment.objects.filter(
+            response__status=SUBMITTED, extraction=ResponseAttachment.Extraction.DONE
+        ).exclude(text="")
+
+    def explorer_rows(self, consultation) -> QuerySet:
+        return super().explorer_rows(consultation).filter(response__status=SUBMITTED)
+
+    def respondent_key(self, obj) -> str:
+        return obj.response.reference
+
+    def by_respondents_of(self, qs: QuerySet, responses: QuerySet) -> QuerySet:
+        return qs.filter(response__in=responses)
+
+    def responses_of(self, qs: QuerySet) -> QuerySet | None:
+        return qs.values("response_id")
+
+    def display_text(self, obj) -> str:
+        return obj.text if obj.text else "No text could be read from this file."
+
+    def caption(self, obj) -> str:
+        channel = obj.response.get_channel_display().lower()
+        return f"{obj.original_name} ({obj.get_kind_display()}), sent with a response ({channel})"
+
+    def flag(self, obj) -> str:
+        return obj.get_extraction_display() if obj.needs_reading else ""
 
 
 # --- across the kinds -----------------------------------------------------------------------------------

@@ -269,12 +269,27 @@ class OfflineResponseForm(forms.Form):
         label="Postal address (not published)", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, questions: list[Question], **kwargs):
+    PARTS = 4  # clauses one entry can record (a longer letter is entered again for its other clauses)
+
+    def __init__(self, *args, questions: list[Question], clauses: list[Section] = (), **kwargs):
         super().__init__(*args, **kwargs)
         about = AboutYouForm()
         for name, f in about.fields.items():
             self.fields[name] = f
         self.questions = questions
+        self.clauses = {s.pk: s for s in clauses}
+        if clauses:
+            choices = [("", "Choose a clause")] + [(s.pk, s.label) for s in clauses]
+            for i in range(1, self.PARTS + 1):
+                self.fields[f"part_{i}_section"] = forms.TypedChoiceField(
+                    label="Clause", required=False, choices=choices, coerce=int, empty_value=None
+                )
+                self.fields[f"part_{i}_text"] = forms.CharField(
+                    label="What it says about this clause",
+                    required=False,
+                    max_length=MAX_ANSWER_CHARS,
+                    widget=forms.Textarea(attrs={"rows": 5}),
+                )
         for q in questions:
             if q.kind == Question.Kind.TEXT:
                 f = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -297,10 +312,31 @@ class OfflineResponseForm(forms.Form):
     def question_fields(self):
         return [self[name] for name in self.fields if name.startswith("q_")]
 
+    def part_fields(self):
+        """[(number, clause field, text field)] of the clause slots."""
+        if not self.clauses:
+            return []
+        return [(i, self[f"part_{i}_section"], self[f"part_{i}_text"]) for i in range(1, self.PARTS + 1)]
+
     def clean(self):
         data = super().clean()
         if data.get("respondent_type") == R.RespondentType.ORGANISATION and not data.get("organisation_name"):
             self.add_error("organisation_name", "Enter the name of the organisation")
+        self.parts: list[tuple[Section, str]] = []
+        seen: set[int] = set()
+        for i, _, _ in self.part_fields():
+            sid, text = data.get(f"part_{i}_section"), (data.get(f"part_{i}_text") or "").strip()
+            if sid and not text:
+                self.add_error(f"part_{i}_text", "Enter what the response says about this clause")
+            elif text and not sid:
+                self.add_error(f"part_{i}_section", "Choose the clause this part of the response is about")
+            elif sid in seen:
+                self.add_error(
+                    f"part_{i}_section", "This clause is already chosen above: put all it says in one box"
+                )
+            elif sid:
+                seen.add(sid)
+                self.parts.append((self.clauses[sid], text))
         self.answers: dict[int, CleanAnswer] = {}
         for q in self.questions:
             raw = data.get(f"q_{q.pk}")
@@ -368,6 +404,13 @@ class EventNoteForm(forms.Form):
         required=False,
         empty_label="The consultation as a whole",
     )
+    question = forms.ModelChoiceField(
+        label="Question (optional)",
+        queryset=Question.objects.none(),
+        required=False,
+        empty_label="No question",
+        help_text="A note about a question is analysed with its answers. Choose a clause or a question.",
+    )
     text = forms.CharField(
         label="Note or feedback",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -379,6 +422,16 @@ class EventNoteForm(forms.Form):
         self.fields["section"].queryset = Section.objects.filter(
             document__consultation=consultation, kind__in=Section.COMMENTABLE
         ).order_by("document_id", "position")
+        self.fields["question"].queryset = Question.objects.filter(consultation=consultation).order_by(
+            "position"
+        )
+        self.fields["question"].label_from_instance = lambda q: f"{q.position}. {q.text[:90]}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("section") and data.get("question"):
+            self.add_error("question", "Choose a clause or a question, not both")
+        return data
 
 
 class IdeaForm(forms.Form):

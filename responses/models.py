@@ -218,11 +218,43 @@ class Answer(models.Model):
         return not self.choices and not self.text.strip()
 
 
+class LetterPart(models.Model):
+    """What a response received offline (a letter, an email, a phone call, a note taken at an event) says
+    about one clause of the document. A letter about several clauses has one part per clause: each part is
+    one response unit (insights/units.py), counted, themed and summarised with that clause's comments. The
+    respondent, channel and consent are the response's; a part is published only with the response, and
+    only when its author consented, never as a public comment."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="letter_parts")
+    section = models.ForeignKey(
+        "consultations.Section", on_delete=models.CASCADE, related_name="letter_parts"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["response", "section__position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "section"], name="one_letter_part_per_clause")
+        ]
+        indexes = [models.Index(fields=["section"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 class ResponseAttachment(models.Model):
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
         DOCX = "docx", "Word document"
         ODT = "odt", "OpenDocument text"
+
+    class Extraction(models.TextChoices):
+        PENDING = "pending", "Waiting to be read"
+        DONE = "done", "Text read"
+        NEEDS_READING = "needs_reading", "Needs reading: no text layer (a scan?)"
+        TOO_LARGE = "too_large", "Needs reading: too large to read automatically"
+        FAILED = "failed", "Needs reading: the file could not be read"
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="response_attachments/%Y/%m/")
@@ -232,6 +264,11 @@ class ResponseAttachment(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Read by the worker (responses.extraction); analysed with the response as one unit.
+    text = models.TextField(blank=True)
+    extraction = models.CharField(
+        max_length=14, choices=Extraction.choices, default=Extraction.PENDING, db_index=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -239,6 +276,15 @@ class ResponseAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def needs_reading(self) -> bool:
+        """A person must read it: the worker found no text to analyse."""
+        return self.extraction in (
+            self.Extraction.NEEDS_READING,
+            self.Extraction.TOO_LARGE,
+            self.Extraction.FAILED,
+        )
 
     @property
     def download_name(self) -> str:
@@ -296,11 +342,15 @@ class EngagementEvent(models.Model):
 
 
 class EventNote(models.Model):
-    """Notes and feedback from an event, recorded against the consultation or one of its clauses."""
+    """Notes and feedback from an event, recorded against the consultation, one of its clauses or one of
+    its questions: a response unit (insights/units.py), analysed with the comments and answers."""
 
     event = models.ForeignKey(EngagementEvent, on_delete=models.CASCADE, related_name="notes")
     section = models.ForeignKey(
         "consultations.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="event_notes"
+    )
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="event_notes"
     )
     text = models.TextField()
     created_by = models.ForeignKey(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from consultations.models import Consultation, Section
+from consultations.models import Consultation, Document, Section
 
 from .models import (
     Answer,
@@ -13,6 +13,7 @@ from .models import (
     Idea,
     IdeaCategory,
     IdeaVote,
+    LetterPart,
     Question,
     Response,
     ResponsePublication,
@@ -59,7 +60,10 @@ def published_responses(consultation: Consultation) -> QuerySet[Response]:
         Response.objects.publishable()
         .filter(consultation=consultation)
         .select_related("respondent")
-        .prefetch_related(Prefetch("answers", queryset=answers))
+        .prefetch_related(
+            Prefetch("answers", queryset=answers),
+            Prefetch("letter_parts", queryset=LetterPart.objects.select_related("section")),
+        )
         .order_by("pk")
     )
 
@@ -90,6 +94,27 @@ def events_for(consultation: Consultation) -> QuerySet[EngagementEvent]:
     notes = EventNote.objects.select_related("section").order_by("created_at")
     return consultation.engagement_events.prefetch_related(Prefetch("notes", queryset=notes)).order_by(
         "starts_at"
+    )
+
+
+def clauses_for(consultation: Consultation) -> list[Section]:
+    """The clauses and schedules an offline response can be recorded against: those of the newest
+    version of each document that is not a draft (or of the draft when there is nothing else)."""
+    newest: dict[str, tuple[int, bool]] = {}  # slug -> (document, is a draft)
+    for slug, pk, state in (
+        Document.objects.filter(consultation=consultation)
+        .order_by("slug", "-version")
+        .values_list("slug", "pk", "state")
+    ):
+        draft = state == Document.State.DRAFT
+        if slug not in newest or (newest[slug][1] and not draft):
+            newest[slug] = (pk, draft)
+    return list(
+        Section.objects.filter(
+            document_id__in=[pk for pk, _ in newest.values()], kind__in=Section.COMMENTABLE
+        )
+        .select_related("document")
+        .order_by("document_id", "position")
     )
 
 

@@ -25,6 +25,7 @@ from .models import (
     Answer,
     EngagementEvent,
     EventNote,
+    LetterPart,
     Question,
     Response,
     ResponseAttachment,
@@ -63,6 +64,7 @@ def queue_bulk_analysis(kind: str, pks: list[int]) -> None:
     """For imports: one Celery message that fans out on a worker, after commit."""
     if not pks:
         return
+
     def _send() -> None:
         try:
             tasks.queue_imported_analysis.delay(kind, pks)
@@ -334,12 +336,22 @@ def response_save_for_later(*, response: Response) -> Response:
 # --- offline responses ----------------------------------------------------------------------------------
 
 
-def content_hash(*, name: str, email: str, organisation: str, answers: dict[int, CleanAnswer]) -> str:
-    """Fingerprint used to spot the same response entered or imported twice."""
+def content_hash(
+    *,
+    name: str,
+    email: str,
+    organisation: str,
+    answers: dict[int, CleanAnswer],
+    clauses: dict[int, str] | None = None,
+) -> str:
+    """Fingerprint used to spot the same response entered or imported twice (`clauses`: what an offline
+    response says about each clause, by section id)."""
     parts = [name.strip().lower(), email.strip().lower(), organisation.strip().lower()]
     for qid in sorted(answers):
         a = answers[qid]
         parts.append(f"{qid}={'|'.join(a.choices)}:{' '.join(a.text.lower().split())}")
+    for sid in sorted(clauses or {}):
+        parts.append(f"s{sid}:{' '.join(clauses[sid].lower().split())}")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -378,17 +390,30 @@ def response_enter_offline(
     address: str = "",
     organisation_name: str = "",
     organisation_type: str = "",
+    parts: Iterable[tuple[Section, str]] = (),
 ) -> Response:
     """Record a response that came by email, post, phone or at an event, typed in by an official.
 
-    Allowed after close when it was received before closing. `answers` are already validated."""
+    Allowed after close when it was received before closing. `answers` are already validated. `parts`:
+    what the response says about each of one or several clauses (a `LetterPart` each, analysed and counted
+    with that clause's comments; published only with the response, under its consent)."""
     if channel == Response.Channel.ONLINE:
         raise ValidationError("Choose how the response arrived.")
     check_received_date(consultation, received_at)
+    clauses: dict[int, str] = {}
+    for section, text in parts:
+        if section.document.consultation_id != consultation.pk or not section.is_commentable:
+            raise ValidationError("That clause is not part of this consultation.")
+        if section.pk in clauses:
+            raise ValidationError(
+                f"{section.label} is chosen twice: put all the response says about it in one box."
+            )
+        if text.strip():
+            clauses[section.pk] = text.strip()
     # Serialise entries and imports for this consultation so the duplicate check below holds.
     Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
     fingerprint = content_hash(
-        name=respondent_name, email=email, organisation=organisation_name, answers=answers
+        name=respondent_name, email=email, organisation=organisation_name, answers=answers, clauses=clauses
     )
     dup = Response.objects.filter(consultation=consultation, content_hash=fingerprint).first()
     if dup:
@@ -415,6 +440,10 @@ def response_enter_offline(
         for qid, a in answers.items()
         if not a.is_empty
     )
+    letters = LetterPart.objects.bulk_create(
+        LetterPart(response=response, section_id=sid, text=text) for sid, text in clauses.items()
+    )
+    queue_analysis("letter", [p.pk for p in letters])
     _after_submit(response, receipt=bool(response.email))
     return response
 
@@ -450,14 +479,29 @@ def project_event_create(*, project, by, **fields) -> EngagementEvent:
 
 
 @transaction.atomic
-def event_note_add(*, event: EngagementEvent, by, text: str, section: Section | None = None) -> EventNote:
-    """Record feedback from an event against the consultation or one of its clauses."""
+def event_note_add(
+    *,
+    event: EngagementEvent,
+    by,
+    text: str,
+    section: Section | None = None,
+    question: Question | None = None,
+) -> EventNote:
+    """Record feedback from an event against the consultation, one of its clauses or one of its questions;
+    it is analysed with the comments on that clause or the answers to that question."""
     text = text.strip()
     if not text:
         raise ValidationError("Enter the note.")
+    if section is not None and question is not None:
+        raise ValidationError("Choose a clause or a question, not both.")
     if section is not None and section.document.consultation_id != event.consultation_id:
         raise ValidationError("That clause is not part of this consultation.")
-    return EventNote.objects.create(event=event, section=section, text=text, created_by=by)
+    if question is not None and question.consultation_id != event.consultation_id:
+        raise ValidationError("That question is not part of this consultation.")
+    note = EventNote.objects.create(event=event, section=section, question=question, text=text, created_by=by)
+    if event.consultation_id is not None:
+        queue_analysis("note", [note.pk])
+    return note
 
 
 # --- publication ----------------------------------------------------------------------------------------

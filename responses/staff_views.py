@@ -127,12 +127,13 @@ def response_list(request: HttpRequest, slug: str) -> HttpResponse:
 def response_enter(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = consultation_for_team(request.user, slug, RESPONSES)
     questions = selectors.questions_for(consultation)
-    form = OfflineResponseForm(request.POST or None, questions=questions)
+    clauses = selectors.clauses_for(consultation)
+    form = OfflineResponseForm(request.POST or None, questions=questions, clauses=clauses)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith("q_")}
+        data = {k: v for k, v in form.cleaned_data.items() if not k.startswith(("q_", "part_"))}
         try:
             response = services.response_enter_offline(
-                consultation=consultation, by=request.user, answers=form.answers, **data
+                consultation=consultation, by=request.user, answers=form.answers, parts=form.parts, **data
             )
         except ValidationError as exc:
             _form_errors(form, exc, None)
@@ -169,6 +170,7 @@ def response_detail(request: HttpRequest, slug: str, reference: str) -> HttpResp
             "rows": rows,
             "form": form,
             "attachments": response.attachments.all(),
+            "letter_parts": response.letter_parts.select_related("section"),
         },
         status=400 if form.errors else 200,
     )
@@ -296,7 +298,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "consultation": consultation,
             "event": event,
             "form": form,
-            "notes": event.notes.select_related("section"),
+            "notes": event.notes.select_related("section", "question"),
         },
         status=400 if form.errors else 200,
     )

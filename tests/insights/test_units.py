@@ -21,7 +21,7 @@ def test_a_unit_key_prints_and_parses_as_kind_colon_id():
     assert key.ref() == {"comment_id": 12}
 
 
-@pytest.mark.parametrize("ref", ["letter:3", "comment:", "comment:x", "comment", "", "12", "answer:-1"])
+@pytest.mark.parametrize("ref", ["letterbox:3", "comment:", "comment:x", "comment", "", "12", "answer:-1"])
 def test_a_unit_key_refuses_an_unknown_kind_or_a_bad_id(ref):
     with pytest.raises(ValueError, match="not a unit id"):
         UnitKey.parse(ref)
@@ -93,3 +93,122 @@ def test_texts_and_existence_go_through_each_kind(consultation, mixed):
     assert set(texts) == set(keys)
     assert all(units.exists_in(consultation.pk, k) for k in keys)
     assert not any(units.exists_in(consultation.pk + 1000, k) for k in keys)
+
+
+@pytest.fixture
+def offline(consultation, document, mixed):
+    """A letter on two clauses (and a draft's letter, not submitted), event notes on a clause, on a
+    question and on the consultation (and one of an event of the project only), and attached files: one
+    read, one scan with no text layer, one read but on a draft."""
+    from django.utils import timezone
+
+    from policycycle.models import PolicyProject
+    from responses.models import EngagementEvent, EventNote, LetterPart, ResponseAttachment
+
+    clause = document.sections.get(anchor="clause-1-2")
+    other = document.sections.get(anchor="clause-2")
+    letter = Response.objects.create(consultation=consultation, status="submitted", channel="post")
+    draft = Response.objects.create(consultation=consultation, status="draft", channel="email")
+    LetterPart.objects.create(response=letter, section=clause, text="Letter about clause one.")
+    LetterPart.objects.create(response=letter, section=other, text="Letter about clause two.")
+    LetterPart.objects.create(response=draft, section=other, text="Draft letter, not entered yet.")
+    event = EngagementEvent.objects.create(
+        consultation=consultation, title="Town hall", starts_at=timezone.now(), organiser="Council"
+    )
+    EventNote.objects.create(event=event, section=other, text="Note on clause two.")
+    EventNote.objects.create(event=event, question=mixed["question"], text="Note on the question.")
+    EventNote.objects.create(event=event, text="Note on the whole bill.")
+    project = PolicyProject.objects.create(title="Care", slug="care", team=consultation.team)
+    elsewhere = EngagementEvent.objects.create(
+        project=project, title="Launch", starts_at=timezone.now(), organiser="Team"
+    )
+    EventNote.objects.create(event=elsewhere, text="Note of an event with no consultation.")
+    done = ResponseAttachment.Extraction.DONE
+    for response, text, state in (
+        (letter, "Text read from the enclosed report.", done),
+        (letter, "", ResponseAttachment.Extraction.NEEDS_READING),
+        (draft, "Text of a file on a draft.", done),
+    ):
+        ResponseAttachment.objects.create(
+            response=response,
+            file="x.pdf",
+            original_name="x.pdf",
+            kind="pdf",
+            size=1,
+            text=text,
+            extraction=state,
+        )
+
+
+def test_letters_event_notes_and_file_text_are_each_read_once_in_their_scope(consultation, mixed, offline):
+    q = mixed["question"].pk
+    read = {
+        scope: sorted(u.text for u in units.iter_units(consultation.pk, scope))
+        for scope in ["consultation", "clause:sec_1", "clause:sec_2", f"question:{q}"]
+    }
+    everything = read["consultation"]
+    assert len(everything) == len(set(everything))  # nothing read twice
+    for text in (
+        "Letter about clause one.",
+        "Letter about clause two.",
+        "Note on clause two.",
+        "Note on the question.",
+        "Note on the whole bill.",
+        "Text read from the enclosed report.",
+    ):
+        assert everything.count(text) == 1, text
+    assert len(everything) == 6 + 6  # the mixed units and these six
+    for text in (
+        "Draft letter, not entered yet.",
+        "Note of an event with no consultation.",
+        "Text of a file on a draft.",
+    ):
+        assert text not in everything
+    assert "Letter about clause one." in read["clause:sec_1"]
+    assert {"Letter about clause two.", "Note on clause two."} <= set(read["clause:sec_2"])
+    assert read[f"question:{q}"] == ["Because of the cost.", "Note on the question."]
+    for scope, texts in read.items():
+        assert units.units_count(consultation.pk, scope) == len(texts), scope
+
+
+def test_the_heat_map_counts_letters_and_notes_once_on_their_clause(consultation, document, mixed, offline):
+    from dashboards.selectors import clause_heatmap
+
+    rows = {r.section.anchor: r for r in clause_heatmap(consultation, document)}
+    # clause 1: two published comments and one hidden (moderation counts it), one letter
+    assert rows["clause-1"].by_kind == {"comment": 3, "letter": 1}
+    assert rows["clause-2"].by_kind == {"comment": 1, "letter": 1, "note": 1}
+    assert rows["clause-2"].comments == 3
+    assert rows["clause-2"].count_text == "1 comment, 1 letter on a clause and 1 note from an event"
+
+
+def test_the_units_export_has_one_row_per_unit_read(consultation, mixed, offline):
+    from dashboards.exports import units_rows
+
+    rows = list(units_rows(consultation, personal=False))
+    assert sorted(r["unit"] for r in rows) == sorted(u.id for u in units.iter_units(consultation.pk))
+    assert len(rows) == units.units_count(consultation.pk)
+    letter = next(r for r in rows if r["text"] == "Letter about clause two.")
+    assert letter["kind"] == "Letter on a clause" and letter["scope"] == "clause:sec_2"
+
+
+@pytest.mark.parametrize("kind", ["letter", "note", "file"])
+def test_the_explorer_lists_each_offline_kind_and_flags_a_file_that_needs_reading(
+    client, analyst, consultation, mixed, offline, kind
+):
+    from django.urls import reverse
+
+    client.force_login(analyst)
+    html = client.get(
+        reverse("dashboards:explorer", args=[consultation.slug]), {"type": kind}
+    ).content.decode()
+    expected = {
+        "letter": ["2 letters on clauses", "Letter about clause one.", "Post on"],
+        "note": ["3 notes from events", "Note on the question.", "Note from Town hall"],
+        "file": ["2 attached files", "Text read from the enclosed report.", "Needs reading: no text layer"],
+    }[kind]
+    for text in expected:
+        assert text in html, text
+    assert "Draft letter" not in html and "no consultation" not in html and "on a draft" not in html
+    if kind == "file":
+        assert html.count("data-needs-reading") == 1
