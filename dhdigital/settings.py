@@ -194,6 +194,9 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Attached files are read in the worker (responses.extraction) within these limits, else a person reads them.
+ATTACHMENT_TEXT_MAX_BYTES = env.int("ATTACHMENT_TEXT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENT_TEXT_SECONDS = env.float("ATTACHMENT_TEXT_SECONDS", default=30.0)
 # A CSV of offline responses: 100,000 rows of real-length answers is about 90 MB.
 RESPONSE_IMPORT_MAX_BYTES = env.int("RESPONSE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 

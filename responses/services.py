@@ -455,9 +455,23 @@ def attachment_add(*, response: Response, upload, by) -> ResponseAttachment:
     name = (getattr(upload, "name", "") or "attachment").replace("\\", "/").rsplit("/", 1)[-1][:200]
     # Stored under a random name with the extension its content proved, never the uploaded name.
     upload.name = f"{uuid.uuid4().hex}.{kind}"
-    return ResponseAttachment.objects.create(
+    attachment = ResponseAttachment.objects.create(
         response=response, file=upload, original_name=name, kind=kind, size=upload.size, uploaded_by=by
     )
+    # Its text is read in the worker, with limits (responses.extraction), never in the request.
+    transaction.on_commit(lambda: tasks.extract_attachment_text.delay(attachment.pk))
+    return attachment
+
+
+@transaction.atomic
+def attachment_text_save(*, attachment: ResponseAttachment, state: str, text: str) -> ResponseAttachment:
+    """Keep what the worker read of a file; text to analyse is queued as one unit (kind "file")."""
+    attachment.text = text if state == ResponseAttachment.Extraction.DONE else ""
+    attachment.extraction = state
+    attachment.save(update_fields=["text", "extraction"])
+    if attachment.text:
+        queue_analysis("file", [attachment.pk])
+    return attachment
 
 
 # --- engagement events ----------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from dhdigital.lib.site import absolute_url
 
-from . import services
-from .models import Response
+from . import extraction, services
+from .models import Response, ResponseAttachment
 
 
 def _recipient(response: Response) -> str:
@@ -60,3 +60,16 @@ def queue_imported_analysis(kind: str, pks: list[int]) -> int:
     """Fan out analysis for a bulk import from a worker, so the import request sends one message
     instead of thousands. Units missed here are caught by the insights enrichment sweep."""
     return services.enqueue_now(kind, pks)
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150)
+def extract_attachment_text(attachment_id: int) -> str:
+    """Read an attached file's text (responses.extraction, with its size and time limits) and queue it for
+    analysis; a file with nothing to read is flagged for a person to read."""
+    a = ResponseAttachment.objects.filter(pk=attachment_id).first()
+    if a is None:
+        return "gone"
+    with a.file.open("rb") as fh:
+        result = extraction.extract(fh, a.kind, a.size)
+    services.attachment_text_save(attachment=a, state=result.state, text=result.text)
+    return result.state
