@@ -13,7 +13,7 @@ from consultations.models import Consultation
 from dhdigital.accounts.privacy import REMOVE_TEXT, Holder, register
 from dhdigital.lib.signals import units_erased
 
-from .models import Answer, Idea, IdeaFlag, Response, ResponseAttachment
+from .models import Answer, Idea, IdeaFlag, LetterPart, Response, ResponseAttachment
 
 REMOVED_IDEA = "Removed at its author's request"
 
@@ -24,11 +24,15 @@ def _archive_name(attachment: ResponseAttachment) -> str:
 
 
 def extend(user, export: dict) -> None:
-    """Each of the person's responses with its answers and the files attached to it."""
+    """Each of the person's responses with its answers, what it says about clauses and its files."""
     for item in export["records"].get("responses.Response", {}).get("respondent", []):
         item["answers"] = [
             {"id": a.pk, "question": a.question.text, "choices": a.choices, "text": a.text}
             for a in Answer.objects.filter(response_id=item["id"]).select_related("question")
+        ]
+        item["clauses"] = [
+            {"id": p.pk, "clause": p.section.label, "text": p.text}
+            for p in LetterPart.objects.filter(response_id=item["id"]).select_related("section")
         ]
         item["attachments"] = [
             {"name": f.original_name, "kind": f.kind, "size": f.size, "file": _archive_name(f)}

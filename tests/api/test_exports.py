@@ -104,7 +104,7 @@ def test_the_index_lists_each_dataset_with_its_files_and_the_log(api_as, analyst
     content(client.get(url(data)))
     body = client.get(f"/api/v1/staff/consultations/{data.slug}/exports/").json()
     names = [d["name"] for d in body["datasets"]]
-    assert names == ["comments", "responses", "answers", "closed", "themes", "assignments"]
+    assert names == ["comments", "responses", "answers", "closed", "units", "themes", "assignments"]
     assert body["datasets"][0]["files"]["xlsx"].endswith(url(data, "comments", "xlsx"))
     assert body["recent"][0]["dataset"] == "comments" and body["recent"][0]["row_count"] == 2
 

@@ -420,6 +420,7 @@ def test_the_download_lists_sessions_and_failed_sign_ins_without_their_keys(clie
 # this set fails the test until it is put in one list or the other.
 EXPORTED_WITH_PARENT = {
     "responses.Answer": "answers of the person's responses",
+    "responses.LetterPart": "what the person's responses say about clauses",
     "responses.ResponseAttachment": "files of the person's responses (listed and in the ZIP)",
     "insights.Enrichment": "scores of the person's comments, answers and ideas",
     "insights.ThemeAssignment": "theme tags of the person's comments, answers and ideas",
