@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ("comments", "0004_fewer_indexes"),
         ("consultations", "0008_ledger_moves_to_outcomes"),
         ("insights", "0003_more_unit_kinds"),
-        ("responses", "0007_letter_parts_event_note_questions_file_text"),
+        ("responses", "0008_letter_parts_event_note_questions_file_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

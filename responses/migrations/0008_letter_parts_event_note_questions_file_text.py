@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("consultations", "0008_ledger_moves_to_outcomes"),
-        ("responses", "0006_idea_pending_moderation"),
+        ("responses", "0007_idea_flags"),
     ]
 
     operations = [
