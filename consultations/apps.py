@@ -6,4 +6,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Consultations and documents"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the receivers
+        from . import (
+            privacy,  # noqa: F401 - registers the personal data
+            signals,  # noqa: F401 - connects the receivers
+        )

@@ -216,3 +216,27 @@ class SectionNoteForm(forms.Form):
         "* for a list, [words](https://...) for a link. Leave it empty to remove the note.",
         error_messages={"max_length": "The explanatory note must be 10,000 characters or fewer"},
     )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of the person to invite",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+    )
+
+
+class InviteCSVForm(forms.Form):
+    file = forms.FileField(
+        label="Upload a CSV file of email addresses",
+        help_text="One address a row, in a column headed “email” (or the first column). At most 5,000. "
+        "If any row is wrong, nobody is invited and every wrong line is listed.",
+        error_messages={"required": "Select a CSV file", "empty": "The file is empty. Nobody was invited."},
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label="Why (optional, for the team's record)", required=False, max_length=500)

@@ -316,6 +316,7 @@ class Section(models.Model):
 __all__ = [
     "Consultation",
     "ConsultationUpdate",
+    "Invitation",
     "Document",
     "Section",
     "Topic",
@@ -346,3 +347,47 @@ class ConsultationUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.consultation_id}"
+
+
+class Invitation(models.Model):
+    """An invitation to an invitation-only consultation, sent to one email address. Its link is the
+    invited person's way in: once they accept it signed in with that address, `visibility` lets them see
+    the published consultation and take part. Revoking ends that at once. Every change is in the history
+    (who invited, who accepted, who revoked and why)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="Where the invitation was sent (lower case).")
+    secret = models.CharField(max_length=43, help_text="The random part of the link; a new one on resend.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        help_text="Who accepted it.",
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "email"], name="one_invitation_per_address"),
+        ]
+        indexes = [models.Index(fields=["user", "consultation"], name="invitation_user")]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.consultation_id} for {self.email}"
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at:
+            return "Revoked"
+        return "Accepted" if self.accepted_at else "Invited"

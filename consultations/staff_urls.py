@@ -32,6 +32,12 @@ urlpatterns = [
         v.section_note_edit,
         name="section-note-edit",
     ),
+    path("consultations/<slug:slug>/invitations/", v.invitation_list, name="invitation-list"),
+    path(
+        "consultations/<slug:slug>/invitations/<int:pk>/revoke/",
+        v.invitation_revoke,
+        name="invitation-revoke",
+    ),
     path(
         "consultations/<slug:slug>/<str:action>/", v.consultation_transition, name="consultation-transition"
     ),

@@ -15,17 +15,21 @@ from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role, is_official, teams_where
 
 from . import access, services
+from . import invitations as invites
 from .forms import (
     ConsultationForm,
     DocumentImportForm,
     ExtendForm,
+    InviteCSVForm,
+    InviteForm,
     ReasonForm,
+    RevokeForm,
     SectionNoteForm,
     VersionUploadForm,
 )
 from .importers import ImporterError
 from .importers.save import import_uploaded_file
-from .models import Consultation, Document, Section
+from .models import Consultation, Document, Invitation, Section
 from .standard import check_standard
 from .views import _detail_context
 
@@ -372,3 +376,81 @@ def section_note_edit(request: HttpRequest, slug: str, doc: str, version: int, a
             "changes": changes,
         },
     )
+
+
+# --- invitations -------------------------------------------------------------------------------------
+
+
+def _invited_message(result: invites.Invited) -> str:
+    parts = []
+    n = len(result.created)
+    if n:
+        parts.append(f"{n} invitation{'s' if n != 1 else ''} will be emailed")
+    if result.already:
+        k = len(result.already)
+        parts.append(f"{k} address{'es were' if k != 1 else ' was'} already invited")
+    return ("; ".join(parts) or "Nobody new to invite") + "."
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite people to an invitation-only consultation, one address or a CSV, and revoke invitations."""
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    one = InviteForm(request.POST if "invite" in request.POST else None, prefix="one")
+    upload = InviteCSVForm(
+        request.POST if "upload" in request.POST else None,
+        request.FILES if "upload" in request.POST else None,
+        prefix="csv",
+    )
+    if request.method == "POST":
+        try:
+            if "invite" in request.POST and one.is_valid():
+                result = invites.invitation_create(
+                    consultation=consultation, email=one.cleaned_data["email"], by=request.user
+                )
+                messages.success(request, _invited_message(result))
+                return redirect("staff:invitation-list", slug=slug)
+            if "upload" in request.POST and upload.is_valid():
+                f = upload.cleaned_data["file"]
+                emails = invites.parse_csv(f.read(invites.MAX_CSV_BYTES + 1))
+                result = invites.invitations_create(consultation=consultation, emails=emails, by=request.user)
+                messages.success(request, _invited_message(result))
+                return redirect("staff:invitation-list", slug=slug)
+        except ValidationError as exc:
+            (one if "invite" in request.POST else upload).add_error(
+                "email" if "invite" in request.POST else "file", exc.messages[0]
+            )
+    rows = Invitation.objects.filter(consultation=consultation).select_related("invited_by", "user")
+    return render(
+        request,
+        "consultations/staff/invitations.html",
+        {
+            "consultation": consultation,
+            "one": one,
+            "upload": upload,
+            "forms": [one, upload],
+            "invitations": rows,
+            "counts": {
+                "invited": sum(1 for i in rows if i.status == "Invited"),
+                "accepted": sum(1 for i in rows if i.status == "Accepted"),
+                "revoked": sum(1 for i in rows if i.status == "Revoked"),
+            },
+            "history": Invitation.history.filter(consultation_id=consultation.pk)
+            .select_related("history_user")
+            .order_by("-history_date")[:20],
+        },
+        status=400 if one.errors or upload.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    invitation = get_object_or_404(Invitation, consultation=consultation, pk=pk)
+    form = RevokeForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    invites.invitation_revoke(invitation=invitation, by=request.user, reason=reason)
+    messages.success(request, f"The invitation to {invitation.email} is revoked: its link no longer works.")
+    return redirect("staff:invitation-list", slug=slug)

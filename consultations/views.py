@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from dhdigital.lib.pagecache import public_page
 
-from . import access, search, selectors
+from . import access, invitations, search, selectors
 from .forms import SearchForm
 from .models import Consultation, Document, Section
 from .versions import clause_change, compare_documents
@@ -182,3 +184,34 @@ def site_search(request: HttpRequest) -> HttpResponse:
             if kind:
                 context["page_obj"] = page
     return render(request, "consultations/search.html", context)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """An invitation's link: signed out, it asks the person to sign in or create an account with the
+    invited address and come back; signed in with that address, it lets them in to the consultation."""
+    invitation = invitations.from_token(token)
+    if invitation is None:
+        return render(request, "consultations/invitation.html", {"invalid": True}, status=404)
+    consultation = invitation.consultation
+    context = {"invitation": invitation, "consultation": consultation, "masked": _masked(invitation.email)}
+    if not request.user.is_authenticated:
+        return render(request, "consultations/invitation.html", context)
+    try:
+        invitations.invitation_accept(invitation=invitation, user=request.user)
+    except invitations.WrongAddress:
+        return render(
+            request, "consultations/invitation.html", {**context, "wrong_address": True}, status=403
+        )
+    except PermissionDenied as exc:
+        return render(request, "consultations/invitation.html", {**context, "refused": str(exc)}, status=403)
+    if consultation.state == Consultation.State.DRAFT:
+        return render(request, "consultations/invitation.html", {**context, "not_yet": True})
+    messages.success(request, "You have accepted the invitation. You can now read and respond.")
+    return redirect(consultation.get_absolute_url())
+
+
+def _masked(email: str) -> str:
+    """j…@example.org: enough for the person to know which address, not the whole address to anyone else
+    who holds the link."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}…@{domain}"

@@ -13,7 +13,9 @@ The filters are an empty `Q()` for someone who sees everything (a superuser): `Q
 so test for it before OR-ing one in. `tests/consultations/test_visibility.py` checks that the forms
 agree for every role, state and visibility.
 The public (`user` None or anonymous) sees published, public consultations and their published
-documents; a consultation's team (any role) sees all of its own; a superuser sees everything.
+documents; a consultation's team (any role) sees all of its own; a superuser sees everything; a person
+who accepted an invitation (not revoked) to an invitation-only consultation sees it once it is published
+(`Invitation`: consultations/invitations.py sends and accepts them).
 
 To widen who may see a consultation (invited participants, say), extend `may_view`, `visible_q` and
 `viewers_q` here; nothing else decides it.
@@ -21,6 +23,7 @@ To widen who may see a consultation (invited participants, say), extend `may_vie
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import Q
 
 from dhdigital.accounts.models import TeamMembership
@@ -46,9 +49,28 @@ def is_public(consultation) -> bool:
     return consultation.state != DRAFT and consultation.visibility == PUBLIC
 
 
+def _invitations():
+    # consultations.models imports this module (through its querysets): the model is looked up when used
+    return apps.get_model("consultations", "Invitation").objects.filter(revoked_at__isnull=True)
+
+
+def invited_consultation_ids(user):
+    """The consultations `user` accepted an invitation to (a subquery of ids)."""
+    return _invitations().filter(user_id=user.pk).values("consultation_id")
+
+
+def is_invited(user, consultation) -> bool:
+    """Has `user` accepted an invitation to `consultation` that has not been revoked?"""
+    return (
+        _signed_in(user) and _invitations().filter(user_id=user.pk, consultation_id=consultation.pk).exists()
+    )
+
+
 def may_view(user, consultation) -> bool:
     """May `user` (None or anonymous for the public) see `consultation` at all?"""
-    return is_public(consultation) or has_team_role(user, consultation.team_id)
+    if is_public(consultation) or has_team_role(user, consultation.team_id):
+        return True
+    return consultation.state != DRAFT and is_invited(user, consultation)
 
 
 def public_q(prefix: str = "") -> Q:
@@ -61,18 +83,26 @@ def visible_q(user, prefix: str = "") -> Q:
     if _sees_everything(user):
         return Q()
     q = public_q(prefix)
-    teams = member_team_ids(user) if _signed_in(user) else []
+    if not _signed_in(user):
+        return q
+    teams = member_team_ids(user)
     if teams:
         q |= Q(**{f"{prefix}team_id__in": teams})
-    return q
+    # a subquery, not a join: a join through the invitations would repeat each consultation
+    return q | (~Q(**{f"{prefix}state": DRAFT}) & Q(**{f"{prefix}id__in": invited_consultation_ids(user)}))
 
 
 def viewers_q(consultation) -> Q:
-    """`may_view` as a filter on users: everyone, or the team and superusers."""
+    """`may_view` as a filter on users: everyone, or the team, superusers and those who accepted an
+    invitation (once it is published)."""
     if is_public(consultation):
         return Q()
     team = TeamMembership.objects.filter(team_id=consultation.team_id).values("user_id")
-    return Q(is_superuser=True) | Q(pk__in=team)
+    q = Q(is_superuser=True) | Q(pk__in=team)
+    if consultation.state != DRAFT:
+        invited = _invitations().filter(consultation_id=consultation.pk, user__isnull=False).values("user_id")
+        q |= Q(pk__in=invited)
+    return q
 
 
 # --- documents -------------------------------------------------------------------------------------

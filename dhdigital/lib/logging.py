@@ -38,7 +38,8 @@ _NEVER = {"request", "server_time", "response", "scope", "user"}
 # Links whose path is the permission (resume a response, unsubscribe, confirm an email address, reset a
 # password): their secret part never reaches a log line, where it would let a reader act as the person.
 SECRET_PATH_RE = re.compile(
-    r"(/responses/resume/|/comments/unsubscribe/|/accounts/confirm-email/|/accounts/password/reset/key/)"
+    r"(/responses/resume/|/comments/unsubscribe/|/accounts/confirm-email/|/accounts/password/reset/key/"
+    r"|/consultations/invitations/)"
     r"[^/\s\"']+"
 )
 
