@@ -79,6 +79,33 @@ def response_counts(consultation) -> tuple[int, dict[str, dict]]:
     return total, per
 
 
+COMMENTER_FIELDS = ("respondent_type", "region", "organisation_type")
+
+
+def commenter_counts(consultation) -> tuple[int, dict[str, dict]]:
+    """(people who commented, {field: {value: people}}) from what commenters gave once on their profile
+    (dhdigital.accounts.about: the same choices as a response's): each person counted once, whatever how
+    many comments they made; comments withdrawn do not count. Organisation types count organisations only."""
+    per: dict[str, dict] = {f: {} for f in COMMENTER_FIELDS}
+    total = 0
+    rows = (
+        Comment.objects.filter(consultation=consultation, author__isnull=False)
+        .exclude(status=Comment.Status.WITHDRAWN)
+        .values(*(f"author__{f}" for f in COMMENTER_FIELDS))
+        .annotate(n=Count("author", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        n = row["n"]
+        total += n
+        for f in COMMENTER_FIELDS:
+            value = row[f"author__{f}"]
+            if f == "organisation_type" and row["author__respondent_type"] != "organisation":
+                continue
+            per[f][value] = per[f].get(value, 0) + n
+    return total, per
+
+
 def submitted_responses(consultation):
     return Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
 
@@ -142,32 +169,39 @@ def over_time(consultation) -> list[dict]:
     return rows
 
 
-def breakdowns(per: dict[str, dict]) -> list[dict]:
-    return [
+def breakdowns(per: dict[str, dict], prefix: str = "") -> list[dict]:
+    """The bar charts of `per` (response_counts' or commenter_counts'); `prefix` keeps chart ids unique."""
+    out = [
         {
             "key": "channel",
             "title": "By channel",
-            "bars": bars(_choices_rows(per["channel"], dict(Response.Channel.choices))),
+            "bars": bars(_choices_rows(per.get("channel", {}), dict(Response.Channel.choices))),
         },
         {
             "key": "respondent_type",
             "title": "By respondent type",
-            "bars": bars(_choices_rows(per["respondent_type"], dict(Response.RespondentType.choices))),
+            "bars": bars(
+                _choices_rows(per.get("respondent_type", {}), dict(Response.RespondentType.choices))
+            ),
         },
         {
             "key": "region",
             "title": "By region",
-            "bars": bars(_choices_rows(per["region"], dict(Response.Region.choices)), suppress=True),
+            "bars": bars(_choices_rows(per.get("region", {}), dict(Response.Region.choices)), suppress=True),
         },
         {
             "key": "organisation_type",
             "title": "By organisation type",
             "bars": bars(
-                _choices_rows(per["organisation_type"], dict(Response.OrganisationType.choices)),
+                _choices_rows(per.get("organisation_type", {}), dict(Response.OrganisationType.choices)),
                 suppress=True,
             ),
         },
     ]
+    out = [b for b in out if b["key"] in per]
+    for b in out:
+        b["key"] = prefix + b["key"]
+    return out
 
 
 HEAT_LEVELS = ["none", "low", "medium", "high", "highest"]
@@ -404,6 +438,14 @@ def events(consultation) -> list[EngagementEvent]:
     )
 
 
+def _commenters(consultation) -> dict:
+    total, per = commenter_counts(consultation)
+    return {
+        "commenters": total,
+        "commenter_breakdowns": breakdowns(per, prefix="commenters-") if total else [],
+    }
+
+
 def dashboard(consultation) -> dict:
     document = current_document(consultation)
     total_responses, per = response_counts(consultation)
@@ -413,6 +455,7 @@ def dashboard(consultation) -> dict:
         "over_time": (ot := over_time(consultation)),
         "over_time_width": max(len(ot) * 12, 12),
         "breakdowns": breakdowns(per),
+        **_commenters(consultation),
         "document": document,
         "heatmap": (heatmap := clause_heatmap(consultation, document)),
         "heatmap_grouped": any(r.groups for r in heatmap),

@@ -11,6 +11,8 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from dhdigital.accounts import about
+
 from .querysets import IdeaQuerySet, ResponseQuerySet
 
 # Crockford-style alphabet without look-alikes (0/O, 1/I/L, U): easy to read out on the phone.
@@ -84,34 +86,10 @@ class Response(models.Model):
         DRAFT = "draft", "Saved, not submitted"
         SUBMITTED = "submitted", "Submitted"
 
-    class RespondentType(models.TextChoices):
-        INDIVIDUAL = "individual", "As an individual"
-        ORGANISATION = "organisation", "On behalf of an organisation"
-
-    class OrganisationType(models.TextChoices):
-        CHARITY = "charity", "Charity or voluntary organisation"
-        BUSINESS = "business", "Business"
-        LOCAL_AUTHORITY = "local_authority", "Local authority"
-        HEALTH_BODY = "health_body", "NHS or health body"
-        PROFESSIONAL = "professional", "Professional or representative body"
-        ACADEMIC = "academic", "Academic or research"
-        PUBLIC_BODY = "public_body", "Other public body"
-        OTHER = "other", "Other"
-
-    class Region(models.TextChoices):
-        NORTH_EAST = "north_east", "North East"
-        NORTH_WEST = "north_west", "North West"
-        YORKSHIRE = "yorkshire", "Yorkshire and the Humber"
-        EAST_MIDLANDS = "east_midlands", "East Midlands"
-        WEST_MIDLANDS = "west_midlands", "West Midlands"
-        EAST = "east", "East of England"
-        LONDON = "london", "London"
-        SOUTH_EAST = "south_east", "South East"
-        SOUTH_WEST = "south_west", "South West"
-        WALES = "wales", "Wales"
-        SCOTLAND = "scotland", "Scotland"
-        NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
-        OUTSIDE_UK = "outside_uk", "Outside the UK"
+    # The same choices as a commenter's profile (dhdigital.accounts.about), so dashboards agree.
+    RespondentType = about.RespondentType
+    OrganisationType = about.OrganisationType
+    Region = about.Region
 
     class Consent(models.TextChoices):
         NAMED = "named", "Publish my response with my name"

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import about
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -38,6 +40,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     display_name = models.CharField(max_length=80, blank=True)
     organisation = models.CharField(max_length=200, blank=True)
+    # Who they comment as, given once and optionally on their profile (never shown publicly): draft-bill
+    # dashboards break down by them as formal consultations do by a response's answers.
+    respondent_type = models.CharField(max_length=12, choices=about.RespondentType.choices, blank=True)
+    organisation_type = models.CharField(max_length=20, choices=about.OrganisationType.choices, blank=True)
+    region = models.CharField(max_length=20, choices=about.Region.choices, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)

@@ -268,6 +268,7 @@ def account_erase(*, user, comments_policy: str = KEEP_PUBLISHED) -> dict[str, i
     user.email = f"deleted-{user.pk}-{secrets.token_hex(4)}@{ERASED_DOMAIN}"
     user.display_name = ""
     user.organisation = ""
+    user.respondent_type = user.organisation_type = user.region = ""
     user.is_active = False
     user.is_staff = False
     user.set_unusable_password()
