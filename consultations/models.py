@@ -318,6 +318,7 @@ __all__ = [
     "ConsultationUpdate",
     "Invitation",
     "Document",
+    "DocumentImport",
     "Section",
     "Topic",
     "settings",
@@ -391,3 +392,46 @@ class Invitation(models.Model):
         if self.revoked_at:
             return "Revoked"
         return "Accepted" if self.accepted_at else "Invited"
+
+
+class DocumentImport(models.Model):
+    """An uploaded document waiting to be read, being read, or read: the upload request only checks and
+    stores the file; the worker reads it within time and memory limits and saves the document
+    (consultations.importers.jobs). Its page shows the progress, the error, or what was only partly
+    understood, for the publisher to confirm."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting to be read"
+        RUNNING = "running", "Being read"
+        CONFIRM = "confirm", "Waiting for you to confirm"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Not imported"
+        CANCELLED = "cancelled", "Cancelled"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="imports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    upload = models.FileField(upload_to="imports/%Y/%m/")
+    filename = models.CharField(max_length=250)
+    source_format = models.CharField(max_length=6, blank=True)
+    title = models.CharField(max_length=250, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    confirmed = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    skipped = models.JSONField(default=list, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_state_display()})"
+
+    @property
+    def waiting(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -9,6 +9,11 @@ urlpatterns = [
     path("consultations/<slug:slug>/", v.consultation_manage, name="consultation-manage"),
     path("consultations/<slug:slug>/edit/", v.consultation_edit, name="consultation-edit"),
     path("consultations/<slug:slug>/import/", v.document_import, name="document-import"),
+    path(
+        "consultations/<slug:slug>/import/<int:pk>/",
+        v.document_import_progress,
+        name="document-import-progress",
+    ),
     path("consultations/<slug:slug>/check/", v.consultation_check, name="consultation-check"),
     path("consultations/<slug:slug>/preview/", v.consultation_preview, name="consultation-preview"),
     path(

@@ -27,9 +27,8 @@ from .forms import (
     SectionNoteForm,
     VersionUploadForm,
 )
-from .importers import ImporterError
-from .importers.save import import_uploaded_file
-from .models import Consultation, Document, Invitation, Section
+from .importers import ImporterError, jobs
+from .models import Consultation, Document, DocumentImport, Invitation, Section
 from .standard import check_standard
 from .views import _detail_context
 
@@ -129,6 +128,52 @@ def consultation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _counted(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items() if n)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_import_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """An import's page: refreshes itself while the worker reads the file (a meta refresh and a link, no
+    JavaScript), then says what was imported, why nothing was, or what was only partly understood and
+    asks the publisher to confirm."""
+    consultation = access.consultation_for_team(request.user, slug, Role.PUBLISHER)
+    job = get_object_or_404(DocumentImport, pk=pk, consultation=consultation)
+    if request.method == "POST":
+        if request.POST.get("action") == "confirm":
+            jobs.import_confirm(job=job)
+            return redirect("staff:document-import-progress", slug=slug, pk=job.pk)
+        jobs.import_cancel(job=job)
+        messages.success(request, f"“{job.filename}” was not imported.")
+        return redirect("staff:consultation-manage", slug=slug)
+    if job.state == DocumentImport.State.DONE and job.document_id:
+        later = (
+            " It is not public yet: check it, then publish it from this page."
+            if consultation.state != Consultation.State.DRAFT
+            else ""
+        )
+        messages.success(request, f"Imported “{job.document.title}”: {_counted(job.counts)}.{later}")
+        return redirect("staff:consultation-manage", slug=slug)
+    form = DocumentImportForm()
+    if job.state == DocumentImport.State.FAILED:
+        form = DocumentImportForm(data={"format": job.source_format, "title": job.title})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("file", job.error)
+    return render(
+        request,
+        "consultations/staff/import_progress.html",
+        {
+            "consultation": consultation,
+            "job": job,
+            "form": form,
+            "counts": _counted(job.counts),
+            "refresh_seconds": 2,
+        },
+    )
+
+
 def standard_errors(form, failures) -> None:
     """Each failure of the minimum digital standard as an error on the field that fixes it, so the
     GOV.UK error summary names it and links to the field."""
@@ -146,26 +191,15 @@ def document_import(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Documents can only be imported before the consultation opens.")
     form = DocumentImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = import_uploaded_file(
-                consultation=consultation,
-                data=upload.read(),
-                filename=upload.name,
-                fmt=form.cleaned_data["format"] or None,
-                title=form.cleaned_data["title"] or None,
-            )
-        except ImporterError as exc:
-            form.add_error("file", exc.for_people())
-        else:
-            counts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in result.counts.items() if n)
-            later = (
-                " It is not public yet: check it, then publish it from this page."
-                if consultation.state != Consultation.State.DRAFT
-                else ""
-            )
-            messages.success(request, f"Imported “{result.document.title}”: {counts}.{later}")
-            return redirect("staff:consultation-manage", slug=consultation.slug)
+        # The request only checks and stores the file: the worker reads it (consultations.importers.jobs).
+        job = jobs.import_queue(
+            consultation=consultation,
+            upload=form.cleaned_data["file"],
+            fmt=form.cleaned_data["format"],
+            title=form.cleaned_data["title"],
+            by=request.user,
+        )
+        return redirect("staff:document-import-progress", slug=consultation.slug, pk=job.pk)
     return render(
         request, "consultations/staff/document_import.html", {"form": form, "consultation": consultation}
     )

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from . import invitations, services
+from .importers.jobs import import_run
 
 
 @shared_task(name="consultations.tasks.consultations_transition_due")
@@ -13,3 +14,8 @@ def send_invitations(ids: list[int]) -> int:
     """Email a batch of invitations their links (one task per 200: a CSV of thousands never waits in a
     request)."""
     return invitations.send(ids)
+
+
+@shared_task(name="consultations.tasks.document_import_run", acks_late=True)
+def document_import_run(job_id: int) -> str:
+    return import_run(job_id)

@@ -197,6 +197,9 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 # Attached files are read in the worker (responses.extraction) within these limits, else a person reads them.
 ATTACHMENT_TEXT_MAX_BYTES = env.int("ATTACHMENT_TEXT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENT_TEXT_SECONDS = env.float("ATTACHMENT_TEXT_SECONDS", default=30.0)
+# One document import in the worker: CPU seconds, and memory the reading may take (docs/importers.md).
+IMPORT_TIME_LIMIT_S = env.float("IMPORT_TIME_LIMIT_S", default=60.0)
+IMPORT_MEMORY_LIMIT_MB = env.int("IMPORT_MEMORY_LIMIT_MB", default=768)
 # A CSV of offline responses: 100,000 rows of real-length answers is about 90 MB.
 RESPONSE_IMPORT_MAX_BYTES = env.int("RESPONSE_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
 

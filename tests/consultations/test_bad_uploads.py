@@ -46,6 +46,7 @@ def upload(client, name: str, data: bytes, fmt: str = ""):
     response = client.post(
         "/staff/consultations/saf-bill/import/",
         {"file": SimpleUploadedFile(name, data), "format": fmt},
+        follow=True,  # to the import's page, where the worker's verdict is shown
     )
     assert response.status_code == 200
     return response.content.decode()

@@ -119,7 +119,9 @@ def test_full_publishing_flow_with_a_real_bill(pub_client, team, shared_data):
 def test_bad_upload_names_the_problem_and_saves_nothing(pub_client, team):
     pub_client.post("/staff/consultations/new/", _form(team))
     bad = SimpleUploadedFile("bill.xml", b"<akomaNtoso><act><body><section>", content_type="application/xml")
-    response = pub_client.post("/staff/consultations/saf-bill/import/", {"file": bad, "format": "akn"})
+    response = pub_client.post(
+        "/staff/consultations/saf-bill/import/", {"file": bad, "format": "akn"}, follow=True
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "The XML is not well formed" in html and "(line 1, column" in html
@@ -202,7 +204,7 @@ def test_a_document_imported_after_scheduling_is_published_from_the_manage_page(
     )
     doc = Document.objects.get(consultation=c)
     assert doc.state == "draft"
-    manage = pub_client.get(response["Location"]).content.decode()
+    manage = pub_client.get(response["Location"], follow=True).content.decode()
     assert "It is not public yet" in manage
     publish_url = f"/staff/consultations/{c.slug}/documents/{doc.slug}/publish/"
     assert f'action="{publish_url}"' in manage

@@ -118,6 +118,7 @@ EXPECTED: dict[str, tuple] = {
     "staff:consultation-manage": (TEAM, "GET"),
     "staff:consultation-edit": (PUBLISHER, "GET"),
     "staff:document-import": (PUBLISHER, "GET", "draft"),  # only before the consultation opens
+    "staff:document-import-progress": (PUBLISHER, "GET"),
     "staff:consultation-check": (TEAM, "GET"),
     "staff:consultation-preview": (TEAM, "GET"),
     "staff:version-upload": (PUBLISHER, "GET"),
@@ -383,7 +384,7 @@ def build_world() -> dict:
     from comments.models import Subscription
     from comments.notifications import unsubscribe_token
     from comments.services import comment_create
-    from consultations.models import Section
+    from consultations.models import DocumentImport, Section
     from dashboards.models import SavedView
     from dashboards.services import report_create, report_publish
     from insights.models import AnalysisRun, Theme, ThemeAssignment
@@ -471,6 +472,9 @@ def build_world() -> dict:
     published_report = report_publish(
         report=report_create(consultation=consultation, by=analyst, title="Published analysis"), by=publisher
     )
+    document_import = DocumentImport.objects.create(
+        consultation=consultation, requested_by=publisher, filename="bill.xml", state="failed", error="Bad."
+    )
     sessions = {}  # a signed-in session per persona, as the test client's force_login makes it
     for persona, user in users.items():
         signed_in = Client()
@@ -491,6 +495,7 @@ def build_world() -> dict:
         "ideas": ideas,
         "event": event,
         "run": run,
+        "document_import": document_import,
         "theme": theme,
         "tag": tag,
         "stage": stage,
@@ -537,6 +542,7 @@ PK_OF: dict[str, str] = {
     "insights:run-progress": "run",
     "insights:run-cancel": "run",
     "insights:run-rerun": "run",
+    "staff:document-import-progress": "document_import",
     "insights:theme-detail": "theme",
     "insights:theme-action": "theme",
     "insights:theme-delete": "theme",
