@@ -5,12 +5,15 @@ response can carry several themes, or none:
 * targets are multi-label: a response confirmed for two themes is a positive example of both, and every
   other response an official checked is a negative example of the themes it was not confirmed for
   (and of any theme whose tag was rejected on it);
-* each theme's label and description is one more positive example of that theme (and a negative of
-  the others);
-* each theme's threshold is chosen by cross-validation on the checked responses (out-of-fold
-  probabilities; the threshold with the best F1 for that theme, moved half-way toward the one that is
-  best over all themes pooled, because five examples alone make a noisy threshold);
-* decoding keeps every theme over its threshold, and the top theme when it reaches `keep_top`.
+* each theme's label and description is one more positive example of that theme (weight 5) and a
+  negative of the others;
+* thresholds are chosen by cross-validation on the checked responses (out-of-fold probabilities, the
+  threshold with the best F1): per theme, moved `shrink` of the way toward the one best over all themes
+  pooled. The default (1.0: the pooled threshold) measured best on the ArgKP train topics: with five
+  examples a theme's own threshold is noisy;
+* decoding keeps every theme over its threshold and within `relative` (0.9) of the response's best
+  probability, and the top theme when it reaches `keep_top` (0.4): "none of these" stays possible.
+The defaults were chosen on the ArgKP train topics only (docs/analysis.md).
 There is no self-training: pseudo-labels from the first model lowered F1 on every draw measured
 (they label nearly every response with its one top theme). `zero_shot_tags` matches responses to theme
 texts by cosine similarity before anything is confirmed; `logistic_baseline` is the plain baseline
@@ -63,6 +66,7 @@ class Tagger:
     heads: list[object]
     thresholds: np.ndarray  # one per theme
     keep_top: float
+    relative: float = 0.0
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
         """n x themes: each head's probability that the response makes that theme's point."""
@@ -70,6 +74,8 @@ class Tagger:
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         chosen = probs >= self.thresholds[None, :]
+        if len(probs) and self.relative:
+            chosen &= probs >= self.relative * probs.max(axis=1, keepdims=True)
         if len(probs):
             top = probs.argmax(axis=1)
             rows = np.arange(len(probs))
@@ -103,7 +109,9 @@ def _scores(heads: Sequence[object], vectors: np.ndarray) -> np.ndarray:
     return out
 
 
-def _fit_heads(x: np.ndarray, y: np.ndarray, extra: list[np.ndarray | None], *, c_reg: float) -> list[object]:
+def _fit_heads(
+    x: np.ndarray, y: np.ndarray, extra: list[np.ndarray | None], *, c_reg: float, text_weight: float = 1.0
+) -> list[object]:
     """One logistic regression per column of `y` (n x themes, 0/1); `extra[c]` is theme c's text vector,
     a positive of theme c and a negative of the others. A theme with only one class becomes a constant."""
     from sklearn.linear_model import LogisticRegression
@@ -116,8 +124,11 @@ def _fit_heads(x: np.ndarray, y: np.ndarray, extra: list[np.ndarray | None], *, 
         if ys.min() == ys.max():
             heads.append(float(ys[0]))
             continue
+        weights = np.concatenate([np.ones(len(x)), np.full(len(texts), text_weight)])
         heads.append(
-            LogisticRegression(C=c_reg, max_iter=1000, class_weight="balanced").fit(np.vstack(xs), ys)
+            LogisticRegression(C=c_reg, max_iter=1000, class_weight="balanced").fit(
+                np.vstack(xs), ys, sample_weight=weights
+            )
         )
     return heads
 
@@ -143,6 +154,7 @@ def cv_thresholds(
     c_reg: float,
     folds: int = 5,
     shrink: float = 0.5,
+    text_weight: float = 1.0,
 ) -> np.ndarray:
     """Per theme, the threshold with the best F1 on out-of-fold probabilities of the checked responses,
     moved `shrink` of the way toward the threshold best over all themes pooled."""
@@ -154,7 +166,9 @@ def cv_thresholds(
         return default
     oof = np.zeros((n, t))
     for train, test in KFold(n_splits=min(folds, n), shuffle=True, random_state=0).split(x):
-        oof[test] = _scores(_fit_heads(x[train], y[train], extra, c_reg=c_reg), x[test])
+        oof[test] = _scores(
+            _fit_heads(x[train], y[train], extra, c_reg=c_reg, text_weight=text_weight), x[test]
+        )
     truth = y.astype(bool)
     pooled = _best_threshold(oof.ravel(), truth.ravel())
     if pooled is None:
@@ -174,9 +188,11 @@ def train_tagger(
     theme_vectors: Mapping[str, np.ndarray] | None = None,
     checked: Iterable[int] | None = None,
     rejected: Mapping[str, Sequence[int]] | None = None,
-    c_reg: float = 4.0,
-    shrink: float = 0.5,
-    keep_top: float = 0.0,
+    c_reg: float = 16.0,
+    shrink: float = 1.0,
+    keep_top: float = 0.4,
+    relative: float = 0.9,
+    text_weight: float = 5.0,
 ) -> Tagger:
     """`examples` maps a theme key to the row indexes of `vectors` that officials confirmed for it (a row
     may be confirmed for several themes). `checked` rows (default: every confirmed row) that were not
@@ -195,8 +211,9 @@ def train_tagger(
             y[pos[int(i)], col[key]] = 1
     x = vectors[rows]
     extra = [(theme_vectors or {}).get(k) for k in themes]
-    thresholds = cv_thresholds(x, y, extra, c_reg=c_reg, shrink=shrink)
-    return Tagger(themes, _fit_heads(x, y, extra, c_reg=c_reg), thresholds, keep_top)
+    thresholds = cv_thresholds(x, y, extra, c_reg=c_reg, shrink=shrink, text_weight=text_weight)
+    heads = _fit_heads(x, y, extra, c_reg=c_reg, text_weight=text_weight)
+    return Tagger(themes, heads, thresholds, keep_top, relative)
 
 
 def zero_shot_tags(
