@@ -2,8 +2,9 @@
 
 The text comes from real Polis conversations in ../shared/data/comments/polis (CC BY 4.0, "The
 Computational Democracy Project" and each conversation's owner); every demo comment carries that credit in
-`source_credit`, shown on its page. The conversations are about tax, public spending and fossil fuels,
-the nearest real material to a bill that funds a fuel levy; they stand in for what readers would say.
+`source_credit`, shown on its page. Only comments about fuel, energy, climate and
+emissions are used (the demo bill supports sustainable aviation fuel through a levy); none about another
+country's tax system. They stand in for what readers would say.
 
 `load_demo_comments(document)` is idempotent: it does nothing if the document already has demo comments.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -34,33 +36,28 @@ CONVERSATIONS = {
     "scoop-hivemind.ubi": "Scoop Hivemind (Scoop Publishing, New Zealand): universal basic income",
 }
 CREDIT = "Polis conversation “{owner}”, The Computational Democracy Project, CC BY 4.0"
-KEYWORDS = (
-    "tax",
-    "fuel",
-    "climate",
-    "subsid",
-    "carbon",
-    "levy",
-    "revenue",
-    "pollution",
-    "price",
-    "cost",
-    "fund",
-    "compan",
-    "business",
-    "industry",
-    "emission",
-    "oil",
-    "government",
+# What the demo bill (sustainable aviation fuel: a levy-funded price support for low-carbon fuel) is about:
+# a comment is used only if it speaks of one of these, as whole words.
+SUBJECT = re.compile(
+    r"\b(fuels?|fossil|climate|carbon|emissions?|levy|pollut\w*|polluters?|oil|aviation|flights?|flying|"
+    r"planes?|airlines?|airports?|renewables?|petrol|diesel|biofuels?|subsid\w*|energy)\b",
+    re.IGNORECASE,
 )
+# Words that tie a comment to another country's tax system, which the bill is not about.
+ELSEWHERE = re.compile(r"\b(gst|nz|new zealand|kiwis?|ird|maori)\b", re.IGNORECASE)
 DEMO_DOMAIN = "demo.example.org"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - demo accounts only
 
 
 def polis_comments(
-    conversation: str = "scoop-hivemind.taxes", *, limit: int | None = None, data_dir: Path | None = None
+    conversation: str = "scoop-hivemind.taxes",
+    *,
+    limit: int | None = None,
+    data_dir: Path | None = None,
+    unmoderated: bool = False,
 ) -> list[dict]:
-    """Comments the conversation's own moderators accepted, in the order they were written."""
+    """Comments the conversation's own moderators accepted (with `unmoderated`, also those they never
+    decided on; never those they rejected), in the order they were written."""
     path = Path(data_dir or settings.DATA_DIR) / "comments" / "polis" / conversation / "comments.csv"
     with path.open(encoding="utf-8", newline="") as fh:
         rows = [
@@ -73,19 +70,24 @@ def polis_comments(
                 "conversation": conversation,
             }
             for r in csv.DictReader(fh)
-            if r["moderated"] == "1" and r["comment-body"].strip() and "<" not in r["comment-body"]
+            if (r["moderated"] == "1" or (unmoderated and r["moderated"] == "0"))
+            and r["comment-body"].strip()
+            and "<" not in r["comment-body"]
         ]
     rows.sort(key=lambda r: r["id"])
     return rows[:limit] if limit else rows
 
 
 def relevant_polis_comments() -> Iterator[dict]:
-    """Accepted comments about tax, funding, industry and fuel, from the conversations above."""
+    """Accepted comments about fuel, energy, climate and emissions (what the demo bill is about), from the
+    conversations above; none about another country's tax system."""
     for conversation in CONVERSATIONS:
-        for row in polis_comments(conversation):
+        for row in polis_comments(conversation, unmoderated=True):
+            body = row["body"]
             if (
-                any(k in row["body"].lower() for k in KEYWORDS)
-                and len(row["body"]) <= settings.COMMENT_MAX_LENGTH
+                SUBJECT.search(body)
+                and not ELSEWHERE.search(body)
+                and len(body) <= settings.COMMENT_MAX_LENGTH
             ):
                 yield row
 

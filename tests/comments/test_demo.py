@@ -53,3 +53,19 @@ def test_load_demo_builds_threads_on_the_demo_bill_once(db):
     assert Comment.objects.filter(document=document).count() == n
     clause3 = document.sections.get(kind="clause", number="3")
     assert Comment.objects.filter(section=clause3).count() >= 10
+
+
+def test_demo_comments_are_about_what_the_demo_bill_is_about():
+    """The demo bill supports sustainable aviation fuel: its comments speak of fuel, energy, climate or
+    emissions, and none of another country's tax system (no "Tax and gst" theme on it)."""
+    import re
+
+    from comments.demo import relevant_polis_comments
+
+    rows = list(relevant_polis_comments())
+    assert len([r for r in rows if r["author"] != 0]) >= 60  # enough for the demo's threads
+    subject = re.compile(
+        r"\b(fuels?|fossil|climate|carbon|emissions?|energy|oil|pollut\w*|renewables?)\b", re.I
+    )
+    assert sum(bool(subject.search(r["body"])) for r in rows) >= 0.9 * len(rows)
+    assert not [r["body"] for r in rows if re.search(r"\b(gst|new zealand|nz)\b", r["body"], re.I)]
