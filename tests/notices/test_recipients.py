@@ -11,8 +11,8 @@ from django.core import mail
 from django.utils import timezone
 
 from comments.models import Subscription
-from consultations import services
-from consultations.models import Consultation, Document, Section
+from consultations import invitations, services
+from consultations.models import Consultation, Document, Invitation, Section
 from notices import services as notice_services
 from notices.models import Event, Mute, Notice, Preference
 from outcomes.models import LedgerEntry
@@ -72,6 +72,24 @@ def test_nobody_who_cannot_see_the_consultation_is_told(publisher, moderator, co
     consultation.refresh_from_db()
     _close(consultation, publisher)
     assert list(Notice.objects.values_list("user_id", flat=True)) == [moderator.pk]
+
+
+def test_on_an_invitation_only_consultation_only_those_still_invited_are_told(
+    publisher, consultation, clause, citizen, other_citizen
+):
+    Consultation.objects.filter(pk=consultation.pk).update(visibility=Consultation.Visibility.INVITED)
+    consultation.refresh_from_db()
+    invitations.invitations_create(
+        consultation=consultation, emails=[citizen.email, other_citizen.email], by=publisher
+    )
+    for user in (citizen, other_citizen):
+        invitations.invitation_accept(invitation=Invitation.objects.get(email=user.email), user=user)
+        comment_on(user, clause)
+    invitations.invitation_revoke(invitation=Invitation.objects.get(email=other_citizen.email), by=publisher)
+    mail.outbox.clear()  # the invitations themselves
+    _close(consultation, publisher)
+    assert list(Notice.objects.values_list("user_id", flat=True)) == [citizen.pk]
+    assert [m.to for m in mail.outbox] == [[citizen.email]]
 
 
 def test_a_second_close_or_a_rerun_tells_nobody_twice(publisher, consultation, clause, citizen):
