@@ -78,10 +78,13 @@ lint: install ## ruff, and the import-linter contracts that keep the layers
 	.venv/bin/lint-imports --no-cache
 	.venv/bin/ruff format --check . || true
 
+models: install ## Tune the theme matcher on ArgKP train (about 4 CPU-minutes; cached under ~/.cache/dhdigital, nothing downloaded)
+	$(PY) -m policycycle.analysis.matcher
+
 bench: setup ## Measure the performance budgets; prints a table and writes .bench/results.json
 	$(PY) -m benchmarks.run
 
-.PHONY: help install frontend setup migrate demo run test lint bench
+.PHONY: help install frontend setup migrate demo run test lint bench models
 
 loadtest: setup ## Load test on 127.0.0.1 (gunicorn, PostgreSQL, own Redis): req/s, p50/p95/p99, accepted = stored
 	$(PY) -m loadtest.run $(LOADTEST_ARGS)

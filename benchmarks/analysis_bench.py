@@ -178,12 +178,42 @@ def bench_quality(results: dict) -> None:
             }
 
 
+def bench_argkp(results: dict) -> None:
+    """Tagging on the ArgKP dev topics (never the test split): strict F1 at K = 0, 5, 10, mean and sd
+    over 5 draws, the tagger beside per-theme logistic regression on the same vectors and draws; with the
+    tuned matcher when `make models` has built it, and with the packaged MiniLM."""
+    from policycycle.analysis import evaluation, matcher
+
+    variants = [False, True] if matcher.matcher_path() else [False]
+    for tuned in variants:
+        start = time.perf_counter()
+        figures = evaluation.evaluate_argkp("dev", ks=(0, 5, 10), draws=5, matcher=tuned)
+        vectors = figures["vectors"]
+        for k, methods in figures["tagging"].items():
+            for method, v in methods.items():
+                key = f"analysis: ArgKP dev tagging F1 at {k} ({method}, {vectors})"
+                results[key] = {
+                    "value": v["f1"]["mean"],
+                    "sd": v["f1"]["sd"],
+                    "precision": v["precision"]["mean"],
+                    "recall": v["recall"]["mean"],
+                    "per_topic": {t: x["f1"]["mean"] for t, x in v["per_topic"].items()},
+                    "draws": figures["draws"],
+                    "unit": "F1",
+                }
+        results[f"analysis: ArgKP dev evaluation time ({vectors})"] = {
+            "value": round(time.perf_counter() - start, 1),
+            "unit": "s",
+        }
+
+
 def run(results: dict) -> dict:
     bench_enrichment(results)
     bench_campaigns(results)
     bench_run(results)
     if os.environ.get("DHD_BENCH_QUICK") != "1":
         bench_quality(results)
+        bench_argkp(results)
     results["analysis: load average during the benchmark"] = {
         "value": round(os.getloadavg()[0], 1),
         "unit": "load (2 cores)",
