@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from comments.models import Comment
 from insights.models import AnalysisRun, Campaign, Enrichment, Summary, Theme
 from insights.selectors import agreement_for, scope_labels
+from policycycle.analysis.enrich import stance_caveat
 from responses.models import Answer, Response
 
 from . import closed, selectors
@@ -183,7 +184,7 @@ def build_snapshot(consultation, *, run, title: str, now) -> dict:
         "campaigns": [{"size": c.size, "text": c.canonical_text[:600]} for c in campaigns],
         "who": _who(consultation),
         "closed": closed.question_results(consultation),
-        "caveats": [c.format(threshold=selectors.threshold()) for c in CAVEATS],
+        "caveats": [c.format(threshold=selectors.threshold()) for c in CAVEATS] + [stance_caveat()],
         "agreement": agreement_dict,
     }
 

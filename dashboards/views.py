@@ -15,6 +15,7 @@ from consultations.visibility import is_public
 from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role
 from insights.models import AnalysisRun, Report, Theme
+from policycycle.analysis.enrich import stance_caveat
 
 from . import closed, exports, selectors, services
 from .explorer import explore
@@ -34,6 +35,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "consultation": consultation,
         **selectors.dashboard(consultation),
         "closed": closed.question_results(consultation),
+        "stance_caveat": stance_caveat(),
     }
     return render(request, "dashboards/dashboard.html", ctx)
 

@@ -84,6 +84,26 @@ def keywords(text: str, n: int = 6) -> list[str]:
     return out
 
 
+# What the rule-based stance below is worth, measured on the ArgKP dev topics (gold pro/con toward each
+# proposal; docs/analysis.md): wherever stance is shown, this is shown beside it.
+STANCE_MEASURED = {
+    "accuracy_low": 0.17,
+    "accuracy_high": 0.22,
+    "majority": 0.53,
+    "reference": "932 arguments on 4 debated proposals (IBM ArgKP, dev topics)",
+}
+
+
+def stance_caveat() -> str:
+    m = STANCE_MEASURED
+    return (
+        f"Stance is a machine estimate: on a labelled reference set ({m['reference']}) it was right for "
+        f"{round(m['accuracy_low'] * 100)} to {round(m['accuracy_high'] * 100)} % of responses, mostly "
+        f"answering \u201cunclear\u201d (always guessing the commonest stance was right for "
+        f"{round(m['majority'] * 100)} %). Read stance counts as a rough sign, not a measure."
+    )
+
+
 def stance(text: str, sentiment: float, *, clause_text: str | None = None) -> Stance:
     """Agree / disagree / mixed toward the clause from explicit cues, else from strong sentiment when the
     comment is clearly about the clause (shares content words with it); otherwise unclear."""

@@ -55,6 +55,8 @@ def test_dashboard_counts_responses_comments_and_clause_five_in_the_heatmap(
     assert "6 comments" in clause5
     assert "Cost to small businesses" in clause5
     assert "Disagree" in clause5 and "striped" in clause5  # stance as text and pattern, not colour alone
+    # stance is shown with its measured accuracy
+    assert html.count("data-stance-accuracy") >= 1 and "machine estimate" in html
 
 
 def test_every_chart_has_a_table_of_the_same_figures(client, analyst, consultation, data):

@@ -176,3 +176,12 @@ def test_reports_hold_no_personal_data(client, analyst, citizen, consultation, r
     for text in (html, page, str(report.snapshot)):
         for secret in (PRIVATE_EMAIL, PRIVATE_ADDRESS, PRIVATE_NAME, citizen.email, "@example.net"):
             assert secret not in text
+
+
+def test_stance_is_shown_with_its_measured_accuracy_in_the_report(report, data):
+    from policycycle.analysis.enrich import STANCE_MEASURED
+
+    s = report.snapshot
+    stance_lines = [c for c in s["caveats"] if c.startswith("Stance is a machine estimate")]
+    assert len(stance_lines) == 1
+    assert f"{round(STANCE_MEASURED['accuracy_low'] * 100)} to" in stance_lines[0]
