@@ -305,6 +305,12 @@ class Section(models.Model):
         return prefix or self.heading or self.get_kind_display()
 
     @property
+    def amended_number(self) -> str:
+        """The number of the section an amendment applies to, from its place (".../hr/1865/s7": "7")."""
+        last = self.amends_place.rsplit("/", 1)[-1]
+        return last[1:] if last.startswith("s") and last[1:2].isdigit() else ""
+
+    @property
     def is_commentable(self) -> bool:
         return self.kind in self.COMMENTABLE
 

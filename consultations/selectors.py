@@ -83,6 +83,8 @@ def document_sections(document: Document) -> list[Section]:
                 "explanatory_note",
                 "lineage_key",
                 "document_id",
+                "amends_place",
+                "amends_id",
             )
             .order_by("position")
         )

@@ -178,17 +178,14 @@ def _assign_keys(rows: list[_Row]) -> None:
 
 
 def _amended_sections(consultation: Consultation, parsed: ParsedDocument) -> dict[str, Section]:
-    """The sections of the amended bill, by identifier, with "end" for its last section: from the bill
-    in this consultation when it is here (its newest version), else from a published one. Empty when the
-    amended bill is not on the portal."""
+    """The sections of the amended bill, by identifier, with "end" for its last section: from the newest
+    version of the bill in this consultation (so a link never shows a reader a bill they may not see).
+    Empty when the amended bill is not here."""
     prefix = parsed.amends_identifier
     if not prefix:
         return {}
     found = Section.objects.filter(eid__startswith=f"{prefix}/s").exclude(document__state="superseded")
-    for scope in (
-        found.filter(document__consultation=consultation),
-        found.filter(document__state="published"),
-    ):
+    for scope in (found.filter(document__consultation=consultation),):
         newest = scope.order_by("-document__version", "-document_id").values_list("document_id", flat=True)
         document_id = newest.first()
         if document_id is None:
