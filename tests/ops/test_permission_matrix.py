@@ -124,6 +124,10 @@ EXPECTED: dict[str, tuple] = {
     "staff:version-upload": (PUBLISHER, "GET"),
     "staff:document-publish": (PUBLISHER, "POST"),
     "staff:version-publish": (PUBLISHER, "POST"),
+    "staff:document-notes": (PUBLISHER, "GET"),
+    "staff:section-note-edit": (PUBLISHER, "GET"),
+    "staff:invitation-list": (PUBLISHER, "GET"),
+    "staff:invitation-revoke": (NOBODY, "POST"),  # the world has no invitation: 404 for everyone
     "staff:ledger": (ANALYST, "GET"),
     "staff:ledger-entry": (ANALYST, "GET"),
     "staff:ledger-question": (ANALYST, "GET"),
@@ -154,8 +158,12 @@ EXPECTED: dict[str, tuple] = {
     "comments:user-sanction": (MODERATOR, "GET"),
     "comments:comment-moderate": (MODERATOR, "GET"),
     # responses: responding
-    "responses:response-resume": (LINK_HOLDER, "GET"),  # the signed token in the email is the permission
+    "responses:response-resume": (LINK_HOLDER, "GET"),
+    "responses:response-continue": (SIGNED_IN, "GET"),  # the signed token in the email is the permission
     "responses:response-start": (PUBLIC, "GET"),
+    # an invitation's link: the world's token is not one, so it is 404 for everyone
+    # (tests/consultations/test_invitations.py follows real ones)
+    "consultations:invitation": (NOBODY, "GET"),
     "responses:response-about": (SIGNED_IN, "GET"),
     "responses:response-organisation": (SIGNED_IN, "GET"),
     "responses:response-region": (SIGNED_IN, "GET"),
@@ -170,6 +178,7 @@ EXPECTED: dict[str, tuple] = {
     "responses:idea-create": (SIGNED_IN, "GET"),
     "responses:idea-detail": (PUBLIC, "GET"),
     "responses:idea-vote": (SIGNED_IN, "POST"),
+    "responses:idea-flag": (SIGNED_IN, "POST"),
     # responses: the team's side
     "responses:staff-question-list": (PUBLISHER, "GET"),
     "responses:staff-question-create": (PUBLISHER, "GET"),
@@ -538,6 +547,7 @@ PK_OF: dict[str, str] = {
     "responses:staff-idea-detail": "idea",
     "responses:idea-detail": "idea",
     "responses:idea-vote": "idea",
+    "responses:idea-flag": "idea",
     "insights:run-detail": "run",
     "insights:run-progress": "run",
     "insights:run-cancel": "run",
