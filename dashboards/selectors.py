@@ -17,7 +17,7 @@ from consultations.models import Document, Section
 from consultations.tree import with_clauses
 from insights import units
 from insights.models import Campaign, CampaignMember, Enrichment, Theme, ThemeAssignment
-from responses.models import Answer, EngagementEvent, Response
+from responses.models import EngagementEvent, Response
 
 STANCES = ["agree", "disagree", "mixed", "unclear"]
 
@@ -382,15 +382,11 @@ def top_themes(consultation, limit: int = 10) -> list[dict]:
 
 
 def campaign_figures(consultation) -> dict:
-    comments = Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED).count()
-    answers = (
-        Answer.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED)
-        .exclude(text="")
-        .count()
-    )
+    """Every unit the analysis reads (insights.units: comments, answers, letters, event notes, file text,
+    ideas), with each campaign counted once."""
     agg = Campaign.objects.filter(consultation=consultation).aggregate(n=Count("pk"))
     members = CampaignMember.objects.filter(campaign__consultation=consultation).count()
-    total = comments + answers
+    total = units.units_count(consultation.pk)
     return {
         "units": total,
         "campaigns": agg["n"],

@@ -212,3 +212,11 @@ def test_the_explorer_lists_each_offline_kind_and_flags_a_file_that_needs_readin
     assert "Draft letter" not in html and "no consultation" not in html and "on a draft" not in html
     if kind == "file":
         assert html.count("data-needs-reading") == 1
+
+
+def test_the_dashboards_unique_responses_count_every_kind_once(consultation, mixed, offline):
+    from dashboards.selectors import campaign_figures
+
+    figures = campaign_figures(consultation)
+    assert figures["units"] == len(list(units.iter_units(consultation.pk))) == 12
+    assert figures["unique"] == 12  # no campaigns
