@@ -175,6 +175,21 @@ def appeal_decide(*, appeal: Appeal, by, uphold: bool, note: str = "") -> Appeal
     return appeal
 
 
+def _require_owner_of_sanction_in_force(by, user: User) -> None:
+    if user.status == User.Status.ACTIVE or by.is_superuser:
+        return
+    latest = (
+        Sanction.objects.filter(user=user).exclude(kind=Sanction.Kind.LIFT).order_by("-created_at", "-pk")
+    )
+    imposed = latest.select_related("consultation").first()
+    team_id = imposed.consultation.team_id if imposed and imposed.consultation_id else None
+    if team_id is None or not has_team_role(by, team_id, Role.MODERATOR):
+        raise PermissionDenied(
+            "This person's suspension or ban was imposed by another team: only that team's moderators "
+            "or an administrator may change or lift it"
+        )
+
+
 @transaction.atomic
 def user_sanction(
     *,
@@ -187,8 +202,13 @@ def user_sanction(
     note: str = "",
 ) -> Sanction:
     """Suspend (until a date), ban, or restore a commenter. Only a moderator of a consultation where the
-    user has commented may do it; officials cannot be sanctioned this way."""
+    user has commented may do it; officials cannot be sanctioned this way.
+
+    Sanctions hold across the whole site, so one in force (a suspension or a ban) is changed or lifted
+    only by a moderator of the team that imposed it, or by an administrator (superuser): another team's
+    moderator cannot undo it (docs/security.md)."""
     _require_moderator(by, consultation)
+    _require_owner_of_sanction_in_force(by, user)
     if kind not in Sanction.Kind.values:
         raise CommentError("Choose suspend, ban or restore", "kind")
     if kind != Sanction.Kind.LIFT and reason not in house_rules.BY_CODE:

@@ -228,3 +228,43 @@ def test_suspension_needs_a_future_date_and_officials_cannot_be_banned(
         )
     citizen.refresh_from_db()
     assert citizen.status == "active"
+
+
+def test_a_site_wide_sanction_is_changed_only_by_the_team_that_imposed_it_or_an_administrator(
+    clause, citizen, moderator, superuser, other_team, real_texts
+):
+    """Bans and suspensions hold across the site, so another team's moderator (where the person also
+    commented) can neither lift nor change one; the imposing team's moderators and administrators can."""
+    from tests.factories import ConsultationFactory, UserFactory, add_member, make_document
+
+    post(citizen, clause, real_texts[0])
+    theirs = ConsultationFactory(team=other_team)
+    their_clause = make_document(consultation=theirs, clauses=2).sections.get(anchor="clause-1")
+    post(citizen, their_clause, real_texts[1])
+    other_moderator = add_member(UserFactory(email="mod.b@example.org"), other_team, "moderator")
+    consultation = clause.document.consultation
+    moderation.user_sanction(
+        user=citizen, by=moderator, consultation=consultation, kind="ban", reason="civil"
+    )
+    for kind in ("lift", "suspend", "ban"):
+        with pytest.raises(PermissionDenied, match="imposed"):
+            moderation.user_sanction(
+                user=citizen,
+                by=other_moderator,
+                consultation=theirs,
+                kind=kind,
+                reason="civil",
+                until=timezone.now() + timedelta(days=1),
+            )
+    citizen.refresh_from_db()
+    assert citizen.status == "banned" and Sanction.objects.count() == 1
+    moderation.user_sanction(user=citizen, by=superuser, consultation=theirs, kind="lift", reason="")
+    citizen.refresh_from_db()
+    assert citizen.status == "active"
+    # Once lifted, any team where the person commented may act again; its own sanction is then its own.
+    moderation.user_sanction(
+        user=citizen, by=other_moderator, consultation=theirs, kind="ban", reason="civil"
+    )
+    moderation.user_sanction(user=citizen, by=other_moderator, consultation=theirs, kind="lift", reason="")
+    citizen.refresh_from_db()
+    assert citizen.status == "active"
