@@ -34,7 +34,7 @@ class NewTokenSerializer(TokenSerializer):
 
 @extend_schema(tags=["tokens"])
 class TokenListCreate(ApiMixin, generics.ListCreateAPIView):
-    """Your API tokens. POST creates one and returns its key once."""
+    """Your API tokens. POST creates one and returns its key once (signed in, not with a token)."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = TokenSerializer
@@ -45,6 +45,11 @@ class TokenListCreate(ApiMixin, generics.ListCreateAPIView):
 
     @extend_schema(request=TokenSerializer, responses={201: NewTokenSerializer})
     def post(self, request, *args, **kwargs):
+        if isinstance(request.auth, ApiToken):
+            # A leaked token must not make others that outlive its revocation.
+            raise PermissionDenied(
+                "Tokens are created by a signed-in person (the API tokens page), not with a token."
+            )
         serializer = TokenSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if token_limit_reached(request.user):

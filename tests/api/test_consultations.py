@@ -292,3 +292,15 @@ def test_a_request_over_two_limits_waits_for_the_longer(api_as, citizen, setting
     response = api_as(citizen).get(LIST)
     assert response.status_code == 429
     assert 60 < int(response["Retry-After"]) <= 3600  # the user's hour, not the address's minute
+
+
+def test_a_token_cannot_mint_tokens_so_revoking_a_leaked_one_ends_its_access(api, citizen):
+    """Tokens are made by a signed-in person; a leaked token cannot make others that outlive it."""
+    token, key = ApiToken.issue(user=citizen, name="leaked")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    made = api.post("/api/v1/tokens/", {"name": "child"}, format="json")
+    assert made.status_code == 403
+    assert "signed-in person" in made.json()["error"]["message"]
+    assert list(ApiToken.objects.values_list("name", flat=True)) == ["leaked"]
+    assert api.delete(f"/api/v1/tokens/{token.pk}/").status_code == 204  # it may revoke itself
+    assert api.get(LIST).status_code == 401
