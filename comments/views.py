@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from consultations.access import consultation_for_viewer, document_for_viewer
 from consultations.models import Document, Section
+from consultations.visibility import document_q
 from dhdigital.lib.client_address import client_ip
 from responses.access import idea_for_viewer
 
@@ -415,8 +416,11 @@ def follow(request: HttpRequest) -> HttpResponse:
     if kind == Subscription.Kind.CONSULTATION:
         target["consultation"] = consultation
     elif kind in (Subscription.Kind.DOCUMENT, Subscription.Kind.SECTION):
+        # Only a document the person may see (not the team's unpublished versions): a 404 names nothing.
         document = get_object_or_404(
-            Document, pk=_int(request.POST.get("document")), consultation=consultation
+            Document.objects.filter(document_q(request.user)),
+            pk=_int(request.POST.get("document")),
+            consultation=consultation,
         )
         target["document" if kind == "document" else "section"] = (
             document

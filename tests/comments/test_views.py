@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comments import moderation
-from comments.models import Comment, Reaction
+from comments.models import Comment, Reaction, Subscription
 from consultations.models import Consultation
 from tests.factories import ConsultationFactory, make_document
 
@@ -595,3 +595,31 @@ def test_a_reply_without_javascript_lands_in_the_thread_with_a_confirmation(
     reply = Comment.objects.get(parent=parent)
     assert response.redirect_chain[-1][0] == f"{clause.get_absolute_url()}#comment-{reply.pk}"
     assert "Your reply has been published." in response.content.decode()
+
+
+def test_nobody_follows_an_unpublished_document_or_learns_its_address(
+    client, citizen, publisher, consultation
+):
+    """An unpublished version of a document is the team's: a citizen's follow is a 404 that names nothing
+    (no redirect to its slug or clause anchors) and records nothing; the team may follow it."""
+    draft = make_document(consultation=consultation, clauses=2, slug="secret-next-version")
+    draft.state = "draft"
+    draft.save(update_fields=["state"])
+    section = draft.sections.get(anchor="clause-1")
+    for kind, extra in (("document", {}), ("section", {"section": section.pk})):
+        client.force_login(citizen)
+        response = client.post(
+            reverse("comments:follow"),
+            {"kind": kind, "consultation": consultation.slug, "document": draft.pk, **extra},
+        )
+        assert response.status_code == 404
+        assert "secret-next-version" not in response.content.decode()
+        assert "secret-next-version" not in response.get("Location", "")
+        assert not Subscription.objects.filter(user=citizen).exists()
+    client.force_login(publisher)
+    response = client.post(
+        reverse("comments:follow"),
+        {"kind": "document", "consultation": consultation.slug, "document": draft.pk},
+    )
+    assert response.status_code == 302
+    assert Subscription.objects.filter(user=publisher, document=draft).exists()
