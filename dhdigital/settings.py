@@ -295,6 +295,12 @@ REST_FRAMEWORK = {
     ],
     # Public API (api app): one error body shape, per-IP and per-user throttles (cache-backed).
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    # JSON with a bound on nesting (api/parsers.py); forms and uploads as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Per-IP throttles read the address through dhdigital.lib.client_address (api/throttles.py); DRF's
     # own reading, for any throttle of its own, counts the same proxies.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

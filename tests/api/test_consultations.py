@@ -136,10 +136,11 @@ def test_cursor_pagination_walks_every_consultation_once(api, team):
     assert sorted(seen) == sorted(made)
 
 
-def test_an_invalid_cursor_is_a_404_error_body(api, consultation):
+def test_an_invalid_cursor_is_a_400_error_body(api, consultation):
     response = api.get(LIST, {"cursor": "not-a-cursor"})
-    assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "cursor" in response.json()["error"]["fields"]
 
 
 def test_conditional_get_answers_304_until_the_data_changes(api, consultation):
