@@ -61,6 +61,7 @@ def _required_message(question: Question) -> str:
 
 DOCX_MEMBERS = {"[Content_Types].xml", "word/document.xml"}
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+MIMETYPE_CAP = len(ODT_MIMETYPE) + 2  # the mimetype and a line ending at most
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -71,6 +72,15 @@ CONTENT_TYPES = {
 def _has_macros(names: set[str]) -> bool:
     """Word's macro project, or OpenDocument Basic or script folders."""
     return any(n.lower().endswith("vbaproject.bin") or n.startswith(("Basic/", "Scripts/")) for n in names)
+
+
+def _entry_head(zf: zipfile.ZipFile, name: str) -> bytes:
+    """A short zip entry's bytes, inflated as a stream with a cap: a small entry that inflates to gigabytes
+    (a zip bomb) costs no more than the cap. An entry longer than an OpenDocument mimetype and a line
+    ending is not one (empty bytes)."""
+    with zf.open(name) as entry:
+        head = entry.read(MIMETYPE_CAP + 1)
+    return head if len(head) <= MIMETYPE_CAP else b""
 
 
 def sniff_document(upload) -> str:
@@ -92,7 +102,7 @@ def sniff_document(upload) -> str:
                 names = set(zf.namelist())
                 if names >= DOCX_MEMBERS:
                     kind = ResponseAttachment.Kind.DOCX
-                elif "mimetype" in names and zf.read("mimetype").strip() == ODT_MIMETYPE:
+                elif "mimetype" in names and _entry_head(zf, "mimetype").strip() == ODT_MIMETYPE:
                     kind = ResponseAttachment.Kind.ODT
                 else:
                     kind = None
