@@ -60,11 +60,33 @@ PRIVATE_HOST = (
 )
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address the packet reaches: NAT64's well-known prefix
+# (RFC 6052), IPv4-translated addresses (SIIT, RFC 7915) and the deprecated IPv4-compatible ones (::a.b.c.d).
+EMBEDS_IPV4_LAST = [ipaddress.ip_network(n) for n in ("64:ff9b::/96", "::ffff:0:0:0/96", "::/96")]
+# NAT64 local-use prefix (RFC 8215): translated inside a private network, wherever the IPv4 sits.
+LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 transition form carries (mapped, 6to4, Teredo, NAT64, translated,
+    compatible)."""
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if any(ip in net for net in EMBEDS_IPV4_LAST):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def _not_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    if not ip.is_global or ip.is_multicast:
+        return True
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64:
+            return True
+        return any(not v4.is_global or v4.is_multicast for v4 in _embedded_ipv4(ip))
+    return False
 
 
 def host_refusal(host: str | None) -> str:

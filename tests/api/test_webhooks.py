@@ -173,6 +173,16 @@ def fake_dns(answers: dict[str, str]):
         "https://localhost/hook",
         "https://[::1]/hook",
         "https://[::ffff:10.0.0.5]/hook",  # IPv4-mapped private address
+        # IPv6 transition forms that embed a non-public IPv4 address
+        "https://[::127.0.0.1]/hook",  # IPv4-compatible
+        "https://[::a00:5]/hook",  # IPv4-compatible 10.0.0.5
+        "https://[64:ff9b::7f00:1]/hook",  # NAT64 well-known prefix, 127.0.0.1
+        "https://[64:ff9b::a9fe:a9fe]/hook",  # NAT64, the cloud metadata service
+        "https://[64:ff9b:1::a00:1]/hook",  # NAT64 local-use prefix
+        "https://[2002:7f00:1::]/hook",  # 6to4, 127.0.0.1
+        "https://[2002:c0a8:a::1]/hook",  # 6to4, 192.168.0.10
+        "https://[::ffff:0:7f00:1]/hook",  # IPv4-translated (SIIT), 127.0.0.1
+        "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook",  # Teredo, client 10.0.0.1
         "https://10.1.2.3/hook",
         "https://192.168.0.10/hook",
         "https://172.16.5.4/hook",
@@ -192,6 +202,14 @@ def test_receivers_on_this_machine_or_a_private_network_are_refused(team, settin
         webhooks.webhook_create(team=team, url=url, events=["analysis.finished"])
     assert refused.value.message_dict["url"]
     assert Webhook.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "host", ["64:ff9b::5db8:d822", "2002:5db8:d822::1", "::ffff:93.184.216.34", "2606:4700:4700::1111"]
+)
+def test_transition_forms_of_a_public_address_are_accepted(settings, host):
+    settings.WEBHOOK_ALLOW_PRIVATE_HOSTS = False
+    assert webhooks.host_refusal(host) == ""
 
 
 def test_a_public_receiver_is_accepted_and_a_name_resolving_to_a_private_address_is_refused(
