@@ -1,5 +1,6 @@
 """What consultations hold about a person (dhdigital.accounts.privacy): the invitations they accepted, and
-the invitations an official sent (the invited addresses are not the official's data and are left out)."""
+the invitations an official sent (the invited addresses are not the official's data and are left out) and
+the documents they imported."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ register(
     Holder(
         name="consultations",
         subject=("consultations.Invitation.user",),
-        acts={"consultations.Invitation.invited_by": ("id", "consultation_id", "created_at", "revoked_at")},
+        acts={
+            "consultations.Invitation.invited_by": ("id", "consultation_id", "created_at", "revoked_at"),
+            "consultations.DocumentImport.requested_by": ("id", "consultation_id", "filename", "created_at"),
+        },
         erase=erase,
     )
 )
