@@ -142,6 +142,24 @@ def theme_tags(theme: Theme, limit: int = 200) -> list[dict]:
     return [{"tag": t, "text": texts.get(t.unit_key, ""), "unit": str(t.unit_key)} for t in tags]
 
 
+CHECK_NEXT = 5
+
+
+def least_sure_tags(theme: Theme, limit: int = CHECK_NEXT) -> list[dict]:
+    """The theme's unchecked machine tags the tagger is least sure of (confidence nearest 0.5, where its
+    heads are undecided): confirming or rejecting these teaches the retrained tagger the most."""
+    from django.db.models import F
+    from django.db.models.functions import Abs
+
+    tags = list(
+        ThemeAssignment.objects.filter(theme=theme, source="machine", confirmed=False, rejected=False)
+        .annotate(doubt=Abs(F("confidence") - 0.5))
+        .order_by("doubt", "pk")[:limit]
+    )
+    texts = units.texts(t.unit_key for t in tags)
+    return [{"tag": t, "text": texts.get(t.unit_key, ""), "unit": str(t.unit_key)} for t in tags]
+
+
 def theme_summaries(theme: Theme) -> list[Summary]:
     return list(Summary.objects.filter(theme=theme).order_by("method"))
 

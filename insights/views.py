@@ -109,6 +109,8 @@ def _theme_page(request, theme: Theme, status: int = 200, **forms) -> HttpRespon
         "theme": theme,
         "consultation": theme.consultation,
         "tags": tags,
+        "check_next": selectors.least_sure_tags(theme) if theme.is_active else [],
+        "agreement": selectors.agreement_for(theme.consultation, theme.scope),
         "others": others,
         "summaries": selectors.theme_summaries(theme),
         "history": selectors.theme_history(theme),

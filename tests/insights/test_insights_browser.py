@@ -17,7 +17,8 @@ def queued_run(consultation, analyst, real_comments):
 
 
 def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
-        page, live_url, login, analyst, consultation, queued_run, assert_no_axe_violations, screenshot):
+    page, live_url, login, analyst, consultation, queued_run, assert_no_axe_violations, screenshot
+):
     login(page, analyst)
     page.goto(f"{live_url}/analysis/{consultation.slug}/")
     bar = page.get_by_role("progressbar", name=f"Run {queued_run.pk} progress")
@@ -53,8 +54,14 @@ def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
 
     first_card.locator("h3 a").click()
     expect(page.get_by_role("heading", name="Responses on this theme")).to_be_visible()
-    page.get_by_role("button", name=re.compile("^Confirm comment:")).first.click()
+    # The page offers the least sure tags first, with the live agreement figure.
+    expect(page.locator("[data-agreement]")).to_contain_text("no response checked yet")
+    offered = page.locator("[data-check-next] li").first
+    unit = offered.get_attribute("data-unit")
+    offered.get_by_role("button", name=re.compile("^Confirm")).click()
     expect(page.get_by_text("Tag updated")).to_be_visible()
+    expect(page.locator("[data-agreement]")).to_contain_text("on 1 checked response")
+    expect(page.locator(f'[data-check-next] li[data-unit="{unit}"]')).to_have_count(0)
     assert_no_axe_violations(page)
     screenshot(page, "insights-theme-detail")
 

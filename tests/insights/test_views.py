@@ -301,3 +301,29 @@ def test_deleting_a_theme_asks_first_and_can_be_undone(client, consultation, don
     assert theme.is_active
     reasons = list(theme.history.order_by("history_id").values_list("history_change_reason", flat=True))
     assert reasons[-2:] == ["deleted", "restored"]
+
+
+def test_the_theme_page_offers_the_least_sure_tags_first_and_the_agreement_figure_moves(
+    client, analyst, done_run
+):
+    theme = Theme.objects.filter(run=done_run).first()
+    tags = list(ThemeAssignment.objects.filter(theme=theme, source="machine")[:3])
+    assert len(tags) == 3
+    for tag, conf in zip(tags, (0.97, 0.52, 0.2), strict=True):
+        ThemeAssignment.objects.filter(pk=tag.pk).update(confidence=conf)
+    ThemeAssignment.objects.filter(theme=theme, source="machine").exclude(
+        pk__in=[t.pk for t in tags]
+    ).delete()
+    client.force_login(analyst)
+    url = reverse("insights:theme-detail", args=[theme.pk])
+    html = client.get(url).content.decode()
+    offered = html.split("data-check-next")[1].split("</ul>")[0]
+    units = [part.split('"')[1] for part in offered.split("data-unit=")[1:]]
+    assert units == [str(tags[1].unit_key), str(tags[2].unit_key), str(tags[0].unit_key)]
+    assert "no response checked yet" in html
+    client.post(reverse("insights:tag-action", args=[tags[1].pk]), {"decision": "confirm"})
+    html = client.get(url).content.decode()
+    figure = html.split("data-agreement>")[1].split("</p>")[0]
+    assert "on 1 checked response" in figure and "F1 <strong>1.00</strong>" in figure
+    offered = html.split("data-check-next")[1].split("</ul>")[0]
+    assert str(tags[1].unit_key) not in offered

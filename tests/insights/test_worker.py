@@ -29,8 +29,14 @@ def test_the_worker_enriches_a_real_comment(document, citizen):
     from tests.insights.conftest import polis_texts
 
     section = document.sections.filter(kind="clause").first()
-    comment = Comment.objects.create(consultation=document.consultation, document=document, section=section,
-                                     author=citizen, body=polis_texts(limit=1)[0], status="published")
+    comment = Comment.objects.create(
+        consultation=document.consultation,
+        document=document,
+        section=section,
+        author=citizen,
+        body=polis_texts(limit=1)[0],
+        status="published",
+    )
     enrich_unit.delay("comment", comment.pk)
     enrichment = wait_for(lambda: Enrichment.objects.filter(comment=comment).first())
     assert enrichment.language == "en" and enrichment.keywords and enrichment.text_hash
