@@ -24,6 +24,10 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     for _threads in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(_threads, "1")
 
+# The theme matcher that `make models` may have built in this machine's model cache is not used by the
+# tests: they see the packaged model, as CI and a fresh checkout do (tests of the matcher set it back).
+os.environ.setdefault("DHD_MATCHER", "packaged")
+
 
 def _flush_with_delete() -> None:
     """Tests that commit (`django_db(transaction=True)`, the live server of the browser tests) end with

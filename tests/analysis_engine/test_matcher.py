@@ -6,6 +6,7 @@ from policycycle.analysis import matcher, resources
 
 
 def test_without_the_built_matcher_the_packaged_model_is_used(tmp_path, monkeypatch):
+    monkeypatch.delenv("DHD_MATCHER", raising=False)
     monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
     assert matcher.matcher_path() is None
     monkeypatch.setattr(resources, "_matcher", None)
@@ -15,6 +16,7 @@ def test_without_the_built_matcher_the_packaged_model_is_used(tmp_path, monkeypa
 
 
 def test_a_built_matcher_is_found_unless_the_packaged_one_is_asked_for(tmp_path, monkeypatch):
+    monkeypatch.delenv("DHD_MATCHER", raising=False)
     monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
     target = matcher.target_dir()
     target.mkdir(parents=True)
