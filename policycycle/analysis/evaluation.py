@@ -436,6 +436,38 @@ def evaluate_argkp(
         else ("tuned matcher" if matcher and matcher_path() else "packaged MiniLM"),
         "scoring": ARGKP_SCORING,
         "tagging": {k: {m: _summarise(v) for m, v in methods.items()} for k, methods in runs.items()},
+        "stance": argkp_stance(topics),
+    }
+
+
+def argkp_stance(topics) -> dict:
+    """The stance that enrichment gives (rule-based, toward the topic's proposal) against ArgKP's gold
+    pro/con: accuracy, and macro-F1 over the two gold classes (agree, disagree; an "unclear" or "mixed"
+    answer is wrong for both). No draws are involved: the sd is 0."""
+    from sklearn.metrics import f1_score
+
+    from .moderation import _vader
+
+    per_topic = {}
+    for t in topics:
+        ids = sorted(t.arguments)
+        gold = [t.stance[i] for i in ids]
+        pred = [
+            stance(t.arguments[i], _vader().polarity_scores(t.arguments[i])["compound"], clause_text=t.topic)
+            for i in ids
+        ]
+        per_topic[t.topic] = {
+            "accuracy": round(sum(p == g for p, g in zip(pred, gold, strict=True)) / len(ids), 4),
+            "macro_f1": round(
+                float(f1_score(gold, pred, labels=["agree", "disagree"], average="macro", zero_division=0)), 4
+            ),
+            "unclear": round(sum(p == "unclear" for p in pred) / len(ids), 4),
+        }
+    return {
+        "method": "rule-based (enrich.stance)",
+        "accuracy": _mean_sd([float(np.mean([v["accuracy"] for v in per_topic.values()]))]),
+        "macro_f1": _mean_sd([float(np.mean([v["macro_f1"] for v in per_topic.values()]))]),
+        "per_topic": per_topic,
     }
 
 

@@ -106,3 +106,15 @@ def test_draws_confirm_k_arguments_per_theme_with_all_their_themes():
     assert all({t for t, v in ex.items() if i in v} == gold[i] for i in rows)
     assert ex["c"] == [5] and ex["a"] and ex["b"]
     assert 3 not in rows
+
+
+def test_stance_is_scored_against_the_gold_pro_and_con_per_topic():
+    result = evaluation.evaluate_argkp(
+        "dev", ks=(0,), draws=1, vectorise=lambda texts: np.ones((len(texts), 2))
+    )
+    stance = result["stance"]
+    assert set(stance["per_topic"]) == set(result["topics"])
+    for v in stance["per_topic"].values():
+        assert 0 <= v["accuracy"] <= 1 - v["unclear"] + 1e-9  # an "unclear" answer is never right
+    mean = np.mean([v["accuracy"] for v in stance["per_topic"].values()])
+    assert stance["accuracy"]["mean"] == pytest.approx(mean, abs=1e-4)
