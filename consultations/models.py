@@ -428,6 +428,10 @@ class DocumentImport(models.Model):
     skipped = models.JSONField(default=list, blank=True)
     counts = models.JSONField(default=dict, blank=True)
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A revised draft: the version it follows (the new document is its next version).
+    previous_version = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

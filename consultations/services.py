@@ -229,13 +229,15 @@ def consultations_transition_due(*, now: datetime | None = None) -> dict[str, in
 # --- revised versions of a document ---------------------------------------------------------------
 
 
-def document_upload_version(*, document: Document, data: bytes, filename: str, fmt: str | None, by):
+def document_upload_version(
+    *, document: Document, data: bytes, filename: str, fmt: str | None, by, parsed=None
+):
     """A revised draft of `document` as a new, unpublished version; clauses keep their lineage keys, and
     the explanatory notes of the clauses and parts that are still there come with them (the publisher
-    revises them with the wording)."""
+    revises them with the wording). `parsed`: the file already read (by the import worker)."""
     if Document.objects.filter(previous_version=document).exists():
         raise ValidationError("A newer version of this document already exists.")
-    parsed = parse(data, fmt=fmt, filename=filename)
+    parsed = parsed if parsed is not None else parse(data, fmt=fmt, filename=filename)
     with transaction.atomic():
         result = document_import(
             consultation=document.consultation,

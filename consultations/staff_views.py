@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dhdigital.accounts.models import Role
@@ -27,7 +28,7 @@ from .forms import (
     SectionNoteForm,
     VersionUploadForm,
 )
-from .importers import ImporterError, jobs
+from .importers import jobs
 from .models import Consultation, Document, DocumentImport, Invitation, Section
 from .standard import check_standard
 from .views import _detail_context
@@ -147,6 +148,11 @@ def document_import_progress(request: HttpRequest, slug: str, pk: int) -> HttpRe
         jobs.import_cancel(job=job)
         messages.success(request, f"“{job.filename}” was not imported.")
         return redirect("staff:consultation-manage", slug=slug)
+    if job.state == DocumentImport.State.DONE and job.document_id and job.previous_version_id:
+        messages.success(
+            request, f"Version {job.document.version} uploaded. Check the changes, then publish it."
+        )
+        return redirect("consultations:document-changes", slug=slug, doc=job.document.slug)
     if job.state == DocumentImport.State.DONE and job.document_id:
         later = (
             " It is not public yet: check it, then publish it from this page."
@@ -170,6 +176,11 @@ def document_import_progress(request: HttpRequest, slug: str, pk: int) -> HttpRe
             "form": form,
             "counts": _counted(job.counts),
             "refresh_seconds": 2,
+            "retry_url": (
+                reverse("staff:version-upload", kwargs={"slug": slug, "doc": job.previous_version.slug})
+                if job.previous_version_id
+                else reverse("staff:document-import", kwargs={"slug": slug})
+            ),
         },
     )
 
@@ -304,24 +315,18 @@ def version_upload(request: HttpRequest, slug: str, doc: str) -> HttpResponse:
         raise Http404("No such document.")
     form = VersionUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = services.document_upload_version(
-                document=current,
-                data=upload.read(),
-                filename=upload.name,
-                fmt=form.cleaned_data["format"] or None,
+        if Document.objects.filter(previous_version=current).exists():
+            form.add_error("file", "A newer version of this document already exists. Nothing was imported.")
+        else:  # read in the worker, as a first import is
+            job = jobs.import_queue(
+                consultation=consultation,
+                upload=form.cleaned_data["file"],
+                fmt=form.cleaned_data["format"],
+                title="",
                 by=request.user,
+                previous_version=current,
             )
-        except ImporterError as exc:
-            form.add_error("file", exc.for_people())
-        except ValidationError as exc:
-            form.add_error("file", f"{exc.messages[0].rstrip('.')}. Nothing was imported.")
-        else:
-            messages.success(
-                request, f"Version {result.document.version} uploaded. Check the changes, then publish it."
-            )
-            return redirect("consultations:document-changes", slug=slug, doc=doc)
+            return redirect("staff:document-import-progress", slug=slug, pk=job.pk)
     return render(
         request,
         "consultations/staff/version_upload.html",

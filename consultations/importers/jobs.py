@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from consultations.models import Consultation, DocumentImport
+from consultations import services
+from consultations.models import Consultation, Document, DocumentImport
 from dhdigital.celery import app as celery_app
 from dhdigital.lib.background import in_thread, send_long_task
 
@@ -21,10 +23,20 @@ from .tree import ImporterError
 logger = logging.getLogger(__name__)
 
 
-def import_queue(*, consultation: Consultation, upload, fmt: str, title: str, by) -> DocumentImport:
-    """Store an uploaded file (already checked for size by the form) and queue it for the worker."""
+def import_queue(
+    *,
+    consultation: Consultation,
+    upload,
+    fmt: str,
+    title: str,
+    by,
+    previous_version: Document | None = None,
+) -> DocumentImport:
+    """Store an uploaded file (already checked for size by the form) and queue it for the worker; with
+    `previous_version`, it is a revised draft of that document."""
     job = DocumentImport(
         consultation=consultation,
+        previous_version=previous_version,
         requested_by=by,
         filename=(upload.name or "upload")[:250],
         source_format=fmt or "",
@@ -80,7 +92,7 @@ def import_run(job_id: int) -> str:
     )
     if not claimed:
         return "not queued"
-    job = DocumentImport.objects.select_related("consultation").get(pk=job_id)
+    job = DocumentImport.objects.select_related("consultation", "previous_version").get(pk=job_id)
     try:
         with job.upload.open("rb") as stored:
             data = stored.read(settings.MAX_UPLOAD_BYTES + 1)
@@ -97,15 +109,28 @@ def import_run(job_id: int) -> str:
             return _finish(
                 job, DocumentImport.State.CONFIRM, skipped=parsed.skipped_lines(), counts=parsed.counts()
             )
-        result = document_import(
-            consultation=job.consultation,
-            parsed=parsed,
-            title=job.title or None,
-            source_name=job.filename,
-            source_bytes=data,
-        )
+        if job.previous_version_id:
+            result = services.document_upload_version(
+                document=job.previous_version,
+                data=data,
+                filename=job.filename,
+                fmt=job.source_format or None,
+                by=job.requested_by,
+                parsed=parsed,
+            )
+        else:
+            result = document_import(
+                consultation=job.consultation,
+                parsed=parsed,
+                title=job.title or None,
+                source_name=job.filename,
+                source_bytes=data,
+            )
     except ImporterError as exc:
         return _finish(job, DocumentImport.State.FAILED, error=exc.for_people())
+    except ValidationError as exc:
+        error = f"{exc.messages[0].rstrip('.')}. Nothing was imported."
+        return _finish(job, DocumentImport.State.FAILED, error=error)
     except Exception:
         logger.exception("import failed", extra={"import": job_id})
         _finish(job, DocumentImport.State.FAILED, error="The import failed. Nothing was imported.")

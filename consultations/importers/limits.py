@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import time
 
 from . import parse
 from .tree import ImporterError, ParsedDocument
@@ -21,12 +22,17 @@ from .tree import ImporterError, ParsedDocument
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _address_space() -> int:
+def _statm(pid: int | str = "self", field: int = 0) -> int:
+    """From /proc/<pid>/statm, in bytes: field 0 the address space, 1 the resident memory (0 if gone)."""
     try:
-        with open("/proc/self/statm") as statm:
-            return int(statm.read().split()[0]) * _PAGE
-    except OSError:
+        with open(f"/proc/{pid}/statm") as statm:
+            return int(statm.read().split()[field]) * _PAGE
+    except (OSError, IndexError, ValueError):
         return 0
+
+
+def _address_space() -> int:
+    return _statm()
 
 
 def _mb(n: int) -> str:
@@ -52,8 +58,8 @@ def _too_big(memory_bytes: int) -> ImporterError:
 
 def _child(conn, data: bytes, fmt: str | None, filename: str, seconds: float, memory_bytes: int) -> None:
     try:
-        if memory_bytes:
-            grown = _address_space() + memory_bytes
+        if memory_bytes:  # a backstop: the parent watches the resident memory more closely
+            grown = _address_space() + 2 * memory_bytes
             _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
             resource.setrlimit(resource.RLIMIT_AS, (grown if hard < 0 else min(grown, hard), hard))
         if seconds:
@@ -91,8 +97,20 @@ def parse_with_limits(
     process.start()
     send.close()
     try:
-        if not receive.poll(seconds * 2 + 5):
-            raise _too_long(seconds)
+        # Watch the child: its resident memory may grow by `memory_bytes` (memory freed in this process
+        # before the fork is reused without growing the address space, so RLIMIT_AS alone would let a
+        # child that has inherited much free memory go past the limit), and it gets twice its CPU time
+        # in wall-clock time (plus 5 s) before it is stopped.
+        started = time.monotonic()
+        baseline = _statm(process.pid, 1)
+        while not receive.poll(0.02):
+            if time.monotonic() - started > seconds * 2 + 5:
+                raise _too_long(seconds)
+            resident = _statm(process.pid, 1)
+            if memory_bytes and baseline and resident - baseline > memory_bytes:
+                raise _too_big(memory_bytes)
+            if not process.is_alive() and not receive.poll(0):
+                break
         try:
             kind, payload = receive.recv()
         except EOFError:

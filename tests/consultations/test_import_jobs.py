@@ -141,3 +141,24 @@ def test_another_team_cannot_see_an_import(client, draft, held, shared_data, out
     job = DocumentImport.objects.get()
     client.force_login(outsider_official)
     assert client.get(f"{URL}{job.pk}/").status_code in (403, 404)
+
+
+def test_a_revised_draft_is_read_in_the_worker_too(pub_client, draft, held, shared_data, monkeypatch):
+    post(pub_client, "saf.xml", (shared_data / SAF).read_bytes())
+    jobs.import_run(DocumentImport.objects.get().pk)
+    first = Document.objects.get()
+    monkeypatch.setattr(jobs, "parse_with_limits", lambda *a, **k: pytest.fail("parsed in the request"))
+    response = pub_client.post(
+        f"/staff/consultations/saf-bill/documents/{first.slug}/new-version/",
+        {"file": SimpleUploadedFile("saf-v2.xml", (shared_data / SAF).read_bytes()), "format": ""},
+    )
+    job = DocumentImport.objects.get(previous_version=first)
+    assert response["Location"] == f"{URL}{job.pk}/" and job.state == "queued"
+    assert Document.objects.count() == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(jobs, "_send", held.append)
+    assert jobs.import_run(job.pk) == "done"
+    second = Document.objects.get(previous_version=first)
+    assert second.version == 2 and second.slug == first.slug
+    page = pub_client.get(f"{URL}{job.pk}/", follow=True)
+    assert "Version 2 uploaded" in page.content.decode()

@@ -146,7 +146,7 @@ def test_bad_revised_file_saves_nothing(client, consultation, bill_v1, publisher
     client.login(email=publisher.email, password=PASSWORD)
     bad = SimpleUploadedFile("v2.xml", b"<akomaNtoso><bill>", content_type="application/xml")
     response = client.post(
-        f"/staff/consultations/{consultation.slug}/documents/bill/new-version/", {"file": bad}
+        f"/staff/consultations/{consultation.slug}/documents/bill/new-version/", {"file": bad}, follow=True
     )
     html = response.content.decode()
     assert "The XML is not well formed" in html and "Nothing was imported." in html
