@@ -89,3 +89,30 @@ def test_publisher_uploads_an_engrossed_amendment_and_a_citizen_comments_on_it(
     assert_no_axe_violations(reader)
     screenshot(reader, "amendment-1-comment")
     reader.close()
+
+
+def test_publisher_confirms_a_partly_understood_bill(
+    page, live_url, login, publisher, team, assert_no_axe_violations, screenshot, shared_data, tmp_path
+):
+    ConsultationFactory(team=team, slug="s-1325", state=Consultation.State.DRAFT, published_at=None)
+    body = (shared_data / "bills/uslm/BILLS-118s1325rs.xml").read_bytes()
+    added = b'<component origin="#SSFR00" changed="added">'
+    start = body.index(added)
+    close = body.index(b"</component>", start)
+    partly = tmp_path / "s1325.xml"
+    partly.write_bytes(
+        body[:start] + b"<annex>" + body[start + len(added) : close] + b"</annex>" + body[close + 12 :]
+    )
+
+    login(page, publisher)
+    page.goto(f"{live_url}/staff/consultations/s-1325/import/")
+    page.get_by_label("Upload the draft").set_input_files(str(partly))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check what could not be read")
+    expect(page.locator("main")).to_contain_text("1 <annex> element, read as plain text")
+    assert not Document.objects.filter(consultation__slug="s-1325").exists()
+    assert_no_axe_violations(page)
+    screenshot(page, "import-confirm")
+    page.get_by_role("button", name="Import it with those parts as text").click()
+    assert "7 clauses" in page.locator(".govuk-notification-banner").inner_text()
+    assert_no_axe_violations(page)
