@@ -169,8 +169,9 @@ def over_time(consultation) -> list[dict]:
     return rows
 
 
-def breakdowns(per: dict[str, dict], prefix: str = "") -> list[dict]:
-    """The bar charts of `per` (response_counts' or commenter_counts'); `prefix` keeps chart ids unique."""
+def breakdowns(per: dict[str, dict], prefix: str = "", who: str = "") -> list[dict]:
+    """The bar charts of `per` (response_counts' or commenter_counts'); `prefix` keeps chart ids unique and
+    `who` ("Commenters") their names, so that two charts on one page never share an accessible name."""
     out = [
         {
             "key": "channel",
@@ -201,6 +202,8 @@ def breakdowns(per: dict[str, dict], prefix: str = "") -> list[dict]:
     out = [b for b in out if b["key"] in per]
     for b in out:
         b["key"] = prefix + b["key"]
+        if who:
+            b["title"] = f"{who} {b['title'][0].lower()}{b['title'][1:]}"
     return out
 
 
@@ -438,7 +441,7 @@ def _commenters(consultation) -> dict:
     total, per = commenter_counts(consultation)
     return {
         "commenters": total,
-        "commenter_breakdowns": breakdowns(per, prefix="commenters-") if total else [],
+        "commenter_breakdowns": breakdowns(per, prefix="commenters-", who="Commenters") if total else [],
     }
 
 

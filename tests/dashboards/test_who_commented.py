@@ -55,6 +55,8 @@ def test_the_draft_bill_dashboard_shows_who_commented(client, analyst, consultat
     section = html.split('id="who-commented"')[1].split("<h2")[0]
     assert 'data-chart="commenters-respondent_type"' in section
     assert 'data-chart="commenters-channel"' not in section
+    # Named apart from the responses' charts of the same breakdown (one accessible name a chart).
+    assert "Commenters by region: bar chart" in section and "Commenters by respondent type" in section
     assert "As an individual" in section and "Not given" in section
     assert "fewer than" in section  # 2 in London, 1 in Wales: small counts are hidden
 
