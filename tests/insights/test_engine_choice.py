@@ -3,6 +3,7 @@ tagger retrained on the worker."""
 
 from __future__ import annotations
 
+import html
 import json
 from io import StringIO
 
@@ -52,7 +53,7 @@ def test_the_run_form_recommends_the_default_and_hides_llm_without_an_endpoint(
     form = response.context["form"]
     assert [v for v, _ in form.fields["engine"].choices] == ["basic", "embeddings"]
     assert form.fields["engine"].initial == "embeddings"
-    page = response.content.decode()
+    page = html.unescape(response.content.decode())  # the hint is text, escaped like any other
     assert f"Recommended for this consultation's {len(real_comments)} responses" in page
     response = client.post(
         reverse("insights:run-list", args=[consultation.slug]), {"engine": "llm", "scope": "consultation"}
