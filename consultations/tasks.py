@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from . import invitations, services
-from .importers.jobs import import_run
+from .importers import jobs
 
 
 @shared_task(name="consultations.tasks.consultations_transition_due")
@@ -18,4 +18,4 @@ def send_invitations(ids: list[int]) -> int:
 
 @shared_task(name="consultations.tasks.document_import_run", acks_late=True)
 def document_import_run(job_id: int) -> str:
-    return import_run(job_id)
+    return jobs.import_run(job_id)

@@ -22,10 +22,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from consultations.models import Consultation, Section
+from dhdigital.lib.background import send_long_task
 from policycycle.analysis.types import AnalysisCancelled
 from responses.models import Question
 
-from . import engines, units
+from . import engines, tasks, units
 from .models import AnalysisRun
 from .saving import save_result
 
@@ -104,12 +105,8 @@ def analysis_run_start(
 
 def _send(run_id: int) -> None:
     """To the worker; with in-process tasks, to a thread, so the run's page shows its progress."""
-    from dhdigital.lib.background import send_long_task
-
-    from .tasks import analysis_run_execute as task
-
     try:
-        task_id = send_long_task(task, run_id)
+        task_id = send_long_task(tasks.analysis_run_execute, run_id)
         AnalysisRun.objects.filter(pk=run_id).update(task_id=task_id[:64])
     except Exception as exc:  # noqa: BLE001 - broker down: the stale-run sweep re-sends queued runs
         logger.warning("analysis run not queued", extra={"run": run_id, "reason": type(exc).__name__})

@@ -10,7 +10,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from . import units
+from . import tasks, units
 from .models import Enrichment
 
 logger = logging.getLogger(__name__)
@@ -19,10 +19,8 @@ logger = logging.getLogger(__name__)
 def queue_enrichment(kind: str, pk: int) -> bool:
     """Queue enrichment of one unit. Never raises: when the broker is down the unit is left for the sweep,
     so a comment or response is accepted whatever state Redis is in. Returns whether it was queued."""
-    from .tasks import enrich_unit
-
     try:
-        enrich_unit.delay(kind, pk)
+        tasks.enrich_unit.delay(kind, pk)
         return True
     except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
         logger.warning(

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
+from . import tasks
 from .engines import default_engine
 from .models import Theme, ThemeAssignment
 from .runs import iter_units
@@ -49,11 +50,9 @@ def tagger_retrain_queue(*, consultation, by=None) -> None:
     """Check there is something to learn from, then retrain on the worker: embedding every response of a
     large scope takes minutes, too long for a request. Raises TaggerError when there is nothing to learn
     from or the worker cannot be reached."""
-    from .tasks import tagger_retrain as task
-
     _trainable(consultation)
     try:
-        task.delay(consultation.pk, getattr(by, "pk", None))
+        tasks.tagger_retrain.delay(consultation.pk, getattr(by, "pk", None))
     except Exception as exc:  # noqa: BLE001 - broker down: say so rather than fail the page
         raise TaggerError("The tagger could not be started just now: try again in a minute.") from exc
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from consultations.models import Consultation
 
-from . import content, selectors, tokens
+from . import content, selectors, tasks, tokens
 from .models import Bulletin, Event, Mute, Notice, Preference
 
 logger = logging.getLogger(__name__)
@@ -47,9 +47,7 @@ def event_record(*, kind: str, key: str, consultation: Consultation, document=No
         },
     )
     if created:
-        from .tasks import fan_out
-
-        transaction.on_commit(lambda: _queue(fan_out, event.pk))
+        transaction.on_commit(lambda: _queue(tasks.fan_out, event.pk))
     return event
 
 
@@ -80,8 +78,6 @@ def event_fan_out(*, event_id: int) -> int:
 
 
 def _queue_emails(event: Event) -> None:
-    from .tasks import send_notices
-
     pending = Notice.objects.filter(event=event, emailed_at__isnull=True)
     # No emails wanted: the notice is on the activity page only.
     pending.filter(user__notice_preference__email=Preference.Email.NONE).update(emailed_at=timezone.now())
@@ -91,7 +87,7 @@ def _queue_emails(event: Event) -> None:
         .values_list("pk", flat=True)
     )
     for chunk in _chunks(now_ids):
-        _queue(send_notices, chunk)
+        _queue(tasks.send_notices, chunk)
 
 
 def _message(*, to: str, subject: str, template: str, context: dict, unsubscribe: str) -> EmailMessage:
@@ -223,9 +219,7 @@ def bulletin_subscribe(*, email: str, team=None, topic=None) -> Bulletin:
         Bulletin.objects.filter(pk=bulletin.pk).update(unsubscribed_at=None, confirmed_at=None)
         bulletin.unsubscribed_at = bulletin.confirmed_at = None
     if bulletin.confirmed_at is None:
-        from .tasks import send_bulletin_confirmation
-
-        transaction.on_commit(lambda: _queue(send_bulletin_confirmation, bulletin.pk))
+        transaction.on_commit(lambda: _queue(tasks.send_bulletin_confirmation, bulletin.pk))
     return bulletin
 
 
@@ -271,8 +265,6 @@ def _bulletin_unsubscribe_url(bulletin: Bulletin) -> str:
 def _bulletins_fan_out(event: Event) -> int:
     """A new public consultation: queue one email per confirmed address subscribed to its team or one of
     its topics (an address subscribed to both gets one email)."""
-    from .tasks import send_bulletins
-
     c = event.consultation
     ids: list[int] = []
     if c.is_published and c.visibility == Consultation.Visibility.PUBLIC:
@@ -289,7 +281,7 @@ def _bulletins_fan_out(event: Event) -> int:
                 ids.append(pk)
     Event.objects.filter(pk=event.pk).update(fanned_out_at=timezone.now(), recipients=len(ids))
     for chunk in _chunks(ids):
-        _queue(send_bulletins, event.pk, chunk)
+        _queue(tasks.send_bulletins, event.pk, chunk)
     return len(ids)
 
 

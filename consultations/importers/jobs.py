@@ -16,6 +16,7 @@ from consultations.models import Consultation, Document, DocumentImport
 from dhdigital.celery import app as celery_app
 from dhdigital.lib.background import in_thread, send_long_task
 
+from .. import tasks
 from .limits import parse_with_limits
 from .save import document_import
 from .tree import ImporterError
@@ -71,11 +72,9 @@ def import_cancel(*, job: DocumentImport) -> DocumentImport:
 
 def _send(job_id: int) -> None:
     """To the worker; with in-process tasks, to a thread (after the commit), as analysis runs are."""
-    from consultations.tasks import document_import_run as task
-
     def send() -> None:
         try:
-            send_long_task(task, job_id)
+            send_long_task(tasks.document_import_run, job_id)
         except Exception as exc:  # noqa: BLE001 - broker down: the job stays queued, its page says so
             logger.warning("import not queued", extra={"import": job_id, "reason": type(exc).__name__})
 
