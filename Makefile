@@ -58,9 +58,8 @@ run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, t
 # fault tests (they start and stop their own servers) one at a time. The second part mostly waits on its
 # worker, servers and timeouts (the machine was half idle during it), so it runs beside the first; its
 # output comes after the first part's. Exit code 5 means "nothing selected", e.g. when PYTEST_ARGS names
-# only tests of one part. Three processes on two cores: with two, a CI run used 1.25 cores on average
-# (the browser tests, the live servers and PostgreSQL wait on each other).
-TEST_PROCS ?= 3
+# only tests of one part.
+TEST_PROCS ?= 2
 test: setup ## Run the whole test suite (browser tests in Debian's Chromium), after the layer contracts
 	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
