@@ -23,7 +23,13 @@ DEBUG = env("DEBUG")
 # (make run, the tests, the load test): plain HTTP, and a random key kept in .secret_key in the checkout.
 PLAIN_HTTP = env.bool("PLAIN_HTTP", default=False)
 SECURE_BY_DEFAULT = not DEBUG and not PLAIN_HTTP
-SECRET_KEY = secret_key(env.str("SECRET_KEY", default=""), local=DEBUG or PLAIN_HTTP, checkout=BASE_DIR)
+# Without a real key, commands that serve nothing (makemigrations, collectstatic) still run; the WSGI
+# application, the Celery app and `check --deploy` refuse with SECRET_KEY_REFUSAL (dhdigital.lib.secret_key).
+try:
+    SECRET_KEY = secret_key(env.str("SECRET_KEY", default=""), local=DEBUG or PLAIN_HTTP, checkout=BASE_DIR)
+    SECRET_KEY_REFUSAL = ""
+except ImproperlyConfigured as refused:
+    SECRET_KEY, SECRET_KEY_REFUSAL = "", str(refused)
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 # Behind a TLS-terminating proxy (docs/deploy.md): trust its X-Forwarded-Proto, and take the client's
 # address from X-Forwarded-For as TRUSTED_PROXY_COUNT proxies (each appending the address it saw) wrote

@@ -3,7 +3,10 @@
 A key that is published (a default in the code, the placeholder in .env.example, Django's
 `django-insecure-` keys) signs nothing: with it anyone can forge what the key signs, such as email
 confirmation links, password reset links and sessions. So with DEBUG off and no PLAIN_HTTP opt-out the
-portal refuses to start without a key of its own, instead of falling back to one silently.
+portal refuses to start without a key of its own, instead of falling back to one silently: the WSGI
+application (gunicorn, runserver) and the Celery app refuse to load (`refuse_to_start`) and
+`check --deploy` fails (`check_secret_key`). Commands that serve nothing and sign nothing
+(`makemigrations`, `collectstatic`) still run, with an empty key that Django itself never signs with.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
 LOCAL_KEY_FILE = ".secret_key"
@@ -59,3 +63,20 @@ def _local_key(path: Path) -> str:
     finally:
         tmp.unlink(missing_ok=True)
     return path.read_text(encoding="ascii").strip()
+
+
+def refuse_to_start() -> None:
+    """For what serves or works (the WSGI application, the Celery app): settings' refusal, if any."""
+    from django.conf import settings
+
+    if settings.SECRET_KEY_REFUSAL:
+        raise ImproperlyConfigured(settings.SECRET_KEY_REFUSAL)
+
+
+def check_secret_key(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The same refusal as a deployment check (`check --deploy`)."""
+    from django.conf import settings
+
+    if settings.SECRET_KEY_REFUSAL:
+        return [checks.Error(settings.SECRET_KEY_REFUSAL, id="lib.E001")]
+    return []

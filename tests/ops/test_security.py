@@ -104,18 +104,31 @@ PUBLISHED_KEYS = [
 @pytest.mark.parametrize("key", PUBLISHED_KEYS, ids=["unset", "env.example", "django-insecure"])
 @pytest.mark.parametrize(
     "start",
-    [["manage.py", "check"], ["-c", "import dhdigital.wsgi"], ["-m", "celery", "-A", "dhdigital", "report"]],
+    [
+        ["manage.py", "check", "--deploy"],
+        ["-c", "import dhdigital.wsgi"],  # gunicorn, and runserver, which loads the same application
+        ["-m", "celery", "-A", "dhdigital", "report"],
+    ],
     ids=["manage.py", "wsgi", "celery"],
 )
 def test_with_debug_off_the_portal_refuses_to_start_without_a_real_secret_key(key, start):
     """Issue 16, finding 5: a published default key was used silently, and with it email confirmation
-    links could be forged."""
+    links could be forged. Commands that serve and sign nothing still run (the next test)."""
     env = {"DEBUG": "false", "ALLOWED_HOSTS": "consult.example.gov.uk"}
     if key:
         env["SECRET_KEY"] = key
     proc = _run([sys.executable, *start], env)
     assert proc.returncode != 0
     assert "SECRET_KEY is not set, or is a published placeholder" in proc.stderr
+
+
+def test_commands_that_serve_nothing_run_without_a_key():
+    """makemigrations and collectstatic in a checkout with no key and no PLAIN_HTTP (a fresh clone, a
+    build step) sign nothing: they run, with an empty key."""
+    env = {"DEBUG": "false", "ALLOWED_HOSTS": "consult.example.gov.uk"}
+    proc = _run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "No changes detected" in proc.stdout
 
 
 def test_the_local_key_is_random_private_and_the_same_for_every_process(tmp_path):
