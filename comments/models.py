@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from dhdigital.lib.reports import ReportReason
+
 from .querysets import CommentQuerySet
 
 PATH_WIDTH = 10
@@ -195,11 +197,7 @@ class Reaction(models.Model):
 
 
 class Flag(models.Model):
-    class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        OFFENSIVE = "offensive", "Offensive, abusive or discriminatory"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        PERSONAL_INFORMATION = "personal_information", "Contains personal information"
+    Reason = ReportReason
 
     class Resolution(models.TextChoices):
         OPEN = "", "Not reviewed yet"

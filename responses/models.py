@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from dhdigital.accounts import about
+from dhdigital.lib.reports import ReportReason
 
 from .querysets import IdeaQuerySet, ResponseQuerySet
 
@@ -449,11 +450,7 @@ class IdeaFlag(models.Model):
     idea in the team's moderation queue until a moderator hides the idea (upheld) or keeps it
     (dismissed)."""
 
-    class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        OFFENSIVE = "offensive", "Offensive, abusive or discriminatory"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        PERSONAL_INFORMATION = "personal_information", "Contains personal information"
+    Reason = ReportReason
 
     class Resolution(models.TextChoices):
         OPEN = "", "Not reviewed yet"
