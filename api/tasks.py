@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import webhooks
+from . import delivery, webhooks
 
 
-@shared_task(bind=True, max_retries=webhooks.MAX_ATTEMPTS - 1, acks_late=True)
+@shared_task(bind=True, max_retries=delivery.MAX_ATTEMPTS - 1, acks_late=True)
 def deliver_webhook(self, delivery_id: int) -> bool | None:
     ok = webhooks.webhook_attempt(delivery_id=delivery_id)
     if ok is False and not self.request.is_eager and self.request.retries < self.max_retries:
-        raise self.retry(countdown=webhooks.backoff_seconds(self.request.retries + 1))
+        raise self.retry(countdown=delivery.backoff_seconds(self.request.retries + 1))
     return ok
 
 

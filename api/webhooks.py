@@ -29,17 +29,13 @@ from django.utils import timezone
 
 from insights.models import AnalysisRun
 
+from . import tasks
+from .delivery import MAX_ATTEMPTS, backoff_seconds
 from .models import Webhook, WebhookDelivery, WebhookEvent
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
 Status = WebhookDelivery.Status
-
-
-def backoff_seconds(attempts: int) -> int:
-    """Wait before the next attempt: 1, 2, 4, 8, 16 minutes, capped at an hour."""
-    return min(60 * 2 ** max(attempts - 1, 0), 3600)
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -193,11 +189,9 @@ def webhooks_dispatch(
     )
 
     def queue() -> None:
-        from .tasks import deliver_webhook
-
         for d in deliveries:
             try:
-                deliver_webhook.delay(d.pk)
+                tasks.deliver_webhook.delay(d.pk)
             except Exception:  # noqa: BLE001 - broker down: the retry sweep sends it later
                 logger.warning("webhook delivery %s not queued; the sweep will retry it", d.pk)
 
