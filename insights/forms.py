@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 
 from .models import AnalysisRun
@@ -67,16 +69,22 @@ class ThemeSplitForm(forms.Form):
 
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["tags"].choices = [(row["tag"].pk, row["text"][:120] or row["unit"]) for row in tags]
+        self.fields["tags"].choices = [(row["tag"].pk, row["text"][:120] or row["heading"]) for row in tags]
 
 
 class TagAddForm(forms.Form):
     unit = forms.RegexField(
         label="Response to label with this theme",
-        regex=r"^(comment|answer|idea):\d+$",
-        help_text="For example comment:123 (the reference shown next to each response)",
-        error_messages={"invalid": "Enter a response reference like comment:123, answer:45 or idea:6"},
+        regex=re.compile(r"^\s*(comment|answer|idea)\s*[: ]\s*\d+\s*$", re.IGNORECASE),
+        help_text="Its kind and number as the response explorer shows them: for example Comment 123 or "
+        "Answer 45",
+        error_messages={"invalid": "Enter a response reference like Comment 123, Answer 45 or Idea 6"},
     )
+
+    def clean_unit(self) -> str:
+        """ "Comment 123" (as the explorer shows it) or "comment:123" -> the unit key "comment:123"."""
+        kind, number = re.findall(r"[a-z]+|\d+", self.cleaned_data["unit"].lower())
+        return f"{kind}:{number}"
 
 
 class TagMoveForm(forms.Form):

@@ -131,6 +131,18 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
     return out
 
 
+def _tag_rows(tags: list[ThemeAssignment]) -> list[dict]:
+    """Each tag with its unit's text and what a person reads for the unit (its heading and public page);
+    "unit" (the "kind:id" reference) is for forms and data attributes, never shown as text."""
+    texts = units.texts(t.unit_key for t in tags)
+    heads = units.headings(t.unit_key for t in tags)
+    rows = []
+    for t in tags:
+        head = heads.get(t.unit_key) or {"heading": "A response that no longer exists", "url": ""}
+        rows.append({"tag": t, "text": texts.get(t.unit_key, ""), "unit": str(t.unit_key), **head})
+    return rows
+
+
 def theme_tags(theme: Theme, limit: int = 200) -> list[dict]:
     """The theme's tags with the response text, officials' decisions first, then by confidence."""
     tags = list(
@@ -138,8 +150,7 @@ def theme_tags(theme: Theme, limit: int = 200) -> list[dict]:
         .select_related("decided_by")
         .order_by("rejected", "-confirmed", "-confidence", "pk")[:limit]
     )
-    texts = units.texts(t.unit_key for t in tags)
-    return [{"tag": t, "text": texts.get(t.unit_key, ""), "unit": str(t.unit_key)} for t in tags]
+    return _tag_rows(tags)
 
 
 CHECK_NEXT = 5
@@ -156,19 +167,58 @@ def least_sure_tags(theme: Theme, limit: int = CHECK_NEXT) -> list[dict]:
         .annotate(doubt=Abs(F("confidence") - 0.5))
         .order_by("doubt", "pk")[:limit]
     )
-    texts = units.texts(t.unit_key for t in tags)
-    return [{"tag": t, "text": texts.get(t.unit_key, ""), "unit": str(t.unit_key)} for t in tags]
+    return _tag_rows(tags)
 
 
-def theme_summaries(theme: Theme) -> list[Summary]:
-    return list(Summary.objects.filter(theme=theme).order_by("method"))
+def theme_summaries(theme: Theme) -> list[dict]:
+    return readable_summaries(list(Summary.objects.filter(theme=theme).order_by("method")))
 
 
-def scope_summaries(consultation) -> dict[str, Summary]:
-    return {
-        s.scope: s
-        for s in Summary.objects.filter(consultation=consultation, theme__isnull=True, method="extractive")
-    }
+def scope_summaries(consultation) -> dict[str, dict]:
+    found = list(Summary.objects.filter(consultation=consultation, theme__isnull=True, method="extractive"))
+    return {s.scope: r for s, r in zip(found, readable_summaries(found), strict=True)}
+
+
+def readable_summaries(summaries: list[Summary]) -> list[dict]:
+    """Summaries as the pages show them: each sentence cites its responses by number ("[1, 2]"), and the
+    numbered sources below say what each response is (its heading, linked to its public page), never
+    its "comment:12" reference. One query per kind of unit for all the summaries."""
+    keys: list[UnitKey] = []
+    for s in summaries:
+        for sentence in [*s.sentences, *([s.minority] if s.minority else [])]:
+            for c in sentence.get("citations", []):
+                try:
+                    keys.append(UnitKey.parse(c))
+                except ValueError:
+                    continue
+    heads = units.headings(keys)
+    out = []
+    for s in summaries:
+        number: dict[str, int] = {}
+        sources: list[dict] = []
+
+        def cite(sentence: dict, number=number, sources=sources) -> dict:
+            refs = []
+            for c in sentence.get("citations", []):
+                if c not in number:
+                    try:
+                        head = heads.get(UnitKey.parse(c))
+                    except ValueError:
+                        head = None
+                    number[c] = len(number) + 1
+                    sources.append({"n": number[c], **(head or {"heading": "A response", "url": ""})})
+                refs.append(number[c])
+            return {"text": sentence.get("text", ""), "refs": refs}
+
+        out.append(
+            {
+                "method": s.method,
+                "sentences": [cite(x) for x in s.sentences],
+                "minority": cite(s.minority) if s.minority else None,
+                "sources": sources,
+            }
+        )
+    return out
 
 
 CAMPAIGNS_SHOWN = 50
@@ -246,14 +296,16 @@ def theme_history(theme: Theme, limit: int = 30) -> list[dict]:
     tag_hist = ThemeAssignment.history.filter(theme_id=theme.pk).exclude(
         history_change_reason__startswith="tagged by run"
     )
-    for rec in tag_hist.select_related("history_user").order_by("-history_date")[:limit]:
-        kind, unit = UnitKey.of(rec)
+    tag_recs = list(tag_hist.select_related("history_user").order_by("-history_date")[:limit])
+    heads = units.headings(UnitKey.of(rec) for rec in tag_recs)
+    for rec in tag_recs:
+        head = heads.get(UnitKey.of(rec))
         out.append(
             {
                 "when": rec.history_date,
                 "who": rec.history_user,
                 "reason": rec.history_change_reason,
-                "changes": [f"{kind} {unit}"],
+                "changes": [head["heading"] if head else "a response that no longer exists"],
                 "what": "tag",
             }
         )

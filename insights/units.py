@@ -18,6 +18,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from django.db.models import Model, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from comments.models import Comment
 from consultations.tree import clause_keys
@@ -192,6 +193,14 @@ class UnitKind:
         """A warning the explorer shows on the row ("needs reading"), or ""."""
         return ""
 
+    # --- the analysis pages: what a person reads for the unit, never its "kind:id" reference ---
+
+    heading_related: ClassVar[tuple[str, ...]] = ()
+
+    def heading(self, obj) -> str:
+        """What it is, about what, from whom and when: "Comment on Clause 3 by Sam, 4 Mar 2026"."""
+        return self.caption(obj) + _on(obj, self.date_field)
+
     # --- the dashboard's clause heat map ---
 
     section_lookup: ClassVar[str] = ""  # from a row to its section, for kinds recorded against clauses
@@ -300,6 +309,12 @@ class CommentUnit(UnitKind):
     def respondent_key(self, obj) -> str:
         return f"user-{obj.author_id}" if obj.author_id else ""
 
+    heading_related = ("section", "author")
+
+    def heading(self, obj) -> str:
+        about = f"on {obj.section.label}" if obj.section_id else "on the document as a whole"
+        return f"Comment {about} by {obj.author_name}{_on(obj, self.date_field)}"
+
     def by_respondents_of(self, qs: QuerySet, responses: QuerySet) -> QuerySet:
         return qs.filter(author_id__in=responses.exclude(respondent=None).values("respondent_id"))
 
@@ -378,6 +393,12 @@ class AnswerUnit(UnitKind):
     def display_text(self, obj) -> str:
         return obj.display
 
+    heading_related = ("question", "response")
+
+    def heading(self, obj) -> str:
+        channel = obj.response.get_channel_display().lower()
+        return f"Answer to question {obj.question.position} ({channel}){_on(obj, self.date_field)}"
+
 
 @register
 class IdeaUnit(UnitKind):
@@ -398,6 +419,12 @@ class IdeaUnit(UnitKind):
 
     def text_of(self, title: str, description: str) -> str:
         return f"{title}. {description}".strip()
+
+    heading_related = ("author", "consultation")
+
+    def heading(self, obj) -> str:
+        who = obj.author.public_name if obj.author_id else "a participant"
+        return f"Idea by {who}{_on(obj, self.date_field)}"
 
     def scope_of(self, *values) -> str:
         return "ideas"
@@ -494,6 +521,8 @@ class LetterUnit(UnitKind):
     def caption(self, obj) -> str:
         return f"{obj.response.get_channel_display()} on {obj.section.label}"
 
+    heading_related = ("section", "response")
+
 
 @register
 class EventNoteUnit(UnitKind):
@@ -568,6 +597,11 @@ class EventNoteUnit(UnitKind):
         )
         return f"Note from {obj.event.title} ({obj.event.starts_at:%-d %b %Y}) on {about}"
 
+    heading_related = ("event", "section", "question")
+
+    def heading(self, obj) -> str:
+        return self.caption(obj)  # the caption has the event's date
+
 
 @register
 class AttachmentUnit(UnitKind):
@@ -630,6 +664,8 @@ class AttachmentUnit(UnitKind):
         channel = obj.response.get_channel_display().lower()
         return f"{obj.original_name} ({obj.get_kind_display()}), sent with a response ({channel})"
 
+    heading_related = ("response",)
+
     def flag(self, obj) -> str:
         return obj.get_extraction_display() if obj.needs_reading else ""
 
@@ -658,6 +694,32 @@ def texts(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, str]:
         for pk, text in get(kind).texts(pks).items():
             out[UnitKey(kind, pk)] = text
     return out
+
+
+def headings(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, dict[str, str]]:
+    """{key: {"heading": what a person reads for the unit, "url": its public page or ""}} of the units
+    that still exist (one query per kind asked for): the analysis pages show these, never "comment:12"."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, pk in keys:
+        by_kind.setdefault(kind, []).append(pk)
+    out: dict[UnitKey, dict[str, str]] = {}
+    for kind, pks in by_kind.items():
+        k = get(kind)
+        for obj in k.model.objects.filter(pk__in=pks).select_related(*k.heading_related):
+            out[UnitKey(kind, obj.pk)] = {"heading": k.heading(obj), "url": k.public_url(obj)}
+    return out
+
+
+def _on(obj, date_field: str) -> str:
+    """", 4 Mar 2026" from the row's date (`date_field`, through related rows), or "" when it has none."""
+    value: Any = obj
+    for part in date_field.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f", {value:%-d %b %Y}"
 
 
 def exists_in(consultation_id: int, key: UnitKey) -> bool:

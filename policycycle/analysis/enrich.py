@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from . import evidence, minhash, moderation
 from .moderation import auto_hold_reasons, should_auto_hold  # re-exported for callers
-from .text import _URL, STOP_WORDS, content_words, stem, urls, words
+from .text import _URL, STOP_WORDS, content_words, is_noise_token, stem, urls, words
 from .types import Enrichment, Stance
 
 __all__ = ["enrich", "should_auto_hold", "auto_hold_reasons", "keywords", "stance", "detect_language"]
@@ -51,7 +51,7 @@ def keywords(text: str, n: int = 6) -> list[str]:
     for chunk in _PHRASE_BREAK.split(_URL.sub(" . ", text.lower())):
         run: list[str] = []
         for w in words(chunk):
-            if w in STOP_WORDS or len(w) < 3 or w.isdigit():
+            if w in STOP_WORDS or len(w) < 3 or is_noise_token(w):
                 if run:
                     phrases.append(run)
                 run = []

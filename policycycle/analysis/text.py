@@ -105,3 +105,20 @@ def token_set(text: str) -> set[str]:
     A set of single words (not k-word shingles) on purpose: a word swapped for a synonym costs one
     element, not k, so synonym-swapped ("mad-lib") copies of a letter stay close."""
     return {stem(w) for w in words(text) if w not in STOP_WORDS}
+
+
+def is_noise_token(token: str) -> bool:
+    """A token no reader would call a word: a hash or hex digest ("3f9a0c2e"), an id with digits in it
+    ("usda2017"), a web address fragment ("www", "https", "org") or something too long to be a word."""
+    if len(token) > 24 or token in _URL_PARTS:
+        return True
+    digits = sum(c.isdigit() for c in token)
+    if digits and digits == len(token):
+        return True
+    if _HEX.fullmatch(token) and digits >= 2:
+        return True
+    return digits >= 3 and any(c.isalpha() for c in token)
+
+
+_HEX = re.compile(r"[0-9a-f]{8,}")
+_URL_PARTS = frozenset({"http", "https", "www", "com", "org", "net", "html", "htm", "php", "aspx", "pdf"})

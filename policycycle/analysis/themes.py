@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from . import campaigns as campaigns_mod
 from .engines import Engine, get_engine
 from .engines.llm import LLMClient, LLMEngine
 from .summaries import extractive_summary
-from .text import STOP_WORDS, sentences
+from .text import _URL, STOP_WORDS, is_noise_token, sentences, words
 from .types import (
     AnalysisCancelled,
     AnalysisResult,
@@ -56,7 +57,7 @@ def choose_k(n: int) -> int:
     return int(min(15, max(2, round(math.sqrt(n / 4)))))
 
 
-def cluster(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+def cluster(vectors: np.ndarray, k: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(labels, unit-length centroids). KMeans up to 20k points, MiniBatchKMeans beyond."""
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
@@ -64,13 +65,36 @@ def cluster(vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         centre = vectors.mean(axis=0, keepdims=True)
         return np.zeros(len(vectors), dtype=int), centre / (np.linalg.norm(centre) or 1.0)
     if len(vectors) <= 20_000:
-        model = KMeans(n_clusters=k, n_init=3, random_state=0)
+        model = KMeans(n_clusters=k, n_init=3, random_state=seed)
     else:
-        model = MiniBatchKMeans(n_clusters=k, n_init=3, random_state=0, batch_size=4096)
+        model = MiniBatchKMeans(n_clusters=k, n_init=3, random_state=seed, batch_size=4096)
     labels = model.fit_predict(vectors)
     centres = model.cluster_centers_
     centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
     return labels, centres.astype(np.float32)
+
+
+def phrases(text: str) -> list[str]:
+    """The terms c-TF-IDF counts in one text: its content words, and pairs of content words that stand
+    next to each other in the text. ("development is not allowed" gives "development" and "allowed", never
+    the pair "development allowed", which the text does not say.) Hash-like and id-like tokens and web
+    addresses are left out."""
+    out: list[str] = []
+    prev = ""
+    for chunk in _PHRASE_BREAK.split(_URL.sub(" . ", text)):
+        prev = ""
+        for w in words(chunk):
+            if w in STOP_WORDS or len(w) < 3 or is_noise_token(w):
+                prev = ""
+                continue
+            out.append(w)
+            if prev:
+                out.append(f"{prev} {w}")
+            prev = w
+    return out
+
+
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"\n\u2014\u2013/|]+")
 
 
 def ctfidf_keywords(texts: Sequence[str], labels: np.ndarray, k: int, n: int = 8) -> list[list[str]]:
@@ -79,8 +103,7 @@ def ctfidf_keywords(texts: Sequence[str], labels: np.ndarray, k: int, n: int = 8
 
     try:
         cv = CountVectorizer(
-            ngram_range=(1, 2),
-            stop_words=sorted(STOP_WORDS),
+            analyzer=phrases,
             min_df=2 if len(texts) >= 20 else 1,
             max_features=100_000,
         )
@@ -111,11 +134,47 @@ def ctfidf_keywords(texts: Sequence[str], labels: np.ndarray, k: int, n: int = 8
     return out
 
 
-def _label(keywords: list[str]) -> str:
-    if not keywords:
+LABEL_CANDIDATES = 5
+
+
+def machine_label(keywords: list[str], closeness: Sequence[float] | None = None) -> str:
+    """A theme's drafted name from its keywords, as a person would write it, never two unrelated keywords
+    glued with "and". With `closeness` (each keyword's cosine to the theme's centre, in the same vector
+    space as the responses), the closest of the first five keywords: what the theme is about rather than
+    a word its responses happen to share ("Energy", not "Based"). Without it, the first phrase of two
+    words among the top three keywords (words that stand together in the responses: "Fossil fuels"),
+    else the top keyword."""
+    kept = [
+        (i, k)
+        for i, k in enumerate(keywords[:LABEL_CANDIDATES])
+        if not any(is_noise_token(w) for w in k.split())
+    ]
+    if not kept:
         return "Other responses"
-    head = keywords[:2]
-    return (" and ".join(head)).capitalize()
+    if closeness is not None:
+        head = max(kept, key=lambda ik: (closeness[ik[0]], -ik[0]))[1]
+    else:
+        head = next((k for _, k in kept[:3] if " " in k), kept[0][1])
+    return head[:1].upper() + head[1:]
+
+
+def keyword_closeness(
+    keywords: list[list[str]], centres: np.ndarray, embed: Callable[[list[str]], np.ndarray]
+) -> list[list[float]]:
+    """Each theme's first keywords' cosine to its centre, from one `embed` call for the whole scope."""
+    terms = sorted({k for kw in keywords for k in kw[:LABEL_CANDIDATES]})
+    if not terms:
+        return [[] for _ in keywords]
+    vecs = embed(terms)
+    if vecs.shape[1] != centres.shape[1]:
+        return [[] for _ in keywords]
+    at = {t: i for i, t in enumerate(terms)}
+    return [[float(vecs[at[k]] @ centres[c]) for k in kw[:LABEL_CANDIDATES]] for c, kw in enumerate(keywords)]
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """ "1 response", "2 responses"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _quote(text: str, limit: int = 280) -> str:
@@ -129,9 +188,11 @@ def _quote(text: str, limit: int = 280) -> str:
 def describe(n: int, total: int, keywords: list[str], copies: int = 0) -> str:
     """The drafted description: how many responses, their share of the scope, and what they mention."""
     share = round(100 * n / total) if total else 0
-    count = f"{n} responses ({share}%" + (f", {copies} of them campaign copies)" if copies else ")")
+    count = plural(n, "response") + f" ({share}%"
+    count += f", {plural(copies, 'of them a campaign copy', 'of them campaign copies')})" if copies else ")"
     if keywords:
-        return f"{count} most often mention " + ", ".join(keywords[:5]) + "."
+        verb = "mentions" if n == 1 else "most often mention"
+        return f"{count} {verb} " + ", ".join(keywords[:5]) + "."
     return f"{count} with no shared vocabulary."
 
 
@@ -143,14 +204,20 @@ def analyse_scope(
     *,
     k: int | None = None,
     llm: LLMEngine | None = None,
+    seed: int = 0,
+    embed: Callable[[list[str]], np.ndarray] | None = None,
 ) -> tuple[list[Theme], list[Assignment]]:
-    """Themes and assignments for the responses of one scope (a clause, a question or the consultation)."""
+    """Themes and assignments for the responses of one scope (a clause, a question or the consultation).
+    `seed`: the clustering's random state (runs use 0; the evaluation varies it). `embed`: the engine's
+    sentence embedder, when its vectors are comparable across calls, to name each theme by the keyword
+    closest to its centre."""
     if not ids:
         return [], []
     k = k or choose_k(len(ids))
-    labels, centres = cluster(vectors, k)
+    labels, centres = cluster(vectors, k, seed=seed)
     k = centres.shape[0]
     keywords = ctfidf_keywords(texts, labels, k)
+    closeness = keyword_closeness(keywords, centres, embed) if embed is not None else None
     sims = vectors @ centres.T  # cosine: both are unit length
     probs = np.exp((sims - sims.max(axis=1, keepdims=True)) / 0.05)
     probs /= probs.sum(axis=1, keepdims=True)
@@ -172,7 +239,7 @@ def analyse_scope(
             if len(quotes) == 3:
                 break
         kw = keywords[c]
-        label = _label(kw)
+        label = machine_label(kw, closeness[c] if closeness and closeness[c] else None)
         description = describe(len(members), len(ids), kw)
         source = "machine"
         if llm is not None:
@@ -248,6 +315,9 @@ def run_analysis(
         else engine
     )
     llm = eng if isinstance(eng, LLMEngine) else None
+    # Sentence embeddings put a keyword and a theme's centre in one space; the basic engine's LSA is fitted
+    # anew on every call, so its keywords are not comparable with its centres.
+    embed = (lambda terms: eng.vectorise(terms)) if getattr(eng, "embeds_sentences", False) else None
 
     t = time.perf_counter()
     found = []
@@ -286,7 +356,7 @@ def run_analysis(
         t_vec += time.perf_counter() - t
         t = time.perf_counter()
         scope_themes, scope_assign = analyse_scope(
-            scope, [u.id for u in reps], [u.text for u in reps], vectors, k=k, llm=llm
+            scope, [u.id for u in reps], [u.text for u in reps], vectors, k=k, llm=llm, embed=embed
         )
         by_rep: dict[ResponseId, list[Assignment]] = defaultdict(list)
         for a in scope_assign:
@@ -366,5 +436,8 @@ __all__ = [
     "choose_k",
     "cluster",
     "ctfidf_keywords",
+    "machine_label",
+    "is_noise_token",
+    "plural",
     "SummarySentence",
 ]

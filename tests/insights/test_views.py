@@ -327,3 +327,30 @@ def test_the_theme_page_offers_the_least_sure_tags_first_and_the_agreement_figur
     assert "on 1 checked response" in figure and "F1 <strong>1.00</strong>" in figure
     offered = html.split("data-check-next")[1].split("</ul>")[0]
     assert str(tags[1].unit_key) not in offered
+
+
+def test_the_theme_page_names_each_response_as_a_person_would_never_by_its_kind_id_reference(
+    client, done_run, analyst, real_comments
+):
+    """A theme page shows "Comment on Clause 1 by ..., 4 Mar 2026" (linked to the comment), never the
+    internal "comment:12" reference, in its text, its hidden button text or its history; and an official
+    labels an example with the kind and number the explorer shows ("Comment 12")."""
+    import re
+
+    theme = Theme.objects.filter(run=done_run).first()
+    tag = ThemeAssignment.objects.filter(theme=theme).first()
+    client.force_login(analyst)
+    client.post(reverse("insights:tag-action", args=[tag.pk]), {"decision": "confirm"})
+    added = client.post(
+        reverse("insights:theme-action", args=[theme.pk, "tag"]), {"unit": f"Comment {real_comments[-1].pk}"}
+    )
+    assert added.status_code == 302
+    assert theme.assignments.filter(comment=real_comments[-1], source="human").exists()
+    page = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    text = re.sub(r"<[^>]+>", " ", page)  # what is read: text nodes (and hidden text), not attributes
+    leak = re.search(r".{80}\b(comment|answer|idea|letter|note|file):\d+.{40}", text, re.S)
+    assert not leak, leak.group(0)
+    comment = tag.comment
+    heading = f"Comment on {comment.section.label} by {comment.author.public_name}"
+    assert heading in text and f'href="{comment.get_absolute_url()}"' in page
+    assert "the machine tags" in text.lower() and f"{heading}, " in text

@@ -81,6 +81,7 @@ class EmbeddingsEngine:
     matcher tuned on ArgKP train (`make models`) when it has been built, unless `matcher=False`."""
 
     name = "embeddings"
+    embeds_sentences = True  # its vectors of short phrases and of responses are comparable
 
     def __init__(self, *, chunk_size: int = 2_048, batch_size: int = 64, matcher: bool = True):
         self.chunk_size = chunk_size
