@@ -523,3 +523,127 @@ def _argkp_runs(
         if log:
             log(f"{topic.topic}: done")
     return runs
+
+
+# --- ArgKP: theme discovery measured against the experts' key points ------------------------------------
+
+DISCOVERY_SCORING = (
+    "Best-match F1 of discovered themes against the experts' key points, per topic: for each key point "
+    "that at least one argument makes (gold members: the arguments labelled 1 for it), the F1 between its "
+    "gold members and the members of the discovered theme that matches it best (the theme with the "
+    "highest F1 over member arguments; one theme may be the best match of several key points); the topic's "
+    "figure is the mean over its key points. Every argument of the topic is clustered, those that make no "
+    "key point too; an argument left out as an outlier is a member of no theme. The headline is the mean "
+    "over topics, then the mean and standard deviation of that over seeds of the clustering. The engine "
+    "(k-means, k from the number of responses, several themes per response) and BERTopic (UMAP + HDBSCAN, "
+    "its defaults, one theme per response, outliers in none) cluster the same vectors."
+)
+
+
+def best_match_f1(discovered: list[set], gold: dict[str, set]) -> float:
+    """Mean over the gold themes with members of the best F1 any discovered theme reaches with them."""
+    scores = [max((_prf(d, g)[2] for d in discovered), default=0.0) for g in gold.values() if g]
+    return float(np.mean(scores)) if scores else 0.0
+
+
+def discover_engine(texts: list[str], vectors: np.ndarray, *, seed: int) -> list[set[int]]:
+    """The engine's themes (as sets of row indices) for one question, as a run makes them."""
+    from .themes import analyse_scope
+
+    ids = [str(i) for i in range(len(texts))]
+    themes, assignments = analyse_scope("q", ids, texts, vectors, seed=seed)
+    members: dict[str, set[int]] = {t.key: set() for t in themes}
+    for a in assignments:
+        members.setdefault(a.theme_key, set()).add(int(a.response_id))
+    return [m for m in members.values() if m]
+
+
+def discover_bertopic(texts: list[str], vectors: np.ndarray, *, seed: int) -> list[set[int]]:
+    """BERTopic's topics (outliers, topic -1, in none) on the same vectors: its default UMAP and HDBSCAN
+    settings, with UMAP's random state set so that each seed is reproducible. A benchmark only: the
+    `bench` extra installs it."""
+    from bertopic import BERTopic
+    from umap import UMAP
+
+    umap_model = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
+    model = BERTopic(embedding_model=None, umap_model=umap_model, calculate_probabilities=False)
+    topics, _ = model.fit_transform(list(texts), embeddings=vectors)
+    groups: dict[int, set[int]] = defaultdict(set)
+    for i, t in enumerate(topics):
+        if t != -1:
+            groups[int(t)].add(i)
+    return list(groups.values())
+
+
+DISCOVERY_METHODS = {"engine": discover_engine, "bertopic": discover_bertopic}
+
+
+def evaluate_discovery(
+    split: str = "dev",
+    *,
+    seeds: int = 5,
+    methods: tuple[str, ...] = ("engine", "bertopic"),
+    matcher: bool = True,
+    vectorise=None,
+    topics=None,
+    log=None,
+) -> dict:
+    """Discovery on the ArgKP topics of `split` ("train" or "dev"; the test split is refused): best-match
+    F1 (DISCOVERY_SCORING) of the engine and of each benchmark, on the same vectors, over `seeds` seeds.
+    A method whose library is not installed is reported as unavailable, with the reason."""
+    from . import argkp
+
+    if seeds < 1:
+        raise ValueError("seeds must be at least 1")
+    topics = topics if topics is not None else argkp.load_split(split)
+    per_method: dict[str, list[dict[str, float]]] = {m: [{} for _ in range(seeds)] for m in methods}
+    found: dict[str, list[int]] = {m: [] for m in methods}
+    unavailable: dict[str, str] = {}
+    for topic in topics:
+        ids = sorted(topic.arguments)
+        texts = [topic.arguments[i] for i in ids]
+        # the texts the tagging evaluation embeds (arguments, then key points): its vector cache serves both
+        all_texts = texts + [topic.key_points[k][0] for k in sorted(topic.key_points)]
+        vecs = vectorise(all_texts) if vectorise else argkp_vectors(all_texts, matcher=matcher)
+        vectors = vecs[: len(texts)]
+        gold = {kp: {n for n, i in enumerate(ids) if kp in topic.labels[i]} for kp in topic.key_points}
+        for m in methods:
+            if m in unavailable:
+                continue
+            for s in range(seeds):
+                try:
+                    themes = DISCOVERY_METHODS[m](texts, vectors, seed=s)
+                except ImportError as exc:
+                    unavailable[m] = f"{exc} (pip install '.[bench]')"
+                    break
+                per_method[m][s][topic.topic] = best_match_f1(themes, gold)
+                found[m].append(len(themes))
+        if log:
+            log(f"{topic.topic}: discovery done")
+    out: dict = {}
+    for m in methods:
+        if m in unavailable:
+            out[m] = {"unavailable": unavailable[m]}
+            continue
+        draws = per_method[m]
+        names = sorted(draws[0])
+        out[m] = {
+            "best_match_f1": _mean_sd([float(np.mean([d[t] for t in names])) for d in draws]),
+            "themes": round(float(np.mean(found[m])), 1),
+            "per_topic": {t: _mean_sd([d[t] for d in draws]) for t in names},
+        }
+    from .matcher import matcher_path
+
+    return {
+        "split": split,
+        "topics": [t.topic for t in topics],
+        "vectors": "given"
+        if vectorise
+        else ("tuned matcher" if matcher and matcher_path() else "packaged MiniLM"),
+        "gold_themes": sum(
+            sum(1 for kp in t.key_points if any(kp in v for v in t.labels.values())) for t in topics
+        ),
+        "seeds": seeds,
+        "scoring": DISCOVERY_SCORING,
+        "methods": out,
+    }

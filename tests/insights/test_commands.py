@@ -122,3 +122,27 @@ def test_evaluate_analysis_argkp_table_names_every_topic_and_the_spread():
     }
     text = "\n".join(argkp_table(figures))
     assert "0.500 ± 0.020" in text and "logreg" in text and "t1" in text and "t2" in text
+
+
+def test_evaluate_analysis_discovery_table_prints_each_method_beside_the_other_or_why_it_did_not_run():
+    from insights.management.commands.evaluate_analysis import discovery_table
+
+    figures = {
+        "split": "dev",
+        "topics": ["t1"],
+        "vectors": "packaged MiniLM",
+        "gold_themes": 9,
+        "seeds": 5,
+        "scoring": "best match",
+        "methods": {
+            "engine": {
+                "best_match_f1": {"mean": 0.31, "sd": 0.01},
+                "themes": 7.8,
+                "per_topic": {"t1": {"mean": 0.31, "sd": 0.01}},
+            },
+            "bertopic": {"unavailable": "No module named 'bertopic' (pip install '.[bench]')"},
+        },
+    }
+    text = "\n".join(discovery_table(figures))
+    assert "best-match F1" in text and "0.310 ± 0.010" in text and "7.8 themes" in text
+    assert "bertopic  not run: No module named 'bertopic'" in text and "t1" in text

@@ -1,6 +1,8 @@
 """python manage.py evaluate_analysis <dir> [--engine ...] [--seed-per-theme K]: prints one JSON object.
 python manage.py evaluate_analysis --argkp dev [--draws 5] [--k 0,5,10] [--packaged] [--json]: tagging
-(and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baseline."""
+(and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baseline; and theme
+discovery (best-match F1 against the key points) beside BERTopic on the same vectors, over as many seeds
+as draws (--no-discovery leaves it out)."""
 
 from __future__ import annotations
 
@@ -43,6 +45,25 @@ def argkp_table(figures: dict) -> list[str]:
     return lines
 
 
+def discovery_table(figures: dict) -> list[str]:
+    """Discovery figures as plain-text lines: best-match F1 per method, then per topic."""
+    lines = [
+        f"discovery on ArgKP {figures['split']}: best-match F1 against {figures['gold_themes']} expert key "
+        f"points (mean ± sd over {figures['seeds']} seeds of the mean over topics; vectors: "
+        f"{figures['vectors']})",
+    ]
+    for method, v in figures["methods"].items():
+        if "unavailable" in v:
+            lines.append(f"  {method:<9} not run: {v['unavailable']}")
+            continue
+        lines.append(f"  {method:<9} {_fmt(v['best_match_f1']):>15}  ({v['themes']} themes per topic)")
+    for method, v in figures["methods"].items():
+        for topic, t in v.get("per_topic", {}).items():
+            lines.append(f"  {method:<9} {_fmt(t):>15}  {topic}")
+    lines.append(f"discovery scoring: {figures['scoring']}")
+    return lines
+
+
 class Command(BaseCommand):
     help = (
         "Evaluate the analysis engine on a labelled set (question.json, responses.jsonl, themes.json, "
@@ -62,6 +83,11 @@ class Command(BaseCommand):
             "--packaged", action="store_true", help="the packaged MiniLM even when `make models` has run"
         )
         parser.add_argument("--json", action="store_true", help="print the ArgKP figures as one JSON object")
+        parser.add_argument(
+            "--no-discovery",
+            action="store_true",
+            help="leave out theme discovery (the engine and BERTopic clustering each topic once per seed)",
+        )
 
     def handle(self, *args, directory: str | None, engine: str, seed_per_theme: int, seed: int, **options):
         if options.get("argkp") is not None:
@@ -90,7 +116,7 @@ class Command(BaseCommand):
 
     def _argkp(self, options):
         from policycycle.analysis import argkp
-        from policycycle.analysis.evaluation import evaluate_argkp
+        from policycycle.analysis.evaluation import evaluate_argkp, evaluate_discovery
 
         split = options["argkp"]
         if split not in argkp.SPLITS:
@@ -105,7 +131,14 @@ class Command(BaseCommand):
             figures = evaluate_argkp(split, ks=ks, draws=options["draws"], matcher=not options["packaged"])
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
+        if not options.get("no_discovery"):
+            figures["discovery"] = evaluate_discovery(
+                split, seeds=options["draws"], matcher=not options["packaged"]
+            )
         if options["json"]:
             self.stdout.write(json.dumps(figures))
         else:
-            self.stdout.write("\n".join(argkp_table(figures)))
+            lines = argkp_table(figures)
+            if "discovery" in figures:
+                lines += discovery_table(figures["discovery"])
+            self.stdout.write("\n".join(lines))
