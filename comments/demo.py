@@ -1,10 +1,11 @@
 """Demo comment threads built from real public comment text.
 
-The text comes from real Polis conversations in ../shared/data/comments/polis (CC BY 4.0, "The
-Computational Democracy Project" and each conversation's owner); every demo comment carries that credit in
-`source_credit`, shown on its page. Only comments about fuel, energy, climate and
-emissions are used (the demo bill supports sustainable aviation fuel through a levy); none about another
-country's tax system. They stand in for what readers would say.
+The text comes from a real Polis conversation in ../shared/data/comments/polis (CC BY 4.0, "The
+Computational Democracy Project" and the conversation's owner); every demo comment carries that credit in
+`source_credit`, shown on its page. The demo bill supports sustainable aviation fuel through a levy, so
+only comments about fossil fuels, carbon, emissions, renewable energy and climate change are used, and
+none that is mainly about something else (elections, abortion, immigration, health care) or about another
+country's tax system. They stand in for what readers of the bill would say.
 
 `load_demo_comments(document)` is idempotent: it does nothing if the document already has demo comments.
 """
@@ -31,20 +32,24 @@ from dhdigital.lib.markdown import COMMENT_TAGS, render_markdown
 from .models import Comment, Flag, Reaction
 
 CONVERSATIONS = {
-    "scoop-hivemind.taxes": "Scoop Hivemind (Scoop Publishing, New Zealand): tax",
     "march-on.operation-marchin-orders": "March On: Operation Marching Orders",
-    "scoop-hivemind.ubi": "Scoop Hivemind (Scoop Publishing, New Zealand): universal basic income",
 }
 CREDIT = "Polis conversation “{owner}”, The Computational Democracy Project, CC BY 4.0"
 # What the demo bill (sustainable aviation fuel: a levy-funded price support for low-carbon fuel) is about:
 # a comment is used only if it speaks of one of these, as whole words.
 SUBJECT = re.compile(
-    r"\b(fuels?|fossil|climate|carbon|emissions?|levy|pollut\w*|polluters?|oil|aviation|flights?|flying|"
-    r"planes?|airlines?|airports?|renewables?|petrol|diesel|biofuels?|subsid\w*|energy)\b",
+    r"\b(fuels?|fossil|carbon|emissions?|renewables?|aviation|flights?|flying|planes?|airlines?|petrol|"
+    r"diesel|biofuels?|greenhouse|clean energy|climate change)\b",
     re.IGNORECASE,
 )
-# Words that tie a comment to another country's tax system, which the bill is not about.
-ELSEWHERE = re.compile(r"\b(gst|nz|new zealand|kiwis?|ird|maori)\b", re.IGNORECASE)
+# Comments mainly about something the bill is not about: an election's candidates, other policy fields, or
+# another country's tax system.
+ELSEWHERE = re.compile(
+    r"\b(gst|nz|new zealand|kiwis?|ird|maori|candidates?|vot\w*|elections?|abortion|immigra\w*|"
+    r"americans?|epa|trump|president|congress|democrats?|republicans?|gop|dnc|women|guns?|pharma|"
+    r"marijuana|health ?care)\b",
+    re.IGNORECASE,
+)
 DEMO_DOMAIN = "demo.example.org"
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - demo accounts only
 
@@ -79,8 +84,9 @@ def polis_comments(
 
 
 def relevant_polis_comments() -> Iterator[dict]:
-    """Accepted comments about fuel, energy, climate and emissions (what the demo bill is about), from the
-    conversations above; none about another country's tax system."""
+    """Comments about fossil fuels, carbon, emissions, renewable energy and climate change (what the demo
+    bill is about) from the conversation above, never those its moderators rejected; none mainly about
+    another subject or another country's tax system."""
     for conversation in CONVERSATIONS:
         for row in polis_comments(conversation, unmoderated=True):
             body = row["body"]
