@@ -212,6 +212,11 @@ RESPONSE_IMPORT_MAX_BYTES = env.int("RESPONSE_IMPORT_MAX_BYTES", default=100 * 1
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dhdigital <no-reply@dhdigital.example>")
+# The service team's address, shown on the statements and used for feedback (a deployment sets its own).
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
+# Where to report a vulnerability: one or more addresses or https URLs for /.well-known/security.txt (RFC
+# 9116) and the /security/ page; without it, reports go to CONTACT_EMAIL (docs/security.md).
+SECURITY_CONTACT = env.list("SECURITY_CONTACT", default=[])
 
 # Redis is optional: without it, cache is local memory and Celery runs tasks in-process.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("accessibility/", lib_views.accessibility, name="accessibility"),
     path("privacy/", lib_views.privacy, name="privacy"),
     path("cookies/", lib_views.cookies, name="cookies"),
+    path("security/", lib_views.security, name="security"),
+    path(".well-known/security.txt", lib_views.security_txt, name="security-txt"),
     path("healthz", lib_views.healthz, name="healthz"),
     path("readyz", lib_views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),

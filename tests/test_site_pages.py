@@ -3,7 +3,7 @@ GOV.UK form includes every app's templates use."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django import forms
@@ -163,6 +163,38 @@ def test_cookies_page_lists_only_essential_cookies(client):
 def test_contact_email_comes_from_settings_when_set(client, settings):
     settings.CONTACT_EMAIL = "help@dept.example"
     assert 'href="mailto:help@dept.example"' in client.get("/accessibility/").content.decode()
+
+
+def _security_txt_fields(client) -> tuple[object, dict[str, list[str]]]:
+    response = client.get("/.well-known/security.txt")
+    fields: dict[str, list[str]] = {}
+    for line in response.content.decode().splitlines():
+        name, _, value = line.partition(": ")
+        fields.setdefault(name, []).append(value)
+    return response, fields
+
+
+def test_security_txt_says_where_to_report_and_expires_within_a_year(client, settings):
+    """RFC 9116: Contact and Expires are required, Expires less than a year ahead; Policy links the page
+    that says how reports are handled (issue 16: how to report a vulnerability)."""
+    settings.SECURITY_CONTACT = ["security@dept.example", "https://dept.example/report"]
+    response, fields = _security_txt_fields(client)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/plain")
+    assert fields["Contact"] == ["mailto:security@dept.example", "https://dept.example/report"]
+    expires = datetime.fromisoformat(fields["Expires"][0].replace("Z", "+00:00"))
+    assert timezone.now() < expires < timezone.now() + timedelta(days=365)
+    assert fields["Canonical"] == ["http://testserver/.well-known/security.txt"]
+    assert fields["Policy"] == ["http://testserver/security/"]
+    page = client.get("/security/").content.decode()
+    assert 'href="mailto:security@dept.example"' in page and "https://dept.example/report" in page
+
+
+def test_without_a_security_contact_reports_go_to_the_service_team(client, settings):
+    settings.SECURITY_CONTACT = []
+    settings.CONTACT_EMAIL = "help@dept.example"
+    _, fields = _security_txt_fields(client)
+    assert fields["Contact"] == ["mailto:help@dept.example"]
+    assert 'href="/security/"' in client.get("/").content.decode()  # the footer links the page
 
 
 # ---------------------------------------------------------------- errors

@@ -6,7 +6,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+
+from dhdigital.lib import contacts
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
@@ -19,6 +22,20 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 def cookies(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/cookies.html")
+
+
+def security(request: HttpRequest) -> HttpResponse:
+    """How to report a vulnerability, and what happens to a report."""
+    return render(request, "pages/security.html", {"contacts": contacts.security_contacts()})
+
+
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """/.well-known/security.txt (RFC 9116): where security researchers report what they find."""
+    text = contacts.security_txt(
+        canonical=request.build_absolute_uri(request.path),
+        policy=request.build_absolute_uri(reverse("security")),
+    )
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 @never_cache

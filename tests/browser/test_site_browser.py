@@ -12,6 +12,7 @@ PUBLIC_PAGES = [
     ("/accessibility/", "accessibility"),
     ("/privacy/", "privacy"),
     ("/cookies/", "cookies"),
+    ("/security/", "security"),
     ("/accounts/login/", "sign-in"),
     ("/accounts/signup/", "sign-up"),
     ("/accounts/password/reset/", "password-reset"),

@@ -70,6 +70,8 @@ EXPECTED: dict[str, tuple] = {
     "accessibility": (PUBLIC, "GET"),
     "privacy": (PUBLIC, "GET"),
     "cookies": (PUBLIC, "GET"),
+    "security": (PUBLIC, "GET"),
+    "security-txt": (PUBLIC, "GET"),
     "healthz": (PUBLIC, "GET"),
     "readyz": (PUBLIC, "GET"),
     # sign-in, sign-up and the account (allauth); signed-in visitors of the sign-in pages are sent on

@@ -23,6 +23,7 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from dhdigital.lib import contacts
 from dhdigital.lib.forms import GovukDateWidget
 
 register = template.Library()
@@ -317,6 +318,4 @@ def nav_item(context, text: str, href: str, exact: bool = False) -> dict[str, An
 @register.simple_tag
 def contact_email() -> str:
     """The service team's address (settings.CONTACT_EMAIL when a deployment sets it)."""
-    from django.conf import settings
-
-    return getattr(settings, "CONTACT_EMAIL", "") or "dhdigital@example.gov.uk"
+    return contacts.contact_email()
