@@ -10,6 +10,7 @@ of policing?" (london.youth.policing), credited to The Computational Democracy P
 from __future__ import annotations
 
 import csv
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -112,7 +113,13 @@ def load_demo_responses(consultation) -> None:
             attendees=18,
             description="A roundtable for producers on which rules to repeal, replace or modify.",
         )
-        EventNote.objects.create(event=event, text=_regulations_comments()[0][1][:500])
+        # The roundtable's note: a real comment on the docket about farming (what the roundtable was for).
+        comments = _regulations_comments()
+        about_farming = next(
+            (t for _, t in comments if re.search(r"\b(farm\w*|agricultur\w*)", t, re.IGNORECASE)),
+            comments[0][1],
+        )
+        EventNote.objects.create(event=event, text=about_farming[:500])
 
 
 @transaction.atomic

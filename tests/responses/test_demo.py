@@ -15,6 +15,9 @@ def test_demo_responses_are_real_credited_text_and_loading_twice_adds_nothing(fo
     assert responses.count() == 24
     assert all("regulations.gov" in r.credit for r in responses)
     assert formal.engagement_events.count() == 1
+    # the farmers' roundtable's note is a real comment on the docket about farming
+    note = formal.engagement_events.get().notes.get().text
+    assert "agricultur" in note.lower() or "farm" in note.lower()
 
 
 def test_demo_ideas_come_from_polis_with_their_votes_and_rank_by_wilson_score(team):
