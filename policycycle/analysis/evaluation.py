@@ -536,7 +536,9 @@ DISCOVERY_SCORING = (
     "key point too; an argument left out as an outlier is a member of no theme. The headline is the mean "
     "over topics, then the mean and standard deviation of that over seeds of the clustering. The engine "
     "(k-means, k from the number of responses, several themes per response) and BERTopic (UMAP + HDBSCAN, "
-    "its defaults, one theme per response, outliers in none) cluster the same vectors."
+    "its defaults, one theme per response, outliers in none) cluster the same vectors. Beside it, the "
+    "reverse (theme_f1): for each discovered theme, the F1 with the key point it matches best, averaged "
+    "over themes; splitting key points into many small themes raises the first and lowers the second."
 )
 
 
@@ -597,6 +599,7 @@ def evaluate_discovery(
         raise ValueError("seeds must be at least 1")
     topics = topics if topics is not None else argkp.load_split(split)
     per_method: dict[str, list[dict[str, float]]] = {m: [{} for _ in range(seeds)] for m in methods}
+    reverse: dict[str, list[dict[str, float]]] = {m: [{} for _ in range(seeds)] for m in methods}
     found: dict[str, list[int]] = {m: [] for m in methods}
     unavailable: dict[str, str] = {}
     for topic in topics:
@@ -617,6 +620,9 @@ def evaluate_discovery(
                     unavailable[m] = f"{exc} (pip install '.[bench]')"
                     break
                 per_method[m][s][topic.topic] = best_match_f1(themes, gold)
+                reverse[m][s][topic.topic] = best_match_f1(
+                    [g for g in gold.values() if g], {str(i): d for i, d in enumerate(themes)}
+                )
                 found[m].append(len(themes))
         if log:
             log(f"{topic.topic}: discovery done")
@@ -629,6 +635,7 @@ def evaluate_discovery(
         names = sorted(draws[0])
         out[m] = {
             "best_match_f1": _mean_sd([float(np.mean([d[t] for t in names])) for d in draws]),
+            "theme_f1": _mean_sd([float(np.mean([d[t] for t in names])) for d in reverse[m]]),
             "themes": round(float(np.mean(found[m])), 1),
             "per_topic": {t: _mean_sd([d[t] for d in draws]) for t in names},
         }

@@ -114,6 +114,7 @@ def test_discovery_evaluation_on_a_tiny_fixture_reports_mean_and_spread_per_meth
     engine = out["methods"]["engine"]
     assert out["gold_themes"] == 2 and out["seeds"] == 2
     assert 0 < engine["best_match_f1"]["mean"] <= 1 and engine["best_match_f1"]["sd"] >= 0
+    assert 0 < engine["theme_f1"]["mean"] <= 1
     assert set(engine["per_topic"]) == {"one question"}
     assert "best match" in out["scoring"].lower() or "best-match" in out["scoring"].lower()
 

@@ -137,6 +137,7 @@ def test_evaluate_analysis_discovery_table_prints_each_method_beside_the_other_o
         "methods": {
             "engine": {
                 "best_match_f1": {"mean": 0.31, "sd": 0.01},
+                "theme_f1": {"mean": 0.33, "sd": 0.02},
                 "themes": 7.8,
                 "per_topic": {"t1": {"mean": 0.31, "sd": 0.01}},
             },
@@ -145,4 +146,5 @@ def test_evaluate_analysis_discovery_table_prints_each_method_beside_the_other_o
     }
     text = "\n".join(discovery_table(figures))
     assert "best-match F1" in text and "0.310 ± 0.010" in text and "7.8 themes" in text
+    assert "theme F1 0.330 ± 0.020" in text
     assert "bertopic  not run: No module named 'bertopic'" in text and "t1" in text

@@ -56,7 +56,10 @@ def discovery_table(figures: dict) -> list[str]:
         if "unavailable" in v:
             lines.append(f"  {method:<9} not run: {v['unavailable']}")
             continue
-        lines.append(f"  {method:<9} {_fmt(v['best_match_f1']):>15}  ({v['themes']} themes per topic)")
+        lines.append(
+            f"  {method:<9} {_fmt(v['best_match_f1']):>15}  (reverse, theme F1 {_fmt(v['theme_f1'])}; "
+            f"{v['themes']} themes per topic)"
+        )
     for method, v in figures["methods"].items():
         for topic, t in v.get("per_topic", {}).items():
             lines.append(f"  {method:<9} {_fmt(t):>15}  {topic}")
