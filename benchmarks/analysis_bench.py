@@ -213,6 +213,34 @@ def bench_argkp(results: dict) -> None:
         }
 
 
+def bench_discovery(results: dict) -> None:
+    """Theme discovery on the ArgKP dev topics: best-match F1 against the key points (and the reverse),
+    mean and sd over 5 clustering seeds, the engine beside BERTopic on the same vectors (BERTopic only
+    when the `bench` extra is installed; otherwise the reason is recorded)."""
+    from policycycle.analysis import evaluation
+
+    start = time.perf_counter()
+    figures = evaluation.evaluate_discovery("dev", seeds=5)
+    for method, v in figures["methods"].items():
+        key = f"analysis: ArgKP dev discovery best-match F1 ({method}, {figures['vectors']})"
+        if "unavailable" in v:
+            results[key] = {"value": None, "not_run": v["unavailable"], "unit": "F1"}
+            continue
+        results[key] = {
+            "value": v["best_match_f1"]["mean"],
+            "sd": v["best_match_f1"]["sd"],
+            "theme_f1": v["theme_f1"]["mean"],
+            "themes_per_topic": v["themes"],
+            "per_topic": {t: x["mean"] for t, x in v["per_topic"].items()},
+            "seeds": figures["seeds"],
+            "unit": "F1",
+        }
+    results["analysis: ArgKP dev discovery evaluation time"] = {
+        "value": round(time.perf_counter() - start, 1),
+        "unit": "s",
+    }
+
+
 def run(results: dict) -> dict:
     bench_enrichment(results)
     bench_campaigns(results)
@@ -220,6 +248,7 @@ def run(results: dict) -> dict:
     if os.environ.get("DHD_BENCH_QUICK") != "1":
         bench_quality(results)
         bench_argkp(results)
+        bench_discovery(results)
     results["analysis: load average during the benchmark"] = {
         "value": round(os.getloadavg()[0], 1),
         "unit": "load (2 cores)",

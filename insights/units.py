@@ -711,7 +711,7 @@ def headings(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, dict[str, str]]:
 
 
 def _on(obj, date_field: str) -> str:
-    """", 4 Mar 2026" from the row's date (`date_field`, through related rows), or "" when it has none."""
+    """The row's date (`date_field`, through related rows) as ", 4 Mar 2026", or "" when it has none."""
     value: Any = obj
     for part in date_field.split("__"):
         value = getattr(value, part, None)

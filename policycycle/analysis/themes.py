@@ -137,13 +137,16 @@ def ctfidf_keywords(texts: Sequence[str], labels: np.ndarray, k: int, n: int = 8
 LABEL_CANDIDATES = 5
 
 
-def machine_label(keywords: list[str], closeness: Sequence[float] | None = None) -> str:
+def machine_label(
+    keywords: list[str], closeness: Sequence[float] | None = None, *, taken: Iterable[str] = ()
+) -> str:
     """A theme's drafted name from its keywords, as a person would write it, never two unrelated keywords
     glued with "and". With `closeness` (each keyword's cosine to the theme's centre, in the same vector
     space as the responses), the closest of the first five keywords: what the theme is about rather than
     a word its responses happen to share ("Energy", not "Based"). Without it, the first phrase of two
     words among the top three keywords (words that stand together in the responses: "Fossil fuels"),
-    else the top keyword."""
+    else the top keyword. A name in `taken` (another theme's, in the same scope) gives way to the next
+    keyword, so that two themes of one clause are never both called "Climate"."""
     kept = [
         (i, k)
         for i, k in enumerate(keywords[:LABEL_CANDIDATES])
@@ -155,6 +158,10 @@ def machine_label(keywords: list[str], closeness: Sequence[float] | None = None)
         head = max(kept, key=lambda ik: (closeness[ik[0]], -ik[0]))[1]
     else:
         head = next((k for _, k in kept[:3] if " " in k), kept[0][1])
+    used = {t.lower() for t in taken}
+    if head in used:  # another theme of the scope has that name: the next keyword that is free
+        order = sorted(kept, key=lambda ik: -closeness[ik[0]]) if closeness is not None else kept
+        head = next((k for _, k in order if k not in used), head)
     return head[:1].upper() + head[1:]
 
 
@@ -239,7 +246,9 @@ def analyse_scope(
             if len(quotes) == 3:
                 break
         kw = keywords[c]
-        label = machine_label(kw, closeness[c] if closeness and closeness[c] else None)
+        label = machine_label(
+            kw, closeness[c] if closeness and closeness[c] else None, taken=[t.label for t in themes]
+        )
         description = describe(len(members), len(ids), kw)
         source = "machine"
         if llm is not None:

@@ -64,6 +64,7 @@ def test_a_label_is_never_two_keywords_glued_with_and():
     assert machine_label(["levy", "fossil fuels", "price"]) == "Fossil fuels"
     assert machine_label(["34433faef", "concussions"]) == "Concussions"
     assert machine_label([]) == "Other responses"
+    assert machine_label(["climate", "change", "future"], [0.6, 0.3, 0.4], taken=["Climate"]) == "Future"
     development = _development_texts()
     other = [r["comment-body"] for r in polis_rows("15-per-hour-seattle")[:20]]
     labels = np.array([0] * len(development) + [1] * len(other))
