@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, Sum
@@ -77,6 +77,7 @@ class ThemeRow:
     machine: int
     human: int
     copies: int = 0  # of `count`, responses that are campaign copies (the campaign's canonical text aside)
+    quotes: list = field(default_factory=list)  # [{"text", "heading", "url"}]: never "comment:12"
 
     @property
     def unique(self) -> int:
@@ -89,6 +90,14 @@ def campaign_copies(consultation) -> set[UnitKey]:
         *_ref_columns()
     )
     return {UnitKey.of(r) for r in rows.iterator(chunk_size=5000)}
+
+
+def _quote_key(q: dict) -> UnitKey | None:
+    """The unit a stored quote ({"unit": kind, "id": pk, "text"}) comes from, or None."""
+    try:
+        return UnitKey.parse(f"{q.get('unit')}:{q.get('id')}")
+    except ValueError:
+        return None
 
 
 def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
@@ -110,6 +119,12 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
         sources[row["theme_id"]][row["source"]] += 1
         copies_in[row["theme_id"]] += unit in copies
     labels = scope_labels(consultation)
+    quoted = [(t.pk, q) for t in themes for q in (t.quotes or [])]
+    heads = units.headings(_quote_key(q) for _, q in quoted if _quote_key(q))
+    quotes: dict[int, list[dict]] = defaultdict(list)
+    for pk, q in quoted:
+        head = heads.get(_quote_key(q)) or {"heading": "", "url": ""}
+        quotes[pk].append({"text": q.get("text", ""), **head})
     grouped: dict[str, list[ThemeRow]] = defaultdict(list)
     for t in themes:
         c = per_theme[t.pk]
@@ -121,6 +136,7 @@ def themes_by_scope(consultation) -> list[tuple[str, str, list[ThemeRow]]]:
                 sources[t.pk]["machine"],
                 sources[t.pk]["human"],
                 copies_in[t.pk],
+                quotes[t.pk],
             )
         )
     order = {s: i for i, s in enumerate(labels)}
@@ -237,8 +253,12 @@ def campaigns_for(consultation) -> dict:
             Prefetch("members", queryset=members, to_attr="shown_members")
         )[:CAMPAIGNS_SHOWN]
     )
+    heads = units.headings(m.unit_key for c in campaigns for m in c.shown_members)
     for c in campaigns:
         c.more_members = c.size - len(c.shown_members)
+        for m in c.shown_members:  # what a person reads for each member, never "answer:12"
+            head = heads.get(m.unit_key) or {"heading": "A response that no longer exists", "url": ""}
+            m.heading, m.url = head["heading"], head["url"]
     total = engines.units_count(consultation.pk)
     n_campaigns, in_campaigns = totals["n"] or 0, totals["members"] or 0
     return {

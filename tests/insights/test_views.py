@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -227,7 +228,11 @@ def test_campaign_page_counts_campaigns_separately_from_unique_responses(
     assert ctx["responses"] == len(real_comments) + 4
     size = sum(c.size for c in ctx["campaigns"])
     assert ctx["unique"] == ctx["responses"] - size + len(ctx["campaigns"])
-    assert "Campaign of" in response.content.decode()
+    page = response.content.decode()
+    assert "Campaign of" in page
+    # members are named as a person would read them, linked to their pages, never "comment:12"
+    assert f"Comment on {real_comments[0].section.label} by {citizen.public_name}" in page
+    assert not re.search(r"\b(comment|answer|idea|letter|note|file):\d+", re.sub(r"<[^>]+>", " ", page))
 
 
 def test_the_themes_page_counts_campaign_copies_apart_from_unique_responses(
@@ -335,8 +340,6 @@ def test_the_theme_page_names_each_response_as_a_person_would_never_by_its_kind_
     """A theme page shows "Comment on Clause 1 by ..., 4 Mar 2026" (linked to the comment), never the
     internal "comment:12" reference, in its text, its hidden button text or its history; and an official
     labels an example with the kind and number the explorer shows ("Comment 12")."""
-    import re
-
     theme = Theme.objects.filter(run=done_run).first()
     tag = ThemeAssignment.objects.filter(theme=theme).first()
     client.force_login(analyst)
@@ -350,6 +353,9 @@ def test_the_theme_page_names_each_response_as_a_person_would_never_by_its_kind_
     text = re.sub(r"<[^>]+>", " ", page)  # what is read: text nodes (and hidden text), not attributes
     leak = re.search(r".{80}\b(comment|answer|idea|letter|note|file):\d+.{40}", text, re.S)
     assert not leak, leak.group(0)
+    themes_page = client.get(reverse("insights:theme-list", args=[theme.consultation.slug])).content.decode()
+    leak = re.search(r"\b(comment|answer|idea|letter|note|file):\d+", re.sub(r"<[^>]+>", " ", themes_page))
+    assert not leak, leak.group(0)  # the themes page's quotes say whose and when, too
     comment = tag.comment
     heading = f"Comment on {comment.section.label} by {comment.author.public_name}"
     assert heading in text and f'href="{comment.get_absolute_url()}"' in page
