@@ -9,6 +9,7 @@ Templates still read version 1 snapshots (no blocks' own figures) and version 2 
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils.translation import ngettext
 
 from comments.models import Comment
 from insights.models import AnalysisRun, Campaign, Enrichment, Summary, Theme
@@ -140,7 +141,11 @@ def _highlights(heatmap: list, blocks: list[dict]) -> list[str]:
     if top:
         out.append(
             "The themes raised most often were "
-            + "; ".join(f"“{t['label']}” on {b['label']} ({t['count']} responses)" for t, b in top)
+            + "; ".join(
+                f"“{t['label']}” on {b['label']} "
+                f"({t['count']} {ngettext('response', 'responses', t['count'])})"
+                for t, b in top
+            )
             + "."
         )
     return out

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import ngettext
 
 from .models import AnalysisRun
 
@@ -28,7 +29,8 @@ class RunStartForm(forms.Form):
         self.fields["engine"].choices = [(e, names[e]) for e in engines]  # type: ignore[attr-defined]
         self.fields["engine"].initial = default if default in engines else engines[0]
         self.fields["engine"].help_text = (
-            f"Recommended for this consultation's {responses:,} responses: {names.get(default, default)}. "
+            f"Recommended for this consultation's {responses:,} "
+            f"{ngettext('response', 'responses', responses)}: {names.get(default, default)}. "
             "Embeddings draft better themes and tags; above 30,000 responses basic keeps a run within "
             "10 minutes."
             + ("" if "llm" in engines else " A language model is offered once an endpoint is configured.")

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations.access import consultation_for_team
@@ -240,7 +241,11 @@ def import_preview(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             result = exc.result
         else:
             importing.pending_discard(user=request.user, consultation=consultation, key=key)
-            messages.success(request, f"{len(created):,} responses imported.")
+            messages.success(
+                request,
+                ngettext("%(n)s response imported.", "%(n)s responses imported.", len(created))
+                % {"n": f"{len(created):,}"},
+            )
             return redirect("responses:staff-response-list", slug=slug)
     else:
         result = importing.parse(consultation, data)

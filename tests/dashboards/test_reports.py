@@ -185,3 +185,13 @@ def test_stance_is_shown_with_its_measured_accuracy_in_the_report(report, data):
     stance_lines = [c for c in s["caveats"] if c.startswith("Stance is a machine estimate")]
     assert len(stance_lines) == 1
     assert f"{round(STANCE_MEASURED['accuracy_low'] * 100)} to" in stance_lines[0]
+
+
+def test_the_executive_summary_counts_one_response_in_the_singular():
+    from dashboards.reports import _highlights
+
+    blocks = [
+        {"label": "Clause 1", "themes": [{"label": "Renewable", "count": 1}, {"label": "Coal", "count": 3}]}
+    ]
+    (line,) = _highlights([], blocks)
+    assert "“Renewable” on Clause 1 (1 response)" in line and "“Coal” on Clause 1 (3 responses)" in line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from consultations.models import Consultation
 from dhdigital.lib.background import in_thread
@@ -55,7 +56,8 @@ class Command(BaseCommand):
         secs = run.timings.get("total", 0)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Run {run.pk} ({run.engine}) done in {secs:.1f} s: {run.units_total} responses, "
+                f"Run {run.pk} ({run.engine}) done in {secs:.1f} s: {run.units_total} "
+                f"{ngettext('response', 'responses', run.units_total)}, "
                 f"{run.step.removeprefix('done: ')}"
             )
         )
