@@ -54,18 +54,19 @@ run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, t
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The suite runs in two parts: most tests in TEST_PROCS parallel processes (pytest-xdist, one test
-# database each), and the tests that need the real Celery worker (it serves one test database) and the
-# fault tests (they start and stop their own servers) one at a time. The second part mostly waits on its
-# worker, servers and timeouts (the machine was half idle during it), so it runs beside the first; its
-# output comes after the first part's. Exit code 5 means "nothing selected", e.g. when PYTEST_ARGS names
-# only tests of one part.
+# database each; work stealing, so that a process that runs out of tests takes queued ones from the other
+# instead of idling at the end), and the tests that need the real Celery worker (it serves one test
+# database) and the fault tests (they start and stop their own servers) one at a time. The second part
+# mostly waits on its worker, servers and timeouts (the machine was half idle during it), so it runs
+# beside the first; its output comes after the first part's. Exit code 5 means "nothing selected", e.g.
+# when PYTEST_ARGS names only tests of one part.
 TEST_PROCS ?= 2
 test: setup ## Run the whole test suite (browser tests in Debian's Chromium), after the layer contracts
 	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	@second=$$(mktemp); \
 	$(PY) -m pytest -m "worker or faults" $(PYTEST_ARGS) > $$second 2>&1 & pid=$$!; \
-	$(PY) -m pytest -n $(TEST_PROCS) -m "not worker and not faults" $(PYTEST_ARGS); rc1=$$?; \
+	$(PY) -m pytest -n $(TEST_PROCS) --dist worksteal -m "not worker and not faults" $(PYTEST_ARGS); rc1=$$?; \
 	wait $$pid; rc2=$$?; \
 	echo; echo "== the tests that need the Celery worker, and the fault tests (they ran beside the others)"; \
 	cat $$second; rm -f $$second; \

@@ -11,3 +11,11 @@ import os
 os.environ.setdefault("PLAIN_HTTP", "true")
 
 from dhdigital.settings import *  # noqa: E402,F403
+
+# A test database is thrown away after the run: its commits need not wait for the WAL to reach the disk.
+# PostgreSQL's synchronous_commit=off keeps every transaction atomic and consistent and only gives up
+# durability of the last few commits on a crash (PostgreSQL manual, "Asynchronous Commit"). The tests that
+# commit (the browser tests' live server, transactional tests, their flushes) then no longer wait on fsync.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()

@@ -203,8 +203,13 @@ def _point_at_real_objects(case, ids: dict) -> None:
 schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
 
 
+# Anonymous, generated input only: the schema's explicit examples (about 45 calls an operation) are sent by
+# the publisher's pass below, where they reach real objects; sent anonymously they would only meet the same
+# 401s and 403s again.
 @schema.parametrize()
-@hsettings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=QUIET)
+@hsettings(
+    max_examples=6, deadline=None, derandomize=True, suppress_health_check=QUIET, phases=[Phase.generate]
+)
 def test_every_operation_matches_its_schema_and_never_fails_with_5xx(case, loaded):
     case.call_and_validate(checks=CHECKS)
 

@@ -44,19 +44,6 @@ def test_clause_page_credits_the_demo_text(client, document):
     assert "The Computational Democracy Project, CC BY 4.0" in html
 
 
-def test_load_demo_builds_threads_on_the_demo_bill_once(db):
-    from policycycle.demo import load_demo
-
-    first = load_demo()
-    document = first["document"]
-    n = Comment.objects.filter(document=document).count()
-    assert n > 20
-    load_demo()
-    assert Comment.objects.filter(document=document).count() == n
-    clause3 = document.sections.get(kind="clause", number="3")
-    assert Comment.objects.filter(section=clause3).count() >= 10
-
-
 def test_demo_comments_are_about_what_the_demo_bill_is_about():
     """The demo bill supports sustainable aviation fuel: its comments speak of fuels, carbon, emissions,
     renewables or climate change, and none is mainly about another subject (the Polis conversation also

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import CommandError, call_command
 
+from comments.models import Comment
 from consultations.demo import DEMO_PASSWORD, DEMO_USERS, SAF_BILL
 from consultations.models import Consultation, Document, Section
 from dhdigital.accounts.models import Role, TeamMembership, User
@@ -18,11 +19,12 @@ def test_migrations_create_no_accounts():
     assert not User.objects.exists()
 
 
-def test_demo_has_the_real_bill_a_formal_consultation_and_a_user_per_role_and_loads_once(settings):
+def test_demo_has_the_real_bill_a_formal_consultation_and_a_user_per_role_and_loads_once(settings, client):
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    counts = [m.objects.count() for m in (User, Consultation, Document, Section, TeamMembership)]
+    loaded = (User, Consultation, Document, Section, TeamMembership, Comment)
+    counts = [m.objects.count() for m in loaded]
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert [m.objects.count() for m in (User, Consultation, Document, Section, TeamMembership)] == counts
+    assert [m.objects.count() for m in loaded] == counts
     bill = Consultation.objects.get(slug="sustainable-aviation-fuel-bill")
     assert bill.kind == "draft_bill" and bill.is_open()
     document = bill.documents.get()
@@ -40,7 +42,6 @@ def test_demo_has_the_real_bill_a_formal_consultation_and_a_user_per_role_and_lo
     assert User.objects.get(email="admin@example.org").is_superuser
     # a first analysis is there for a new user to look at: responses enriched, one finished run per demo
     # consultation with themes and quotes, not redone by the second load
-    from comments.models import Comment
     from insights.models import AnalysisRun, Enrichment, Theme
 
     assert Enrichment.objects.filter(comment__isnull=False).count() == Comment.objects.count() > 0
@@ -52,10 +53,12 @@ def test_demo_has_the_real_bill_a_formal_consultation_and_a_user_per_role_and_lo
     ]
     themes = Theme.objects.filter(consultation=bill)
     assert themes.exists() and all(t.quotes for t in themes)
-
-
-def test_each_demo_user_signs_in_through_the_sign_in_page(client):
-    call_command("load_demo", "--no-analysis", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # the bill's comments are threads, a busy clause 3 among them
+    comments = Comment.objects.filter(document=document)
+    assert comments.count() > 20 and comments.filter(parent__isnull=False).exists()
+    assert comments.filter(section__kind="clause", section__number="3").count() >= 10
+    # Each demo user signs in through the sign-in page (one load of the demo serves both checks: it is
+    # the slowest set-up of the suite).
     for email, _name, _role in DEMO_USERS:
         response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302 and "confirm" not in response["Location"], email
