@@ -49,15 +49,16 @@ def _chunks(qs) -> Iterator[list]:
 class _Enrichment(NamedTuple):
     stance: str
     evidence_rich: bool
+    stance_source: str = "machine"
 
 
 def _extras(kind: str, ids: list[int]) -> tuple[dict, dict]:
     """The stance, evidence and theme labels of the units of one kind (insights.units) with these ids."""
     ref = f"{units.get(kind).field}_id"
     enrich = {
-        uid: _Enrichment(stance, evidence)
-        for uid, stance, evidence in Enrichment.objects.filter(**{f"{ref}__in": ids}).values_list(
-            ref, "stance", "evidence_rich"
+        uid: _Enrichment(stance, evidence, source)
+        for uid, stance, evidence, source in Enrichment.objects.filter(**{f"{ref}__in": ids}).values_list(
+            ref, "stance", "evidence_rich", "stance_source"
         )
     }
     tags: dict[int, list[str]] = {}
@@ -105,6 +106,9 @@ def comments_rows(consultation, personal: bool) -> Iterator[dict]:
                 "created_at": c["created_at"].isoformat(),
                 "body": c["body"],
                 "stance": e.stance if e else "",
+                "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
+                if e
+                else "",
                 "evidence_rich": bool(e and e.evidence_rich),
                 "themes": "; ".join(tags.get(c["pk"], [])),
                 "agree": c["agree_count"],
@@ -217,6 +221,9 @@ def answers_rows(consultation, personal: bool) -> Iterator[dict]:
                 "choices": "; ".join(str(c) for c in a["choices"] or []),
                 "text": a["text"],
                 "stance": e.stance if e else "",
+                "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
+                if e
+                else "",
                 "evidence_rich": bool(e and e.evidence_rich),
                 "themes": "; ".join(tags.get(a["pk"], [])),
                 "channel": a["response__channel"],
@@ -283,6 +290,9 @@ def _unit_batch(kind: units.UnitKind, batch: list) -> Iterator[dict]:
             "scope": u.scope,
             "text": u.text,
             "stance": e.stance if e else "",
+            "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
+            if e
+            else "",
             "evidence_rich": bool(e and e.evidence_rich),
             "themes": "; ".join(tags.get(key.pk, [])),
         }

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from comments.models import Comment
 from insights.models import AnalysisRun, Campaign, Enrichment, Summary, Theme
 from insights.selectors import agreement_for, scope_labels
+from insights.stances import stance_checked
 from policycycle.analysis.enrich import stance_caveat
 from responses.models import Answer, Response
 
@@ -189,7 +190,8 @@ def build_snapshot(consultation, *, run, title: str, now) -> dict:
         "campaigns": [{"size": c.size, "text": c.canonical_text[:600]} for c in campaigns],
         "who": _who(consultation),
         "closed": closed.question_results(consultation),
-        "caveats": [c.format(threshold=selectors.threshold()) for c in CAVEATS] + [stance_caveat()],
+        "caveats": [c.format(threshold=selectors.threshold()) for c in CAVEATS]
+        + [stance_caveat(**stance_checked(consultation))],
         "agreement": agreement_dict,
     }
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/explore/", views.explorer, name="explorer"),
     path("<slug:slug>/explore/bulk/", views.explorer_bulk, name="explorer-bulk"),
+    path("<slug:slug>/explore/stance/", views.explorer_stance, name="explorer-stance"),
     path("<slug:slug>/explore/views/", views.saved_view_create, name="saved-view-create"),
     path("<slug:slug>/explore/views/<int:pk>/delete/", views.saved_view_delete, name="saved-view-delete"),
     path("<slug:slug>/respondents/<str:key>/", views.respondent, name="respondent"),

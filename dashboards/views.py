@@ -14,6 +14,7 @@ from consultations.access import consultation_for_team, consultation_for_viewer
 from consultations.visibility import is_public
 from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role
+from insights import services as insights_services
 from insights.models import AnalysisRun, Report, Theme
 from policycycle.analysis.enrich import stance_caveat
 
@@ -35,7 +36,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "consultation": consultation,
         **selectors.dashboard(consultation),
         "closed": closed.question_results(consultation),
-        "stance_caveat": stance_caveat(),
+        "stance_caveat": stance_caveat(**insights_services.stance_checked(consultation)),
     }
     return render(request, "dashboards/dashboard.html", ctx)
 
@@ -50,6 +51,8 @@ def explorer(request: HttpRequest, slug: str) -> HttpResponse:
             "themes": Theme.objects.filter(consultation=consultation, is_active=True),
             "saved_views": SavedView.objects.filter(consultation=consultation, owner=request.user),
             "query": request.GET.urlencode(),
+            "stance_choices": insights_services.stances.CHOICES,
+            "stance_caveat": stance_caveat(**insights_services.stance_checked(consultation)),
         }
     )
     return render(request, "dashboards/explorer.html", ctx, status=400 if ctx["form"].errors else 200)
@@ -75,6 +78,26 @@ def explorer_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{n} response{'s' if n != 1 else ''} updated")
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def explorer_stance(request: HttpRequest, slug: str) -> HttpResponse:
+    """An official corrects (or confirms) the stance of one response; back to the same filtered page."""
+    consultation = _team(request, slug)
+    back = f"{request.path.rsplit('stance/', 1)[0]}?{request.POST.get('query', '')}"
+    try:
+        insights_services.stance_correct(
+            consultation=consultation,
+            unit=request.POST.get("unit", ""),
+            stance=request.POST.get("stance", ""),
+            by=request.user,
+        )
+    except insights_services.StanceError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Stance set to \u201c{request.POST['stance']}\u201d")
     return redirect(back)
 
 

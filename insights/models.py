@@ -84,6 +84,19 @@ class Enrichment(UnitRef):
     keywords = models.JSONField(default=list)
     sentiment = models.FloatField(default=0)
     stance = models.CharField(max_length=10, default="unclear")
+    stance_machine = models.CharField(
+        max_length=10, default="unclear", help_text="The machine's estimate, kept after a correction."
+    )
+    stance_logit = models.FloatField(
+        null=True, blank=True, help_text="The general stance model's logit of agree (None: rule-based)."
+    )
+    stance_source = models.CharField(
+        max_length=8, choices=[("machine", "Machine"), ("official", "Official")], default="machine"
+    )
+    stance_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stance_decided_at = models.DateTimeField(null=True, blank=True)
     evidence_rich = models.BooleanField(default=False)
     evidence_score = models.FloatField(default=0)
     spam_score = models.FloatField(default=0)

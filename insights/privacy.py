@@ -90,6 +90,7 @@ register(
             "insights.Theme.approved_by": ("id", "consultation_id", "approved_at"),
             "insights.ThemeAssignment.decided_by": ("id", "theme_id", "decided_at"),
             "insights.Report.created_by": ("id", "consultation_id", "created_at"),
+            "insights.Enrichment.stance_decided_by": ("id", "consultation_id", "stance", "stance_decided_at"),
         },
         extend=extend,
     )

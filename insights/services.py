@@ -10,7 +10,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from . import tasks, units
+from . import stances, tasks, units
 from .models import Enrichment
 
 logger = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
         "keywords": list(e.keywords),
         "sentiment": e.sentiment,
         "stance": e.stance,
+        "stance_machine": e.stance,
+        "stance_logit": e.stance_logit,
         "evidence_rich": e.evidence_rich,
         "evidence_score": e.evidence_score,
         "spam_score": e.spam_score,
@@ -79,6 +81,8 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
         "link_count": e.link_count,
         "text_hash": text_hash,
     }
+    if existing and existing.stance_source == "official":  # an official's correction stands
+        fields["stance"] = existing.stance
     try:
         with transaction.atomic():
             obj, _ = Enrichment.objects.update_or_create(**ref, defaults=fields)
@@ -128,4 +132,23 @@ from .runs import (  # noqa: E402,F401
     analysis_run_start,
     runs_recover_stale,
 )
+from .stances import StanceError, stance_adapt, stance_checked  # noqa: E402,F401
 from .tagger import TaggerError, tagger_retrain, tagger_retrain_queue  # noqa: E402,F401
+
+
+def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
+    """An official corrects (or confirms) one response's stance; the consultation's own stance head is then
+    refitted in the worker (`stance_adapt`)."""
+    row = stances.stance_correct(consultation=consultation, unit=unit, stance=stance, by=by)
+    transaction.on_commit(lambda: queue_stance_adapt(consultation.pk))
+    return row
+
+
+def queue_stance_adapt(consultation_id: int) -> bool:
+    """Never raises: with the broker down the next correction queues it again."""
+    try:
+        tasks.stance_adapt.delay(consultation_id)
+        return True
+    except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
+        logger.warning("stance adaptation not queued", extra={"reason": type(exc).__name__})
+        return False

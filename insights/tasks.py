@@ -10,6 +10,11 @@ def enrich_unit(kind: str, pk: int) -> bool:
     return services.enrichment_compute(kind=kind, pk=pk) is not None
 
 
+@shared_task(name="insights.tasks.stance_adapt")
+def stance_adapt(consultation_id: int) -> int:
+    return services.stance_adapt(consultation_id=consultation_id)
+
+
 @shared_task(name="insights.tasks.enrichment_sweep")
 def enrichment_sweep() -> dict[str, int]:
     return services.enrichment_sweep()

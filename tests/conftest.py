@@ -27,6 +27,9 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
 # The theme matcher that `make models` may have built in this machine's model cache is not used by the
 # tests: they see the packaged model, as CI and a fresh checkout do (tests of the matcher set it back).
 os.environ.setdefault("DHD_MATCHER", "packaged")
+# Likewise the stance model `make models` builds: tests see the rule-based stance (tests of the learned
+# model load one they train themselves).
+os.environ.setdefault("DHD_STANCE", "rules")
 
 
 def _flush_with_delete() -> None:

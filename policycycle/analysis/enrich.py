@@ -84,23 +84,54 @@ def keywords(text: str, n: int = 6) -> list[str]:
     return out
 
 
-# What the rule-based stance below is worth, measured on the ArgKP dev topics (gold pro/con toward each
-# proposal; docs/analysis.md): wherever stance is shown, this is shown beside it.
+# What each way of giving stance is worth, measured on the ArgKP dev topics (gold pro/con toward each
+# proposal; docs/analysis.md "Stance"): wherever stance is shown, the figure of the way in force is shown
+# beside it, until officials have checked enough stances of the consultation itself (STANCE_MIN_CHECKED).
 STANCE_MEASURED = {
-    "accuracy_low": 0.17,
-    "accuracy_high": 0.22,
-    "majority": 0.53,
-    "reference": "932 arguments on 4 debated proposals (IBM ArgKP, dev topics)",
+    "rules": {
+        "accuracy_low": 0.17,
+        "accuracy_high": 0.22,
+        "majority": 0.53,
+        "reference": "932 arguments on 4 debated proposals (IBM ArgKP, dev topics)",
+        "how": "mostly answering \u201cunclear\u201d",
+    },
+    "learned": {
+        "accuracy_low": 0.0,
+        "accuracy_high": 0.0,
+        "majority": 0.53,
+        "reference": "932 arguments on 4 debated proposals it was not trained on (IBM ArgKP, dev topics)",
+        "how": "answering \u201cunclear\u201d when unsure",
+    },
 }
+STANCE_MIN_CHECKED = 20
 
 
-def stance_caveat() -> str:
-    m = STANCE_MEASURED
+def stance_method() -> str:
+    """ "learned" when the stance model is built (`make models`), else "rules"."""
+    from .stance import stance_path
+
+    return "learned" if stance_path() else "rules"
+
+
+def stance_caveat(*, checked: int = 0, agreed: int = 0, method: str | None = None) -> str:
+    """What a stance count is worth: the consultation's own check once officials have set at least
+    STANCE_MIN_CHECKED stances (`checked`, of which the machine had said the same for `agreed`), else the
+    measured accuracy of the way in force on the reference set."""
+    if checked >= STANCE_MIN_CHECKED:
+        return (
+            f"Stance is a machine estimate, corrected by officials where they checked it: on the {checked} "
+            f"responses whose stance officials set, the machine had said the same for "
+            f"{round(agreed / checked * 100)} %. Officials tend to check the doubtful ones: read this as a "
+            f"rough guide to the rest."
+        )
+    m = STANCE_MEASURED[method or stance_method()]
+    low, high = round(m["accuracy_low"] * 100), round(m["accuracy_high"] * 100)
+    right = f"{low} %" if low == high else f"{low} to {high} %"
     return (
         f"Stance is a machine estimate: on a labelled reference set ({m['reference']}) it was right for "
-        f"{round(m['accuracy_low'] * 100)} to {round(m['accuracy_high'] * 100)} % of responses, mostly "
-        f"answering \u201cunclear\u201d (always guessing the commonest stance was right for "
-        f"{round(m['majority'] * 100)} %). Read stance counts as a rough sign, not a measure."
+        f"{right} of responses, {m['how']} (always guessing the commonest stance was right for "
+        f"{round(m['majority'] * 100)} %). Read stance counts as a rough sign, not a measure, until "
+        f"officials have checked at least {STANCE_MIN_CHECKED} stances here."
     )
 
 
@@ -122,6 +153,23 @@ def stance(text: str, sentiment: float, *, clause_text: str | None = None) -> St
     return "unclear"
 
 
+def learned_stance(
+    text: str, sentiment: float, *, clause_text: str | None = None
+) -> tuple[Stance, float | None]:
+    """(stance, logit): the learned model's stance toward `clause_text` (the clause or the question's
+    proposal) when `make models` has built it and there is a proposal; else the rule-based cues and None."""
+    rules = stance(text, sentiment, clause_text=clause_text)
+    if not (clause_text and clause_text.strip() and text.strip()):
+        return rules, None
+    from . import stance as learned
+
+    model = learned.StanceModel.load()
+    if model is None:
+        return rules, None
+    logit = float(model.logits([clause_text], [text])[0])
+    return learned.label(float(learned.probability(logit)), rules), round(logit, 4)  # type: ignore[return-value]
+
+
 def enrich(text: str, *, clause_text: str | None = None) -> Enrichment:
     """Language, keywords, sentiment, stance, evidence, spam/toxicity and MinHash signature of one text."""
     tokens = words(text)
@@ -129,12 +177,14 @@ def enrich(text: str, *, clause_text: str | None = None) -> Enrichment:
     sentiment = round(float(vader["compound"]), 4)
     language, confidence = detect_language(text)
     ev = evidence.evidence_score(text) if tokens else 0.0
+    st, logit = learned_stance(text, sentiment, clause_text=clause_text)
     return Enrichment(
         language=language,
         language_confidence=confidence,
         keywords=keywords(text),
         sentiment=sentiment,
-        stance=stance(text, sentiment, clause_text=clause_text),
+        stance=st,
+        stance_logit=logit,
         evidence_rich=ev >= EVIDENCE_THRESHOLD,
         evidence_score=round(ev, 4),
         spam_score=moderation.spam_score(text, tokens=tokens),

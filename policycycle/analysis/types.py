@@ -29,6 +29,7 @@ class Enrichment:
     toxicity_score: float  # 0..1
     signature: list[int]  # MinHash of stemmed word set (see minhash.py); minhash.to_bytes for storage
     link_count: int
+    stance_logit: float | None = None  # the learned stance model's logit of agree; None: rule-based
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -1,0 +1,84 @@
+"""Stance, corrected by officials and learned per consultation.
+
+Enrichment gives every response a machine stance (`stance_machine`, with the general model's logit when
+the learned model is in use). An official may correct it on the response explorer (`stance_correct`):
+`stance` then holds their answer, `stance_source` says "official", and who decided and when is kept on
+the row; re-enriching the same response never overwrites it. Each correction queues `stance_adapt`
+(`insights.services.stance_correct`), which
+refits the consultation's own head (`policycycle.analysis.stance.adapt`) on the officials' answers and
+re-estimates the stance of the responses nobody has corrected.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from . import units
+from .models import Enrichment
+from .units import UnitKey
+
+CHOICES = ("agree", "disagree", "mixed", "unclear")
+
+
+class StanceError(Exception):
+    """A correction that cannot be made (a message for the official)."""
+
+
+def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
+    """An official sets the stance of one response of `consultation` (also to confirm the machine's)."""
+    if stance not in CHOICES:
+        raise StanceError("Choose agree, disagree, mixed or unclear.")
+    try:
+        key = UnitKey.parse(unit)
+    except ValueError as exc:
+        raise StanceError("Choose a response of this consultation.") from exc
+    if not units.exists_in(consultation.pk, key):
+        raise StanceError("Choose a response of this consultation.")
+    with transaction.atomic():
+        row = Enrichment.objects.select_for_update().filter(**key.ref()).first()
+        if row is None:
+            raise StanceError("That response has not been analysed yet: try again in a minute.")
+        row.stance = stance
+        row.stance_source = "official"
+        row.stance_decided_by = by
+        row.stance_decided_at = timezone.now()
+        row.save(update_fields=["stance", "stance_source", "stance_decided_by", "stance_decided_at"])
+    return row
+
+
+def stance_adapt(*, consultation_id: int) -> int:
+    """Re-estimate the machine stance of the consultation's uncorrected responses from the officials'
+    corrections (a head on the general model's logit; see `policycycle.analysis.stance.adapt`). Rows
+    without a logit (rule-based) are left as they are. Returns how many rows changed."""
+    from policycycle.analysis import stance as engine
+
+    rows = list(
+        Enrichment.objects.filter(consultation_id=consultation_id, stance_logit__isnull=False).only(
+            "pk", "stance", "stance_machine", "stance_logit", "stance_source"
+        )
+    )
+    if not rows:
+        return 0
+    labelled = {i: r.stance for i, r in enumerate(rows) if r.stance_source == "official"}
+    logits = np.array([r.stance_logit for r in rows], dtype=float)
+    probs = engine.adapt(logits, np.zeros((len(rows), 0)), labelled)
+    changed = []
+    for i, r in enumerate(rows):
+        if r.stance_source == "official":
+            continue
+        new = engine.label(float(probs[i]), r.stance_machine)
+        if new != r.stance:
+            r.stance = new
+            changed.append(r)
+    Enrichment.objects.bulk_update(changed, ["stance"], batch_size=1000)
+    return len(changed)
+
+
+def stance_checked(consultation) -> dict[str, int]:
+    """How many responses' stances officials have set, and on how many the machine had said the same."""
+    rows = Enrichment.objects.filter(consultation=consultation, stance_source="official")
+    checked = rows.count()
+    agreed = sum(1 for m, s in rows.values_list("stance_machine", "stance") if m == s)
+    return {"checked": checked, "agreed": agreed}

