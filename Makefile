@@ -79,8 +79,9 @@ lint: install ## ruff, and the import-linter contracts that keep the layers
 	.venv/bin/lint-imports --no-cache
 	.venv/bin/ruff format --check . || true
 
-models: install ## Tune the theme matcher on ArgKP train (about 4 CPU-minutes; cached under ~/.cache/dhdigital, nothing downloaded)
+models: install ## Tune the theme matcher and the stance model on ArgKP train (cached under ~/.cache/dhdigital, nothing downloaded)
 	$(PY) -m policycycle.analysis.matcher
+	nice -n 10 $(PY) -m policycycle.analysis.stance
 
 bench: setup ## Measure the performance budgets; prints a table and writes .bench/results.json
 	$(PY) -m benchmarks.run

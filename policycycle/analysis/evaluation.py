@@ -440,34 +440,107 @@ def evaluate_argkp(
     }
 
 
-def argkp_stance(topics) -> dict:
-    """The stance that enrichment gives (rule-based, toward the topic's proposal) against ArgKP's gold
-    pro/con: accuracy, and macro-F1 over the two gold classes (agree, disagree; an "unclear" or "mixed"
-    answer is wrong for both). No draws are involved: the sd is 0."""
+STANCE_SCORING = (
+    "Stance against ArgKP's gold pro/con toward the topic's proposal, per topic: accuracy (an answer of "
+    "\u201cunclear\u201d or \u201cmixed\u201d is wrong) and macro-F1 over the two gold classes; the "
+    "headline is the mean over topics (over draws: its mean and sd). K > 0: the per-consultation head "
+    "(stance.adapt) learns from the confirmed examples of the tagging draws (same seeds: K arguments per "
+    "key point, each with its gold stance, which is its key points' stance) and is scored on the other "
+    "arguments; \u201clogit\u201d uses only the general model's logit (what the product refits from "
+    "officials' corrections), \u201clogit+vector\u201d adds the packaged MiniLM sentence vector."
+)
+
+
+def _stance_scores(gold: list[str], pred: list[str]) -> tuple[float, float]:
     from sklearn.metrics import f1_score
 
+    acc = sum(p == g for p, g in zip(pred, gold, strict=True)) / len(gold)
+    f1 = float(f1_score(gold, pred, labels=["agree", "disagree"], average="macro", zero_division=0))
+    return acc, f1
+
+
+def _stance_summary(per_draw: list[dict[str, tuple[float, float]]], extra: dict | None = None) -> dict:
+    topics = sorted(per_draw[0])
+    out = {
+        name: _mean_sd([float(np.mean([d[t][i] for t in topics])) for d in per_draw])
+        for i, name in enumerate(("accuracy", "macro_f1"))
+    }
+    out["per_topic"] = {
+        t: {
+            name: round(float(np.mean([d[t][i] for d in per_draw])), 4)
+            for i, name in enumerate(("accuracy", "macro_f1"))
+        }
+        | {
+            f"{name}_sd": round(
+                float(np.std([d[t][i] for d in per_draw], ddof=1)) if len(per_draw) > 1 else 0.0, 4
+            )
+            for i, name in enumerate(("accuracy", "macro_f1"))
+        }
+        | ((extra or {}).get(t) or {})
+        for t in topics
+    }
+    return out
+
+
+def argkp_stance(
+    topics, *, ks: tuple[int, ...] = (0, 5, 10), draws: int = 5, model=None, vectorise=None
+) -> dict:
+    """Stance on the ArgKP topics: the rule-based cues (enrich.stance), always answering the topic's
+    commonest stance (a reference: it needs the gold), the learned general model when `make models` built
+    it (or `model` is given), and that model with the per-consultation head at each K > 0 over `draws`
+    draws. See STANCE_SCORING. The headline (accuracy, macro_f1, per_topic) is the way enrichment uses."""
+    from . import stance as learned
     from .moderation import _vader
 
-    per_topic = {}
+    model = model or learned.StanceModel.load()
+    methods: dict[str, dict] = {}
+    rules_draw, majority_draw, unclear = {}, {}, {}
+    learned_draw: dict[str, tuple[float, float]] = {}
+    adapted: dict[str, list[dict]] = {}
     for t in topics:
         ids = sorted(t.arguments)
         gold = [t.stance[i] for i in ids]
-        pred = [
-            stance(t.arguments[i], _vader().polarity_scores(t.arguments[i])["compound"], clause_text=t.topic)
-            for i in ids
-        ]
-        per_topic[t.topic] = {
-            "accuracy": round(sum(p == g for p, g in zip(pred, gold, strict=True)) / len(ids), 4),
-            "macro_f1": round(
-                float(f1_score(gold, pred, labels=["agree", "disagree"], average="macro", zero_division=0)), 4
-            ),
-            "unclear": round(sum(p == "unclear" for p in pred) / len(ids), 4),
-        }
+        texts = [t.arguments[i] for i in ids]
+        pred = [stance(x, _vader().polarity_scores(x)["compound"], clause_text=t.topic) for x in texts]
+        rules_draw[t.topic] = _stance_scores(gold, pred)
+        unclear[t.topic] = {"unclear": round(sum(p == "unclear" for p in pred) / len(ids), 4)}
+        common = max(("agree", "disagree"), key=gold.count)
+        majority_draw[t.topic] = _stance_scores(gold, [common] * len(gold))
+        if model is None:
+            continue
+        logits = np.asarray(model.logits([t.topic] * len(texts), texts), dtype=float)
+        learned_draw[t.topic] = _stance_scores(gold, ["agree" if v > 0 else "disagree" for v in logits])
+        vectors = vectorise(texts) if vectorise else argkp_vectors(texts, matcher=False)
+        kp_ids = sorted(t.key_points)
+        tags = [t.labels[i] for i in ids]
+        for k in (k for k in ks if k > 0):
+            for d in range(draws):
+                examples = draw_examples(tags, kp_ids, k, random.Random(f"{t.topic}|{k}|{d}"))
+                seeded = sorted({i for rows in examples.values() for i in rows})
+                labelled = {i: gold[i] for i in seeded}
+                rest = [i for i in range(len(ids)) if i not in labelled]
+                for name, feats in (("logit", np.zeros((len(ids), 0))), ("logit+vector", vectors)):
+                    p = learned.adapt(logits, feats, labelled)
+                    bucket = adapted.setdefault(f"learned + consultation ({name}) K={k}", [])
+                    while len(bucket) <= d:
+                        bucket.append({})
+                    bucket[d][t.topic] = _stance_scores(
+                        [gold[i] for i in rest], ["agree" if p[i] > 0.5 else "disagree" for i in rest]
+                    )
+    methods["rules"] = _stance_summary([rules_draw], unclear)
+    methods["majority (reference)"] = _stance_summary([majority_draw])
+    if learned_draw:
+        methods["learned K=0"] = _stance_summary([learned_draw])
+        for name, per_draw in adapted.items():
+            methods[name] = _stance_summary(per_draw)
+    used = "learned K=0" if learned_draw else "rules"
     return {
-        "method": "rule-based (enrich.stance)",
-        "accuracy": _mean_sd([float(np.mean([v["accuracy"] for v in per_topic.values()]))]),
-        "macro_f1": _mean_sd([float(np.mean([v["macro_f1"] for v in per_topic.values()]))]),
-        "per_topic": per_topic,
+        "method": "learned (stance.StanceModel)" if learned_draw else "rule-based (enrich.stance)",
+        "accuracy": methods[used]["accuracy"],
+        "macro_f1": methods[used]["macro_f1"],
+        "per_topic": methods[used]["per_topic"],
+        "methods": methods,
+        "scoring": STANCE_SCORING,
     }
 
 

@@ -36,11 +36,19 @@ def argkp_table(figures: dict) -> list[str]:
         for method, v in methods.items():
             for topic, t in v["per_topic"].items():
                 lines.append(f"  {k:<5} {method:<8} {_fmt(t['f1']):>15}  {topic}")
-    for name, v in (figures.get("stance") or {}).items():
-        if isinstance(v, dict) and "mean" in v:
-            lines.append(f"stance {name}: {_fmt(v)}")
-    for topic, v in ((figures.get("stance") or {}).get("per_topic") or {}).items():
-        lines.append(f"  stance accuracy {v['accuracy']:.3f}, macro-F1 {v['macro_f1']:.3f}  {topic}")
+    stance = figures.get("stance") or {}
+    if stance:
+        lines.append(f"stance (in use: {stance['method']}; mean ± sd over draws of the mean over topics)")
+    for name, m in (stance.get("methods") or {}).items():
+        lines.append(f"  {name:<42} accuracy {_fmt(m['accuracy'])}, macro-F1 {_fmt(m['macro_f1'])}")
+    for name, m in (stance.get("methods") or {}).items():
+        for topic, v in m["per_topic"].items():
+            lines.append(
+                f"  {name:<42} accuracy {v['accuracy']:.3f} ± {v['accuracy_sd']:.3f}, "
+                f"macro-F1 {v['macro_f1']:.3f} ± {v['macro_f1_sd']:.3f}  {topic}"
+            )
+    if stance.get("scoring"):
+        lines.append(f"stance scoring: {stance['scoring']}")
     lines.append(f"scoring: {figures['scoring']}")
     return lines
 
