@@ -179,12 +179,13 @@ def test_reports_hold_no_personal_data(client, analyst, citizen, consultation, r
 
 
 def test_stance_is_shown_with_its_measured_accuracy_in_the_report(report, data):
-    from policycycle.analysis.enrich import STANCE_MEASURED
+    from policycycle.analysis.enrich import STANCE_MEASURED, stance_method
 
     s = report.snapshot
     stance_lines = [c for c in s["caveats"] if c.startswith("Stance is a machine estimate")]
     assert len(stance_lines) == 1
-    assert f"{round(STANCE_MEASURED['accuracy_low'] * 100)} to" in stance_lines[0]
+    measured = STANCE_MEASURED[stance_method()]
+    assert f"right for {round(measured['accuracy_low'] * 100)}" in stance_lines[0]
 
 
 def test_the_executive_summary_counts_one_response_in_the_singular():

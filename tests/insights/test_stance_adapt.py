@@ -1,0 +1,48 @@
+"""The consultation's own stance head: officials' corrections re-estimate the responses nobody checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from insights.models import Enrichment
+from insights.services import stance_adapt, stance_checked, stance_correct
+from tests.dashboards.conftest import build
+
+pytestmark = pytest.mark.django_db
+
+
+def test_corrections_teach_the_consultations_head_and_leave_officials_answers_alone(
+    consultation, document, citizen, analyst, django_capture_on_commit_callbacks
+):
+    data = build(consultation, document, citizen, comments=12, answers=0)
+    truth = ["agree" if i % 2 else "disagree" for i in range(12)]
+    rows = {e.comment_id: e for e in Enrichment.objects.filter(comment__isnull=False)}
+    for i, c in enumerate(data["comments"]):  # a general model that reads this proposal wrong way round
+        e = rows[c.pk]
+        e.stance_logit = 2.0 if truth[i] == "disagree" else -2.0
+        e.stance = e.stance_machine = "agree" if e.stance_logit > 0 else "disagree"
+        e.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        for i, c in enumerate(data["comments"][:6]):
+            stance_correct(consultation=consultation, unit=f"comment:{c.pk}", stance=truth[i], by=analyst)
+    # The corrections queued the refit (tasks run in-process here): the other six now read right.
+    after = {e.comment_id: e for e in Enrichment.objects.filter(comment__isnull=False)}
+    assert [after[c.pk].stance for c in data["comments"]] == truth
+    assert all(after[c.pk].stance_source == "official" for c in data["comments"][:6])
+    assert all(after[c.pk].stance_machine != truth[i] for i, c in enumerate(data["comments"]))
+    assert stance_checked(consultation) == {"checked": 6, "agreed": 0}
+    assert stance_adapt(consultation_id=consultation.pk) == 0  # already up to date
+
+
+def test_without_logits_or_enough_corrections_nothing_changes(consultation, document, citizen, analyst):
+    data = build(consultation, document, citizen, comments=8, answers=0)
+    first = data["comments"][0]
+    stance_correct(consultation=consultation, unit=f"comment:{first.pk}", stance="disagree", by=analyst)
+    before = dict(Enrichment.objects.values_list("pk", "stance"))
+    assert stance_adapt(consultation_id=consultation.pk) == 0  # rule-based rows carry no logit
+    Enrichment.objects.update(stance_logit=1.0)
+    Enrichment.objects.filter(stance_source="machine").update(stance="agree")
+    # One correction is too few: the general model (agree) stands, and the official's answer too.
+    assert stance_adapt(consultation_id=consultation.pk) == 0
+    assert Enrichment.objects.get(comment=first).stance == "disagree"
+    assert before[Enrichment.objects.get(comment=first).pk] == "disagree"
