@@ -622,11 +622,11 @@ def best_match_f1(discovered: list[set], gold: dict[str, set]) -> float:
 
 
 def discover_engine(texts: list[str], vectors: np.ndarray, *, seed: int) -> list[set[int]]:
-    """The engine's themes (as sets of row indices) for one question, as a run makes them."""
+    """The engine's themes (as sets of row indices) for one question, as an `embeddings` run makes them."""
     from .themes import analyse_scope
 
     ids = [str(i) for i in range(len(texts))]
-    themes, assignments = analyse_scope("q", ids, texts, vectors, seed=seed)
+    themes, assignments = analyse_scope("q", ids, texts, vectors, seed=seed, centre=True)
     members: dict[str, set[int]] = {t.key: set() for t in themes}
     for a in assignments:
         members.setdefault(a.theme_key, set()).add(int(a.response_id))

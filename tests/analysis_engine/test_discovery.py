@@ -131,3 +131,16 @@ def test_a_benchmark_whose_library_is_missing_is_reported_not_raised(monkeypatch
         "dev", seeds=1, methods=("bertopic",), topics=[topic], vectorise=lambda t: np.eye(len(t), 4)
     )
     assert "bertopic" in out["methods"]["bertopic"]["unavailable"]
+
+
+def test_centring_takes_away_what_every_response_shares_and_keeps_unit_length():
+    from policycycle.analysis.themes import centred
+
+    rng = np.random.default_rng(0)
+    shared = rng.normal(size=8)
+    v = shared + 0.1 * rng.normal(size=(20, 8))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    out = centred(v)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1, atol=1e-5)
+    # before: every pair nearly the same direction; after: spread around the origin
+    assert (v @ v.T).min() > 0.8 and abs(float((out @ out.T)[np.triu_indices(20, 1)].mean())) < 0.1
