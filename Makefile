@@ -84,6 +84,7 @@ models: install ## Tune the theme matcher and the stance model on ArgKP train (c
 	nice -n 10 $(PY) -m policycycle.analysis.stance
 
 bench: setup ## Measure the performance budgets; prints a table and writes .bench/results.json
+	$(PIP) install -q -e '.[dev,bench]'
 	$(PY) -m benchmarks.run
 
 .PHONY: help install frontend setup migrate demo run test lint bench models

@@ -181,14 +181,19 @@ def bench_quality(results: dict) -> None:
 def bench_argkp(results: dict) -> None:
     """Tagging on the ArgKP dev topics (never the test split): strict F1 at K = 0, 5, 10, mean and sd
     over 5 draws, the tagger beside per-theme logistic regression on the same vectors and draws; with the
-    tuned matcher when `make models` has built it, and with the packaged MiniLM."""
+    tuned matcher when `make models` has built it, and with the packaged MiniLM. SetFit (the bench extra)
+    runs beside them on the vectors the product uses (the last variant): 40 tuning runs cost minutes."""
     from policycycle.analysis import evaluation, matcher
 
     variants = [False, True] if matcher.matcher_path() else [False]
     for tuned in variants:
         start = time.perf_counter()
-        figures = evaluation.evaluate_argkp("dev", ks=(0, 5, 10), draws=5, matcher=tuned)
+        figures = evaluation.evaluate_argkp(
+            "dev", ks=(0, 5, 10), draws=5, matcher=tuned, setfit=tuned == variants[-1]
+        )
         vectors = figures["vectors"]
+        for name, reason in figures["skipped"].items():
+            results[f"analysis: ArgKP dev tagging ({name}, {vectors})"] = {"value": "not run", "unit": reason}
         for k, methods in figures["tagging"].items():
             for method, v in methods.items():
                 key = f"analysis: ArgKP dev tagging F1 at {k} ({method}, {vectors})"

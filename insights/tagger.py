@@ -4,6 +4,7 @@ classifier (`policycycle.analysis.tagging`) per scope, which re-tags the respons
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
@@ -20,30 +21,48 @@ class TaggerError(Exception):
     pass
 
 
-def _examples(consultation) -> tuple[dict[str, dict[int, set[str]]], set[str]]:
-    """scope -> theme id -> confirmed unit ids; and every unit an official decided on."""
+@dataclass
+class Decisions:
+    """What officials said, per scope: confirmed units per theme, rejected units per theme, the units
+    confirmed for at least one theme (checked: a negative of every theme they were not confirmed for), and
+    every unit decided on at all (left alone by the retrained tagger)."""
+
+    examples: dict[str, dict[int, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    rejected: dict[str, dict[int, set[str]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(set))
+    )
+    checked: set[str] = field(default_factory=set)
+    decided: set[str] = field(default_factory=set)
+
+
+def _decisions(consultation) -> Decisions:
     decided = ThemeAssignment.objects.filter(theme__consultation=consultation, theme__is_active=True).filter(
         Q(confirmed=True) | Q(rejected=True) | Q(source="human")
     )
-    examples: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    checked: set[str] = set()
+    out = Decisions()
     for tag in decided.select_related("theme"):
         uid = str(tag.unit_key)
-        checked.add(uid)
-        if not tag.rejected:
-            examples[tag.theme.scope][tag.theme_id].add(uid)
-    return examples, checked
+        out.decided.add(uid)
+        if tag.rejected:
+            # "not this theme" says nothing of the others: a negative of this theme only
+            out.rejected[tag.theme.scope][tag.theme_id].add(uid)
+        else:
+            out.examples[tag.theme.scope][tag.theme_id].add(uid)
+            out.checked.add(uid)
+    return out
 
 
 NOT_TRAINABLE = "Confirm or add tags on at least two themes of one clause or question first."
 
 
-def _trainable(consultation):
-    examples, checked = _examples(consultation)
-    trainable = {s: ex for s, ex in examples.items() if sum(1 for v in ex.values() if v) >= 2}
+def _trainable(consultation) -> tuple[dict[str, dict[int, set[str]]], Decisions]:
+    decisions = _decisions(consultation)
+    trainable = {s: ex for s, ex in decisions.examples.items() if sum(1 for v in ex.values() if v) >= 2}
     if not trainable:
         raise TaggerError(NOT_TRAINABLE)
-    return trainable, checked
+    return trainable, decisions
 
 
 def tagger_retrain_queue(*, consultation, by=None) -> None:
@@ -67,7 +86,7 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
     Without an engine each scope uses the measured default for its size (embeddings up to 30,000)."""
     from policycycle.analysis.tagging import tag_responses
 
-    trainable, checked = _trainable(consultation)
+    trainable, decisions = _trainable(consultation)
     out = {"scopes": 0, "tagged": 0, "tags": 0}
     for scope, ex in trainable.items():
         themes = {
@@ -81,16 +100,22 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
         seeds = {k: v for k, v in seeds.items() if v}
         if len(seeds) < 2:
             continue
+        rejected = {
+            str(tid): [index[u] for u in uids if u in index]
+            for tid, uids in decisions.rejected[scope].items()
+            if tid in themes
+        }
         texts = {str(t.pk): f"{t.label}. {t.description}" for t in themes.values()}
         tags = tag_responses(
             [u.text for u in units],
             seeds,
             engine=_engine_for(consultation, scope, len(units), engine),
             theme_texts=texts,
-            # every response an official decided on teaches the themes it was not confirmed for
-            checked=[index[u] for u in checked if u in index],
+            # a response confirmed for some themes teaches the others that it does not make them
+            checked=[index[u] for u in decisions.checked if u in index],
+            rejected=rejected,
         )
-        rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in checked]
+        rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in decisions.decided]
         with transaction.atomic():
             ThemeAssignment.objects.filter(
                 theme__in=themes.values(), source="machine", confirmed=False, rejected=False

@@ -411,10 +411,12 @@ def evaluate_argkp(
     tagger_options: dict | None = None,
     vectorise=None,
     log=None,
+    setfit: bool = True,
 ) -> dict:
     """Tagging on the ArgKP topics of `split` ("train" or "dev"; the test split is refused): the tagger
-    at each K (K = 0: zero-shot matching to the key points' text) and the per-theme logistic-regression
-    baseline on the same vectors and draws. See ARGKP_SCORING for exactly what is counted."""
+    at each K (K = 0: zero-shot matching to the key points' text) and two baselines on the same draws,
+    per-theme logistic regression on the same vectors and SetFit on the model that made them (when the
+    `bench` extra is installed; `skipped` says why it was not run). See ARGKP_SCORING for what is counted."""
     from threadpoolctl import threadpool_limits
 
     from . import argkp
@@ -423,9 +425,20 @@ def evaluate_argkp(
     topics = argkp.load_split(split)
     if draws < 1:
         raise ValueError("draws must be at least 1")
+    skipped = {}
+    body = None
+    if setfit and any(ks):
+        if vectorise is not None:
+            skipped["setfit"] = "the vectors were given, not a model SetFit could tune"
+        elif reason := setfit_unavailable():
+            skipped["setfit"] = reason
+        else:
+            body = (matcher_path() if matcher else None) or resources.model_path()
+    elif any(ks):
+        skipped["setfit"] = "not asked for"
 
     with threadpool_limits(1):  # many small fits: threads only contend (several times slower on 2 cores)
-        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log)
+        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body)
     return {
         "split": split,
         "topics": [t.topic for t in topics],
@@ -436,6 +449,8 @@ def evaluate_argkp(
         else ("tuned matcher" if matcher and matcher_path() else "packaged MiniLM"),
         "scoring": ARGKP_SCORING,
         "tagging": {k: {m: _summarise(v) for m, v in methods.items()} for k, methods in runs.items()},
+        "skipped": skipped,
+        "setfit_settings": SETFIT_SETTINGS if body else None,
         "stance": argkp_stance(topics),
     }
 
@@ -544,8 +559,71 @@ def argkp_stance(
     }
 
 
+SETFIT_SETTINGS = {
+    # SetFit's own defaults except num_iterations (its default, 20 pair iterations per example, costs
+    # about four times as long: 40 runs of 20-100 s each on two cores); the head is one-vs-rest logistic
+    # regression with balanced class weights (the default head tags nothing at K = 5).
+    "num_iterations": 5,
+    "batch_size": 16,
+    "num_epochs": 1,
+    "body_learning_rate": 2e-5,
+    "max_length": 128,
+}
+
+
+def setfit_unavailable() -> str | None:
+    """Why the SetFit baseline cannot run here, or None when it can."""
+    try:
+        import datasets  # noqa: F401
+        import setfit  # noqa: F401
+    except ImportError as exc:
+        return f"SetFit is not installed ({exc.name} missing): `make bench` installs the bench extra"
+    return None
+
+
+def setfit_baseline(
+    examples: dict[str, list[int]], texts: list[str], targets: list[str], *, body: Path, seed: int
+) -> list[list[str]]:
+    """The second baseline: SetFit (contrastive tuning of the sentence model on pairs of confirmed
+    examples, then a one-vs-rest class-balanced logistic head), trained on the confirmed rows only, a
+    theme kept where its head says p >= 0.5. A fresh copy of `body` per call; nothing is written."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from datasets import Dataset
+    from sentence_transformers import SentenceTransformer
+    from setfit import SetFitModel, Trainer, TrainingArguments
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    themes = sorted(k for k, v in examples.items() if v)
+    rows = sorted({i for k in themes for i in examples[k]})
+    labels = [[int(i in examples[k]) for k in themes] for i in rows]
+    s = SETFIT_SETTINGS
+    model = SetFitModel(
+        model_body=SentenceTransformer(str(body), device="cpu"),
+        model_head=OneVsRestClassifier(LogisticRegression(class_weight="balanced", max_iter=1000)),
+        multi_target_strategy="one-vs-rest",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        args = TrainingArguments(
+            output_dir=tmp,
+            save_strategy="no",
+            report_to="none",
+            show_progress_bar=False,
+            seed=seed,
+            **s,
+        )
+        data = Dataset.from_dict({"text": [texts[i] for i in rows], "label": labels})
+        Trainer(model=model, args=args, train_dataset=data).train()
+    chosen = np.asarray(model.predict(targets, show_progress_bar=False))
+    return [[themes[c] for c in np.flatnonzero(pick)] for pick in chosen]
+
+
 def _argkp_runs(
-    topics, ks, draws, matcher, tagger_options, vectorise, log
+    topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None
 ) -> dict[str, dict[str, list[dict]]]:
     from .tagging import logistic_baseline, zero_shot_tags
 
@@ -586,6 +664,10 @@ def _argkp_runs(
                         "tagger": [[t for t, _ in row] for row in tagger.tags(vectors[rest])],
                         "logreg": logistic_baseline(examples, vectors, vectors[rest]),
                     }
+                    if setfit_body is not None:
+                        preds["setfit"] = setfit_baseline(
+                            examples, texts, [texts[i] for i in rest], body=setfit_body, seed=d
+                        )
                 gold_pairs = {(i, t) for i in rest for t in gold[i]}
                 for method, rows in preds.items():
                     pred_pairs = {(i, t) for i, row in zip(rest, rows, strict=True) for t in row}

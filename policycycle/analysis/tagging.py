@@ -110,21 +110,29 @@ def _scores(heads: Sequence[object], vectors: np.ndarray) -> np.ndarray:
 
 
 def _fit_heads(
-    x: np.ndarray, y: np.ndarray, extra: list[np.ndarray | None], *, c_reg: float, text_weight: float = 1.0
+    x: np.ndarray,
+    y: np.ndarray,
+    extra: list[np.ndarray | None],
+    *,
+    c_reg: float,
+    text_weight: float = 1.0,
+    known: np.ndarray | None = None,
 ) -> list[object]:
-    """One logistic regression per column of `y` (n x themes, 0/1); `extra[c]` is theme c's text vector,
-    a positive of theme c and a negative of the others. A theme with only one class becomes a constant."""
+    """One logistic regression per column of `y` (n x themes, 0/1), on the rows where `known[:, c]` (all
+    by default: a row rejected for one theme only says nothing of the others); `extra[c]` is theme c's
+    text vector, a positive of theme c and a negative of the others. A one-class theme is a constant."""
     from sklearn.linear_model import LogisticRegression
 
     heads: list[object] = []
     texts = [(c, v) for c, v in enumerate(extra) if v is not None]
     for c in range(y.shape[1]):
-        xs = [x] + [v[None, :] for _, v in texts]
-        ys = np.concatenate([y[:, c], [1 if k == c else 0 for k, _ in texts]])
+        rows = known[:, c] if known is not None else slice(None)
+        xs = [x[rows]] + [v[None, :] for _, v in texts]
+        ys = np.concatenate([y[rows, c], [1 if k == c else 0 for k, _ in texts]])
         if ys.min() == ys.max():
             heads.append(float(ys[0]))
             continue
-        weights = np.concatenate([np.ones(len(x)), np.full(len(texts), text_weight)])
+        weights = np.concatenate([np.ones(len(xs[0])), np.full(len(texts), text_weight)])
         heads.append(
             LogisticRegression(C=c_reg, max_iter=1000, class_weight="balanced").fit(
                 np.vstack(xs), ys, sample_weight=weights
@@ -155,6 +163,7 @@ def cv_thresholds(
     folds: int = 5,
     shrink: float = 0.5,
     text_weight: float = 1.0,
+    known: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per theme, the threshold with the best F1 on out-of-fold probabilities of the checked responses,
     moved `shrink` of the way toward the threshold best over all themes pooled."""
@@ -164,18 +173,20 @@ def cv_thresholds(
     default = np.full(t, 0.5)
     if n < 4:
         return default
+    known = np.ones((n, t), dtype=bool) if known is None else known
     oof = np.zeros((n, t))
     for train, test in KFold(n_splits=min(folds, n), shuffle=True, random_state=0).split(x):
-        oof[test] = _scores(
-            _fit_heads(x[train], y[train], extra, c_reg=c_reg, text_weight=text_weight), x[test]
+        heads = _fit_heads(
+            x[train], y[train], extra, c_reg=c_reg, text_weight=text_weight, known=known[train]
         )
+        oof[test] = _scores(heads, x[test])
     truth = y.astype(bool)
-    pooled = _best_threshold(oof.ravel(), truth.ravel())
+    pooled = _best_threshold(oof[known], truth[known])
     if pooled is None:
         return default
     out = np.full(t, pooled)
     for c in range(t):
-        own = _best_threshold(oof[:, c], truth[:, c])
+        own = _best_threshold(oof[known[:, c], c], truth[known[:, c], c])
         if own is not None:
             out[c] = shrink * pooled + (1 - shrink) * own
     return out
@@ -196,7 +207,8 @@ def train_tagger(
 ) -> Tagger:
     """`examples` maps a theme key to the row indexes of `vectors` that officials confirmed for it (a row
     may be confirmed for several themes). `checked` rows (default: every confirmed row) that were not
-    confirmed for a theme are its negative examples, as are `rejected[theme]` rows."""
+    confirmed for a theme are its negative examples; a `rejected[theme]` row is a negative of that theme
+    (and of no other, unless it is checked too)."""
     with_examples = sorted(k for k, v in examples.items() if v)
     if len(with_examples) < 2:
         raise ValueError("the tagger needs confirmed examples for at least two themes")
@@ -209,10 +221,18 @@ def train_tagger(
     for key, idx in examples.items():
         for i in idx if key in col else ():
             y[pos[int(i)], col[key]] = 1
+    # which (row, theme) pairs are known: every theme of a confirmed or checked row, the rejected theme
+    # of a row that was only rejected
+    known = np.zeros_like(y, dtype=bool)
+    full = {int(i) for v in examples.values() for i in v} | {int(i) for i in (checked or ())}
+    known[[pos[r] for r in full]] = True
+    for key, idx in (rejected or {}).items():
+        for i in idx if key in col else ():
+            known[pos[int(i)], col[key]] = True
     x = vectors[rows]
     extra = [(theme_vectors or {}).get(k) for k in themes]
-    thresholds = cv_thresholds(x, y, extra, c_reg=c_reg, shrink=shrink, text_weight=text_weight)
-    heads = _fit_heads(x, y, extra, c_reg=c_reg, text_weight=text_weight)
+    thresholds = cv_thresholds(x, y, extra, c_reg=c_reg, shrink=shrink, text_weight=text_weight, known=known)
+    heads = _fit_heads(x, y, extra, c_reg=c_reg, text_weight=text_weight, known=known)
     return Tagger(themes, heads, thresholds, keep_top, relative)
 
 
@@ -263,14 +283,20 @@ def tag_responses(
     engine: str | Engine = "basic",
     theme_texts: Mapping[str, str] | None = None,
     checked: Iterable[int] | None = None,
+    rejected: Mapping[str, Sequence[int]] | None = None,
 ) -> list[list[tuple[str, float]]]:
-    """Convenience: vectorise `texts` (and theme descriptions), train from `examples` (and the `checked`
-    rows as negatives of the themes they were not confirmed for), tag every text."""
+    """Convenience: vectorise `texts` (and theme descriptions), train from `examples` (the `checked` rows
+    are negatives of the themes they were not confirmed for, `rejected[theme]` rows of that theme), tag
+    every text."""
     eng = get_engine(engine) if isinstance(engine, str) else engine
     keys = sorted(theme_texts or {})
     all_vecs = eng.vectorise(list(texts) + [theme_texts[k] for k in keys])  # type: ignore[index]
     vectors, extra = all_vecs[: len(texts)], all_vecs[len(texts) :]
     tagger = train_tagger(
-        examples, vectors, theme_vectors=dict(zip(keys, extra, strict=True)), checked=checked
+        examples,
+        vectors,
+        theme_vectors=dict(zip(keys, extra, strict=True)),
+        checked=checked,
+        rejected=rejected,
     )
     return tagger.tags(vectors)

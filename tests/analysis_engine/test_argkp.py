@@ -118,3 +118,17 @@ def test_stance_is_scored_against_the_gold_pro_and_con_per_topic():
         assert 0 <= v["accuracy"] <= 1 - v["unclear"] + 1e-9  # an "unclear" answer is never right
     mean = np.mean([v["accuracy"] for v in stance["per_topic"].values()])
     assert stance["accuracy"]["mean"] == pytest.approx(mean, abs=1e-4)
+
+
+def test_setfit_is_left_out_with_a_reason_when_it_cannot_run(monkeypatch):
+    """SetFit tunes the sentence model, so given vectors leave it out, and so does a machine without the
+    bench extra; either way the figures say why, and the other methods are still measured."""
+    import sys
+
+    flat = lambda texts: np.ones((len(texts), 3)) / np.sqrt(3)  # noqa: E731
+    result = evaluation.evaluate_argkp("dev", ks=(1,), draws=1, vectorise=flat)
+    assert "vectors were given" in result["skipped"]["setfit"]
+    assert set(result["tagging"]["K=1"]) == {"tagger", "logreg"}
+    monkeypatch.setitem(sys.modules, "setfit", None)  # import setfit now raises ImportError
+    assert "make bench" in evaluation.setfit_unavailable()
+    assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {}

@@ -145,3 +145,25 @@ def test_a_response_like_none_of_the_themes_can_get_no_tag():
     assert all(row == [] for row in tagger.tags(nothing[5:]))
     # keep_top=0 always keeps the top theme
     assert all(len(row) == 1 for row in train_tagger(examples, vectors, keep_top=0.0).tags(nothing[5:]))
+
+
+def test_a_rejected_tag_is_a_negative_of_its_theme_only():
+    """Responses that make points a and b, where an official rejected the machine's tag a: a's head
+    learns they are not a, and b's head is the same as without the rejections (a rejection of a says
+    nothing about b). Before, such a response counted as a negative of every theme."""
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    e = np.eye(6)
+    mixed = _cluster(rng, (e[0] + e[1]) / np.sqrt(2), 12, spread=0.05)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 5), mixed])
+    examples = {"a": list(range(5)), "b": list(range(5, 10)), "c": list(range(10, 15))}
+    plain = train_tagger(examples, vectors)
+    told = train_tagger(examples, vectors, rejected={"a": list(range(15, 21))})
+    a, b = plain.themes.index("a"), plain.themes.index("b")
+    new = mixed[6:]
+    assert told.scores(new)[:, a].mean() < plain.scores(new)[:, a].mean() - 0.2
+    np.testing.assert_allclose(told.scores(new)[:, b], plain.scores(new)[:, b])
+    # checked (confirmed for nothing, so a negative of every theme) lowers b too
+    checked = train_tagger(examples, vectors, checked=range(15, 21))
+    assert checked.scores(new)[:, b].mean() < plain.scores(new)[:, b].mean() - 0.2

@@ -148,3 +148,27 @@ def test_evaluate_analysis_discovery_table_prints_each_method_beside_the_other_o
     assert "best-match F1" in text and "0.310 ± 0.010" in text and "7.8 themes" in text
     assert "theme F1 0.330 ± 0.020" in text
     assert "bertopic  not run: No module named 'bertopic'" in text and "t1" in text
+
+
+def test_evaluate_analysis_argkp_prints_every_baseline_or_why_it_was_not_run():
+    from insights.management.commands.evaluate_analysis import argkp_table
+
+    v = {"mean": 0.5, "sd": 0.02}
+    row = {"precision": v, "recall": v, "f1": v, "per_topic": {"t1": {"f1": v}}}
+    figures = {
+        "split": "dev",
+        "topics": ["t1"],
+        "arguments": 10,
+        "draws": 5,
+        "vectors": "packaged MiniLM",
+        "scoring": "strict",
+        "tagging": {"K=5": {"tagger": row, "logreg": row, "setfit": row}},
+        "skipped": {},
+        "setfit_settings": {"num_iterations": 5},
+    }
+    text = "\n".join(argkp_table(figures))
+    assert "setfit" in text and "num_iterations" in text and "not run" not in text
+    del figures["tagging"]["K=5"]["setfit"]
+    figures["skipped"] = {"setfit": "SetFit is not installed (setfit missing)"}
+    text = "\n".join(argkp_table(figures))
+    assert "setfit: not run: SetFit is not installed (setfit missing)" in text

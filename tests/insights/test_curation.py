@@ -106,6 +106,36 @@ def test_retraining_tags_the_unchecked_rest_and_leaves_decisions_alone(
     assert new.first().history.first().history_change_reason == "tagged by the retrained tagger"
 
 
+def test_a_rejected_tag_teaches_its_theme_only_and_the_response_is_left_alone(
+    consultation, analyst, two_themes, real_comments, monkeypatch
+):
+    """Rejecting tag a on a response says it does not make point a, nothing about b: the tagger gets it
+    as a negative of a only (not as a checked response, a negative of every theme), and does not re-tag it."""
+    from policycycle.analysis import tagging
+
+    a, b, c, tags = two_themes
+    services.tag_decide(tag=tags[0], by=analyst, confirm=True)
+    services.tag_decide(tag=tags[4], by=analyst, confirm=True)
+    services.tag_decide(tag=tags[1], by=analyst, confirm=False)
+    seen = {}
+    real = tagging.tag_responses
+
+    def spy(texts, examples, **kwargs):
+        seen.update(kwargs, texts=texts)
+        return real(texts, examples, **kwargs)
+
+    monkeypatch.setattr(tagging, "tag_responses", spy)
+    out = services.tagger_retrain(consultation=consultation, by=analyst)
+    from insights.runs import iter_units
+
+    row = {u.id: i for i, u in enumerate(iter_units(consultation.pk, a.scope))}
+    unit = {i: row[str(tags[i].unit_key)] for i in (0, 1, 4)}
+    assert seen["rejected"] == {str(a.pk): [unit[1]]}
+    assert sorted(seen["checked"]) == sorted([unit[0], unit[4]])
+    assert not ThemeAssignment.objects.filter(comment=c[1], rejected=False).exists()
+    assert out["tagged"] == len(seen["texts"]) - 3
+
+
 def test_retraining_without_examples_on_two_themes_is_refused(consultation, analyst, two_themes):
     with pytest.raises(services.TaggerError, match="at least two themes"):
         services.tagger_retrain(consultation=consultation, by=analyst)

@@ -1,8 +1,9 @@
 """python manage.py evaluate_analysis <dir> [--engine ...] [--seed-per-theme K]: prints one JSON object.
 python manage.py evaluate_analysis --argkp dev [--draws 5] [--k 0,5,10] [--packaged] [--json]: tagging
-(and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baseline; and theme
-discovery (best-match F1 against the key points) beside BERTopic on the same vectors, over as many seeds
-as draws (--no-discovery leaves it out)."""
+(and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baselines
+(per-theme logistic regression; SetFit when the `bench` extra is installed, else a line says why not); and
+theme discovery (best-match F1 against the key points) beside BERTopic on the same vectors, over as many
+seeds as draws (--no-discovery leaves it out)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,10 @@ def argkp_table(figures: dict) -> list[str]:
             lines.append(
                 f"  {k:<5} {method:<8} {_fmt(v['precision']):>15} {_fmt(v['recall']):>15} {_fmt(v['f1']):>15}"
             )
+    for name, reason in (figures.get("skipped") or {}).items():
+        lines.append(f"  {name}: not run: {reason}")
+    if figures.get("setfit_settings"):
+        lines.append(f"  setfit settings: {figures['setfit_settings']}")
     lines.append("tagging F1 per topic (mean ± sd over draws)")
     for k, methods in figures["tagging"].items():
         for method, v in methods.items():
@@ -99,6 +104,9 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out theme discovery (the engine and BERTopic clustering each topic once per seed)",
         )
+        parser.add_argument(
+            "--no-setfit", action="store_true", help="leave out the SetFit baseline (minutes per draw on CPU)"
+        )
 
     def handle(self, *args, directory: str | None, engine: str, seed_per_theme: int, seed: int, **options):
         if options.get("argkp") is not None:
@@ -139,7 +147,13 @@ class Command(BaseCommand):
         if not ks or min(ks) < 0 or options["draws"] < 1:
             raise CommandError("--k needs numbers >= 0 and --draws at least 1")
         try:
-            figures = evaluate_argkp(split, ks=ks, draws=options["draws"], matcher=not options["packaged"])
+            figures = evaluate_argkp(
+                split,
+                ks=ks,
+                draws=options["draws"],
+                matcher=not options["packaged"],
+                setfit=not options["no_setfit"],
+            )
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
         if not options.get("no_discovery"):
