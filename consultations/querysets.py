@@ -12,6 +12,11 @@ class ConsultationQuerySet(models.QuerySet):
         """Everything the public may see (not drafts, not invitation-only): `visibility.is_public`."""
         return self.filter(visibility.public_q())
 
+    def listed_for(self, user):
+        """What the public lists show `user`: the public ones and their accepted invitations
+        (`visibility.listed_q`)."""
+        return self.filter(visibility.listed_q(user))
+
     def visible_to(self, user):
         """What `user` may see (`visibility.may_view`): the public ones, their team's, all for superusers."""
         return self.filter(visibility.visible_q(user))

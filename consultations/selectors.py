@@ -17,7 +17,7 @@ def public_updates(consultation: Consultation) -> list[ConsultationUpdate]:
 
 
 def consultation_search(*, user, q: str = "", status: str = "") -> QuerySet[Consultation]:
-    qs = Consultation.objects.published().select_related("team")
+    qs = Consultation.objects.listed_for(user).select_related("team")
     if status == "open":
         qs = qs.open_now().order_by("closes_at")
     elif status == "upcoming":

@@ -18,7 +18,7 @@ from .versions import clause_change, compare_documents
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    consultations = Consultation.objects.published().select_related("team")
+    consultations = Consultation.objects.listed_for(request.user).select_related("team")
     return render(
         request,
         "home.html",

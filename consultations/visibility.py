@@ -92,6 +92,17 @@ def visible_q(user, prefix: str = "") -> Q:
     return q | (~Q(**{f"{prefix}state": DRAFT}) & Q(**{f"{prefix}id__in": invited_consultation_ids(user)}))
 
 
+def listed_q(user) -> Q:
+    """What the public lists (the home page, /consultations/) show `user`: the public consultations and,
+    signed in, the invitation-only ones `user` accepted an invitation to once they are published. A team's
+    own drafts and invitation-only consultations stay on its staff pages; every listed one passes
+    `may_view`."""
+    q = public_q()
+    if not _signed_in(user):
+        return q
+    return q | (~Q(state=DRAFT) & Q(id__in=invited_consultation_ids(user)))
+
+
 def viewers_q(consultation) -> Q:
     """`may_view` as a filter on users: everyone, or the team, superusers and those who accepted an
     invitation (once it is published)."""

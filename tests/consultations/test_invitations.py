@@ -232,6 +232,10 @@ def test_every_door_agrees_for_an_invited_person(world, invited_persona, citizen
         by_api = {s for s in slugs if api.get(f"/api/v1/consultations/{s}/").status_code == 200}
         listed = {row["slug"] for row in api.get("/api/v1/consultations/?limit=100").json()["results"]}
         assert by_page == by_api == (listed & set(slugs)) == expected
+        # the list of consultations shows the invited person theirs, marked as such, and nobody else
+        html = page.get("/consultations/").content.decode()
+        assert {s for s in slugs if f'href="/consultations/{s}/"' in html} == expected
+        assert ("Invitation only" in html) is ("invited-one" in expected)
         # the public's doors (feed, open data, search) never show an invitation-only consultation
         feed = page.get("/api/feeds/new.atom").content.decode()
         assert "/consultations/invited-one/" not in feed
@@ -249,3 +253,21 @@ def test_every_door_agrees_for_an_invited_person(world, invited_persona, citizen
 def test_the_request_log_never_holds_a_working_invitation_link():
     line = scrub("GET /consultations/invitations/eyJpIjo1fQ:1tK:abc/ 200")
     assert line == "GET /consultations/invitations/[secret]/ 200"
+
+
+def test_the_home_page_lists_an_accepted_invitation_but_never_a_teams_draft(
+    client, publisher, team, private, invitee
+):
+    """The lists show what the person was invited to (issue: invitees could open it but never find it);
+    the team's own drafts and invitation-only consultations stay on its staff pages."""
+    draft = ConsultationFactory(team=team, state="draft", title="Unpublished draft", published_at=None)
+    invitations.invitations_create(consultation=private, emails=[invitee.email], by=publisher)
+    client.force_login(invitee)
+    assert private.title not in client.get("/").content.decode()  # not accepted yet
+    invitations.invitation_accept(invitation=Invitation.objects.get(), user=invitee)
+    home = client.get("/").content.decode()
+    assert private.title in home and "Invitation only" in home
+    client.force_login(publisher)
+    home, listed = client.get("/").content.decode(), client.get("/consultations/").content.decode()
+    assert draft.title not in home and draft.title not in listed
+    assert private.title not in listed  # the team finds it on its staff pages, not in the public list
