@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dhdigital.accounts.models import Role
@@ -81,6 +82,29 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/staff/consultation_form.html", {"form": form, "creating": True})
 
 
+_UNIT_NAMES = {
+    Section.Kind.CLAUSE: ("clause", "clauses"),
+    Section.Kind.SCHEDULE: ("schedule", "schedules"),
+    Section.Kind.AMENDMENT: ("amendment", "amendments"),
+}
+
+
+def _with_commentable_counts(documents) -> list[Document]:
+    """Each document with `units`: what people can comment on, by kind ("12 clauses and 2 schedules",
+    "5 amendments", "nothing to comment on yet")."""
+    counts = {kind: Count("sections", filter=Q(sections__kind=kind)) for kind in _UNIT_NAMES}
+    documents = list(documents.annotate(**{f"n_{kind}": c for kind, c in counts.items()}))
+    for d in documents:
+        parts = [
+            f"{n} {ngettext(one, many, n)}"
+            for kind, (one, many) in _UNIT_NAMES.items()
+            if (n := getattr(d, f"n_{kind}"))
+        ]
+        d.units = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+        d.units = d.units or "nothing to comment on yet"
+    return documents
+
+
 @login_required
 def consultation_manage(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = access.consultation_for_team(request.user, slug)
@@ -90,9 +114,7 @@ def consultation_manage(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "consultation": consultation,
             "phase": consultation.phase(),
-            "documents": consultation.documents.annotate(
-                n_clauses=Count("sections", filter=Q(sections__kind__in=Section.COMMENTABLE))
-            ),
+            "documents": _with_commentable_counts(consultation.documents.all()),
             "failures": check_standard(consultation) if consultation.state == "draft" else [],
             "is_publisher": has_team_role(request.user, consultation.team_id, Role.PUBLISHER),
             # the panels offer each person only the pages their role opens

@@ -218,3 +218,37 @@ def test_a_document_imported_after_scheduling_is_published_from_the_manage_page(
     doc.refresh_from_db()
     assert doc.state == "published"
     assert other.get(doc.get_absolute_url()).status_code == 200
+
+
+def test_the_manage_page_counts_what_people_comment_on_by_its_kind(client, publisher, consultation):
+    """A bill lists its clauses and schedules, an amendment paper its amendments (it read '4 clauses and
+    schedules' for four amendments)."""
+    from tests.factories import make_document
+
+    bill = make_document(consultation=consultation, clauses=3)
+    Section.objects.create(
+        document=bill,
+        kind="schedule",
+        number="1",
+        position=99,
+        last_descendant=99,
+        anchor="schedule-1",
+        lineage_key="sched_1",
+    )
+    paper = make_document(consultation=consultation, clauses=0, slug="amendments")
+    for n in range(1, 5):
+        Section.objects.create(
+            document=paper,
+            kind="amendment",
+            number=str(n),
+            position=n,
+            last_descendant=n,
+            anchor=f"a-{n}",
+            lineage_key=f"amd_{n}",
+        )
+    empty = make_document(consultation=consultation, clauses=0, slug="empty")
+    client.force_login(publisher)
+    html = client.get(reverse("staff:consultation-manage", args=[consultation.slug])).content.decode()
+    assert "3 clauses and 1 schedule," in html
+    assert "4 amendments," in html and "clauses and schedules" not in html
+    assert html.count("nothing to comment on yet") == 1 and empty.title in html
