@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from dhdigital.lib.reports import ReportReason
+from dhdigital.lib.reports import Report
 
 from .querysets import CommentQuerySet
 
@@ -196,9 +196,7 @@ class Reaction(models.Model):
         return f"{self.value} on {self.comment_id}"
 
 
-class Flag(models.Model):
-    Reason = ReportReason
-
+class Flag(Report):
     class Resolution(models.TextChoices):
         OPEN = "", "Not reviewed yet"
         UPHELD = "upheld", "Upheld: the comment was removed"
@@ -206,14 +204,7 @@ class Flag(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_flags")
-    reason = models.CharField(max_length=24, choices=Reason.choices)
-    note = models.TextField(blank=True, max_length=1000)
     resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True, default="")
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 

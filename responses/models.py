@@ -12,7 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from dhdigital.accounts import about
-from dhdigital.lib.reports import ReportReason
+from dhdigital.lib.reports import Report
 
 from .querysets import IdeaQuerySet, ResponseQuerySet
 
@@ -445,12 +445,10 @@ class IdeaVote(models.Model):
         return f"{self.value:+d} on {self.idea_id}"
 
 
-class IdeaFlag(models.Model):
+class IdeaFlag(Report):
     """A reader's report of an idea that breaks the house rules, as comments are flagged: it puts the
     idea in the team's moderation queue until a moderator hides the idea (upheld) or keeps it
     (dismissed)."""
-
-    Reason = ReportReason
 
     class Resolution(models.TextChoices):
         OPEN = "", "Not reviewed yet"
@@ -459,14 +457,7 @@ class IdeaFlag(models.Model):
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="flags")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_flags")
-    reason = models.CharField(max_length=24, choices=Reason.choices)
-    note = models.TextField(blank=True, max_length=1000)
     resolution = models.CharField(max_length=10, choices=Resolution.choices, blank=True, default="")
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
 
