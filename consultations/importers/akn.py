@@ -15,7 +15,9 @@ Mapping (element -> kind):
 
 Each node keeps its ``eId``. Text that comes after a node's children (``wrapUp``) becomes an ``other``
 child so the reading order is kept. ``meta``, ``coverPage`` (table of contents) and ``conclusions``
-(publishing statements) are metadata and are not imported. Placeholders (``ref class="placeholder"``)
+(publishing statements) are metadata and are not imported; any other part of the document this importer
+does not read (``attachments``, ``components``) is reported in ``ParsedDocument.skipped`` as left out, so
+the publisher confirms before such a document is saved. Placeholders (``ref class="placeholder"``)
 are filled from the ``TLC*`` references in ``meta``.
 """
 
@@ -58,6 +60,8 @@ _OTHER_HIER = {
     "transitional",
 }
 _QUOTED = {"quotedStructure", "embeddedStructure"}
+# Parts of a document that are about it rather than of it (module docstring): not imported, not reported.
+_METADATA = {"meta", "coverPage", "conclusions"}
 _BLOCK_CONTAINERS = {
     "intro",
     "content",
@@ -300,8 +304,11 @@ def parse_akn(data: bytes) -> ParsedDocument:
         title = reader.inline(doc_title) if doc_title is not None else ""
     long_title = ""
     sections: list[ParsedSection] = []
+    left_out: list[tuple[str, str]] = []
     for part in doc:
         name = local(part)
+        if name is None or name in _METADATA:
+            continue
         if name == "preface":
             lt = next((e for e in part.iter() if local(e) == "longTitle"), None)
             if lt is not None:
@@ -316,11 +323,16 @@ def parse_akn(data: bytes) -> ParsedDocument:
             if holder.text:
                 sections.append(ParsedSection("other", text=holder.text))
             sections.extend(holder.children)
+        else:  # attachments, components: parts this importer does not read
+            left_out.append((name, where(part)))
     if not any(s.kind != "preamble" for s in sections):
         raise ImporterError("The document body has no provisions", where(body))
-    return ParsedDocument(
+    parsed = ParsedDocument(
         title=title or "Untitled document", source_format="akn", long_title=long_title, sections=sections
     )
+    for name, location in left_out:
+        parsed.skip(name, location, how="left out")
+    return parsed
 
 
 def join_long_title(parts: list[str]) -> str:

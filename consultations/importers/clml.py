@@ -193,6 +193,7 @@ def parse_clml(data: bytes) -> ParsedDocument:
     reader = _ClmlReader()
     title = long_title = ""
     sections: list[ParsedSection] = []
+    left_out: list[tuple[str, str]] = []
     for part in top:
         name = local(part)
         if name in ("PrimaryPrelims", "SecondaryPrelims"):
@@ -217,8 +218,13 @@ def parse_clml(data: bytes) -> ParsedDocument:
             if holder.text:
                 sections.append(ParsedSection("other", text=holder.text, eid=part.get("id") or ""))
             sections.extend(holder.children)
+        elif name is not None:  # an appendix, explanatory notes: parts this importer does not read
+            left_out.append((name, where(part)))
     if not any(s.kind != "preamble" for s in sections):
         raise ImporterError("The document body has no provisions", where(body))
-    return ParsedDocument(
+    parsed = ParsedDocument(
         title=title or "Untitled document", source_format="clml", long_title=long_title, sections=sections
     )
+    for name, location in left_out:
+        parsed.skip(name, location, how="left out")
+    return parsed

@@ -113,6 +113,6 @@ def test_publisher_confirms_a_partly_understood_bill(
     assert not Document.objects.filter(consultation__slug="s-1325").exists()
     assert_no_axe_violations(page)
     screenshot(page, "import-confirm")
-    page.get_by_role("button", name="Import it with those parts as text").click()
+    page.get_by_role("button", name="Import it as the list says").click()
     assert "7 clauses" in page.locator(".govuk-notification-banner").inner_text()
     assert_no_axe_violations(page)

@@ -71,3 +71,22 @@ def test_refusal_is_an_importer_error_with_a_location():
     with pytest.raises(ImporterError) as caught:
         parse(b"# Heading only\n\ntext\n", filename="x.md")
     assert caught.value.location
+
+
+@pytest.mark.parametrize(
+    ("path", "after", "part"),
+    [
+        (BILLS / "akn" / "sustainable-aviation-fuel-bill.xml", b"</body>", b"attachments"),
+        (BILLS / "clml" / "tribunals-scotland-act-2014.clml.xml", b"</Schedules>", b"Appendix"),
+    ],
+)
+def test_a_part_of_an_akn_or_clml_document_the_importer_does_not_read_is_reported(path, after, part):
+    """As USLM does: a publisher confirms before a document with a part left out is saved (before, Akoma
+    Ntoso attachments and a CLML appendix were dropped without a word)."""
+    body = path.read_bytes()
+    end = body.index(after) + len(after)
+    extra = b"<" + part + b"><p>Words no reader would see.</p></" + part + b">"
+    parsed = parse(body[:end] + extra + body[end:], filename=path.name)
+    assert parse(body, filename=path.name).counts() == parsed.counts()
+    (line,) = parsed.skipped_lines()
+    assert line.startswith(f"1 <{part.decode()}> element, left out (") and "line " in line
