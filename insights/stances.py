@@ -48,22 +48,38 @@ def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
     return row
 
 
+# Above this many analysed responses the head uses the general model's logit alone (embedding every
+# response again on each correction would cost minutes of worker time).
+MAX_VECTOR_ROWS = 20_000
+
+
 def stance_adapt(*, consultation_id: int) -> int:
     """Re-estimate the machine stance of the consultation's uncorrected responses from the officials'
-    corrections (a head on the general model's logit; see `policycycle.analysis.stance.adapt`). Rows
-    without a logit (rule-based) are left as they are. Returns how many rows changed."""
+    corrections: a head on the general model's logit and the response's packaged MiniLM vector (see
+    `policycycle.analysis.stance.adapt`; measured in docs/analysis.md "Stance"). Rows without a logit
+    (rule-based) are left as they are. Returns how many rows changed."""
+    from policycycle.analysis import resources
     from policycycle.analysis import stance as engine
 
     rows = list(
         Enrichment.objects.filter(consultation_id=consultation_id, stance_logit__isnull=False).only(
-            "pk", "stance", "stance_machine", "stance_logit", "stance_source"
+            "pk",
+            "stance",
+            "stance_machine",
+            "stance_logit",
+            "stance_source",
+            *(k.field for k in units.kinds()),
         )
     )
-    if not rows:
-        return 0
     labelled = {i: r.stance for i, r in enumerate(rows) if r.stance_source == "official"}
+    if len(labelled) < engine.MIN_LABELLED:
+        return 0
     logits = np.array([r.stance_logit for r in rows], dtype=float)
-    probs = engine.adapt(logits, np.zeros((len(rows), 0)), labelled)
+    vectors = np.zeros((len(rows), 0))
+    if len(rows) <= MAX_VECTOR_ROWS:
+        found = units.texts([r.unit_key for r in rows])
+        vectors = resources.embed([found.get(r.unit_key, "") for r in rows])
+    probs = engine.adapt(logits, vectors, labelled)
     changed = []
     for i, r in enumerate(rows):
         if r.stance_source == "official":

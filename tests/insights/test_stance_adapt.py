@@ -40,9 +40,13 @@ def test_without_logits_or_enough_corrections_nothing_changes(consultation, docu
     stance_correct(consultation=consultation, unit=f"comment:{first.pk}", stance="disagree", by=analyst)
     before = dict(Enrichment.objects.values_list("pk", "stance"))
     assert stance_adapt(consultation_id=consultation.pk) == 0  # rule-based rows carry no logit
+    assert dict(Enrichment.objects.values_list("pk", "stance")) == before
     Enrichment.objects.update(stance_logit=1.0)
     Enrichment.objects.filter(stance_source="machine").update(stance="agree")
     # One correction is too few: the general model (agree) stands, and the official's answer too.
     assert stance_adapt(consultation_id=consultation.pk) == 0
+    assert set(Enrichment.objects.filter(stance_source="machine").values_list("stance", flat=True)) == {
+        "agree"
+    }
     assert Enrichment.objects.get(comment=first).stance == "disagree"
     assert before[Enrichment.objects.get(comment=first).pk] == "disagree"
