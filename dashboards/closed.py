@@ -36,7 +36,7 @@ BREAKDOWNS = (
     ("organisation_type", "By organisation type", Response.OrganisationType, True),
     ("region", "By region", Response.Region, True),
 )
-FIELDS = tuple(b[0] for b in BREAKDOWNS)
+FIELDS = selectors.RESPONDENT_FIELDS  # the order of the cube's and the grouped answers' values
 TYPE = FIELDS.index("respondent_type")  # organisation types count organisations only
 THEMES_PER_OPTION = 5
 # Each option's fill in the day-by-day chart (dashboards/_patterns.html), named in its legend: shapes, not
@@ -98,19 +98,19 @@ def question_results(
     detail: bool = True,
     questions: list[Question] | None = None,
     suppress: bool = True,
+    cube: list[tuple] | None = None,
 ) -> list[dict]:
     """One dict per closed question. `responses`: a queryset of the responses to count (the explorer's
     filtered set; all submitted responses by default). Without `detail`, only the overall counts (no
     breakdowns, days or themes). Without `suppress`, small counts by region and organisation type are
-    kept (the team's exports)."""
+    kept (the team's exports). `cube`: selectors.respondent_cube's rows for the same responses, when the
+    caller has them already (the dashboard shares them with its response breakdowns)."""
     questions = closed_questions(consultation) if questions is None else questions
     if not questions:
         return []
-    base_qs = selectors.submitted_responses(consultation)
-    if responses is not None:
-        base_qs = base_qs.filter(pk__in=responses)
     # The bases: submitted responses per combination of the four fields.
-    cube = list(base_qs.values_list(*FIELDS).annotate(n=Count("pk")).order_by())
+    if cube is None:
+        cube = selectors.respondent_cube(consultation, responses)
     total = sum(n for *_, n in cube)
     campaigns = _has_campaigns(consultation)
     answers = _answers(consultation, questions, responses)
@@ -208,7 +208,8 @@ def _breakdowns(options: list[str], cube: list, rows: list, suppress_small: bool
     the next smallest count of a row that would give a single hidden one away."""
     out = []
     index = {o: i for i, o in enumerate(options)}
-    for b, (field, title, choices, identifying) in enumerate(BREAKDOWNS):
+    for field, title, choices, identifying in BREAKDOWNS:
+        b = FIELDS.index(field)
         suppress = identifying and suppress_small
         labels = dict(choices.choices)
         bases: dict = defaultdict(int)

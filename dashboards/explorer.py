@@ -264,8 +264,10 @@ def unit_queryset(consultation, data: dict):
             qs = qs.filter(**{lookup: data[name]})
     if data.get("option"):
         question, option = data["option"]
-        chose = Answer.objects.filter(closed.option_filter(question, option), response__status="submitted")
-        qs = kind.by_respondents_of(qs, Response.objects.filter(pk__in=chose.values("response_id")))
+        chose = Answer.objects.filter(closed.option_filter(question, option)).values("response_id")
+        qs = kind.by_respondents_of(
+            qs, Response.objects.filter(pk__in=chose, status=Response.Status.SUBMITTED)
+        )
     date_field, text_field = kind.date_field, kind.text_field
     qs = _common(qs, kind, data, consultation)
     if data.get("since"):

@@ -56,6 +56,8 @@ def bars(rows: list[tuple[str, int]], *, suppress: bool = False) -> list[Bar]:
 
 
 BREAKDOWN_FIELDS = ("channel", "respondent_type", "region", "organisation_type")
+# The respondent fields every breakdown of responses reads, in the order of respondent_cube's rows.
+RESPONDENT_FIELDS = ("channel", "respondent_type", "organisation_type", "region")
 
 
 def _choices_rows(counts: dict, labels: dict) -> list[tuple[str, int]]:
@@ -63,14 +65,23 @@ def _choices_rows(counts: dict, labels: dict) -> list[tuple[str, int]]:
     return [(str(labels.get(value) or "Not given"), n) for value, n in rows]
 
 
-def response_counts(consultation) -> tuple[int, dict[str, dict]]:
-    """(submitted responses, {field: {value: count}}) from one grouped scan of the responses, not one per
-    breakdown; organisation types count organisations only."""
+def respondent_cube(consultation, responses=None) -> list[tuple]:
+    """Submitted responses counted per combination of RESPONDENT_FIELDS: rows (*values, n) from one grouped
+    scan, which the dashboard's response breakdowns and the closed-question results share. `responses`:
+    only those (a queryset of response ids)."""
+    qs = submitted_responses(consultation)
+    if responses is not None:
+        qs = qs.filter(pk__in=responses)
+    return list(qs.values_list(*RESPONDENT_FIELDS).annotate(n=Count("pk")).order_by())
+
+
+def response_counts(consultation, cube: list[tuple] | None = None) -> tuple[int, dict[str, dict]]:
+    """(submitted responses, {field: {value: count}}) from the respondent cube (one grouped scan of the
+    responses, not one per breakdown; given, no query); organisation types count organisations only."""
     per: dict[str, dict] = {f: {} for f in BREAKDOWN_FIELDS}
     total = 0
-    rows = submitted_responses(consultation).values(*BREAKDOWN_FIELDS).annotate(n=Count("pk")).order_by()
-    for row in rows:
-        n = row["n"]
+    for *values, n in respondent_cube(consultation) if cube is None else cube:
+        row = dict(zip(RESPONDENT_FIELDS, values, strict=True))
         total += n
         for f in BREAKDOWN_FIELDS:
             if f == "organisation_type" and row["respondent_type"] != "organisation":
@@ -445,9 +456,11 @@ def _commenters(consultation) -> dict:
     }
 
 
-def dashboard(consultation) -> dict:
+def dashboard(consultation, cube: list[tuple] | None = None) -> dict:
+    """Everything on the dashboard but the closed-question results; `cube`: respondent_cube's rows, when
+    the caller has them already (the view shares them with the closed-question results)."""
     document = current_document(consultation)
-    total_responses, per = response_counts(consultation)
+    total_responses, per = response_counts(consultation, cube)
     return {
         "total_responses": total_responses,
         "total_comments": Comment.objects.filter(consultation=consultation).count(),

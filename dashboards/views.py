@@ -32,10 +32,11 @@ def _team(request, slug):
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
+    cube = selectors.respondent_cube(consultation)  # one scan of the responses for both
     ctx = {
         "consultation": consultation,
-        **selectors.dashboard(consultation),
-        "closed": closed.question_results(consultation),
+        **selectors.dashboard(consultation, cube),
+        "closed": closed.question_results(consultation, cube=cube),
         "stance_caveat": stance_caveat(**insights_services.stance_checked(consultation)),
     }
     return render(request, "dashboards/dashboard.html", ctx)
