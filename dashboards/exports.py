@@ -5,11 +5,15 @@ addresses and no names of people who did not agree to be named."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import tempfile
 from collections.abc import Iterator
 from typing import NamedTuple
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from comments.models import Comment
 from insights import units
@@ -67,6 +71,21 @@ def _extras(kind: str, ids: list[int]) -> tuple[dict, dict]:
     ):
         tags.setdefault(uid, []).append(label)
     return enrich, tags
+
+
+# An answer's choices as the database stores them (JSON text): 100k answers hold a few dozen distinct sets,
+# so each set is decoded once (_choices_text) rather than every row through the JSON field.
+_RAW_CHOICES = "raw_choices"
+
+
+def _with_raw_choices(qs):
+    return qs.annotate(**{_RAW_CHOICES: Cast("choices", TextField())})
+
+
+@functools.lru_cache(maxsize=4096)
+def _choices_text(raw: str | None) -> str:
+    """'["Yes", "No"]' -> "Yes; No"."""
+    return "; ".join(str(c) for c in json.loads(raw or "[]") or [])
 
 
 def _response_name(r: dict, personal: bool) -> str:
@@ -133,12 +152,22 @@ def responses_rows(consultation, personal: bool) -> Iterator[dict]:
     fields = RESPONSE_FIELDS + (PERSONAL_RESPONSE_FIELDS if personal else [])
     qs = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED).values(*fields)
     for batch in _chunks(qs):
-        chosen: dict[tuple[int, int], list] = {}
+        chosen: dict[tuple[int, int], str] = {}
         if questions:
-            for rid, qid, choices in Answer.objects.filter(
-                response_id__in=[r["pk"] for r in batch], question__in=questions
-            ).values_list("response_id", "question_id", "choices"):
-                chosen[(rid, qid)] = choices or []
+            # The batch's answers by a range of response ids (answers of other responses in the range,
+            # drafts, are looked up by no row), without the answers' default ordering by question.
+            for rid, qid, raw in (
+                _with_raw_choices(
+                    Answer.objects.filter(
+                        response_id__gte=batch[0]["pk"],
+                        response_id__lte=batch[-1]["pk"],
+                        question__in=questions,
+                    )
+                )
+                .order_by()
+                .values_list("response_id", "question_id", _RAW_CHOICES)
+            ):
+                chosen[(rid, qid)] = _choices_text(raw)
         for r in batch:
             row = {
                 "reference": r["reference"],
@@ -151,7 +180,7 @@ def responses_rows(consultation, personal: bool) -> Iterator[dict]:
                 "name": _response_name(r, personal),
             }
             for q in questions:
-                row[q.column] = "; ".join(str(c) for c in chosen.get((r["pk"], q.pk), []))
+                row[q.column] = chosen.get((r["pk"], q.pk), "")
             if personal:
                 row.update(
                     {
@@ -199,15 +228,15 @@ def answers_rows(consultation, personal: bool) -> Iterator[dict]:
         "response__reference",
         "question_id",
         "question__text",
-        "choices",
+        _RAW_CHOICES,
         "text",
         "response__channel",
         "response__respondent_type",
     ]
     if personal:
         fields += ["response__respondent_name", "response__email"]
-    qs = Answer.objects.filter(
-        response__consultation=consultation, response__status=Response.Status.SUBMITTED
+    qs = _with_raw_choices(
+        Answer.objects.filter(response__consultation=consultation, response__status=Response.Status.SUBMITTED)
     ).values(*fields)
     for batch in _chunks(qs):
         enrich, tags = _extras("answer", [a["pk"] for a in batch])
@@ -218,7 +247,7 @@ def answers_rows(consultation, personal: bool) -> Iterator[dict]:
                 "response": a["response__reference"],
                 "question_id": a["question_id"],
                 "question": a["question__text"],
-                "choices": "; ".join(str(c) for c in a["choices"] or []),
+                "choices": _choices_text(a[_RAW_CHOICES]),
                 "text": a["text"],
                 "stance": e.stance if e else "",
                 "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
