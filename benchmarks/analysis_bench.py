@@ -206,12 +206,14 @@ def bench_argkp(results: dict) -> None:
                     "draws": figures["draws"],
                     "unit": "F1",
                 }
-        for name in ("accuracy", "macro_f1"):
-            results[f"analysis: ArgKP dev stance {name} (rule-based)"] = {
-                "value": figures["stance"][name]["mean"],
-                "per_topic": {t: v[name] for t, v in figures["stance"]["per_topic"].items()},
-                "unit": "fraction",
-            }
+        for method, m in figures["stance"]["methods"].items():  # rules, learned, learned + consultation
+            for name in ("accuracy", "macro_f1"):
+                results[f"analysis: ArgKP dev stance {name} ({method})"] = {
+                    "value": m[name]["mean"],
+                    "sd": m[name]["sd"],
+                    "per_topic": {t: v[name] for t, v in m["per_topic"].items()},
+                    "unit": "fraction",
+                }
         results[f"analysis: ArgKP dev evaluation time ({vectors})"] = {
             "value": round(time.perf_counter() - start, 1),
             "unit": "s",

@@ -208,6 +208,20 @@ class StanceModel:
 
         if len(proposals) != len(texts):
             raise ValueError("one proposal per text")
+        # One pair (enrichment on commit) is fastest on one thread, as in resources.embed.
+        threads = torch.get_num_threads()
+        if len(texts) <= 8 and threads != 1:
+            torch.set_num_threads(1)
+        try:
+            out = self._logits(proposals, texts, batch_size)
+        finally:
+            if torch.get_num_threads() != threads:
+                torch.set_num_threads(threads)
+        return np.concatenate(out).astype(float) if out else np.zeros(0)
+
+    def _logits(self, proposals, texts, batch_size: int) -> list:
+        import torch
+
         out = []
         with torch.inference_mode():
             for i in range(0, len(texts), batch_size):
@@ -220,7 +234,7 @@ class StanceModel:
                     return_tensors="pt",
                 )
                 out.append(self.model(**features).logits.squeeze(-1).float().numpy())
-        return np.concatenate(out).astype(float) if out else np.zeros(0)
+        return out
 
     def save(self, out: Path) -> Path:
         tmp = out.with_name(out.name + f".tmp{os.getpid()}")

@@ -143,3 +143,28 @@ def test_argkp_stance_scores_the_learned_model_and_the_consultations_head_on_the
     majority = max(list(gold.values()).count(s) for s in ("agree", "disagree")) / len(gold)
     assert methods["majority (reference)"]["accuracy"]["mean"] == pytest.approx(majority, abs=1e-4)
     assert 0 <= methods["rules"]["accuracy"]["mean"] < 0.5
+
+
+def test_a_tuned_model_is_saved_loaded_and_read_by_enrichment(tmp_path, monkeypatch):
+    # One step on four pairs: the real tuning, saving and loading path, not a useful model.
+    monkeypatch.delenv("DHD_STANCE", raising=False)
+    monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
+    examples = [
+        ("We should ban cars", "Cars pollute the air.", 1.0),
+        ("We should ban cars", "People need cars to get to work.", 0.0),
+        ("We should subsidise buses", "Buses are cheaper for everyone.", 1.0),
+        ("We should subsidise buses", "Subsidies waste taxpayers' money.", 0.0),
+    ]
+    model, tokenizer = stance.train_model(examples, {"batch_size": 4, "flip": True})
+    path = stance.StanceModel(model, tokenizer).save(stance.target_dir())
+    assert stance.stance_path() == path
+    loaded = stance.StanceModel.load()
+    assert loaded is stance.StanceModel.load()  # once per process
+    logits = loaded.logits([e[0] for e in examples], [e[1] for e in examples])
+    assert logits.shape == (4,) and np.isfinite(logits).all()
+    e = enrich.enrich("Cars pollute the air.", clause_text="We should ban cars")
+    assert e.stance_logit == pytest.approx(logits[0], abs=1e-3)
+    assert e.stance == ("agree" if logits[0] >= 0 else "disagree")
+    assert enrich.stance_method() == "learned" and "64 to 81 %" in enrich.stance_caveat()
+    with pytest.raises(ValueError):
+        loaded.logits(["one"], ["two", "three"])
