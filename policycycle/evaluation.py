@@ -162,8 +162,10 @@ def _published_comments(consultation):
 def _subtree_texts(document) -> tuple[list, dict[int, int], dict[str, str]]:
     """The document's commentable clauses, {section_id: clause_id} for every section inside a clause,
     and {lineage_key: the clause's text} (consultations.tree)."""
-    sections = Section.objects.filter(document=document).order_by("position").only(
-        "id", "kind", "position", "last_descendant"
+    sections = (
+        Section.objects.filter(document=document)
+        .order_by("position")
+        .only("id", "kind", "position", "last_descendant")
     )
     owner = {s.id: clause.id for s, clause in with_clauses(sections) if clause is not None}
     texts = clause_texts(document)

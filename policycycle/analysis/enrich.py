@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from . import evidence, minhash, moderation
+from . import stance as learned
 from .moderation import auto_hold_reasons, should_auto_hold  # re-exported for callers
 from .text import _URL, STOP_WORDS, content_words, is_noise_token, stem, urls, words
 from .types import Enrichment, Stance
@@ -110,9 +111,7 @@ STANCE_MIN_CHECKED = 20
 
 def stance_method() -> str:
     """ "learned" when the stance model is built (`make models`), else "rules"."""
-    from .stance import stance_path
-
-    return "learned" if stance_path() else "rules"
+    return "learned" if learned.stance_path() else "rules"
 
 
 def stance_caveat(*, checked: int = 0, agreed: int = 0, method: str | None = None) -> str:
@@ -163,8 +162,6 @@ def learned_stance(
     rules = stance(text, sentiment, clause_text=clause_text)
     if not (clause_text and clause_text.strip() and text.strip()):
         return rules, None
-    from . import stance as learned
-
     model = learned.StanceModel.load()
     if model is None:
         return rules, None

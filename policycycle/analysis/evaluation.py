@@ -30,11 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
-from . import evidence, resources
+from . import argkp, evidence, minhash, moderation, resources
+from . import matcher as matcher_mod
+from . import stance as learned
 from .engines import get_engine
-from .enrich import stance
-from .tagging import train_tagger
-from .themes import run_analysis
+from .enrich import enrich, stance
+from .matcher import matcher_path
+from .moderation import _vader
+from .tagging import logistic_baseline, train_tagger, zero_shot_tags
+from .themes import analyse_scope, run_analysis
 from .types import Unit
 
 
@@ -150,8 +154,6 @@ def evaluate(
     # 3. Stance and evidence where the set has them.
     stance_acc = None
     if ls.stance:
-        from .moderation import _vader
-
         scored = [(rid, pos) for rid, pos in ls.stance.items() if rid in ls.responses]
         hits = sum(
             stance(
@@ -286,8 +288,6 @@ def build_regulation_room_set(out: str | Path, *, limit: int | None = None, seed
 def triage_on_bowling_green() -> dict[str, float]:
     """Precision and recall of auto-hold against the Bowling Green moderators' 289 rejections.
     `near_duplicate` uses only comments posted earlier (by timestamp) as the caller would."""
-    from . import minhash, moderation
-    from .enrich import enrich
 
     path = resources.data_dir() / "comments" / "polis" / moderation.HELD_OUT_CONVERSATION / "comments.csv"
     with open(path, newline="", encoding="utf-8") as fh:
@@ -353,13 +353,11 @@ def _text_key(texts: list[str]) -> str:
 
 def argkp_vectors(texts: list[str], *, matcher: bool) -> np.ndarray:
     """Embeddings of `texts`, cached on disk under the model cache (the evaluation embeds each text once)."""
-    from . import matcher as matcher_mod
-
     name = f"tuned-{matcher_mod.cache_key()}" if matcher and matcher_mod.matcher_path() else "packaged"
     path = resources.cache_dir() / "vectors" / f"{name}-{_text_key(texts)}.npy"
     if path.exists():
         return np.load(path)
-    vecs = resources.embed(texts, matcher=matcher)
+    vecs = resources.embed(texts, model=matcher_mod.get_matcher() if matcher else None)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{__import__('os').getpid()}.npy")
     np.save(tmp, vecs)
@@ -418,9 +416,6 @@ def evaluate_argkp(
     per-theme logistic regression on the same vectors and SetFit on the model that made them (when the
     `bench` extra is installed; `skipped` says why it was not run). See ARGKP_SCORING for what is counted."""
     from threadpoolctl import threadpool_limits
-
-    from . import argkp
-    from .matcher import matcher_path
 
     topics = argkp.load_split(split)
     if draws < 1:
@@ -504,8 +499,6 @@ def argkp_stance(
     commonest stance (a reference: it needs the gold), the learned general model when `make models` built
     it (or `model` is given), and that model with the per-consultation head at each K > 0 over `draws`
     draws. See STANCE_SCORING. The headline (accuracy, macro_f1, per_topic) is the way enrichment uses."""
-    from . import stance as learned
-    from .moderation import _vader
 
     model = model or learned.StanceModel.load()
     methods: dict[str, dict] = {}
@@ -626,7 +619,6 @@ def setfit_baseline(
 def _argkp_runs(
     topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None
 ) -> dict[str, dict[str, list[dict]]]:
-    from .tagging import logistic_baseline, zero_shot_tags
 
     runs: dict[str, dict[str, list[dict]]] = {}
     for topic in topics:
@@ -706,7 +698,6 @@ def best_match_f1(discovered: list[set], gold: dict[str, set]) -> float:
 
 def discover_engine(texts: list[str], vectors: np.ndarray, *, seed: int) -> list[set[int]]:
     """The engine's themes (as sets of row indices) for one question, as an `embeddings` run makes them."""
-    from .themes import analyse_scope
 
     ids = [str(i) for i in range(len(texts))]
     themes, assignments = analyse_scope("q", ids, texts, vectors, seed=seed, centre=True)
@@ -749,7 +740,6 @@ def evaluate_discovery(
     """Discovery on the ArgKP topics of `split` ("train" or "dev"; the test split is refused): best-match
     F1 (DISCOVERY_SCORING) of the engine and of each benchmark, on the same vectors, over `seeds` seeds.
     A method whose library is not installed is reported as unavailable, with the reason."""
-    from . import argkp
 
     if seeds < 1:
         raise ValueError("seeds must be at least 1")
@@ -795,7 +785,6 @@ def evaluate_discovery(
             "themes": round(float(np.mean(found[m])), 1),
             "per_topic": {t: _mean_sd([d[t] for d in draws]) for t in names},
         }
-    from .matcher import matcher_path
 
     return {
         "split": split,

@@ -23,7 +23,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import resources
+from . import argkp, resources
 
 SETTINGS = {
     "epochs": 1,
@@ -61,12 +61,31 @@ def matcher_path() -> Path | None:
     return path if (path / "model.safetensors").exists() else None
 
 
+_matcher = None
+
+
+def get_matcher():
+    """The tuned matcher when it has been built, else the packaged model (`resources.get_embedder`):
+    nothing depends on the cache being there. Loaded once per process."""
+    global _matcher
+    if _matcher is None:
+        path = matcher_path()
+        if path is None:
+            return resources.get_embedder()
+        with resources.model_lock():
+            if _matcher is None:
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(str(path), device="cpu")
+                model.max_seq_length = 128
+                _matcher = model
+    return _matcher
+
+
 def training_pairs() -> list[tuple[str, str, str]]:
     """(argument, key point, key point id) for every pair labelled 1 in ArgKP train, in file order."""
-    from .argkp import load_split
-
     pairs = []
-    for topic in load_split("train"):
+    for topic in argkp.load_split("train"):
         for arg_id, kps in sorted(topic.labels.items()):
             for kp in sorted(kps):
                 pairs.append((topic.arguments[arg_id], topic.key_points[kp][0], kp))

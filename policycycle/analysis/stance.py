@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import resources
+from . import argkp, resources
 
 SETTINGS = {
     "epochs": 1,
@@ -308,9 +308,7 @@ def cross_validate(
     mean and sd over the held-out topics of their accuracy."""
     import torch
 
-    from .argkp import load_split
-
-    topics = load_split("train")
+    topics = argkp.load_split("train")
     out = []
     for trial in trials:
         s = {**SETTINGS, **trial}
@@ -344,12 +342,10 @@ def train(out: Path | None = None, *, log=print) -> Path:
     """Tune on every ArgKP train topic with SETTINGS and save to the cache."""
     import torch
 
-    from .argkp import load_split
-
     out = out or target_dir()
     torch.set_num_threads(1)
     started, wall = time.process_time(), time.monotonic()
-    examples = training_examples(load_split("train"))
+    examples = training_examples(argkp.load_split("train"))
     model, tok = train_model(examples, SETTINGS, log=log)
     StanceModel(model, tok).save(out)
     log(

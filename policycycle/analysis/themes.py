@@ -13,6 +13,7 @@ import numpy as np
 from . import campaigns as campaigns_mod
 from .engines import Engine, get_engine
 from .engines.llm import LLMClient, LLMEngine
+from .moderation import _vader
 from .summaries import extractive_summary
 from .text import _URL, STOP_WORDS, is_noise_token, sentences, words
 from .types import (
@@ -367,8 +368,6 @@ def run_analysis(
     assignments: list[Assignment] = []
     summaries: list[Summary] = []
     t_vec = t_clu = 0.0
-    from .moderation import _vader
-
     vader = _vader()
     for scope, scope_units in sorted(by_scope.items()):
         reps = [u for u in scope_units if u.id not in copies]

@@ -9,10 +9,10 @@ def test_without_the_built_matcher_the_packaged_model_is_used(tmp_path, monkeypa
     monkeypatch.delenv("DHD_MATCHER", raising=False)
     monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
     assert matcher.matcher_path() is None
-    monkeypatch.setattr(resources, "_matcher", None)
+    monkeypatch.setattr(matcher, "_matcher", None)
     sentinel = object()
     monkeypatch.setattr(resources, "get_embedder", lambda: sentinel)
-    assert resources.get_matcher() is sentinel
+    assert matcher.get_matcher() is sentinel
 
 
 def test_a_built_matcher_is_found_unless_the_packaged_one_is_asked_for(tmp_path, monkeypatch):

@@ -4,10 +4,23 @@ abstractive summaries)."""
 
 from __future__ import annotations
 
-from .base import BasicEngine, EmbeddingsEngine, Engine, get_engine
+from typing import Any
+
+from .base import BasicEngine, EmbeddingsEngine, Engine
 from .llm import LLMClient, LLMEngine, OpenAICompatibleClient
 
 ENGINES = ("basic", "embeddings", "llm")
+
+
+def get_engine(name: str, **kwargs: Any) -> Engine:
+    if name == "basic":
+        return BasicEngine()
+    if name == "embeddings":
+        return EmbeddingsEngine()
+    if name == "llm":
+        return LLMEngine(**kwargs)
+    raise ValueError(f"unknown analysis engine {name!r}: choose basic, embeddings or llm")
+
 
 __all__ = [
     "ENGINES",

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 
-from .. import resources
+from .. import matcher, resources
 from ..types import AnalysisCancelled, CancelFn
 
 
@@ -93,25 +93,12 @@ class EmbeddingsEngine:
         out = np.empty((n, 384), dtype=np.float32)
         # Embed shortest first: batches of similar length waste less padding.
         order = np.argsort([len(t) for t in texts], kind="stable")
+        model = matcher.get_matcher() if self.matcher else resources.get_embedder()
         for start in range(0, n, self.chunk_size):
             if should_cancel and should_cancel():
                 raise AnalysisCancelled("cancelled while embedding")
             idx = order[start : start + self.chunk_size]
-            out[idx] = resources.embed(
-                [texts[i] for i in idx], batch_size=self.batch_size, matcher=self.matcher
-            )
+            out[idx] = resources.embed([texts[i] for i in idx], batch_size=self.batch_size, model=model)
             if on_chunk:
                 on_chunk(min(n, start + self.chunk_size))
         return out
-
-
-def get_engine(name: str, **kwargs: Any) -> Engine:
-    from .llm import LLMEngine
-
-    if name == "basic":
-        return BasicEngine()
-    if name == "embeddings":
-        return EmbeddingsEngine()
-    if name == "llm":
-        return LLMEngine(**kwargs)
-    raise ValueError(f"unknown analysis engine {name!r}: choose basic, embeddings or llm")
