@@ -50,8 +50,9 @@ def test_the_explorer_offers_a_stance_form_per_row_that_works_without_javascript
     html = client.get(url(consultation, type="comment")).content.decode()
     first = data["comments"][0]
     # A form of its own (outside the bulk form), its select and button tied to it with form="...".
-    assert f'<form id="stance-comment:{first.pk}" method="post"' in html
-    assert f'form="stance-comment:{first.pk}"' in html
+    assert f'<form id="stance-comment-{first.pk}" method="post"' in html
+    assert f'form="stance-comment-{first.pk}"' in html
+    assert f"comment:{first.pk})" not in html  # rows are named by what they say, not by a reference
     assert html.count("data-stance-save") == len(data["comments"])
 
 

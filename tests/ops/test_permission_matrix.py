@@ -215,6 +215,7 @@ EXPECTED: dict[str, tuple] = {
     "dashboards:dashboard": (ANALYST, "GET"),
     "dashboards:explorer": (ANALYST, "GET"),
     "dashboards:explorer-bulk": (ANALYST, "POST"),
+    "dashboards:explorer-stance": (ANALYST, "POST"),
     "dashboards:saved-view-create": (ANALYST, "POST"),
     "dashboards:saved-view-delete": (ANALYST, "POST"),  # only its owner's is deleted; others are told so
     "dashboards:respondent": (ANALYST, "GET"),
