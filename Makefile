@@ -61,7 +61,9 @@ run: demo ## Serve the portal with demo data at http://127.0.0.1:8000 (SQLite, t
 # beside the first; its output comes after the first part's. Exit code 5 means "nothing selected", e.g.
 # when PYTEST_ARGS names only tests of one part.
 TEST_PROCS ?= 2
-test: setup ## Run the whole test suite (browser tests in Debian's Chromium), after the layer contracts
+test: setup ## Run the whole test suite (browser tests in Debian's Chromium), after the linters and the layer contracts
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	@second=$$(mktemp); \
@@ -77,7 +79,7 @@ test: setup ## Run the whole test suite (browser tests in Debian's Chromium), af
 lint: install ## ruff, and the import-linter contracts that keep the layers
 	.venv/bin/ruff check .
 	.venv/bin/lint-imports --no-cache
-	.venv/bin/ruff format --check . || true
+	.venv/bin/ruff format --check .
 
 models: install ## Tune the theme matcher and the stance model on ArgKP train (cached under ~/.cache/dhdigital, nothing downloaded)
 	$(PY) -m policycycle.analysis.matcher

@@ -75,8 +75,13 @@ def run(results: dict) -> None:
         assert f"({n})" in html, "the page did not count every comment"
         shown = html.count("<article")  # replies deeper than the display depth continue on their own page
         if n == 500:
-            _add(results, "comments_clause_page_500_p50_ms", round(p50, 1), "ms",
-                 f"anonymous reader, {shown} of 500 on the page, deeper replies continue; budget 80")
+            _add(
+                results,
+                "comments_clause_page_500_p50_ms",
+                round(p50, 1),
+                "ms",
+                f"anonymous reader, {shown} of 500 on the page, deeper replies continue; budget 80",
+            )
             signed = Client()
             signed.force_login(authors[1])
             p50_in, q_in = _get(signed, clause.get_absolute_url())

@@ -7,7 +7,6 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dhdigital.settings")
 
 
-
 class App(Celery):
     def on_configure(self) -> None:
         """A worker, beat or any celery command refuses to start without a real SECRET_KEY (a signal

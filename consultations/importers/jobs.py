@@ -72,6 +72,7 @@ def import_cancel(*, job: DocumentImport) -> DocumentImport:
 
 def _send(job_id: int) -> None:
     """To the worker; with in-process tasks, to a thread (after the commit), as analysis runs are."""
+
     def send() -> None:
         try:
             send_long_task(tasks.document_import_run, job_id)

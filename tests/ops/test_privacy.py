@@ -607,7 +607,15 @@ def test_a_staff_members_download_holds_their_own_data_only(moderator, citizen, 
         user=citizen, kind="ban", reason="abuse", note="PRIVATE-SANCTION-NOTE", by=moderator
     )
     text = json.dumps(privacy.personal_data_export(user=moderator))
-    for other in ("Pat Letterwriter", "pat@example.net", "Mill Lane", texts[0], "PRIVATE-MODERATOR-NOTE",
-                  "PRIVATE-SANCTION-NOTE", citizen.email, "Jo Citizen"):
+    for other in (
+        "Pat Letterwriter",
+        "pat@example.net",
+        "Mill Lane",
+        texts[0],
+        "PRIVATE-MODERATOR-NOTE",
+        "PRIVATE-SANCTION-NOTE",
+        citizen.email,
+        "Jo Citizen",
+    ):
         assert other not in text, other
     assert moderator.email in text  # the download is still theirs
