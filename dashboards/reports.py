@@ -15,7 +15,7 @@ from comments.models import Comment
 from insights.models import AnalysisRun, Campaign, Enrichment, Summary, Theme
 from insights.selectors import agreement_for, scope_labels
 from insights.stances import stance_checked
-from policycycle.analysis.enrich import stance_caveat
+from policycycle.analysis.stance import stance_caveat
 from responses.models import Answer, Response
 
 from . import closed, selectors

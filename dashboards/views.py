@@ -16,7 +16,7 @@ from dhdigital.accounts.models import Role
 from dhdigital.accounts.roles import has_team_role
 from insights import services as insights_services
 from insights.models import AnalysisRun, Report, Theme
-from policycycle.analysis.enrich import stance_caveat
+from policycycle.analysis.stance import stance_caveat
 
 from . import closed, exports, selectors, services
 from .explorer import explore

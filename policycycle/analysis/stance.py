@@ -66,6 +66,57 @@ _MODAL = re.compile(
 _NOT = re.compile(r"\b(should|must|shall|will|would|can|could|may|is|are|was|were|does|do) not\b", re.I)
 
 
+# What each way of giving stance is worth, measured on the ArgKP dev topics (gold pro/con toward each
+# proposal; docs/analysis.md "Stance"): wherever stance is shown, the figure of the way in force is shown
+# beside it, until officials have checked enough stances of the consultation itself (STANCE_MIN_CHECKED).
+STANCE_MEASURED = {
+    "rules": {
+        "accuracy_low": 0.17,
+        "accuracy_high": 0.22,
+        "majority": 0.53,
+        "reference": "932 arguments on 4 debated proposals, IBM ArgKP dev topics",
+        "how": "mostly answering \u201cunclear\u201d",
+    },
+    # stance.py's model (`make models`, tuned on the 24 train topics), 22:19 UTC 6 Dec 2026: 0.639, 0.807,
+    # 0.675, 0.639 per dev topic, mean 0.690, macro-F1 0.674 (`evaluate_analysis --argkp dev`).
+    "learned": {
+        "accuracy_low": 0.64,
+        "accuracy_high": 0.81,
+        "majority": 0.53,
+        "reference": "932 arguments on 4 debated proposals it was not trained on, IBM ArgKP dev topics",
+        "how": "answering agree or disagree for each",
+    },
+}
+STANCE_MIN_CHECKED = 20
+
+
+def stance_method() -> str:
+    """ "learned" when the stance model is built (`make models`), else "rules"."""
+    return "learned" if stance_path() else "rules"
+
+
+def stance_caveat(*, checked: int = 0, agreed: int = 0, method: str | None = None) -> str:
+    """What a stance count is worth: the consultation's own check once officials have set at least
+    STANCE_MIN_CHECKED stances (`checked`, of which the machine had said the same for `agreed`), else the
+    measured accuracy of the way in force on the reference set."""
+    if checked >= STANCE_MIN_CHECKED:
+        return (
+            f"Stance is a machine estimate, corrected by officials where they checked it: on the {checked} "
+            f"responses whose stance officials set, the machine had said the same for "
+            f"{round(agreed / checked * 100)} %. Officials tend to check the doubtful ones: read this as a "
+            f"rough guide to the rest."
+        )
+    m = STANCE_MEASURED[method or stance_method()]
+    low, high = round(m["accuracy_low"] * 100), round(m["accuracy_high"] * 100)
+    right = f"{low} %" if low == high else f"{low} to {high} %"
+    return (
+        f"Stance is a machine estimate: on a labelled reference set ({m['reference']}) it was right for "
+        f"{right} of responses, {m['how']} (always guessing the commonest stance was right for "
+        f"{round(m['majority'] * 100)} %). Read stance counts as a rough sign, not a measure, until "
+        f"officials have checked at least {STANCE_MIN_CHECKED} stances here."
+    )
+
+
 def negate(proposal: str) -> str | None:
     """The proposal turned round at its first modal or copula ("should ban" -> "should not ban", and
     back); None when it has none."""

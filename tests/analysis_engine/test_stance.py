@@ -78,8 +78,8 @@ def test_without_a_built_model_enrichment_uses_the_rules_and_says_so(tmp_path, m
     assert stance.stance_path() is None and stance.StanceModel.load() is None
     e = enrich.enrich("I strongly support this clause.", clause_text="Buses should be free")
     assert (e.stance, e.stance_logit) == ("agree", None)
-    assert enrich.stance_method() == "rules"
-    assert "17 to 22 %" in enrich.stance_caveat()
+    assert stance.stance_method() == "rules"
+    assert "17 to 22 %" in stance.stance_caveat()
 
 
 def test_a_built_model_is_found_unless_rules_are_asked_for(tmp_path, monkeypatch):
@@ -115,8 +115,8 @@ def test_with_a_model_enrichment_asks_it_about_the_proposal(monkeypatch, logit, 
 
 
 def test_the_caveat_gives_the_consultations_own_check_once_officials_have_checked_enough():
-    assert "have checked at least" in enrich.stance_caveat(checked=5, agreed=5, method="rules")
-    text = enrich.stance_caveat(checked=40, agreed=30)
+    assert "have checked at least" in stance.stance_caveat(checked=5, agreed=5, method="rules")
+    text = stance.stance_caveat(checked=40, agreed=30)
     assert "40 responses" in text and "75 %" in text
 
 
@@ -165,6 +165,6 @@ def test_a_tuned_model_is_saved_loaded_and_read_by_enrichment(tmp_path, monkeypa
     e = enrich.enrich("Cars pollute the air.", clause_text="We should ban cars")
     assert e.stance_logit == pytest.approx(logits[0], abs=1e-3)
     assert e.stance == ("agree" if logits[0] >= 0 else "disagree")
-    assert enrich.stance_method() == "learned" and "64 to 81 %" in enrich.stance_caveat()
+    assert stance.stance_method() == "learned" and "64 to 81 %" in stance.stance_caveat()
     with pytest.raises(ValueError):
         loaded.logits(["one"], ["two", "three"])

@@ -179,7 +179,7 @@ def test_reports_hold_no_personal_data(client, analyst, citizen, consultation, r
 
 
 def test_stance_is_shown_with_its_measured_accuracy_in_the_report(report, data):
-    from policycycle.analysis.enrich import STANCE_MEASURED, stance_method
+    from policycycle.analysis.stance import STANCE_MEASURED, stance_method
 
     s = report.snapshot
     stance_lines = [c for c in s["caveats"] if c.startswith("Stance is a machine estimate")]
