@@ -28,12 +28,9 @@ def _units(consultation, units: list[str]) -> list[UnitKey]:
     out = []
     for uid in units[:MAX_BULK]:
         try:
-            key = UnitKey.parse(uid)
+            out.append(unit_registry.key_in(consultation.pk, uid))
         except ValueError as exc:
             raise BulkError("Choose responses of this consultation.") from exc
-        if not unit_registry.exists_in(consultation.pk, key):
-            raise BulkError("Choose responses of this consultation.")
-        out.append(key)
     if not out:
         raise BulkError("Select at least one response")
     return out

@@ -14,7 +14,6 @@ from dhdigital.lib import history
 from . import units
 from .models import Theme, ThemeAssignment
 from .runs import valid_scope
-from .units import UnitKey
 
 
 class CurationError(Exception):
@@ -188,11 +187,9 @@ def tag_add(*, theme: Theme, by, unit: str) -> ThemeAssignment:
     """Label an example: an official puts a response (`comment:12`, `answer:5`, `idea:3`) on a theme."""
     _active(theme)
     try:
-        key = UnitKey.parse(unit)
+        key = units.key_in(theme.consultation_id, unit)
     except ValueError as exc:
         raise CurationError("Choose a response of this consultation.") from exc
-    if not units.exists_in(theme.consultation_id, key):
-        raise CurationError("Choose a response of this consultation.")
     existing = ThemeAssignment.objects.filter(theme=theme, **key.ref()).first()
     if existing is not None:
         if existing.source == ThemeAssignment.Source.MACHINE:

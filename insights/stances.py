@@ -17,7 +17,6 @@ from django.utils import timezone
 
 from . import units
 from .models import Enrichment
-from .units import UnitKey
 
 CHOICES = ("agree", "disagree", "mixed", "unclear")
 
@@ -31,11 +30,9 @@ def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
     if stance not in CHOICES:
         raise StanceError("Choose agree, disagree, mixed or unclear.")
     try:
-        key = UnitKey.parse(unit)
+        key = units.key_in(consultation.pk, unit)
     except ValueError as exc:
         raise StanceError("Choose a response of this consultation.") from exc
-    if not units.exists_in(consultation.pk, key):
-        raise StanceError("Choose a response of this consultation.")
     with transaction.atomic():
         row = Enrichment.objects.select_for_update().filter(**key.ref()).first()
         if row is None:

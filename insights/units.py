@@ -724,3 +724,12 @@ def _on(obj, date_field: str) -> str:
 
 def exists_in(consultation_id: int, key: UnitKey) -> bool:
     return get(key.kind).in_consultation(consultation_id).filter(pk=key.pk).exists()
+
+
+def key_in(consultation_id: int, reference: str) -> UnitKey:
+    """The response `reference` ("comment:12") names, when it is one of the consultation's; ValueError
+    for a malformed reference or a response of another consultation (or none)."""
+    key = UnitKey.parse(reference)
+    if not exists_in(consultation_id, key):
+        raise ValueError(f"{reference!r} is not a response of consultation {consultation_id}")
+    return key

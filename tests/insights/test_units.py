@@ -93,6 +93,13 @@ def test_texts_and_existence_go_through_each_kind(consultation, mixed):
     assert set(texts) == set(keys)
     assert all(units.exists_in(consultation.pk, k) for k in keys)
     assert not any(units.exists_in(consultation.pk + 1000, k) for k in keys)
+    # a reference from a form: the consultation's own response, else ValueError (never a foreign one)
+    assert units.key_in(consultation.pk, str(keys[0])) == keys[0]
+    for bad in ("comment:abc", "nothing", str(keys[0]).replace(":", ":9")):
+        with pytest.raises(ValueError):
+            units.key_in(consultation.pk, bad)
+    with pytest.raises(ValueError):
+        units.key_in(consultation.pk + 1000, str(keys[0]))
 
 
 @pytest.fixture
