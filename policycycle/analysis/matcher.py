@@ -16,7 +16,6 @@ on the packaged model's vectors) keeps the packaged one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import shutil
@@ -42,11 +41,7 @@ def _sources() -> list[Path]:
 
 
 def cache_key() -> str:
-    digest = hashlib.sha256(repr(sorted(SETTINGS.items())).encode())
-    for src in _sources():
-        if src.exists():
-            digest.update(f"{src.name}:{src.stat().st_size}".encode())
-    return digest.hexdigest()[:12]
+    return resources.fingerprint(repr(sorted(SETTINGS.items())), _sources(), missing_ok=True)
 
 
 def target_dir() -> Path:
@@ -55,10 +50,7 @@ def target_dir() -> Path:
 
 def matcher_path() -> Path | None:
     """The tuned matcher's folder when `make models` has built it (and DHD_MATCHER is not "packaged")."""
-    if os.environ.get("DHD_MATCHER", "").lower() == "packaged":
-        return None
-    path = target_dir()
-    return path if (path / "model.safetensors").exists() else None
+    return resources.built_model(target_dir(), switch="DHD_MATCHER", off="packaged")
 
 
 _matcher = None

@@ -34,15 +34,30 @@ def cache_dir() -> Path:
     return path
 
 
+def fingerprint(seed: str, sources: Sequence[Path], *, missing_ok: bool = False) -> str:
+    """12 hex digits that change when `seed` (a model's name, or its training settings) or the size of a
+    source file changes: the cache key of everything built from the shared data."""
+    digest = hashlib.sha256(seed.encode())
+    for src in sources:
+        if missing_ok and not src.exists():
+            continue
+        digest.update(f"{src.name}:{src.stat().st_size}".encode())
+    return digest.hexdigest()[:12]
+
+
+def built_model(folder: Path, *, switch: str, off: str) -> Path | None:
+    """`folder` when `make models` has built a model there (model.safetensors), unless the environment
+    variable `switch` says `off` (the tests turn the tuned models off this way)."""
+    if os.environ.get(switch, "").lower() == off:
+        return None
+    return folder if (folder / "model.safetensors").exists() else None
+
+
 def cached_model(name: str, sources: Sequence[Path], build: Callable[[], Any]) -> Any:
     """Load `name` from the cache, or build and store it. The key changes when a source file changes."""
     import joblib
 
-    digest = hashlib.sha256(name.encode())
-    for src in sources:
-        stat = src.stat()
-        digest.update(f"{src.name}:{stat.st_size}".encode())
-    path = cache_dir() / f"{name}-{digest.hexdigest()[:12]}.joblib"
+    path = cache_dir() / f"{name}-{fingerprint(name, sources)}.joblib"
     with _lock:
         if path.exists():
             try:

@@ -25,7 +25,6 @@ too few.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -133,11 +132,7 @@ def _sources() -> list[Path]:
 
 
 def cache_key(settings: dict | None = None) -> str:
-    digest = hashlib.sha256(repr(sorted((settings or SETTINGS).items())).encode())
-    for src in _sources():
-        if src.exists():
-            digest.update(f"{src.name}:{src.stat().st_size}".encode())
-    return digest.hexdigest()[:12]
+    return resources.fingerprint(repr(sorted((settings or SETTINGS).items())), _sources(), missing_ok=True)
 
 
 def target_dir() -> Path:
@@ -146,10 +141,7 @@ def target_dir() -> Path:
 
 def stance_path() -> Path | None:
     """The tuned stance model's folder when `make models` has built it (and DHD_STANCE is not "rules")."""
-    if os.environ.get("DHD_STANCE", "").lower() == "rules":
-        return None
-    path = target_dir()
-    return path if (path / "model.safetensors").exists() else None
+    return resources.built_model(target_dir(), switch="DHD_STANCE", off="rules")
 
 
 def training_examples(topics) -> list[tuple[str, str, float]]:
