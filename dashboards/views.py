@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
@@ -59,11 +60,15 @@ def explorer(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboards/explorer.html", ctx, status=400 if ctx["form"].errors else 200)
 
 
+def _back_to_explorer(request: HttpRequest, slug: str) -> HttpResponse:
+    """Back to the explorer a form was posted from, with its filters (the form's `query`)."""
+    return redirect(f"{reverse('dashboards:explorer', args=[slug])}?{request.POST.get('query', '')}")
+
+
 @login_required
 @require_POST
 def explorer_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
-    back = f"{request.path.rsplit('bulk/', 1)[0]}?{request.POST.get('query', '')}"
     theme = None
     if request.POST.get("theme", "").isdigit():
         theme = Theme.objects.filter(pk=int(request.POST["theme"]), consultation=consultation).first()
@@ -79,7 +84,7 @@ def explorer_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"{n} response{'s' if n != 1 else ''} updated")
-    return redirect(back)
+    return _back_to_explorer(request, slug)
 
 
 @login_required
@@ -87,7 +92,6 @@ def explorer_bulk(request: HttpRequest, slug: str) -> HttpResponse:
 def explorer_stance(request: HttpRequest, slug: str) -> HttpResponse:
     """An official corrects (or confirms) the stance of one response; back to the same filtered page."""
     consultation = _team(request, slug)
-    back = f"{request.path.rsplit('stance/', 1)[0]}?{request.POST.get('query', '')}"
     try:
         insights_services.stance_correct(
             consultation=consultation,
@@ -99,7 +103,7 @@ def explorer_stance(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Stance set to \u201c{request.POST['stance']}\u201d")
-    return redirect(back)
+    return _back_to_explorer(request, slug)
 
 
 @login_required
@@ -115,7 +119,7 @@ def saved_view_create(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "View saved")
-    return redirect(f"{request.path.rsplit('views/', 1)[0]}?{query}")
+    return _back_to_explorer(request, slug)
 
 
 @login_required
