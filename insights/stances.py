@@ -13,7 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count, F, Q
 from django.utils import timezone
+
+from policycycle.analysis import resources
+from policycycle.analysis import stance as engine
 
 from . import units
 from .models import Enrichment
@@ -55,9 +59,6 @@ def stance_adapt(*, consultation_id: int) -> int:
     corrections: a head on the general model's logit and the response's packaged MiniLM vector (see
     `policycycle.analysis.stance.adapt`; measured in docs/analysis.md "Stance"). Rows without a logit
     (rule-based) are left as they are. Returns how many rows changed."""
-    from policycycle.analysis import resources
-    from policycycle.analysis import stance as engine
-
     rows = list(
         Enrichment.objects.filter(consultation_id=consultation_id, stance_logit__isnull=False).only(
             "pk",
@@ -91,7 +92,6 @@ def stance_adapt(*, consultation_id: int) -> int:
 
 def stance_checked(consultation) -> dict[str, int]:
     """How many responses' stances officials have set, and on how many the machine had said the same."""
-    rows = Enrichment.objects.filter(consultation=consultation, stance_source="official")
-    checked = rows.count()
-    agreed = sum(1 for m, s in rows.values_list("stance_machine", "stance") if m == s)
-    return {"checked": checked, "agreed": agreed}
+    return Enrichment.objects.filter(consultation=consultation, stance_source="official").aggregate(
+        checked=Count("pk"), agreed=Count("pk", filter=Q(stance_machine=F("stance")))
+    )
