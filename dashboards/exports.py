@@ -56,6 +56,17 @@ class _Enrichment(NamedTuple):
     stance_source: str = "machine"
 
 
+def _analysis_columns(e: _Enrichment | None, themes: list[str]) -> dict:
+    """What the analysis says of one response, in every export: its stance and who set it, whether it is
+    evidence-rich, its themes (blank before the response is analysed)."""
+    return {
+        "stance": e.stance if e else "",
+        "stance_by": ("an official" if e.stance_source == "official" else "machine estimate") if e else "",
+        "evidence_rich": bool(e and e.evidence_rich),
+        "themes": "; ".join(themes),
+    }
+
+
 def _extras(kind: str, ids: list[int]) -> tuple[dict, dict]:
     """The stance, evidence and theme labels of the units of one kind (insights.units) with these ids."""
     ref = f"{units.get(kind).field}_id"
@@ -124,12 +135,7 @@ def comments_rows(consultation, personal: bool) -> Iterator[dict]:
                 "category": c["category"],
                 "created_at": c["created_at"].isoformat(),
                 "body": c["body"],
-                "stance": e.stance if e else "",
-                "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
-                if e
-                else "",
-                "evidence_rich": bool(e and e.evidence_rich),
-                "themes": "; ".join(tags.get(c["pk"], [])),
+                **_analysis_columns(e, tags.get(c["pk"], [])),
                 "agree": c["agree_count"],
                 "disagree": c["disagree_count"],
             }
@@ -249,12 +255,7 @@ def answers_rows(consultation, personal: bool) -> Iterator[dict]:
                 "question": a["question__text"],
                 "choices": _choices_text(a[_RAW_CHOICES]),
                 "text": a["text"],
-                "stance": e.stance if e else "",
-                "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
-                if e
-                else "",
-                "evidence_rich": bool(e and e.evidence_rich),
-                "themes": "; ".join(tags.get(a["pk"], [])),
+                **_analysis_columns(e, tags.get(a["pk"], [])),
                 "channel": a["response__channel"],
                 "respondent_type": a["response__respondent_type"],
             }
@@ -318,12 +319,7 @@ def _unit_batch(kind: units.UnitKind, batch: list) -> Iterator[dict]:
             "kind": kind.label,
             "scope": u.scope,
             "text": u.text,
-            "stance": e.stance if e else "",
-            "stance_by": ("an official" if e.stance_source == "official" else "machine estimate")
-            if e
-            else "",
-            "evidence_rich": bool(e and e.evidence_rich),
-            "themes": "; ".join(tags.get(key.pk, [])),
+            **_analysis_columns(e, tags.get(key.pk, [])),
         }
 
 
