@@ -182,17 +182,28 @@ def bench_argkp(results: dict) -> None:
     """Tagging on the ArgKP dev topics (never the test split): strict F1 at K = 0, 5, 10, mean and sd
     over 5 draws, the tagger beside per-theme logistic regression on the same vectors and draws; with the
     tuned matcher when `make models` has built it, and with the packaged MiniLM. SetFit (the bench extra)
-    runs beside them on the vectors the product uses (the last variant): 40 tuning runs cost minutes."""
+    runs beside them on the vectors the product uses (the last variant): 40 tuning runs cost minutes. The
+    `llm` engine runs beside them too, on that variant, when DHD_LLM_BASE_URL names an OpenAI-compatible
+    endpoint (a figure says "not run" otherwise)."""
     from policycycle.analysis import evaluation, matcher
+    from policycycle.analysis.engines import OpenAICompatibleClient
 
     variants = [False, True] if matcher.matcher_path() else [False]
     for tuned in variants:
         start = time.perf_counter()
+        last = tuned == variants[-1]
         figures = evaluation.evaluate_argkp(
-            "dev", ks=(0, 5, 10), draws=5, matcher=tuned, setfit=tuned == variants[-1]
+            "dev",
+            ks=(0, 5, 10),
+            draws=5,
+            matcher=tuned,
+            setfit=last,
+            llm_client=OpenAICompatibleClient.from_env() if last else None,
         )
         vectors = figures["vectors"]
         for name, reason in figures["skipped"].items():
+            if name == "llm" and not last:
+                continue
             results[f"analysis: ArgKP dev tagging ({name}, {vectors})"] = {"value": "not run", "unit": reason}
         for k, methods in figures["tagging"].items():
             for method, v in methods.items():

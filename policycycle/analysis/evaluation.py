@@ -33,7 +33,7 @@ import numpy as np
 from . import argkp, evidence, minhash, moderation, resources
 from . import matcher as matcher_mod
 from . import stance as learned
-from .engines import get_engine
+from .engines import LLMEngine, get_engine
 from .enrich import enrich, stance
 from .matcher import matcher_path
 from .moderation import _vader
@@ -410,11 +410,14 @@ def evaluate_argkp(
     vectorise=None,
     log=None,
     setfit: bool = True,
+    llm_client=None,
 ) -> dict:
     """Tagging on the ArgKP topics of `split` ("train" or "dev"; the test split is refused): the tagger
     at each K (K = 0: zero-shot matching to the key points' text) and two baselines on the same draws,
     per-theme logistic regression on the same vectors and SetFit on the model that made them (when the
-    `bench` extra is installed; `skipped` says why it was not run). See ARGKP_SCORING for what is counted."""
+    `bench` extra is installed; `skipped` says why it was not run). With `llm_client` (an OpenAI-compatible
+    endpoint), the `llm` engine's reading of the same arguments too (argkp_llm). See ARGKP_SCORING for what
+    is counted."""
     from threadpoolctl import threadpool_limits
 
     topics = argkp.load_split(split)
@@ -434,6 +437,14 @@ def evaluate_argkp(
 
     with threadpool_limits(1):  # many small fits: threads only contend (several times slower on 2 cores)
         runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body)
+    stance_figures = argkp_stance(topics)
+    if llm_client is None:
+        skipped["llm"] = LLM_NOT_CONFIGURED
+    else:
+        llm_runs, llm_stance = argkp_llm(topics, llm_client, ks=ks, draws=draws, log=log)
+        for k, per_draw in llm_runs.items():
+            runs.setdefault(k, {})["llm"] = per_draw
+        stance_figures["methods"].update(llm_stance)
     return {
         "split": split,
         "topics": [t.topic for t in topics],
@@ -446,8 +457,49 @@ def evaluate_argkp(
         "tagging": {k: {m: _summarise(v) for m, v in methods.items()} for k, methods in runs.items()},
         "skipped": skipped,
         "setfit_settings": SETFIT_SETTINGS if body else None,
-        "stance": argkp_stance(topics),
+        "stance": stance_figures,
     }
+
+
+LLM_NOT_CONFIGURED = "no OpenAI-compatible endpoint is configured (LLM_BASE_URL, or DHD_LLM_BASE_URL)"
+
+
+def argkp_llm(topics, client, *, ks: tuple[int, ...] = (0, 5, 10), draws: int = 5, log=None):
+    """The `llm` engine on the ArgKP topics, scored like the tagger (ARGKP_SCORING) on the same draws: the
+    model reads each argument beside the topic's key points (K = 0) and, for K > 0, the draw's confirmed
+    examples with their themes and stance, and says which key points the argument makes and its stance
+    toward the topic. Returns ({"K=k": [per-draw {topic: (p, r, f1)}]}, stance methods summarised like
+    argkp_stance's: "llm K=k", accuracy on the same arguments the tagging is scored on)."""
+    engine = LLMEngine(client=client)
+    runs: dict[str, list[dict]] = {}
+    stances: dict[str, list[dict]] = {}
+    for topic in topics:
+        ids = sorted(topic.arguments)
+        kp_ids = sorted(topic.key_points)
+        texts = [topic.arguments[i] for i in ids]
+        gold = [topic.labels[i] for i in ids]
+        gold_stance = [topic.stance[i] for i in ids]
+        themes = [(k, topic.key_points[k][0]) for k in kp_ids]
+        for k in ks:
+            for d in range(draws if k else 1):
+                examples: dict[str, list[int]] = {}
+                if k:
+                    examples = draw_examples(gold, kp_ids, k, random.Random(f"{topic.topic}|{k}|{d}"))
+                seeded = sorted({i for rows in examples.values() for i in rows})
+                shown = [(texts[i], sorted(gold[i]), gold_stance[i]) for i in seeded]
+                rest = [i for i in range(len(ids)) if i not in set(seeded)]
+                read = engine.tag([texts[i] for i in rest], themes, proposal=topic.topic, examples=shown)
+                pred = {(i, t) for i, tag in zip(rest, read, strict=True) for t in tag.themes}
+                for bucket in (runs.setdefault(f"K={k}", []), stances.setdefault(f"llm K={k}", [])):
+                    while len(bucket) <= d:
+                        bucket.append({})
+                runs[f"K={k}"][d][topic.topic] = _prf(pred, {(i, t) for i in rest for t in gold[i]})
+                stances[f"llm K={k}"][d][topic.topic] = _stance_scores(
+                    [gold_stance[i] for i in rest], [tag.stance or "unclear" for tag in read]
+                )
+        if log:
+            log(f"{topic.topic}: llm done")
+    return runs, {name: _stance_summary(per_draw) for name, per_draw in stances.items()}
 
 
 STANCE_SCORING = (

@@ -131,4 +131,6 @@ def test_setfit_is_left_out_with_a_reason_when_it_cannot_run(monkeypatch):
     assert set(result["tagging"]["K=1"]) == {"tagger", "logreg"}
     monkeypatch.setitem(sys.modules, "setfit", None)  # import setfit now raises ImportError
     assert "make bench" in evaluation.setfit_unavailable()
-    assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {}
+    assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {
+        "llm": evaluation.LLM_NOT_CONFIGURED
+    }

@@ -3,7 +3,8 @@ python manage.py evaluate_analysis --argkp dev [--draws 5] [--k 0,5,10] [--packa
 (and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baselines
 (per-theme logistic regression; SetFit when the `bench` extra is installed, else a line says why not); and
 theme discovery (best-match F1 against the key points) beside BERTopic on the same vectors, over as many
-seeds as draws (--no-discovery leaves it out)."""
+seeds as draws (--no-discovery leaves it out). When an OpenAI-compatible endpoint is configured
+(LLM_BASE_URL), the `llm` engine reads the same arguments on the same draws (--no-llm leaves it out)."""
 
 from __future__ import annotations
 
@@ -107,6 +108,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-setfit", action="store_true", help="leave out the SetFit baseline (minutes per draw on CPU)"
         )
+        parser.add_argument(
+            "--no-llm",
+            action="store_true",
+            help="leave out the llm engine even when LLM_BASE_URL names an endpoint (calls cost money)",
+        )
 
     def handle(self, *args, directory: str | None, engine: str, seed_per_theme: int, seed: int, **options):
         if options.get("argkp") is not None:
@@ -134,6 +140,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(figures))
 
     def _argkp(self, options):
+        from insights.engines import llm_client
         from policycycle.analysis import argkp
         from policycycle.analysis.evaluation import evaluate_argkp, evaluate_discovery
 
@@ -153,9 +160,12 @@ class Command(BaseCommand):
                 draws=options["draws"],
                 matcher=not options["packaged"],
                 setfit=not options["no_setfit"],
+                llm_client=None if options.get("no_llm") else llm_client(),
             )
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
+        if options.get("no_llm"):
+            figures["skipped"]["llm"] = "left out (--no-llm)"
         if not options.get("no_discovery"):
             figures["discovery"] = evaluate_discovery(
                 split, seeds=options["draws"], matcher=not options["packaged"]

@@ -15,6 +15,8 @@ from typing import Protocol
 from ..types import ResponseId, SummarySentence
 from .base import BasicEngine, EmbeddingsEngine
 
+STANCES = ("agree", "disagree", "mixed", "unclear")
+
 
 class LLMClient(Protocol):
     def complete(self, prompt: str, *, system: str | None = None) -> str: ...
@@ -67,6 +69,78 @@ def _json(text: str):
     return json.loads(match.group(0))
 
 
+@dataclass(frozen=True)
+class LLMTag:
+    """The model's reading of one response: the keys of the themes it makes (maybe none) and its stance
+    toward the proposal (None when the model gave none that is allowed)."""
+
+    themes: tuple[str, ...]
+    stance: str | None
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
+def tag_prompt(
+    texts: list[str],
+    themes: list[tuple[str, str]],
+    *,
+    proposal: str = "",
+    examples: list[tuple[str, list[str], str | None]] = (),
+) -> str:
+    """The tagging prompt: the proposal, the themes numbered from 1, the officials' confirmed examples
+    (text, theme keys, stance) and the responses numbered from 0."""
+    number = {key: i for i, (key, _) in enumerate(themes, 1)}
+    lines = []
+    if proposal:
+        lines.append(f"The proposal: {_clip(proposal, 600)}")
+    lines.append("Themes (the points a response can make):")
+    lines += [f"{i}. {_clip(text, 300)}" for i, (_, text) in enumerate(themes, 1)]
+    if examples:
+        lines.append("Responses an official has already read, with the themes they make:")
+        for text, keys, stance in examples:
+            nums = sorted(number[k] for k in keys if k in number)
+            said = f", stance {stance}" if stance else ""
+            lines.append(f'- "{_clip(text, 300)}" -> themes {nums or "none"}{said}')
+    lines.append("Responses to read:")
+    lines += [f"[{i}] {_clip(text, 600)}" for i, text in enumerate(texts)]
+    lines.append(
+        "For each response, the numbers of the themes it makes (several, or none when it makes none of "
+        "them) and its stance toward the proposal: agree, disagree, mixed or unclear. Reply as "
+        '{"0": {"themes": [1, 3], "stance": "agree"}, ...} with every response number.'
+    )
+    return "\n".join(lines)
+
+
+def parse_tags(answer: str, n: int, themes: list[tuple[str, str]]) -> list[LLMTag]:
+    """The model's answer as one LLMTag per response. Theme numbers that name no theme and stances that
+    are not allowed are dropped; a response the answer leaves out gets no themes and no stance. An answer
+    with no JSON object raises ValueError."""
+    data = _json(answer)
+    if not isinstance(data, dict):
+        raise ValueError("the model's answer is not a JSON object")
+    out = []
+    for i in range(n):
+        item = data.get(str(i))
+        if not isinstance(item, dict):
+            out.append(LLMTag((), None))
+            continue
+        nums = item.get("themes") if isinstance(item.get("themes"), list) else []
+        keys = []
+        for v in nums:
+            try:
+                k = int(v)
+            except (TypeError, ValueError):
+                continue
+            if 1 <= k <= len(themes) and themes[k - 1][0] not in keys:
+                keys.append(themes[k - 1][0])
+        stance = str(item.get("stance") or "").strip().lower()
+        out.append(LLMTag(tuple(keys), stance if stance in STANCES else None))
+    return out
+
+
 class LLMEngine:
     """Clusters with embeddings (or basic), then asks the model for labels, merges and summaries."""
 
@@ -107,6 +181,32 @@ class LLMEngine:
             return [[i] for i in range(len(labels))]
         flat = sorted(i for g in groups for i in g)
         return groups if flat == list(range(len(labels))) else [[i] for i in range(len(labels))]
+
+    def tag(
+        self,
+        texts: list[str],
+        themes: list[tuple[str, str]],
+        *,
+        proposal: str = "",
+        examples: list[tuple[str, list[str], str | None]] = (),
+        batch: int = 20,
+    ) -> list[LLMTag]:
+        """Which of `themes` ((key, text), in order) each response makes, and its stance toward the
+        `proposal`, asked `batch` responses at a time with the officials' confirmed `examples` (text, theme
+        keys, stance) in every prompt. A batch whose answer cannot be read is asked once more, then raises
+        ValueError: a half-read answer is never taken for "no themes"."""
+        out: list[LLMTag] = []
+        for start in range(0, len(texts), batch):
+            chunk = texts[start : start + batch]
+            prompt = tag_prompt(chunk, themes, proposal=proposal, examples=examples)
+            for attempt in range(2):
+                try:
+                    out += parse_tags(self.client.complete(prompt, system=SYSTEM), len(chunk), themes)
+                    break
+                except ValueError:
+                    if attempt:
+                        raise
+        return out
 
     def summarise(self, sentences: list[tuple[ResponseId, str]]) -> list[SummarySentence]:
         """Abstractive summary; sentences whose citations are missing or unknown are dropped."""
