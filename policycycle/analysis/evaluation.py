@@ -709,6 +709,10 @@ def _argkp_runs(
                         "tagger": [[t for t, _ in row] for row in tagger.tags(vectors[rest])],
                         "logreg": logistic_baseline(examples, vectors, vectors[rest]),
                     }
+                    if tagger.pair is not None:  # the same tagger's heads and decoding, no pair scorer
+                        preds["heads"] = [
+                            [t for t, _ in row] for row in tagger.heads_alone().tags(vectors[rest])
+                        ]
                     if setfit_body is not None:
                         preds["setfit"] = setfit_baseline(
                             examples, texts, [texts[i] for i in rest], body=setfit_body, seed=d
@@ -851,3 +855,117 @@ def evaluate_discovery(
         "scoring": DISCOVERY_SCORING,
         "methods": out,
     }
+
+
+# --- The tagger's pair scorer, learnt across the ArgKP train topics --------------------------------------
+
+PAIR_FIT = {
+    # simulated officials: K confirmed examples per key point, one draw per K and topic (seeds apart from
+    # the evaluation's), on the packaged MiniLM's vectors (the tuned matcher has seen the train topics)
+    "ks": (3, 5, 10),
+    "c": 1.0,  # the logistic regression's inverse regularisation, on standardised features
+    "folds": 4,  # leave-topics-out groups (topic number modulo folds) that choose threshold and keep_top
+    "thresholds": (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6),
+    "keep_tops": (0.15, 0.2, 0.25, 0.3, 0.35, 0.4),
+}
+
+
+def pair_examples(topics, *, ks=PAIR_FIT["ks"], draws: int = 1, tag: str = "pair", vectorise=None):
+    """Per topic, draw and K: (topic number, features n x themes x f, truth n x themes) of the arguments
+    not drawn, the features computed as the tagger computes them (tagging.pair_features)."""
+    from .tagging import PAIR_FEATURES, pair_features
+
+    dummy = {"coef": np.zeros(len(PAIR_FEATURES)), "intercept": 0.0}
+    out = []
+    for n, topic in enumerate(topics):
+        ids = sorted(topic.arguments)
+        kp_ids = sorted(topic.key_points)
+        all_texts = [topic.arguments[i] for i in ids] + [topic.key_points[k][0] for k in kp_ids]
+        vecs = vectorise(all_texts) if vectorise else argkp_vectors(all_texts, matcher=False)
+        vectors, kp_vecs = vecs[: len(ids)], vecs[len(ids) :]
+        gold = [topic.labels[i] for i in ids]
+        for k in ks:
+            for d in range(draws):
+                examples = draw_examples(gold, kp_ids, k, random.Random(f"{topic.topic}|{k}|{d}|{tag}"))
+                seeded = {i for rows in examples.values() for i in rows}
+                rest = [i for i in range(len(ids)) if i not in seeded]
+                tagger = train_tagger(
+                    examples, vectors, theme_vectors=dict(zip(kp_ids, kp_vecs, strict=True)), pair_model=dummy
+                )
+                x = vectors[rest]
+                feats = pair_features(tagger.head_scores(x), x, tagger.pair)
+                truth = np.array([[t in gold[i] for t in tagger.themes] for i in rest], dtype=bool)
+                base = _prf(
+                    set(zip(*np.nonzero(tagger.heads_alone().decide(feats[..., 0])), strict=True)),
+                    set(zip(*np.nonzero(truth), strict=True)),
+                )[2]
+                out.append((n, k, feats, truth, base))
+    return out
+
+
+def _fit_pair_lr(rows, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    x = np.vstack([f.reshape(-1, f.shape[-1]) for _, _, f, _, _ in rows])
+    y = np.concatenate([t.ravel() for _, _, _, t, _ in rows])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    lr = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
+    coef = lr.coef_[0] / scale
+    return coef, float(lr.intercept_[0] - (coef * mean).sum())
+
+
+def _decode_f1(probs: np.ndarray, truth: np.ndarray, threshold: float, keep_top: float) -> float:
+    chosen = probs >= threshold
+    if len(probs):
+        rows, top = np.arange(len(probs)), probs.argmax(axis=1)
+        chosen[rows, top] |= probs[rows, top] >= keep_top
+    return _prf(set(zip(*np.nonzero(chosen), strict=True)), set(zip(*np.nonzero(truth), strict=True)))[2]
+
+
+def fit_pair_model(topics=None, *, settings=None, log=print, vectorise=None) -> dict:
+    """Learn the tagger's pair scorer on the ArgKP train topics only: features of every (argument, key
+    point) pair not drawn as an example, over simulated draws; leave-topics-out validation (the fitted
+    model scores topics it did not learn from) chooses the decoding threshold and keep_top by mean
+    per-topic F1 at K = 5; the model shipped is then fitted on all the train topics. Returns the fitted
+    coefficients (tagging.PAIR_MODEL's form) and the validation figures."""
+    s = {**PAIR_FIT, **(settings or {})}
+    topics = topics if topics is not None else argkp.load_split("train")
+    rows = pair_examples(topics, ks=s["ks"], vectorise=vectorise)
+    held = pair_examples(topics, ks=(5, 10), draws=2, tag="check", vectorise=vectorise)
+    probs: list[np.ndarray] = [np.zeros(0)] * len(held)
+    for f in range(s["folds"]):
+        coef, icpt = _fit_pair_lr([r for r in rows if r[0] % s["folds"] != f], s["c"])
+        for j, (n, _, feats, _, _) in enumerate(held):
+            if n % s["folds"] == f:
+                probs[j] = 1 / (1 + np.exp(-(feats @ coef + icpt)))
+    grid = {}
+    for thr in s["thresholds"]:
+        for kt in s["keep_tops"]:
+            grid[(thr, kt)] = {
+                k: float(
+                    np.mean(
+                        [
+                            _decode_f1(p, t, thr, kt)
+                            for p, (_, kk, _, t, _) in zip(probs, held, strict=True)
+                            if kk == k
+                        ]
+                    )
+                )
+                for k in (5, 10)
+            }
+    thr, kt = max(grid, key=lambda g: grid[g][5])
+    coef, icpt = _fit_pair_lr(rows, s["c"])
+    out = {
+        "coef": [round(float(v), 6) for v in coef],
+        "intercept": round(icpt, 6),
+        "threshold": thr,
+        "keep_top": kt,
+        "cv_f1": {f"K={k}": round(v, 4) for k, v in grid[(thr, kt)].items()},
+        "cv_f1_heads_alone": {
+            f"K={k}": round(float(np.mean([r[4] for r in held if r[1] == k])), 4) for k in (5, 10)
+        },
+        "grid": {f"{a}/{b}": v for (a, b), v in grid.items()},
+    }
+    if log:
+        log(out)
+    return out

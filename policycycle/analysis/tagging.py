@@ -60,17 +60,164 @@ def agreement(
 THRESHOLD_GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
 
 
+# The pair scorer: whether a response makes a theme's point, judged from features of the (response, theme)
+# pair that mean the same on any consultation (PAIR_FEATURES), by a logistic regression learnt across
+# the 24 ArgKP train topics on simulated draws of confirmed examples (`evaluation.fit_pair_model`, which
+# prints these numbers; see docs/analysis.md). It is used when every theme has a text vector.
+PAIR_FEATURES = (
+    "head probability",
+    "head log-odds",
+    "cosine to the theme's text",
+    "highest cosine to the theme's confirmed examples",
+    "mean cosine to the theme's confirmed examples",
+    "highest cosine to the other checked examples",
+    "highest cosine to the theme's examples minus to the others'",
+    "head probability minus the best head probability of the response",
+    "cosine to the theme's text minus the response's best",
+    "highest cosine to the theme's examples minus the response's best",
+    "rank of the theme by head probability (0 = best, at most 4)",
+    "rank of the theme by cosine to its text (at most 4)",
+    "rank of the theme by cosine to its examples (at most 4)",
+    "head probability minus the head's threshold",
+    "head probability as a z-score over the consultation's responses",
+    "cosine to the theme's text as a z-score over the consultation's responses",
+    "highest cosine to the theme's examples as a z-score over the consultation's responses",
+)
+PAIR_MODEL: dict[str, object] = {
+    # evaluation.fit_pair_model() on the packaged MiniLM's vectors of the 24 ArgKP train topics
+    "coef": (
+        3.292561,
+        0.830014,
+        1.430329,
+        -0.510985,
+        -1.68265,
+        -1.325416,
+        1.137678,
+        2.451455,
+        -1.159839,
+        -3.042517,
+        -0.055421,
+        0.0072,
+        -0.010751,
+        0.680213,
+        -0.962105,
+        0.331508,
+        0.193972,
+    ),
+    "intercept": -0.343526,
+}
+# chosen by leave-topics-out validation on the train topics (mean per-topic F1 at K = 5)
+PAIR_THRESHOLD = 0.35
+PAIR_KEEP_TOP = 0.25
+
+
+@dataclass
+class PairContext:
+    """What the pair scorer needs besides the heads: the themes' text vectors, the checked examples'
+    vectors and which themes each was confirmed for, the heads' thresholds."""
+
+    theme_vectors: np.ndarray  # themes x d
+    example_vectors: np.ndarray  # checked examples x d
+    confirmed: np.ndarray  # checked examples x themes, bool
+    head_thresholds: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    column_mean: np.ndarray  # 3 x themes: head probability, cosine to the text, to the examples
+    column_sd: np.ndarray
+    keep_top: float = 0.4  # the heads' own decoding (heads_alone)
+    relative: float = 0.9
+
+
+def _rank(a: np.ndarray) -> np.ndarray:
+    return np.minimum((-a).argsort(axis=1, kind="stable").argsort(axis=1, kind="stable"), 4)
+
+
+def _similarities(head: np.ndarray, vectors: np.ndarray, ctx: PairContext):
+    cos_text = vectors @ ctx.theme_vectors.T
+    sims = vectors @ ctx.example_vectors.T
+    n, t = head.shape
+    best_ex, mean_ex, other = np.zeros((n, t)), np.zeros((n, t)), np.zeros((n, t))
+    for c in range(t):
+        mine = ctx.confirmed[:, c]
+        if mine.any():
+            best_ex[:, c] = sims[:, mine].max(axis=1)
+            mean_ex[:, c] = sims[:, mine].mean(axis=1)
+        if (~mine).any():
+            other[:, c] = sims[:, ~mine].max(axis=1)
+    return cos_text, best_ex, mean_ex, other
+
+
+def column_stats(head: np.ndarray, vectors: np.ndarray, ctx: PairContext) -> tuple[np.ndarray, np.ndarray]:
+    """Per theme, the mean and standard deviation over `vectors` (all the consultation's responses) of the
+    head probability, the cosine to the theme's text and the highest cosine to its examples."""
+    cos_text, best_ex, _, _ = _similarities(head, vectors, ctx)
+    cols = np.stack([head, cos_text, best_ex])
+    return cols.mean(axis=1), cols.std(axis=1) + 1e-6
+
+
+def pair_features(head: np.ndarray, vectors: np.ndarray, ctx: PairContext) -> np.ndarray:
+    """n x themes x len(PAIR_FEATURES): the features of every (response, theme) pair, in that order.
+    The z-scores place a pair against the consultation's responses (`column_stats` at training time): no
+    response is labelled by the machine for it, only the scale is the consultation's."""
+    cos_text, best_ex, mean_ex, other = _similarities(head, vectors, ctx)
+    zs = [(a - ctx.column_mean[j]) / ctx.column_sd[j] for j, a in enumerate((head, cos_text, best_ex))]
+    clipped = np.clip(head, 1e-4, 1 - 1e-4)
+
+    def relative(a: np.ndarray) -> np.ndarray:
+        return a - a.max(axis=1, keepdims=True)
+
+    return np.stack(
+        [
+            head,
+            np.log(clipped) - np.log(1 - clipped),
+            cos_text,
+            best_ex,
+            mean_ex,
+            other,
+            best_ex - other,
+            relative(head),
+            relative(cos_text),
+            relative(best_ex),
+            _rank(head),
+            _rank(cos_text),
+            _rank(best_ex),
+            head - ctx.head_thresholds[None, :],
+            *zs,
+        ],
+        axis=-1,
+    )
+
+
 @dataclass
 class Tagger:
     themes: list[str]
     heads: list[object]
-    thresholds: np.ndarray  # one per theme
+    thresholds: np.ndarray  # one per theme, on the scale of `scores`
     keep_top: float
     relative: float = 0.0
+    pair: PairContext | None = None  # when set, `scores` are the pair scorer's, else the heads'
 
-    def scores(self, vectors: np.ndarray) -> np.ndarray:
+    def heads_alone(self) -> Tagger:
+        """This tagger without its pair scorer: the heads, their thresholds and train_tagger's decoding."""
+        if self.pair is None:
+            return self
+        return Tagger(
+            self.themes, self.heads, self.pair.head_thresholds, self.pair.keep_top, self.pair.relative
+        )
+
+    def head_scores(self, vectors: np.ndarray) -> np.ndarray:
         """n x themes: each head's probability that the response makes that theme's point."""
         return _scores(self.heads, vectors)
+
+    def scores(self, vectors: np.ndarray) -> np.ndarray:
+        """n x themes: the probability that the response makes each theme's point (the pair scorer's
+        when the themes have text vectors, else the per-consultation heads')."""
+        head = self.head_scores(vectors)
+        if self.pair is None or not len(vectors):
+            return head
+        feats = pair_features(head, vectors, self.pair)
+        z = feats @ self.pair.coef + self.pair.intercept
+        return 1.0 / (1.0 + np.exp(-z))
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         chosen = probs >= self.thresholds[None, :]
@@ -204,6 +351,8 @@ def train_tagger(
     keep_top: float = 0.4,
     relative: float = 0.9,
     text_weight: float = 5.0,
+    pair: bool = True,
+    pair_model: Mapping[str, object] | None = None,
 ) -> Tagger:
     """`examples` maps a theme key to the row indexes of `vectors` that officials confirmed for it (a row
     may be confirmed for several themes). `checked` rows (default: every confirmed row) that were not
@@ -233,7 +382,33 @@ def train_tagger(
     extra = [(theme_vectors or {}).get(k) for k in themes]
     thresholds = cv_thresholds(x, y, extra, c_reg=c_reg, shrink=shrink, text_weight=text_weight, known=known)
     heads = _fit_heads(x, y, extra, c_reg=c_reg, text_weight=text_weight, known=known)
-    return Tagger(themes, heads, thresholds, keep_top, relative)
+    model = PAIR_MODEL if pair_model is None else pair_model
+    if not pair or not len(model["coef"]) or any(v is None for v in extra):  # type: ignore[arg-type]
+        return Tagger(themes, heads, thresholds, keep_top, relative)
+    threshold = float(model.get("threshold", PAIR_THRESHOLD))  # type: ignore[arg-type]
+    keep = float(model.get("keep_top", PAIR_KEEP_TOP))  # type: ignore[arg-type]
+    checked_rows = [pos[r] for r in sorted(full)]
+    ctx = PairContext(
+        theme_vectors=np.vstack(extra),  # type: ignore[arg-type]
+        example_vectors=x[checked_rows],
+        confirmed=y[checked_rows].astype(bool),
+        head_thresholds=thresholds,
+        coef=np.asarray(model["coef"], dtype=float),
+        # moved so that a score of 0.5 sits on the decoding threshold: the review screen offers the tags
+        # whose confidence is nearest 0.5 as the least certain (the decisions are the same)
+        intercept=float(model["intercept"]) - _logit(threshold),  # type: ignore[arg-type]
+        column_mean=np.zeros((3, len(themes))),
+        column_sd=np.ones((3, len(themes))),
+        keep_top=keep_top,
+        relative=relative,
+    )
+    ctx.column_mean, ctx.column_sd = column_stats(_scores(heads, vectors), vectors, ctx)
+    top = 1.0 / (1.0 + np.exp(-(_logit(keep) - _logit(threshold))))
+    return Tagger(themes, heads, np.full(len(themes), 0.5), top, 0.0, ctx)
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p) - np.log1p(-p))
 
 
 def zero_shot_tags(

@@ -167,3 +167,96 @@ def test_a_rejected_tag_is_a_negative_of_its_theme_only():
     # checked (confirmed for nothing, so a negative of every theme) lowers b too
     checked = train_tagger(examples, vectors, checked=range(15, 21))
     assert checked.scores(new)[:, b].mean() < plain.scores(new)[:, b].mean() - 0.2
+
+
+# --- the pair scorer (used when every theme has a text vector, as in the product) ---------------------
+
+
+def _consultation(seed: int):
+    """Three themes a, b, c (their texts: the cluster centres); 5 confirmed examples each, 5 more confirmed
+    for both a and b, 5 checked and confirmed for none; then 20 new responses making a and b, 20 making
+    none, 20 each of a, b and c."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    e = np.eye(8)
+    both = (e[0] + e[1]) / np.sqrt(2)
+    centres = [e[0], e[1], e[2], both, e[5], both, e[5], e[0], e[1], e[2]]
+    sizes = [5, 5, 5, 5, 5, 20, 20, 20, 20, 20]
+    vectors = np.vstack([_cluster(rng, c, n) for c, n in zip(centres, sizes, strict=True)])
+    examples = {
+        "a": [*range(0, 5), *range(15, 20)],
+        "b": [*range(5, 10), *range(15, 20)],
+        "c": [*range(10, 15)],
+    }
+    tagger = train_tagger(
+        examples, vectors, theme_vectors={"a": e[0], "b": e[1], "c": e[2]}, checked=range(25)
+    )
+    return tagger, vectors[25:]
+
+
+def test_with_theme_texts_the_pair_scorer_decides_and_without_them_the_heads_do():
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    e = np.eye(6)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5)])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    assert train_tagger(examples, vectors).pair is None
+    with_texts = train_tagger(examples, vectors, theme_vectors={"a": e[0], "b": e[1]})
+    assert with_texts.pair is not None
+    assert not np.allclose(with_texts.scores(vectors), with_texts.head_scores(vectors))
+
+
+def test_pair_features_come_in_the_documented_order():
+    import numpy as np
+
+    from policycycle.analysis.tagging import PAIR_FEATURES, pair_features
+
+    rng = np.random.default_rng(6)
+    e = np.eye(6)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5)])
+    tagger = train_tagger(
+        {"a": list(range(5)), "b": list(range(5, 10))}, vectors, theme_vectors={"a": e[0], "b": e[1]}
+    )
+    feats = pair_features(tagger.head_scores(vectors[:1]), vectors[:1], tagger.pair)
+    assert feats.shape == (1, 2, len(PAIR_FEATURES))
+    # row 0 is one of a's confirmed examples: its highest cosine to a's examples is 1, a ranks first by it
+    assert feats[0, 0, 3] == pytest.approx(1.0)
+    assert feats[0, 0, 12] == 0 and feats[0, 1, 12] == 1
+    assert feats[0, 0, 2] == pytest.approx(float(vectors[0] @ e[0]))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_response_that_makes_two_themes_gets_both(seed):
+    """The pair scorer gives both themes to most responses like those confirmed for both; the heads
+    alone (a threshold per head, then only themes within 0.9 of the best) give both to about half."""
+    tagger, new = _consultation(seed)
+    pair = [{t for t, _ in row} for row in tagger.tags(new[:20])]
+    heads = [{t for t, _ in row} for row in tagger.heads_alone().tags(new[:20])]
+    assert sum(row == {"a", "b"} for row in pair) >= 16
+    assert sum(row == {"a", "b"} for row in pair) > sum(row == {"a", "b"} for row in heads)
+    # and a response making one theme keeps one
+    single = [{t for t, _ in row} for row in tagger.tags(new[40:])]
+    assert sum(row == {"a"} for row in single[:20]) >= 18 and sum(row == {"c"} for row in single[40:]) >= 18
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_response_that_makes_none_of_the_themes_gets_none(seed):
+    tagger, new = _consultation(seed)
+    assert sum(row == [] for row in tagger.tags(new[20:40])) >= 18
+
+
+def test_the_least_certain_responses_are_those_nearest_the_threshold():
+    """Scores are placed so that 0.5 is the decoding threshold: the review screen offers the tags whose
+    confidence is nearest 0.5."""
+    import numpy as np
+
+    tagger, new = _consultation(0)
+    probs = tagger.scores(new)
+    assert (tagger.thresholds == 0.5).all()
+    chosen = tagger.decide(probs)
+    below = chosen & (probs < 0.5)
+    below[np.arange(len(probs)), probs.argmax(axis=1)] = False  # only the top theme may be kept below 0.5
+    assert chosen[probs >= 0.5].all() and not below.any() and tagger.keep_top < 0.5
+    np.testing.assert_allclose(tagger.uncertainty(new), np.abs(probs - 0.5).min(axis=1))
