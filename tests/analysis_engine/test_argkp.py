@@ -134,3 +134,23 @@ def test_setfit_is_left_out_with_a_reason_when_it_cannot_run(monkeypatch):
     assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {
         "llm": evaluation.LLM_NOT_CONFIGURED
     }
+
+
+def test_the_pair_scorer_is_fitted_on_train_topics_and_chosen_on_topics_it_did_not_learn_from():
+    """fit_pair_model on two train topics with vectors that encode the gold: one topic's model scores the
+    other (leave-topics-out); it learns to tag what the gold says, above the heads alone."""
+    from policycycle.analysis.tagging import PAIR_FEATURES
+
+    topics = argkp.load_split("train")[:2]
+
+    def find(texts):
+        return next(t for t in topics if texts[0] in t.arguments.values())
+
+    out = evaluation.fit_pair_model(
+        topics, settings={"ks": (5,), "folds": 2}, vectorise=_oracle(find), log=None
+    )
+    assert len(out["coef"]) == len(PAIR_FEATURES)
+    assert out["threshold"] in evaluation.PAIR_FIT["thresholds"]
+    assert out["keep_top"] in evaluation.PAIR_FIT["keep_tops"]
+    assert out["cv_f1"]["K=5"] >= 0.9
+    assert out["cv_f1"]["K=5"] > out["cv_f1_heads_alone"]["K=5"]
