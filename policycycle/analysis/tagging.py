@@ -108,6 +108,7 @@ PAIR_MODEL: dict[str, object] = {
 }
 # chosen by leave-topics-out validation on the train topics (mean per-topic F1 at K = 5)
 PAIR_THRESHOLD = 0.35
+PAIR_CHUNK = 10_000
 PAIR_KEEP_TOP = 0.25
 
 
@@ -215,9 +216,12 @@ class Tagger:
         head = self.head_scores(vectors)
         if self.pair is None or not len(vectors):
             return head
-        feats = pair_features(head, vectors, self.pair)
-        z = feats @ self.pair.coef + self.pair.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        out = np.empty_like(head)
+        for start in range(0, len(vectors), PAIR_CHUNK):  # features of 10,000 responses at a time
+            part = slice(start, start + PAIR_CHUNK)
+            z = pair_features(head[part], vectors[part], self.pair) @ self.pair.coef + self.pair.intercept
+            out[part] = 1.0 / (1.0 + np.exp(-z))
+        return out
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         chosen = probs >= self.thresholds[None, :]
@@ -402,7 +406,8 @@ def train_tagger(
         keep_top=keep_top,
         relative=relative,
     )
-    ctx.column_mean, ctx.column_sd = column_stats(_scores(heads, vectors), vectors, ctx)
+    sample = vectors[:: max(1, len(vectors) // 20_000)]  # the spread of up to 20,000 responses
+    ctx.column_mean, ctx.column_sd = column_stats(_scores(heads, sample), sample, ctx)
     top = 1.0 / (1.0 + np.exp(-(_logit(keep) - _logit(threshold))))
     return Tagger(themes, heads, np.full(len(themes), 0.5), top, 0.0, ctx)
 
