@@ -128,7 +128,7 @@ def test_setfit_is_left_out_with_a_reason_when_it_cannot_run(monkeypatch):
     flat = lambda texts: np.ones((len(texts), 3)) / np.sqrt(3)  # noqa: E731
     result = evaluation.evaluate_argkp("dev", ks=(1,), draws=1, vectorise=flat)
     assert "vectors were given" in result["skipped"]["setfit"]
-    assert set(result["tagging"]["K=1"]) == {"tagger", "logreg"}
+    assert set(result["tagging"]["K=1"]) == {"tagger", "heads", "logreg"}
     monkeypatch.setitem(sys.modules, "setfit", None)  # import setfit now raises ImportError
     assert "make bench" in evaluation.setfit_unavailable()
     assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {
