@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import CharField, Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Substr, TruncDate
@@ -18,6 +22,8 @@ from consultations.tree import with_clauses
 from insights import units
 from insights.models import Campaign, CampaignMember, Enrichment, Theme, ThemeAssignment
 from responses.models import EngagementEvent, Response
+
+from .models import ResultsVersion
 
 STANCES = ["agree", "disagree", "mixed", "unclear"]
 
@@ -65,14 +71,64 @@ def _choices_rows(counts: dict, labels: dict) -> list[tuple[str, int]]:
     return [(str(labels.get(value) or "Not given"), n) for value, n in rows]
 
 
-def respondent_cube(consultation, responses=None) -> list[tuple]:
+TALLIES_SECONDS = 24 * 3600
+
+
+class Tallies:
+    """The grouped counts of one consultation's responses that the dashboard reads (the respondent cube,
+    responses by day, the closed answers grouped by respondent and by day, the themes beside each option),
+    kept in the cache under the consultation's ResultsVersion (dashboards/models.py), which PostgreSQL
+    moves on in the same transaction as any change to the rows they count. A count is therefore served from
+    the cache only while nothing it was counted from has changed since; the first page after a change
+    counts again in the database. The version is read once (the first count asked for), so one page's
+    counts are of one state. On SQLite (no version) every count is read live."""
+
+    def __init__(self, consultation):
+        self.consultation = consultation
+        self._version: str | None = None
+        self._read = False
+
+    def version(self) -> str | None:
+        """The consultation's results token (None on SQLite, or before anything was counted)."""
+        if not self._read:
+            self._read = True
+            if connection.vendor == "postgresql":
+                token = (
+                    ResultsVersion.objects.filter(consultation_id=self.consultation.pk)
+                    .values_list("token", flat=True)
+                    .first()
+                )
+                self._version = token.hex if token else None
+        return self._version
+
+    def get(self, name: str, count: Callable[[], Any], *parts) -> Any:
+        """`count()`'s value, from the cache when it was counted at the current version. `parts`: what
+        else the value depends on (question ids, the time zone of its days). One entry per consultation
+        and count, replaced when counted again: the counts of earlier versions take no room."""
+        version = self.version()
+        if version is None:
+            return count()
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+        key = f"dashboards:tallies:{self.consultation.pk}:{name}:{digest}"
+        kept = cache.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        value = count()
+        cache.set(key, (version, value), timeout=TALLIES_SECONDS)
+        return value
+
+
+def respondent_cube(consultation, responses=None, tallies: Tallies | None = None) -> list[tuple]:
     """Submitted responses counted per combination of RESPONDENT_FIELDS: rows (*values, n) from one grouped
     scan, which the dashboard's response breakdowns and the closed-question results share. `responses`:
-    only those (a queryset of response ids)."""
+    only those (a queryset of response ids); all of them are counted through `tallies`."""
     qs = submitted_responses(consultation)
     if responses is not None:
         qs = qs.filter(pk__in=responses)
-    return list(qs.values_list(*RESPONDENT_FIELDS).annotate(n=Count("pk")).order_by())
+        return list(qs.values_list(*RESPONDENT_FIELDS).annotate(n=Count("pk")).order_by())
+    return (tallies or Tallies(consultation)).get(
+        "cube", lambda: list(qs.values_list(*RESPONDENT_FIELDS).annotate(n=Count("pk")).order_by())
+    )
 
 
 def response_counts(consultation, cube: list[tuple] | None = None) -> tuple[int, dict[str, dict]]:
@@ -155,11 +211,16 @@ def _hashable(value):
 MAX_FILLED_DAYS = 400
 
 
-def over_time(consultation) -> list[dict]:
+def over_time(consultation, tallies: Tallies | None = None) -> list[dict]:
     """Submitted responses and comments per day, from the first day anything arrived to the last, days
     with nothing included (as zero) so the columns keep the shape of time."""
     days: dict = {}
-    for day, n in _per_day(submitted_responses(consultation), "submitted_at").items():
+    responses = (tallies or Tallies(consultation)).get(
+        "responses_by_day",
+        lambda: _per_day(submitted_responses(consultation), "submitted_at"),
+        timezone.get_current_timezone_name(),
+    )
+    for day, n in responses.items():
         days.setdefault(day, {"responses": 0, "comments": 0})["responses"] = n
     for day, n in _per_day(Comment.objects.filter(consultation=consultation), "created_at").items():
         days.setdefault(day, {"responses": 0, "comments": 0})["comments"] = n
@@ -456,15 +517,17 @@ def _commenters(consultation) -> dict:
     }
 
 
-def dashboard(consultation, cube: list[tuple] | None = None) -> dict:
+def dashboard(consultation, cube: list[tuple] | None = None, tallies: Tallies | None = None) -> dict:
     """Everything on the dashboard but the closed-question results; `cube`: respondent_cube's rows, when
-    the caller has them already (the view shares them with the closed-question results)."""
+    the caller has them already (the view shares them with the closed-question results); `tallies`: the
+    page's (one version read for all its counts)."""
+    tallies = tallies or Tallies(consultation)
     document = current_document(consultation)
     total_responses, per = response_counts(consultation, cube)
     return {
         "total_responses": total_responses,
         "total_comments": Comment.objects.filter(consultation=consultation).count(),
-        "over_time": (ot := over_time(consultation)),
+        "over_time": (ot := over_time(consultation, tallies)),
         "over_time_width": max(len(ot) * 12, 12),
         "breakdowns": breakdowns(per),
         **_commenters(consultation),

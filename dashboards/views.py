@@ -33,11 +33,12 @@ def _team(request, slug):
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
-    cube = selectors.respondent_cube(consultation)  # one scan of the responses for both
+    tallies = selectors.Tallies(consultation)  # the page's counts, of one state of the responses
+    cube = selectors.respondent_cube(consultation, tallies=tallies)  # one scan of the responses for both
     ctx = {
         "consultation": consultation,
-        **selectors.dashboard(consultation, cube),
-        "closed": closed.question_results(consultation, cube=cube),
+        **selectors.dashboard(consultation, cube, tallies),
+        "closed": closed.question_results(consultation, cube=cube, tallies=tallies),
         "stance_caveat": stance_caveat(**insights_services.stance_checked(consultation)),
     }
     return render(request, "dashboards/dashboard.html", ctx)
