@@ -275,3 +275,39 @@ def test_the_explorers_filtered_counts_are_never_kept(consultation, formal, monk
     assert asked == []
     closed.question_results(consultation)
     assert {"cube", "closed", "closed_by_day", "closed_themes"} <= set(asked)
+
+
+@postgresql_only
+def test_every_table_a_kept_count_reads_moves_the_version(client, analyst, consultation, formal, monkeypatch):
+    """A count kept in the cache that read a table without the triggers could go stale: a new table read
+    by a kept count needs its triggers (dashboards/migrations/0004_results_version.py)."""
+    import re
+
+    from django.test.utils import CaptureQueriesContext
+
+    read: dict[str, set[str]] = {}
+    get = selectors.Tallies.get
+
+    def spy(self, name, count, *parts):
+        def counted():
+            with CaptureQueriesContext(connection) as ctx:
+                value = count()
+            for q in ctx.captured_queries:
+                read.setdefault(name, set()).update(re.findall(r'(?:FROM|JOIN) "(\w+)"', q["sql"]))
+            return value
+
+        return get(self, name, counted, *parts)
+
+    monkeypatch.setattr(selectors.Tallies, "get", spy)
+    cache.clear()
+    client.force_login(analyst)
+    assert client.get(reverse("dashboards:dashboard", args=[consultation.slug])).status_code == 200
+    assert {"cube", "responses_by_day", "closed", "closed_by_day", "closed_themes"} <= set(read)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname LIKE 'dhd_results_%%'"
+        )
+        triggered = {row[0] for row in cursor.fetchall()}
+    for name, tables in read.items():
+        assert tables <= triggered, (name, tables - triggered)
