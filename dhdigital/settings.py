@@ -413,6 +413,9 @@ SMALL_NUMBER_THRESHOLD = env.int("SMALL_NUMBER_THRESHOLD", default=5)
 LLM_BASE_URL = env.str("LLM_BASE_URL", default="")
 LLM_API_KEY = env.str("LLM_API_KEY", default="")
 LLM_MODEL = env.str("LLM_MODEL", default="")
+# With the `llm` engine, the retrained tagger asks the model about scopes up to this many responses (about
+# one call per 20); larger scopes keep the vector tagger (insights/tagger.py).
+LLM_TAG_MAX_RESPONSES = env.int("LLM_TAG_MAX_RESPONSES", default=2_000)
 
 # JSON lines with request ids; emails and IP addresses scrubbed (dhdigital/lib/logging.py).
 # LOG_FORMAT=plain for human-readable lines in development.

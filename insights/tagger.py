@@ -1,16 +1,23 @@
 """Retrain the tagger: confirmed examples (confirmed machine tags and officials' own tags) train a few-shot
-classifier (`policycycle.analysis.tagging`) per scope, which re-tags the responses nobody has checked."""
+classifier (`policycycle.analysis.tagging`) per scope, which re-tags the responses nobody has checked.
+
+When the scope's engine is `llm` (chosen by settings.ANALYSIS_DEFAULT_ENGINE, with an endpoint configured)
+and the scope has at most settings.LLM_TAG_MAX_RESPONSES responses, the language model reads the
+unchecked responses instead, with the themes and the confirmed examples in its prompt
+(`LLMEngine.tag`); a larger scope keeps the vector tagger, whose cost does not grow with the model's
+price per call."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
-from . import tasks
+from . import engines, tasks
 from .engines import default_engine
 from .models import Theme, ThemeAssignment
 from .runs import iter_units
@@ -81,6 +88,36 @@ def _engine_for(consultation, scope: str, n: int, engine: str | None) -> str:
     return "embeddings" if chosen == "llm" else chosen  # the tagger works on vectors, not on the model
 
 
+LLM_CONFIDENCE = 1.0  # the model answers yes or no, with no probability to keep
+
+
+def _llm_scope(consultation, scope: str, n: int, engine: str | None) -> bool:
+    chosen = engine or default_engine(consultation.pk, scope, n=n)
+    return (
+        chosen == "llm"
+        and engines.llm_configured()
+        and n <= getattr(settings, "LLM_TAG_MAX_RESPONSES", 2_000)
+    )
+
+
+def _llm_tags(units, themes, examples, decided) -> list[list[tuple[str, float]]]:
+    """The model's themes for every unit (the decided ones are not sent: nothing is written on them)."""
+    from policycycle.analysis.engines import LLMEngine
+
+    keys = sorted(themes, key=lambda k: int(k))
+    listed = [(k, themes[k]) for k in keys]
+    by_unit: dict[str, list[str]] = defaultdict(list)
+    for key, uids in examples.items():
+        for uid in uids:
+            by_unit[uid].append(key)
+    text = {u.id: u.text for u in units}
+    shown = [(text[uid], sorted(ks), None) for uid, ks in sorted(by_unit.items()) if uid in text]
+    todo = [u for u in units if u.id not in decided]
+    read = LLMEngine(client=engines.llm_client()).tag([u.text for u in todo], listed, examples=shown)
+    found = {u.id: [(k, LLM_CONFIDENCE) for k in tag.themes] for u, tag in zip(todo, read, strict=True)}
+    return [found.get(u.id, []) for u in units]
+
+
 def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[str, int]:
     """Returns {"scopes": trained scopes, "tagged": responses re-tagged, "tags": machine tags written}.
     Without an engine each scope uses the measured default for its size (embeddings up to 30,000)."""
@@ -106,15 +143,19 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             if tid in themes
         }
         texts = {str(t.pk): f"{t.label}. {t.description}" for t in themes.values()}
-        tags = tag_responses(
-            [u.text for u in units],
-            seeds,
-            engine=_engine_for(consultation, scope, len(units), engine),
-            theme_texts=texts,
-            # a response confirmed for some themes teaches the others that it does not make them
-            checked=[index[u] for u in decisions.checked if u in index],
-            rejected=rejected,
-        )
+        if _llm_scope(consultation, scope, len(units), engine):
+            confirmed = {str(tid): uids for tid, uids in ex.items() if str(tid) in seeds}
+            tags = _llm_tags(units, texts, confirmed, decisions.decided)
+        else:
+            tags = tag_responses(
+                [u.text for u in units],
+                seeds,
+                engine=_engine_for(consultation, scope, len(units), engine),
+                theme_texts=texts,
+                # a response confirmed for some themes teaches the others that it does not make them
+                checked=[index[u] for u in decisions.checked if u in index],
+                rejected=rejected,
+            )
         rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in decisions.decided]
         with transaction.atomic():
             ThemeAssignment.objects.filter(

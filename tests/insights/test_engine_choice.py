@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -166,3 +167,46 @@ def test_the_retrained_tagger_uses_the_default_engine_for_the_scope(
     monkeypatch.setattr(tagger, "_engine_for", lambda *a, **k: used.append(real(*a, **k)) or used[-1])
     services.tagger_retrain(consultation=consultation, by=analyst)
     assert used == ["embeddings"]
+
+
+class ReadsWages:
+    """An endpoint that says every response it is sent makes theme 1 (the first listed: "Wages"),
+    keeping the prompts."""
+
+    def __init__(self):
+        self.prompts = []
+
+    def complete(self, prompt, *, system=None):
+        self.prompts.append(prompt)
+        sent = re.findall(r"^\[(\d+)\] ", prompt, re.M)
+        return json.dumps({i: {"themes": [1], "stance": "agree"} for i in sent})
+
+
+def test_with_the_llm_engine_the_model_re_tags_the_unchecked_with_the_confirmed_examples_shown(
+    settings, monkeypatch, consultation, analyst, decided
+):
+    a, b, on_clause = decided
+    settings.ANALYSIS_DEFAULT_ENGINE, settings.LLM_BASE_URL = "llm", "http://llm.invalid/v1"
+    fake = ReadsWages()
+    monkeypatch.setattr("insights.engines.llm_client", lambda: fake)
+    out = services.tagger_retrain(consultation=consultation, by=analyst)
+    unchecked = on_clause[4:]
+    assert out["tagged"] == len(unchecked) and out["tags"] == len(unchecked)
+    fresh = ThemeAssignment.objects.filter(theme__in=[a, b], source="machine", confirmed=False)
+    assert set(fresh.values_list("comment_id", flat=True)) == {c.pk for c in unchecked}
+    assert set(fresh.values_list("theme_id", flat=True)) == {a.pk}  # what the model said, nothing else
+    sent = "\n".join(fake.prompts)
+    assert "1. Wages" in sent and "2. Prices" in sent
+    assert f'"{" ".join(on_clause[0].body.split())[:40]}' in sent  # a confirmed example, with its theme
+    assert all(f"] {' '.join(c.body.split())[:40]}" not in sent for c in on_clause[:4])  # not re-read
+
+
+def test_a_scope_over_the_llm_limit_keeps_the_vector_tagger(
+    settings, monkeypatch, consultation, analyst, decided
+):
+    settings.ANALYSIS_DEFAULT_ENGINE, settings.LLM_BASE_URL = "llm", "http://llm.invalid/v1"
+    settings.LLM_TAG_MAX_RESPONSES = 3
+    fake = ReadsWages()
+    monkeypatch.setattr("insights.engines.llm_client", lambda: fake)
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert fake.prompts == []
