@@ -1,10 +1,18 @@
 """Insights figures on real Polis comments (shared/data/comments/polis): per-comment enrichment through the
 database, a full `basic` analysis run end to end (read, engine, one-transaction save), its progress writes,
-and the themes page of the analysed consultation."""
+and the themes page of the analysed consultation.
+
+At DESIGN.md's scale (BENCH_RUN_RESPONSES, default 100,000; budget: 10 minutes on 2 cores, 4 GB): a run
+with the engine an official gets by default for that size, end to end through the service, then what
+follows it in a real consultation: officials confirm 5 responses per drafted theme and the tagger is
+retrained and re-tags every response nobody checked (`insights.tagger.tagger_retrain`, what the worker
+runs). The responses are real comments with a third of their words swapped for words of other real
+comments (benchmarks.analysis_bench.synthetic_items), so no two are identical, with injected campaigns."""
 
 from __future__ import annotations
 
 import csv
+import os
 import resource
 import statistics
 import time
@@ -15,6 +23,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 RUN_COMMENTS = 5_000
+SCALE = int(os.environ.get("BENCH_RUN_RESPONSES", 100_000))
+CONFIRMED_PER_THEME = 5
 
 
 def _polis_texts() -> list[str]:
@@ -29,13 +39,13 @@ def _polis_texts() -> list[str]:
     return out
 
 
-def _consultation(n: int, texts: list[str]):
+def _consultation(n: int, texts: list[str], *, clauses: int = 10):
     from comments.models import Comment
     from dhdigital.accounts.models import Role
     from tests.factories import ConsultationFactory, UserFactory, add_member, make_document
 
     c = ConsultationFactory(slug=f"bench-insights-{n}-{int(time.time())}")
-    doc = make_document(consultation=c, clauses=10)
+    doc = make_document(consultation=c, clauses=clauses)
     author = UserFactory()
     analyst = add_member(UserFactory(), c.team, Role.ANALYST)
     clauses = list(doc.sections.filter(kind="clause").order_by("position"))
@@ -51,7 +61,7 @@ def _consultation(n: int, texts: list[str]):
             )
             for i in range(n)
         ],
-        batch_size=2000,
+        batch_size=5000,
     )
     return c, analyst
 
@@ -125,3 +135,58 @@ def run(results: dict) -> None:
         "unit": "ms",
     }
     results["insights: themes page queries"] = {"value": len(queries), "unit": "queries"}
+    run_at_scale(results)
+
+
+def run_at_scale(results: dict) -> None:
+    """The default engine's run on SCALE responses over 10 clauses, end to end, then the tagger retrained
+    from CONFIRMED_PER_THEME confirmations per drafted theme (the highest-confidence machine tags, as an
+    official would confirm the first they read), both timed, with the peak memory of the process."""
+    from benchmarks.analysis_bench import synthetic_items
+    from insights import engines, services
+    from insights.models import AnalysisRun, Theme, ThemeAssignment
+    from insights.tagger import tagger_retrain
+
+    texts = [t for _, t in synthetic_items(SCALE, seed=11)]
+    start = time.perf_counter()
+    c, analyst = _consultation(SCALE, texts)
+    size = f"{SCALE // 1000}k" if SCALE >= 1000 else str(SCALE)
+    print(f"  seeded {SCALE:,} comments in {time.perf_counter() - start:.0f} s")
+    engine = engines.default_engine(c.pk)
+    run_row = services.analysis_run_start(consultation=c, by=analyst, queue=False)
+    start = time.perf_counter()
+    done = services.analysis_run_execute(run_row.pk)
+    run_s = time.perf_counter() - start
+    assert done.state == AnalysisRun.State.DONE, done.error
+    themes = list(Theme.objects.filter(run=done, is_active=True))
+    confirmed = []
+    for theme in themes:
+        confirmed += list(
+            ThemeAssignment.objects.filter(theme=theme, rejected=False)
+            .order_by("-confidence", "pk")
+            .values_list("pk", flat=True)[:CONFIRMED_PER_THEME]
+        )
+    ThemeAssignment.objects.filter(pk__in=confirmed).update(confirmed=True)
+    start = time.perf_counter()
+    retrained = tagger_retrain(consultation=c, by=analyst)
+    tagger_s = time.perf_counter() - start
+    peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    load = os.getloadavg()[0]
+    results[f"insights: analysis run at {size} responses, default engine ({engine}), end to end"] = {
+        "value": round(run_s, 1),
+        "unit": "s",
+        "note": f"{len(themes)} themes drafted; steps {done.timings}; load {load:.1f}",
+    }
+    results[f"insights: tagger retrained at {size} responses from {CONFIRMED_PER_THEME} per theme"] = {
+        "value": round(tagger_s, 1),
+        "unit": "s",
+        "note": (
+            f"{len(confirmed)} confirmed, {retrained['scopes']} scopes, {retrained['tagged']:,} re-tagged, "
+            f"{retrained['tags']:,} machine tags"
+        ),
+    }
+    results[f"insights: run and tagger at {size} responses, together"] = {
+        "value": round((run_s + tagger_s) / 60, 1),
+        "unit": "min",
+        "note": f"budget 10 minutes on 2 cores and 4 GB; process peak RSS {peak_gb:.1f} GB",
+    }
