@@ -145,10 +145,15 @@ def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
 
 
 def queue_stance_adapt(consultation_id: int) -> bool:
-    """Never raises: with the broker down the next correction queues it again."""
+    """Queue the refit unless one is already waiting for this consultation (it will read this correction
+    too: `stance_adapt` releases the claim before it reads the corrections). Never raises: with the broker
+    down the claim is released and the next correction queues it again."""
+    if not stances.adapt_claim(consultation_id):
+        return True
     try:
         tasks.stance_adapt.delay(consultation_id)
         return True
     except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
+        stances.adapt_release(consultation_id)
         logger.warning("stance adaptation not queued", extra={"reason": type(exc).__name__})
         return False

@@ -12,6 +12,7 @@ def enrich_unit(kind: str, pk: int) -> bool:
 
 @shared_task(name="insights.tasks.stance_adapt")
 def stance_adapt(consultation_id: int) -> int:
+    services.stances.adapt_release(consultation_id)  # corrections from now on queue the next refit
     return services.stance_adapt(consultation_id=consultation_id)
 
 

@@ -50,3 +50,47 @@ def test_without_logits_or_enough_corrections_nothing_changes(consultation, docu
     }
     assert Enrichment.objects.get(comment=first).stance == "disagree"
     assert before[Enrichment.objects.get(comment=first).pk] == "disagree"
+
+
+def test_a_run_of_corrections_queues_one_refit_until_it_starts(
+    consultation, document, citizen, analyst, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.cache import cache
+
+    from insights import tasks
+
+    cache.clear()
+    data = build(consultation, document, citizen, comments=6, answers=0)
+    queued = []
+    monkeypatch.setattr(tasks.stance_adapt, "delay", lambda cid: queued.append(cid))
+    with django_capture_on_commit_callbacks(execute=True):
+        for c in data["comments"][:5]:
+            stance_correct(consultation=consultation, unit=f"comment:{c.pk}", stance="agree", by=analyst)
+    assert queued == [consultation.pk]  # five corrections, one refit waiting (it reads all five)
+    tasks.stance_adapt(consultation.pk)  # the refit starts: the next correction queues another
+    with django_capture_on_commit_callbacks(execute=True):
+        c = data["comments"][5]
+        stance_correct(consultation=consultation, unit=f"comment:{c.pk}", stance="disagree", by=analyst)
+    assert queued == [consultation.pk, consultation.pk]
+
+
+def test_a_refit_that_could_not_be_queued_is_queued_by_the_next_correction(
+    consultation, document, citizen, analyst, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.core.cache import cache
+
+    from insights import tasks
+
+    cache.clear()
+    data = build(consultation, document, citizen, comments=2, answers=0)
+    calls = []
+
+    def broker_down(cid):
+        calls.append(cid)
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.stance_adapt, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        for c in data["comments"]:
+            stance_correct(consultation=consultation, unit=f"comment:{c.pk}", stance="agree", by=analyst)
+    assert calls == [consultation.pk, consultation.pk]
