@@ -508,8 +508,9 @@ STANCE_SCORING = (
     "headline is the mean over topics (over draws: its mean and sd). K > 0: the per-consultation head "
     "(stance.adapt) learns from the confirmed examples of the tagging draws (same seeds: K arguments per "
     "key point, each with its gold stance, which is its key points' stance) and is scored on the other "
-    "arguments; \u201clogit\u201d uses only the general model's logit (what the product refits from "
-    "officials' corrections), \u201clogit+vector\u201d adds the packaged MiniLM sentence vector."
+    "arguments; \u201clogit\u201d uses only the general model's logit (what the product refits above "
+    "insights.stances.MAX_VECTOR_ROWS responses), \u201clogit+vector\u201d adds the packaged MiniLM "
+    "sentence vector and the vote of the most similar confirmed arguments (stance.ADAPT; the product's head)."
 )
 
 

@@ -19,8 +19,8 @@ so nothing (CI included) depends on the cache being built.
 
 Per consultation (`adapt`): the officials' stance corrections and the stance of the themes they confirmed
 are labelled examples of that one question. `adapt` fits a logistic head on them (the general model's
-logit and, where given, the response's sentence vector) and keeps the general model while there are
-too few.
+logit and, where given, the response's sentence vector, plus a vote of the most similar labelled
+responses) and keeps the general model while there are too few.
 """
 
 from __future__ import annotations
@@ -309,36 +309,61 @@ def label(p_agree: float, rule_stance: str = "unclear") -> str:
     return "mixed" if d == "unclear" and rule_stance == "mixed" else d
 
 
+# The consultation's head (`adapt`), chosen by leave-topics-out validation on ArgKP train (docs/analysis.md
+# "Stance"): weak regularisation (C), the general model's logit scaled down beside the sentence vector
+# (the head leans on what this question's two sides talk about), and a vote of the `knn` labelled rows
+# most like each response (softmax of cosine similarity at temperature `knn_tau`) added to its logit.
+ADAPT = {"c": 100.0, "logit_scale": 0.3, "knn": 5, "knn_weight": 1.0, "knn_tau": 0.05}
+
+
+def _neighbour_vote(vectors: np.ndarray, rows: list[int], ys: np.ndarray, k: int, tau: float) -> np.ndarray:
+    """For every row, in -1..1: the labelled rows most like it (cosine), weighted by softmax(similarity /
+    tau), voting +1 for agree and -1 for disagree."""
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    sims = unit @ unit[rows].T
+    k = min(k, len(rows)) if k > 0 else len(rows)
+    near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    w = np.take_along_axis(sims, near, axis=1) / tau
+    w = np.exp(w - w.max(axis=1, keepdims=True))
+    return (w * np.where(ys[near], 1.0, -1.0)).sum(axis=1) / w.sum(axis=1)
+
+
 def adapt(
     logits: np.ndarray,
     vectors: np.ndarray,
     labelled: dict[int, str],
     *,
-    c: float = 1.0,
+    settings: dict | None = None,
 ) -> np.ndarray:
     """Probabilities of agree for every row, using the consultation's own labelled rows (row -> agree /
     disagree: officials' corrections, confirmed tags of themes that argue a stance).
 
     With fewer than MIN_LABELLED labelled rows, or only one stance among them, the general model's
-    probabilities are returned unchanged. Otherwise a logistic regression on [general logit, sentence
-    vector] is fitted to the labelled rows (L2, strength `c`), and its probability is used for every row;
-    the labelled rows themselves keep their label."""
+    probabilities are returned unchanged. Otherwise (ADAPT, or `settings`) a logistic regression (L2,
+    strength `c`, balanced classes) on [general logit x `logit_scale`, sentence vector] is fitted to the
+    labelled rows, and where there are vectors the nearest labelled rows' vote (`_neighbour_vote`, times
+    `knn_weight`) is added to its logit; the labelled rows themselves keep their label."""
+    s = {**ADAPT, **(settings or {})}
     logits = np.asarray(logits, dtype=float)
+    vectors = np.asarray(vectors, dtype=float)
     p = probability(logits)
-    rows = [i for i, s in labelled.items() if s in ("agree", "disagree")]
-    ys = [labelled[i] == "agree" for i in rows]
-    if len(rows) < MIN_LABELLED or len(set(ys)) < 2:
+    rows = [i for i, v in labelled.items() if v in ("agree", "disagree")]
+    ys = np.array([labelled[i] == "agree" for i in rows])
+    if len(rows) < MIN_LABELLED or len(set(ys.tolist())) < 2:
         out = np.array(p, dtype=float)
     else:
         from sklearn.linear_model import LogisticRegression
 
-        features = np.hstack([logits[:, None], np.asarray(vectors, dtype=float)])
-        head = LogisticRegression(C=c, max_iter=1000, class_weight="balanced")
+        features = np.hstack([logits[:, None] * s["logit_scale"], vectors])
+        head = LogisticRegression(C=s["c"], max_iter=1000, class_weight="balanced")
         head.fit(features[rows], ys)
-        out = head.predict_proba(features)[:, list(head.classes_).index(True)]
-    for i, s in labelled.items():
-        if s in ("agree", "disagree"):
-            out[i] = 1.0 if s == "agree" else 0.0
+        z = head.decision_function(features)  # > 0: agree (classes_ is [False, True])
+        if vectors.shape[1] and s["knn_weight"]:
+            z = z + s["knn_weight"] * _neighbour_vote(vectors, rows, ys, s["knn"], s["knn_tau"])
+        out = probability(z)
+    for i, v in labelled.items():
+        if v in ("agree", "disagree"):
+            out[i] = 1.0 if v == "agree" else 0.0
     return out
 
 

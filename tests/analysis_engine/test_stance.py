@@ -72,6 +72,24 @@ def test_adapt_learns_a_consultation_where_the_general_model_is_wrong_way_round(
     assert all(p[i] == (1.0 if truth[i] else 0.0) for i in range(12))
 
 
+def test_adapt_learns_what_each_side_talks_about_from_the_vectors_and_the_nearest_labelled_rows():
+    # Four tight groups of responses (two arguments per side, XOR-like: no straight line parts the sides)
+    # and a general model that knows nothing here (logit 0): the nearest labelled rows decide.
+    rng = np.random.default_rng(1)
+    centres = np.array([[1, 1, 0, 0], [-1, -1, 0, 0], [1, -1, 0, 0], [-1, 1, 0, 0]], dtype=float)
+    side = np.array([True, True, False, False])
+    group = np.repeat(np.arange(4), 20)
+    vectors = centres[group] + rng.normal(0, 0.1, (80, 4))
+    truth = side[group]
+    labelled = {i: ("agree" if truth[i] else "disagree") for g in range(4) for i in range(g * 20, g * 20 + 3)}
+    rest = [i for i in range(80) if i not in labelled]
+    logits = np.zeros(80)
+    p = stance.adapt(logits, vectors, labelled)
+    assert np.mean((p[rest] > 0.5) == truth[rest]) == 1.0
+    linear_only = stance.adapt(logits, vectors, labelled, settings={"knn_weight": 0.0})
+    assert np.mean((linear_only[rest] > 0.5) == truth[rest]) < 0.9
+
+
 def test_without_a_built_model_enrichment_uses_the_rules_and_says_so(tmp_path, monkeypatch):
     monkeypatch.delenv("DHD_STANCE", raising=False)
     monkeypatch.setenv("DHD_MODEL_CACHE", str(tmp_path))
