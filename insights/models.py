@@ -97,6 +97,10 @@ class Enrichment(UnitRef):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     stance_decided_at = models.DateTimeField(null=True, blank=True)
+    stance_pending = models.BooleanField(
+        default=False,
+        help_text="The learned model has still to read this response (in the worker, several at a time).",
+    )
     evidence_rich = models.BooleanField(default=False)
     evidence_score = models.FloatField(default=0)
     spam_score = models.FloatField(default=0)

@@ -63,7 +63,10 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
     existing = Enrichment.objects.filter(**ref).first()
     if existing and existing.text_hash == text_hash:
         return existing
-    e = enrich(unit.text, clause_text=unit.clause_text)
+    # The learned stance model is read in the worker for many responses at once (`stance_adapt`): one
+    # forward pass per response here would double the cost of enrichment (docs/analysis.md "Stance").
+    later = stances.scored_later(unit.clause_text)
+    e = enrich(unit.text, clause_text=unit.clause_text, model_stance=not later)
     fields = {
         "consultation_id": unit.consultation_id,
         "language": e.language,
@@ -80,6 +83,7 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
         "signature": minhash.to_bytes(e.signature) if len(e.signature) else b"",
         "link_count": e.link_count,
         "text_hash": text_hash,
+        "stance_pending": later,
     }
     if existing and existing.stance_source == "official":  # an official's correction stands
         fields["stance"] = existing.stance
@@ -89,6 +93,8 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
     except IntegrityError:  # a concurrent worker enriched it first: theirs stands
         obj = Enrichment.objects.get(**ref)
     units.get(kind).enriched(pk, e)
+    if later:
+        transaction.on_commit(lambda: queue_stance_adapt(unit.consultation_id))
     return obj
 
 
@@ -100,6 +106,9 @@ def enrichment_sweep(*, batch: int = 500) -> dict[str, int]:
         for pk in ids:
             enrichment_compute(kind=k.kind, pk=pk)
         done[k.kind] = len(ids)
+    # Responses whose learned stance was left to a refit that was lost (broker down, worker killed).
+    for cid in stances.pending_consultations():
+        queue_stance_adapt(cid)
     return done
 
 

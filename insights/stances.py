@@ -76,11 +76,63 @@ def adapt_release(consultation_id: int) -> None:
 MAX_VECTOR_ROWS = 20_000
 
 
+# Responses read by the learned stance model at once, and at most this many per refit.
+SCORE_BATCH = 32
+SCORE_LIMIT = 5_000
+
+
+def scored_later(clause_text: str | None) -> bool:
+    """Whether enrichment leaves a response's learned stance to `stance_adapt`: when the model is built
+    and there is a proposal to take a stance toward."""
+    return bool(clause_text and clause_text.strip()) and engine.stance_path() is not None
+
+
+def pending_consultations(consultation_id: int | None = None) -> list[int]:
+    """The consultations (or just this one) with responses waiting for the learned stance model."""
+    qs = Enrichment.objects.filter(stance_pending=True)
+    if consultation_id is not None:
+        qs = qs.filter(consultation_id=consultation_id)
+    return sorted(set(qs.values_list("consultation_id", flat=True).distinct()))
+
+
+def stance_score_pending(consultation_id: int) -> int:
+    """The learned model's stance of the consultation's responses enriched since the last refit (those
+    marked `stance_pending`), read SCORE_BATCH at a time; the enrichment's rule-based stance stands
+    until then. An official's stance is kept. Returns how many were read."""
+    rows = list(
+        Enrichment.objects.filter(consultation_id=consultation_id, stance_pending=True)
+        .only("pk", "stance", "stance_machine", "stance_source", *(k.field for k in units.kinds()))
+        .order_by("pk")[:SCORE_LIMIT]
+    )
+    if not rows:
+        return 0
+    model = engine.StanceModel.load()
+    read = []
+    for r in rows:
+        unit = units.get(r.unit_kind).load(r.unit_id)
+        if model is not None and unit is not None and unit.clause_text and unit.text.strip():
+            read.append((r, unit.clause_text, unit.text))
+        r.stance_pending = False
+    if read:
+        logits = model.logits([c for _, c, _ in read], [t for _, _, t in read], batch_size=SCORE_BATCH)
+        for (r, _, _), logit in zip(read, logits, strict=True):
+            r.stance_logit = round(float(logit), 4)
+            r.stance_machine = engine.label(float(engine.probability(logit)), r.stance_machine)
+            if r.stance_source != "official":
+                r.stance = r.stance_machine
+    Enrichment.objects.bulk_update(
+        rows, ["stance", "stance_machine", "stance_logit", "stance_pending"], batch_size=1000
+    )
+    return len(read)
+
+
 def stance_adapt(*, consultation_id: int) -> int:
     """Re-estimate the machine stance of the consultation's uncorrected responses from the officials'
     corrections: a head on the general model's logit and the response's packaged MiniLM vector (see
     `policycycle.analysis.stance.adapt`; measured in docs/analysis.md "Stance"). Rows without a logit
-    (rule-based) are left as they are. Returns how many rows changed."""
+    (rule-based) are left as they are. Responses enriched since the last refit are first read by the
+    general model (`stance_score_pending`). Returns how many rows changed."""
+    stance_score_pending(consultation_id)
     rows = list(
         Enrichment.objects.filter(consultation_id=consultation_id, stance_logit__isnull=False).only(
             "pk",

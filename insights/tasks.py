@@ -13,7 +13,10 @@ def enrich_unit(kind: str, pk: int) -> bool:
 @shared_task(name="insights.tasks.stance_adapt")
 def stance_adapt(consultation_id: int) -> int:
     services.stances.adapt_release(consultation_id)  # corrections from now on queue the next refit
-    return services.stance_adapt(consultation_id=consultation_id)
+    changed = services.stance_adapt(consultation_id=consultation_id)
+    if consultation_id in services.stances.pending_consultations(consultation_id):  # more than one batch
+        services.queue_stance_adapt(consultation_id)
+    return changed
 
 
 @shared_task(name="insights.tasks.enrichment_sweep")

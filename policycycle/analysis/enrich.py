@@ -118,14 +118,19 @@ def learned_stance(
     return learned.label(float(learned.probability(logit)), rules), round(logit, 4)  # type: ignore[return-value]
 
 
-def enrich(text: str, *, clause_text: str | None = None) -> Enrichment:
-    """Language, keywords, sentiment, stance, evidence, spam/toxicity and MinHash signature of one text."""
+def enrich(text: str, *, clause_text: str | None = None, model_stance: bool = True) -> Enrichment:
+    """Language, keywords, sentiment, stance, evidence, spam/toxicity and MinHash signature of one text.
+    `model_stance=False`: the rule-based stance only, for a caller that asks the learned model later,
+    for many responses at once (`learned.StanceModel.logits`)."""
     tokens = words(text)
     vader = moderation._vader().polarity_scores(text)
     sentiment = round(float(vader["compound"]), 4)
     language, confidence = detect_language(text)
     ev = evidence.evidence_score(text) if tokens else 0.0
-    st, logit = learned_stance(text, sentiment, clause_text=clause_text)
+    if model_stance:
+        st, logit = learned_stance(text, sentiment, clause_text=clause_text)
+    else:
+        st, logit = stance(text, sentiment, clause_text=clause_text), None
     return Enrichment(
         language=language,
         language_confidence=confidence,

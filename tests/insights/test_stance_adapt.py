@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from insights.models import Enrichment
@@ -94,3 +95,46 @@ def test_a_refit_that_could_not_be_queued_is_queued_by_the_next_correction(
         for c in data["comments"]:
             stance_correct(consultation=consultation, unit=f"comment:{c.pk}", stance="agree", by=analyst)
     assert calls == [consultation.pk, consultation.pk]
+
+
+def test_with_the_learned_model_enrichment_leaves_stance_to_one_batched_refit(
+    consultation, document, citizen, django_capture_on_commit_callbacks, monkeypatch, tmp_path
+):
+    from django.core.cache import cache
+
+    from insights import services, tasks
+    from policycycle.analysis import stance as engine
+
+    cache.clear()
+    data = build(consultation, document, citizen, comments=4, answers=0)
+    Enrichment.objects.all().delete()
+    seen = []
+
+    class Model:  # the general model: agrees with every response that mentions "yes"
+        def logits(self, proposals, texts, batch_size=64):
+            seen.append(list(texts))
+            return np.array([3.0 if "yes" in t else -3.0 for t in texts])
+
+    monkeypatch.setattr(engine, "stance_path", lambda: tmp_path)
+    monkeypatch.setattr(engine.StanceModel, "load", classmethod(lambda cls, path=None: Model()))
+    queued = []
+    monkeypatch.setattr(tasks.stance_adapt, "delay", lambda cid: queued.append(cid))
+    comments = data["comments"]
+    document.sections.filter(kind="clause").update(text="Buses should be free in the town centre.")
+    for i, c in enumerate(comments):
+        c.body = f"{'yes' if i % 2 else 'no'}, I have thought about clause {c.section.number}."
+        c.save(update_fields=["body"])
+    with django_capture_on_commit_callbacks(execute=True):
+        for c in comments:
+            services.enrichment_compute(kind="comment", pk=c.pk)
+    rows = {e.comment_id: e for e in Enrichment.objects.all()}
+    # Enrichment did not ask the model; the rows wait for one refit, queued once.
+    assert seen == [] and queued == [consultation.pk]
+    assert all(rows[c.pk].stance_pending and rows[c.pk].stance_logit is None for c in comments)
+    tasks.stance_adapt(consultation.pk)
+    assert len(seen) == 1 and len(seen[0]) == 4  # one batch
+    rows = {e.comment_id: e for e in Enrichment.objects.all()}
+    assert [rows[c.pk].stance for c in comments] == ["disagree", "agree", "disagree", "agree"]
+    assert [rows[c.pk].stance_logit for c in comments] == [-3.0, 3.0, -3.0, 3.0]
+    assert not any(rows[c.pk].stance_pending for c in comments)
+    assert queued == [consultation.pk]  # nothing left waiting: no further refit
