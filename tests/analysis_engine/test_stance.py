@@ -180,6 +180,11 @@ def test_a_tuned_model_is_saved_loaded_and_read_by_enrichment(tmp_path, monkeypa
     assert loaded is stance.StanceModel.load()  # once per process
     logits = loaded.logits([e[0] for e in examples], [e[1] for e in examples])
     assert logits.shape == (4,) and np.isfinite(logits).all()
+    # Read in batches, shortest first, the answers come back in the order asked, as one at a time.
+    one_by_one = [loaded.logits([p], [t])[0] for p, t, _ in examples]
+    assert np.allclose(
+        loaded.logits([e[0] for e in examples], [e[1] for e in examples], batch_size=3), one_by_one, atol=1e-4
+    )
     e = enrich.enrich("Cars pollute the air.", clause_text="We should ban cars")
     assert e.stance_logit == pytest.approx(logits[0], abs=1e-3)
     assert e.stance == ("agree" if logits[0] >= 0 else "disagree")
