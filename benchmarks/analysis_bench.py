@@ -71,6 +71,39 @@ def bench_enrichment(results: dict) -> None:
     results["analysis: enrichment p95"] = {"value": round(samples[int(0.95 * len(samples))], 1), "unit": "ms"}
 
 
+def bench_stance(results: dict) -> None:
+    """With the stance model built (`make models`): enrichment of a response to a proposal when it asks the
+    model itself and when it leaves stance to the consultation's refit (what the product does), and what
+    the refit's batched read costs per response."""
+    from policycycle.analysis import corpora
+    from policycycle.analysis import stance as learned
+    from policycycle.analysis.enrich import enrich
+
+    model = learned.StanceModel.load()
+    if model is None:
+        return
+    proposal = "The council should introduce a congestion charge for the city centre."
+    texts = [c.text for c in corpora.real_comments()][::25][:100]
+    enrich(texts[0], clause_text=proposal)
+    for name, now in (("asking the model", True), ("stance left to the refit", False)):
+        samples = []
+        for t in texts:
+            start = time.perf_counter()
+            enrich(t, clause_text=proposal, model_stance=now)
+            samples.append((time.perf_counter() - start) * 1000)
+        results[f"analysis: enrichment with a proposal, {name}, p50"] = {
+            "value": round(statistics.median(samples), 1),
+            "unit": "ms",
+        }
+    for name, size in (("one at a time", 1), ("32 at a time", 32)):
+        start = time.perf_counter()
+        model.logits([proposal] * len(texts), texts, batch_size=size)
+        results[f"analysis: stance model read, {name}, per response"] = {
+            "value": round((time.perf_counter() - start) * 1000 / len(texts), 1),
+            "unit": "ms",
+        }
+
+
 def bench_campaigns(results: dict) -> None:
     from policycycle.analysis import corpora
     from policycycle.analysis.campaigns import detect_campaigns
@@ -261,6 +294,7 @@ def bench_discovery(results: dict) -> None:
 
 def run(results: dict) -> dict:
     bench_enrichment(results)
+    bench_stance(results)
     bench_campaigns(results)
     bench_run(results)
     if os.environ.get("DHD_BENCH_QUICK") != "1":

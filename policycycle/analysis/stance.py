@@ -386,6 +386,7 @@ def cross_validate(
     for trial in trials:
         s = {**SETTINGS, **trial}
         per_topic: dict[str, float] = {}
+        held_logits: dict[str, np.ndarray] = {}
         started = time.process_time()
         for f in only if only is not None else range(folds):
             held = topics[f::folds]
@@ -397,6 +398,7 @@ def cross_validate(
                 ex = training_examples([t])
                 lg = sm.logits([e[0] for e in ex], [e[1] for e in ex])
                 per_topic[t.topic] = float(np.mean((lg > 0) == np.array([e[2] > 0.5 for e in ex])))
+                held_logits[t.topic] = lg
         accs = list(per_topic.values())
         row = {
             "settings": trial,
@@ -404,9 +406,64 @@ def cross_validate(
             "sd_topics": round(float(np.std(accs, ddof=1)), 4),
             "cpu_s": round(time.process_time() - started),
             "per_topic": per_topic,
+            "logits": held_logits,  # per held-out topic, its arguments in id order: for cross_validate_adapt
         }
         if log:
             log(f"{trial}: leave-topics-out accuracy {row['accuracy']} (sd over topics {row['sd_topics']})")
+        out.append(row)
+    return out
+
+
+def cross_validate_adapt(
+    logits: dict[str, np.ndarray],
+    trials: Sequence[dict],
+    *,
+    ks: Sequence[int] = (5, 10),
+    draws: int = 5,
+    log=print,
+) -> list[dict]:
+    """The consultation's head (`adapt` with each trial's settings) on ArgKP train topics, from the
+    general model's logits on topics it was not tuned on (`cross_validate(...)[i]["logits"]`, arguments
+    in id order), with the confirmed examples drawn as the dev evaluation draws them (K per key point,
+    same seeds) and the packaged MiniLM's vectors. Returns per trial and K: the mean and sd over draws
+    of the mean accuracy over topics, and each topic's mean over draws."""
+    from .evaluation import argkp_vectors, draw_examples
+
+    topics = {t.topic: t for t in argkp.load_split("train") if t.topic in logits}
+    data = []
+    for name in sorted(topics):
+        t = topics[name]
+        ids = sorted(t.arguments)
+        vectors = argkp_vectors([t.arguments[i] for i in ids], matcher=False)
+        data.append((t, ids, np.asarray(logits[name], dtype=float), vectors))
+    out = []
+    for trial in trials:
+        row: dict = {"settings": trial}
+        for k in ks:
+            per_draw, per_topic = [], {}
+            for d in range(draws):
+                accs = []
+                for t, ids, lg, vectors in data:
+                    gold = [t.stance[i] for i in ids]
+                    drawn = draw_examples(
+                        [t.labels[i] for i in ids],
+                        sorted(t.key_points),
+                        k,
+                        random.Random(f"{t.topic}|{k}|{d}"),
+                    )
+                    labelled = {i: gold[i] for rows in drawn.values() for i in rows}
+                    p = adapt(lg, vectors, labelled, settings=trial)
+                    rest = [i for i in range(len(ids)) if i not in labelled]
+                    accs.append(float(np.mean([(p[i] > 0.5) == (gold[i] == "agree") for i in rest])))
+                    per_topic.setdefault(t.topic, []).append(accs[-1])
+                per_draw.append(float(np.mean(accs)))
+            row[k] = {
+                "accuracy": round(float(np.mean(per_draw)), 4),
+                "sd_draws": round(float(np.std(per_draw, ddof=1)) if draws > 1 else 0.0, 4),
+                "per_topic": {n: round(float(np.mean(v)), 4) for n, v in per_topic.items()},
+            }
+            if log:
+                log(f"{trial} K={k}: accuracy {row[k]['accuracy']} (sd over draws {row[k]['sd_draws']})")
         out.append(row)
     return out
 
