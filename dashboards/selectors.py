@@ -125,10 +125,11 @@ def respondent_cube(consultation, responses=None, tallies: Tallies | None = None
     qs = submitted_responses(consultation)
     if responses is not None:
         qs = qs.filter(pk__in=responses)
+
+    def count() -> list[tuple]:
         return list(qs.values_list(*RESPONDENT_FIELDS).annotate(n=Count("pk")).order_by())
-    return (tallies or Tallies(consultation)).get(
-        "cube", lambda: list(qs.values_list(*RESPONDENT_FIELDS).annotate(n=Count("pk")).order_by())
-    )
+
+    return count() if responses is not None else (tallies or Tallies(consultation)).get("cube", count)
 
 
 def response_counts(consultation, cube: list[tuple] | None = None) -> tuple[int, dict[str, dict]]:

@@ -84,20 +84,16 @@ def tagger_retrain_queue(*, consultation, by=None) -> None:
 
 
 def _engine_for(consultation, scope: str, n: int, engine: str | None) -> str:
+    """The engine that tags a scope: the one asked for, else the default for the scope's size. `llm` only
+    with an endpoint and at most LLM_TAG_MAX_RESPONSES responses; otherwise the vector tagger on the
+    sentence vectors (`embeddings`)."""
     chosen = engine or default_engine(consultation.pk, scope, n=n)
-    return "embeddings" if chosen == "llm" else chosen  # the tagger works on vectors, not on the model
+    if chosen == "llm" and not (engines.llm_configured() and n <= settings.LLM_TAG_MAX_RESPONSES):
+        return "embeddings"
+    return chosen
 
 
 LLM_CONFIDENCE = 1.0  # the model answers yes or no, with no probability to keep
-
-
-def _llm_scope(consultation, scope: str, n: int, engine: str | None) -> bool:
-    chosen = engine or default_engine(consultation.pk, scope, n=n)
-    return (
-        chosen == "llm"
-        and engines.llm_configured()
-        and n <= getattr(settings, "LLM_TAG_MAX_RESPONSES", 2_000)
-    )
 
 
 def _llm_tags(units, themes, examples, decided) -> list[list[tuple[str, float]]]:
@@ -143,14 +139,15 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             if tid in themes
         }
         texts = {str(t.pk): f"{t.label}. {t.description}" for t in themes.values()}
-        if _llm_scope(consultation, scope, len(units), engine):
+        chosen = _engine_for(consultation, scope, len(units), engine)
+        if chosen == "llm":
             confirmed = {str(tid): uids for tid, uids in ex.items() if str(tid) in seeds}
             tags = _llm_tags(units, texts, confirmed, decisions.decided)
         else:
             tags = tag_responses(
                 [u.text for u in units],
                 seeds,
-                engine=_engine_for(consultation, scope, len(units), engine),
+                engine=chosen,
                 theme_texts=texts,
                 # a response confirmed for some themes teaches the others that it does not make them
                 checked=[index[u] for u in decisions.checked if u in index],
