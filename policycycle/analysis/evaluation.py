@@ -101,6 +101,13 @@ def read_labelled_set(directory: str | Path) -> LabelledSet:
     return LabelledSet(question, responses, themes, labels, stance_, ev)
 
 
+def _draw(per_draw: list[dict], d: int) -> dict:
+    """Draw d's {topic: figures} in a method's per-draw list, made (with any before it) when missing."""
+    while len(per_draw) <= d:
+        per_draw.append({})
+    return per_draw[d]
+
+
 def _prf(pred: set, gold: set) -> tuple[float, float, float]:
     tp = len(pred & gold)
     p = tp / len(pred) if pred else 0.0
@@ -490,11 +497,10 @@ def argkp_llm(topics, client, *, ks: tuple[int, ...] = (0, 5, 10), draws: int = 
                 rest = [i for i in range(len(ids)) if i not in set(seeded)]
                 read = engine.tag([texts[i] for i in rest], themes, proposal=topic.topic, examples=shown)
                 pred = {(i, t) for i, tag in zip(rest, read, strict=True) for t in tag.themes}
-                for bucket in (runs.setdefault(f"K={k}", []), stances.setdefault(f"llm K={k}", [])):
-                    while len(bucket) <= d:
-                        bucket.append({})
-                runs[f"K={k}"][d][topic.topic] = _prf(pred, {(i, t) for i in rest for t in gold[i]})
-                stances[f"llm K={k}"][d][topic.topic] = _stance_scores(
+                _draw(runs.setdefault(f"K={k}", []), d)[topic.topic] = _prf(
+                    pred, {(i, t) for i in rest for t in gold[i]}
+                )
+                _draw(stances.setdefault(f"llm K={k}", []), d)[topic.topic] = _stance_scores(
                     [gold_stance[i] for i in rest], [tag.stance or "unclear" for tag in read]
                 )
         if log:
@@ -583,9 +589,7 @@ def argkp_stance(
                 for name, feats in (("logit", np.zeros((len(ids), 0))), ("logit+vector", vectors)):
                     p = learned.adapt(logits, feats, labelled)
                     bucket = adapted.setdefault(f"learned + consultation ({name}) K={k}", [])
-                    while len(bucket) <= d:
-                        bucket.append({})
-                    bucket[d][t.topic] = _stance_scores(
+                    _draw(bucket, d)[t.topic] = _stance_scores(
                         [gold[i] for i in rest], ["agree" if p[i] > 0.5 else "disagree" for i in rest]
                     )
     methods["rules"] = _stance_summary([rules_draw], unclear)
@@ -722,9 +726,7 @@ def _argkp_runs(
                 for method, rows in preds.items():
                     pred_pairs = {(i, t) for i, row in zip(rest, rows, strict=True) for t in row}
                     bucket = runs.setdefault(f"K={k}", {}).setdefault(method, [])
-                    while len(bucket) <= d:
-                        bucket.append({})
-                    bucket[d][topic.topic] = _prf(pred_pairs, gold_pairs)
+                    _draw(bucket, d)[topic.topic] = _prf(pred_pairs, gold_pairs)
         if log:
             log(f"{topic.topic}: done")
     return runs
