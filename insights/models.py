@@ -124,6 +124,28 @@ class Enrichment(UnitRef):
         return f"Enrichment of {self.unit_kind} {self.unit_id}"
 
 
+class UnitVector(UnitRef):
+    """A response's sentence vector from one model (`policycycle.analysis.vectors`: float16 bytes), computed
+    once, at enrichment or in batches by the first reader (`insights.vectors.unit_vectors`), and reused by
+    the retrained tagger and the stance refit instead of embedding every response again. It stands while
+    its model key and the hash of the unit's text are today's; otherwise it is computed again."""
+
+    consultation = models.ForeignKey("consultations.Consultation", on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=64, help_text="The model key (policycycle.analysis.vectors).")
+    text_hash = models.CharField(max_length=64, help_text="The sha256 of the text it is the vector of.")
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            one_unit("unitvector_one_unit"),
+            *unique_unit("unitvector_unique", "model"),
+        ]
+        indexes = [models.Index(fields=["consultation", "model"])]
+
+    def __str__(self) -> str:
+        return f"Vector of {self.unit_kind} {self.unit_id} ({self.model})"
+
+
 class AnalysisRun(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"

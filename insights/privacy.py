@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dhdigital.accounts.privacy import Holder, register, value
 
-from .models import CampaignMember, Enrichment, Summary, Theme, ThemeAssignment
+from .models import CampaignMember, Enrichment, Summary, Theme, ThemeAssignment, UnitVector
 
 
 def _units(export: dict) -> dict[str, dict[int, dict]]:
@@ -56,12 +56,12 @@ def extend(user, export: dict) -> None:
 def forget_units(
     sender, *, kind: str, pks: list[int], texts: list[str], consultations: set[int], **kw
 ) -> None:
-    """Removed text leaves no copy in the analysis: its scores and keywords, theme tags, campaign
-    membership (with the person's own added words), themes' representative quotes and summary
+    """Removed text leaves no copy in the analysis: its scores and keywords, stored vectors, theme tags,
+    campaign membership (with the person's own added words), themes' representative quotes and summary
     sentences taken from it."""
     if not pks:
         return
-    for model in (Enrichment, ThemeAssignment, CampaignMember):
+    for model in (Enrichment, UnitVector, ThemeAssignment, CampaignMember):
         model.objects.filter(**{f"{kind}_id__in": pks}).delete()
     wiped = set(pks)
     for manager in (Theme.objects, Theme.history):

@@ -10,7 +10,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 
-from . import stances, tasks, units
+from . import stances, tasks, units, vectors
 from .models import Enrichment
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,10 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
     except IntegrityError:  # a concurrent worker enriched it first: theirs stands
         obj = Enrichment.objects.get(**ref)
     units.get(kind).enriched(pk, e)
+    if vectors.available():
+        # the tagger's vector of the response, once: a retrain reads it back instead of embedding every
+        # response of the scope again (insights.vectors)
+        vectors.store_one(units.UnitKey(kind, pk), consultation_id=unit.consultation_id, text=unit.text)
     if later:
         transaction.on_commit(lambda: queue_stance_adapt(unit.consultation_id))
     return obj

@@ -17,10 +17,10 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from policycycle.analysis import resources
 from policycycle.analysis import stance as engine
 
 from . import units
+from . import vectors as unit_vectors
 from .models import Enrichment
 
 CHOICES = ("agree", "disagree", "mixed", "unclear")
@@ -101,15 +101,24 @@ def stance_score_pending(consultation_id: int) -> int:
     until then. An official's stance is kept. Returns how many were read."""
     rows = list(
         Enrichment.objects.filter(consultation_id=consultation_id, stance_pending=True)
-        .only("pk", "stance", "stance_machine", "stance_source", *(k.field for k in units.kinds()))
+        .only(  # every column written back: a deferred one would be read row by row by bulk_update
+            "pk",
+            "stance",
+            "stance_machine",
+            "stance_logit",
+            "stance_pending",
+            "stance_source",
+            *(k.field for k in units.kinds()),
+        )
         .order_by("pk")[:SCORE_LIMIT]
     )
     if not rows:
         return 0
     model = engine.StanceModel.load()
+    loaded = units.load_many(r.unit_key for r in rows)  # one query per kind, not one per response
     read = []
     for r in rows:
-        unit = units.get(r.unit_kind).load(r.unit_id)
+        unit = loaded.get(r.unit_key)
         if model is not None and unit is not None and unit.clause_text and unit.text.strip():
             read.append((r, unit.clause_text, unit.text))
         r.stance_pending = False
@@ -128,7 +137,8 @@ def stance_score_pending(consultation_id: int) -> int:
 
 def stance_adapt(*, consultation_id: int) -> int:
     """Re-estimate the machine stance of the consultation's uncorrected responses from the officials'
-    corrections: a head on the general model's logit and the response's packaged MiniLM vector (see
+    corrections: a head on the general model's logit and the response's packaged MiniLM vector (stored:
+    `insights.vectors`; see
     `policycycle.analysis.stance.adapt`; measured in docs/analysis.md "Stance"). Rows without a logit
     (rule-based) are left as they are. Responses enriched since the last refit are first read by the
     general model (`stance_score_pending`). Returns how many rows changed."""
@@ -150,7 +160,15 @@ def stance_adapt(*, consultation_id: int) -> int:
     vectors = np.zeros((len(rows), 0))
     if len(rows) <= MAX_VECTOR_ROWS:
         found = units.texts([r.unit_key for r in rows])
-        vectors = resources.embed([found.get(r.unit_key, "") for r in rows])
+        # the packaged MiniLM's vectors (the head was measured on them), stored by the first refit and read
+        # back by the next ones; a unit gone since has no text to embed
+        there = [i for i, r in enumerate(rows) if r.unit_key in found]
+        vectors = np.zeros((len(rows), unit_vectors.DIMS), dtype=np.float32)
+        vectors[there] = unit_vectors.unit_vectors(
+            [(rows[i].unit_key, found[rows[i].unit_key]) for i in there],
+            consultation_id=consultation_id,
+            model=unit_vectors.PACKAGED,
+        )
     probs = engine.adapt(logits, vectors, labelled)
     changed = []
     for i, r in enumerate(rows):

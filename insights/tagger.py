@@ -1,5 +1,8 @@
 """Retrain the tagger: confirmed examples (confirmed machine tags and officials' own tags) train a few-shot
 classifier (`policycycle.analysis.tagging`) per scope, which re-tags the responses nobody has checked.
+With the `embeddings` engine it reads each response's vector stored at enrichment (`insights.vectors`)
+rather than embedding the scope again: only the themes' texts, and responses with no vector of today's
+model and text, are embedded.
 
 When the scope's engine is `llm` (chosen by settings.ANALYSIS_DEFAULT_ENGINE, with an endpoint configured)
 and the scope has at most settings.LLM_TAG_MAX_RESPONSES responses, the language model reads the
@@ -17,11 +20,13 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
-from . import engines, tasks
+from dhdigital.lib import history
+
+from . import engines, tasks, vectors
 from .engines import default_engine
 from .models import Theme, ThemeAssignment
 from .runs import iter_units
-from .units import UnitKey
+from .units import CONSULTATION, UnitKey
 
 
 class TaggerError(Exception):
@@ -73,9 +78,9 @@ def _trainable(consultation) -> tuple[dict[str, dict[int, set[str]]], Decisions]
 
 
 def tagger_retrain_queue(*, consultation, by=None) -> None:
-    """Check there is something to learn from, then retrain on the worker: embedding every response of a
-    large scope takes minutes, too long for a request. Raises TaggerError when there is nothing to learn
-    from or the worker cannot be reached."""
+    """Check there is something to learn from, then retrain on the worker: reading (and embedding what was
+    not stored at enrichment) every response of a large scope takes too long for a request. Raises
+    TaggerError when there is nothing to learn from or the worker cannot be reached."""
     _trainable(consultation)
     try:
         tasks.tagger_retrain.delay(consultation.pk, getattr(by, "pk", None))
@@ -121,11 +126,16 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
 
     trainable, decisions = _trainable(consultation)
     out = {"scopes": 0, "tagged": 0, "tags": 0}
+    # several scopes: the consultation's units are read once and shared out by scope
+    every = list(iter_units(consultation.pk)) if len(trainable) > 1 else None
     for scope, ex in trainable.items():
         themes = {
             t.pk: t for t in Theme.objects.filter(consultation=consultation, scope=scope, is_active=True)
         }
-        units = list(iter_units(consultation.pk, scope))
+        if every is None:
+            units = list(iter_units(consultation.pk, scope))
+        else:
+            units = every if scope == CONSULTATION else [u for u in every if u.scope == scope]
         index = {u.id: i for i, u in enumerate(units)}
         seeds = {
             str(tid): [index[u] for u in uids if u in index] for tid, uids in ex.items() if tid in themes
@@ -144,10 +154,18 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             confirmed = {str(tid): uids for tid, uids in ex.items() if str(tid) in seeds}
             tags = _llm_tags(units, texts, confirmed, decisions.decided)
         else:
+            # the embeddings engine's vectors of the responses were stored at enrichment: read back, not
+            # computed again (only those missing or stale are embedded, and stored)
+            stored = (
+                vectors.unit_vectors([(u.id, u.text) for u in units], consultation_id=consultation.pk)
+                if chosen == "embeddings"
+                else None
+            )
             tags = tag_responses(
                 [u.text for u in units],
                 seeds,
                 engine=chosen,
+                vectors=stored,
                 theme_texts=texts,
                 # a response confirmed for some themes teaches the others that it does not make them
                 checked=[index[u] for u in decisions.checked if u in index],
@@ -155,9 +173,13 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             )
         rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in decisions.decided]
         with transaction.atomic():
-            ThemeAssignment.objects.filter(
-                theme__in=themes.values(), source="machine", confirmed=False, rejected=False
-            ).delete()
+            history.bulk_delete(
+                ThemeAssignment.objects.filter(
+                    theme__in=themes.values(), source="machine", confirmed=False, rejected=False
+                ),
+                by=by,
+                reason="replaced by the retrained tagger",
+            )
             rows = []
             for uid, row in rest:
                 ref = UnitKey.parse(uid).ref()

@@ -138,9 +138,21 @@ class UnitKind:
         rows = self.model.objects.filter(pk__in=list(pks)).values_list("pk", *self.values_for_text)
         return {pk: self.text_of(*values) for pk, *values in rows}
 
+    load_related: ClassVar[tuple[str, ...]] = ()  # what `unit_text` reads besides the row
+
+    def unit_text(self, obj) -> UnitText | None:
+        """What enrichment reads of a row (loaded with `load_related`), or None when it has nothing to
+        analyse."""
+        raise NotImplementedError
+
     def load(self, pk: int) -> UnitText | None:
         """What enrichment reads, or None when the unit no longer exists or has nothing to analyse."""
-        raise NotImplementedError
+        return self.load_many([pk]).get(pk)
+
+    def load_many(self, pks: Iterable[int]) -> dict[int, UnitText]:
+        """{pk: what enrichment reads} of the units that exist and have something to analyse: one query."""
+        rows = self.model.objects.select_related(*self.load_related).filter(pk__in=list(pks))
+        return {obj.pk: u for obj in rows if (u := self.unit_text(obj)) is not None}
 
     def enrichable(self) -> QuerySet:
         """Every row enrichment covers (whatever its consultation or moderation state)."""
@@ -283,12 +295,13 @@ class CommentUnit(UnitKind):
             if body.strip() and (scope == CONSULTATION or unit_scope == scope):
                 yield Unit(id=str(UnitKey(self.kind, pk)), text=body, scope=unit_scope)
 
-    def load(self, pk: int) -> UnitText | None:
-        c = Comment.objects.select_related("section").filter(pk=pk).first()
-        if c is None or not c.body.strip():
+    load_related = ("section",)
+
+    def unit_text(self, c) -> UnitText | None:
+        if not c.body.strip():
             return None
         return UnitText(
-            UnitKey(self.kind, pk), c.consultation_id, c.body, c.section.text if c.section else None
+            UnitKey(self.kind, c.pk), c.consultation_id, c.body, c.section.text if c.section else None
         )
 
     def enrichable(self) -> QuerySet:
@@ -360,13 +373,14 @@ class AnswerUnit(UnitKind):
     def scope_of(self, text: str, question_id: int) -> str:
         return f"question:{question_id}"
 
-    def load(self, pk: int) -> UnitText | None:
-        a = Answer.objects.select_related("response", "question__section").filter(pk=pk).first()
-        if a is None or not a.text.strip():
+    load_related = ("response", "question__section")
+
+    def unit_text(self, a) -> UnitText | None:
+        if not a.text.strip():
             return None
         section = a.question.section
         return UnitText(
-            UnitKey(self.kind, pk), a.response.consultation_id, a.text, section.text if section else None
+            UnitKey(self.kind, a.pk), a.response.consultation_id, a.text, section.text if section else None
         )
 
     def enrichable(self) -> QuerySet:
@@ -429,11 +443,8 @@ class IdeaUnit(UnitKind):
     def scope_of(self, *values) -> str:
         return "ideas"
 
-    def load(self, pk: int) -> UnitText | None:
-        i = Idea.objects.filter(pk=pk).first()
-        if i is None:
-            return None
-        return UnitText(UnitKey(self.kind, pk), i.consultation_id, self.text_of(i.title, i.description))
+    def unit_text(self, i) -> UnitText | None:
+        return UnitText(UnitKey(self.kind, i.pk), i.consultation_id, self.text_of(i.title, i.description))
 
     def enrichable(self) -> QuerySet:
         return Idea.objects.all()
@@ -494,11 +505,12 @@ class LetterUnit(UnitKind):
             if text.strip() and (scope == CONSULTATION or unit_scope == scope):
                 yield Unit(id=str(UnitKey(self.kind, pk)), text=text, scope=unit_scope)
 
-    def load(self, pk: int) -> UnitText | None:
-        p = LetterPart.objects.select_related("response", "section").filter(pk=pk).first()
-        if p is None or not p.text.strip():
+    load_related = ("response", "section")
+
+    def unit_text(self, p) -> UnitText | None:
+        if not p.text.strip():
             return None
-        return UnitText(UnitKey(self.kind, pk), p.response.consultation_id, p.text, p.section.text)
+        return UnitText(UnitKey(self.kind, p.pk), p.response.consultation_id, p.text, p.section.text)
 
     def enrichable(self) -> QuerySet:
         return LetterPart.objects.filter(response__status=SUBMITTED).exclude(text="")
@@ -562,13 +574,14 @@ class EventNoteUnit(UnitKind):
             if text.strip() and (scope == CONSULTATION or unit_scope == scope):
                 yield Unit(id=str(UnitKey(self.kind, pk)), text=text, scope=unit_scope)
 
-    def load(self, pk: int) -> UnitText | None:
-        n = EventNote.objects.select_related("event", "section", "question__section").filter(pk=pk).first()
-        if n is None or not n.text.strip() or n.event.consultation_id is None:
+    load_related = ("event", "section", "question__section")
+
+    def unit_text(self, n) -> UnitText | None:
+        if not n.text.strip() or n.event.consultation_id is None:
             return None
         section = n.section or (n.question.section if n.question else None)
         return UnitText(
-            UnitKey(self.kind, pk), n.event.consultation_id, n.text, section.text if section else None
+            UnitKey(self.kind, n.pk), n.event.consultation_id, n.text, section.text if section else None
         )
 
     def enrichable(self) -> QuerySet:
@@ -634,11 +647,12 @@ class AttachmentUnit(UnitKind):
         ).exclude(text="")
         return qs if self.in_scope(scope) else qs.none()
 
-    def load(self, pk: int) -> UnitText | None:
-        a = ResponseAttachment.objects.select_related("response").filter(pk=pk).first()
-        if a is None or not a.text.strip():
+    load_related = ("response",)
+
+    def unit_text(self, a) -> UnitText | None:
+        if not a.text.strip():
             return None
-        return UnitText(UnitKey(self.kind, pk), a.response.consultation_id, a.text)
+        return UnitText(UnitKey(self.kind, a.pk), a.response.consultation_id, a.text)
 
     def enrichable(self) -> QuerySet:
         return ResponseAttachment.objects.filter(
@@ -694,6 +708,15 @@ def texts(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, str]:
         for pk, text in get(kind).texts(pks).items():
             out[UnitKey(kind, pk)] = text
     return out
+
+
+def load_many(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, UnitText]:
+    """{key: what enrichment reads} of the units that exist and have something to analyse: one query per
+    kind asked for (`UnitKind.load_many`)."""
+    by_kind: dict[str, list[int]] = {}
+    for kind, pk in keys:
+        by_kind.setdefault(kind, []).append(pk)
+    return {u.key: u for kind, pks in by_kind.items() for u in get(kind).load_many(pks).values()}
 
 
 def headings(keys: Iterable[tuple[str, int]]) -> dict[UnitKey, dict[str, str]]:

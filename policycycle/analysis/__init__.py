@@ -32,7 +32,8 @@ labels and condenses themes and writes cited abstractive summaries; only when co
 Officials in the loop::
 
     from policycycle.analysis.tagging import tag_responses, train_tagger, agreement
-    tags = tag_responses(texts, {"theme-key": [row, ...]}, engine="embeddings", theme_texts={...})
+    tags = tag_responses(texts, {"theme-key": [row, ...]}, engine="embeddings", theme_texts={...},
+                         vectors=None)  # or the texts' stored vectors (`vectors`: model keys, float16 bytes)
     agreement(machine_pairs, human_pairs, checked=ids)  # -> Agreement(precision, recall, f1, n)
 
 Summaries: `summaries.extractive_summary(items, scope=..., skip_ids=campaign_copies, sentiments=...)`.

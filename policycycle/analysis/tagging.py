@@ -464,14 +464,21 @@ def tag_responses(
     theme_texts: Mapping[str, str] | None = None,
     checked: Iterable[int] | None = None,
     rejected: Mapping[str, Sequence[int]] | None = None,
+    vectors: np.ndarray | None = None,
 ) -> list[list[tuple[str, float]]]:
     """Convenience: vectorise `texts` (and theme descriptions), train from `examples` (the `checked` rows
     are negatives of the themes they were not confirmed for, `rejected[theme]` rows of that theme), tag
-    every text."""
+    every text. `vectors`: the texts' vectors from the engine's model when the caller has them already
+    (stored at enrichment: `insights.vectors`); only the theme descriptions are then embedded."""
     eng = get_engine(engine) if isinstance(engine, str) else engine
     keys = sorted(theme_texts or {})
-    all_vecs = eng.vectorise(list(texts) + [theme_texts[k] for k in keys])  # type: ignore[index]
-    vectors, extra = all_vecs[: len(texts)], all_vecs[len(texts) :]
+    if vectors is None:
+        all_vecs = eng.vectorise(list(texts) + [theme_texts[k] for k in keys])  # type: ignore[index]
+        vectors, extra = all_vecs[: len(texts)], all_vecs[len(texts) :]
+    else:
+        if len(vectors) != len(texts):
+            raise ValueError("one vector per text")
+        extra = eng.vectorise([theme_texts[k] for k in keys]) if keys else np.zeros((0, vectors.shape[1]))  # type: ignore[index]
     tagger = train_tagger(
         examples,
         vectors,

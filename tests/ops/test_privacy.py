@@ -438,6 +438,7 @@ NOT_ABOUT_THE_PERSON = {
     "notices.Event": "what happened to a consultation or an idea; the person's notices are exported",
     "insights.CampaignMember": "campaign grouping; the person's text is exported with their comment",
     "insights.Campaign": "a detected form letter, a team's analysis",
+    "insights.UnitVector": "a model's vector of a text (numbers, not readable); goes with the text",
     "insights.Theme": "a team's analysis",
     "insights.Summary": "a team's analysis",
     "insights.Report": "a team's analysis",
