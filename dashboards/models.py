@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -66,17 +68,20 @@ class ExportLog(models.Model):
 
 class ResultsVersion(models.Model):
     """Which state of a consultation's responses the dashboard's cached counts were counted from
-    (dashboards.selectors.Tallies). On PostgreSQL, triggers on every table the counts read (responses,
-    answers, campaigns and their members, themes and their tags: migration 0004) give it a new random
-    `token` in the same transaction as any insert, update or delete, whatever wrote it (a service, a bulk
-    import, a run, an update through a queryset, the admin). A token is never given twice, so a count kept
-    under one is of one state only, even when the change that made it was rolled back; `n` counts the
-    changes. Not a foreign key: a consultation being deleted deletes its responses after its other rows,
-    and their triggers write here again."""
+    (dashboards.selectors.Tallies). On PostgreSQL, triggers on every table the counts read give it a new
+    random token in the same transaction as any insert, update or delete, whatever wrote it (a service, a
+    bulk import, a run, an update through a queryset, the admin): `token` for the responses, answers,
+    campaigns and their members, themes and their tags (migration 0004), `activity` for the comments,
+    letters on clauses, events and their notes, attached files' text, ideas and enrichment (migration
+    0005), so that a comment or a stance leaves the responses' costly counts in the cache. A token is
+    never given twice, so a count kept under one is of one state only, even when the change that made it
+    was rolled back; `n` counts the changes. Not a foreign key: a consultation being deleted deletes its
+    responses after its other rows, and their triggers write here again."""
 
     consultation_id = models.BigIntegerField(primary_key=True)
     n = models.BigIntegerField()
     token = models.UUIDField()
+    activity = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self) -> str:
         return f"consultation {self.consultation_id}: change {self.n}"

@@ -75,37 +75,48 @@ TALLIES_SECONDS = 24 * 3600
 
 
 class Tallies:
-    """The grouped counts of one consultation's responses that the dashboard reads (the respondent cube,
-    responses by day, the closed answers grouped by respondent and by day, the themes beside each option),
-    kept in the cache under the consultation's ResultsVersion (dashboards/models.py), which PostgreSQL
-    moves on in the same transaction as any change to the rows they count. A count is therefore served from
-    the cache only while nothing it was counted from has changed since; the first page after a change
-    counts again in the database. The version is read once (the first count asked for), so one page's
+    """The grouped counts of one consultation that the dashboard reads (the respondent cube, responses by
+    day, the closed answers grouped by respondent and by day, the themes beside each option, and the rest
+    of the page: comments, the clause heat map, themes, campaigns, moderation, events, stances), kept in
+    the cache under the consultation's ResultsVersion (dashboards/models.py), whose tokens PostgreSQL
+    moves on in the same transaction as any change to the rows they count. A count is therefore served
+    from the cache only while nothing it was counted from has changed since; the first page after a change
+    counts again in the database. The counts of responses, answers, campaigns and themes are kept under
+    `token`; those that also read comments, letters, events and their notes, files' text, ideas or
+    enrichment (`activity=True`) under both tokens, so that a comment or a stance leaves the costly
+    responses' counts in the cache. The version is read once (the first count asked for), so one page's
     counts are of one state. On SQLite (no version) every count is read live."""
 
     def __init__(self, consultation):
         self.consultation = consultation
         self._version: str | None = None
+        self._activity: str | None = None
         self._read = False
 
-    def version(self) -> str | None:
-        """The consultation's results token (None on SQLite, or before anything was counted)."""
+    def version(self, activity: bool = False) -> str | None:
+        """The consultation's results token, with `activity` followed by its activity token (None on
+        SQLite, or before anything was counted)."""
         if not self._read:
             self._read = True
             if connection.vendor == "postgresql":
-                token = (
+                tokens = (
                     ResultsVersion.objects.filter(consultation_id=self.consultation.pk)
-                    .values_list("token", flat=True)
+                    .values_list("token", "activity")
                     .first()
                 )
-                self._version = token.hex if token else None
+                if tokens:
+                    self._version, self._activity = tokens[0].hex, tokens[1].hex
+        if activity and self._version is not None:
+            return f"{self._version}.{self._activity}"
         return self._version
 
-    def get(self, name: str, count: Callable[[], Any], *parts) -> Any:
+    def get(self, name: str, count: Callable[[], Any], *parts, activity: bool = False) -> Any:
         """`count()`'s value, from the cache when it was counted at the current version. `parts`: what
-        else the value depends on (question ids, the time zone of its days). One entry per consultation
-        and count, replaced when counted again: the counts of earlier versions take no room."""
-        version = self.version()
+        else the value depends on (question ids, the time zone of its days). `activity`: the count reads
+        a table of ResultsVersion.activity's (comments, letters, events, notes, files, ideas, enrichment).
+        One entry per consultation and count, replaced when counted again: the counts of earlier versions
+        take no room."""
+        version = self.version(activity)
         if version is None:
             return count()
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
@@ -223,7 +234,13 @@ def over_time(consultation, tallies: Tallies | None = None) -> list[dict]:
     )
     for day, n in responses.items():
         days.setdefault(day, {"responses": 0, "comments": 0})["responses"] = n
-    for day, n in _per_day(Comment.objects.filter(consultation=consultation), "created_at").items():
+    comments = (tallies or Tallies(consultation)).get(
+        "comments_by_day",
+        lambda: _per_day(Comment.objects.filter(consultation=consultation), "created_at"),
+        timezone.get_current_timezone_name(),
+        activity=True,
+    )
+    for day, n in comments.items():
         days.setdefault(day, {"responses": 0, "comments": 0})["comments"] = n
     days.pop(None, None)
     if days:
@@ -345,11 +362,14 @@ def current_document(consultation) -> Document | None:
     )
 
 
-def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
+def clause_heatmap(
+    consultation, document: Document | None, tallies: Tallies | None = None
+) -> list[ClauseRow]:
     """Each clause of the document with its comments (subsections counted into the clause), the stance
     split of those comments and its most used themes. Comments made on an earlier version of the
     document count for the clause that carries on its lineage key, so a revised draft keeps the heat of
-    what people said about the old wording. Four queries whatever the size."""
+    what people said about the old wording. A few queries whatever the size; the counts through
+    `tallies`."""
     if document is None:
         return []
     sections = Section.objects.filter(
@@ -376,36 +396,17 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     for pk, key in earlier.items():
         if key in by_key:
             clause_of[pk] = by_key[key]
-    # Every kind recorded against clauses counts (insights.units: comments, letters, event notes).
-    on_clauses = [k for k in units.kinds() if k.section_lookup]
-    for k in on_clauses:
-        section = f"{k.section_lookup}_id"
-        counted = k.clause_rows(consultation.pk).filter(
-            **{f"{k.section_lookup}__document__slug": document.slug}
-        )
-        for sid, n in (
-            counted.values_list(section).annotate(n=Count("pk")).values_list(section, "n").order_by()
-        ):
-            if sid in clause_of:
-                clause_of[sid].comments += n
-                clause_of[sid].by_kind[k.kind] = clause_of[sid].by_kind.get(k.kind, 0) + n
-        stance_rows = (
-            Enrichment.objects.filter(**{f"{k.field}__in": counted.values("pk")})
-            .values_list(f"{k.field}__{section}", "stance")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        for sid, stance, n in stance_rows:
-            if sid in clause_of:
-                row = clause_of[sid]
-                row.stances[stance] = row.stances.get(stance, 0) + n
-    themes = (
-        Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
-        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))
-        .order_by("-n")
-    )
-    for t in themes:
-        row = by_key.get(t.scope.partition(":")[2])
+    tallies = tallies or Tallies(consultation)
+    for kind, sid, n in tallies.get("clause_counts", lambda: _clause_counts(consultation), activity=True):
+        if sid in clause_of:
+            clause_of[sid].comments += n
+            clause_of[sid].by_kind[kind] = clause_of[sid].by_kind.get(kind, 0) + n
+    for sid, stance, n in tallies.get("clause_stances", lambda: _clause_stances(consultation), activity=True):
+        if sid in clause_of:
+            row = clause_of[sid]
+            row.stances[stance] = row.stances.get(stance, 0) + n
+    for t in tallies.get("clause_themes", lambda: _clause_themes(consultation)):
+        row = by_key.get(t["scope"].partition(":")[2])
         if row is not None and len(row.themes) < 3:
             row.themes.append(t)
     top = max([r.comments for r in rows] or [0]) or 1
@@ -414,7 +415,54 @@ def clause_heatmap(consultation, document: Document | None) -> list[ClauseRow]:
     return rows
 
 
-def top_themes(consultation, limit: int = 10) -> list[dict]:
+def _clause_themes(consultation) -> list[dict]:
+    """The active themes of clauses (pk, label, scope), most tagged first, with their tags not rejected
+    (n)."""
+    themes = (
+        Theme.objects.filter(consultation=consultation, is_active=True, scope__startswith="clause:")
+        .annotate(n=Count("assignments", filter=Q(assignments__rejected=False)))
+        .order_by("-n", "pk")
+    )
+    return [{"pk": t.pk, "label": t.label, "scope": t.scope, "n": t.n} for t in themes]
+
+
+def _clause_counts(consultation) -> list[tuple[str, int, int]]:
+    """(unit kind, section id, units) of every kind recorded against clauses (insights.units: comments,
+    letters, event notes), on the sections of every document of the consultation."""
+    out = []
+    for k in units.kinds():
+        if k.section_lookup:
+            section = f"{k.section_lookup}_id"
+            rows = k.clause_rows(consultation.pk).values_list(section).annotate(n=Count("pk"))
+            out += [(k.kind, sid, n) for sid, n in rows.values_list(section, "n").order_by()]
+    return out
+
+
+def _clause_stances(consultation) -> list[tuple[int, str, int]]:
+    """(section id, stance, units) of the same units, from their enrichment."""
+    out = []
+    for k in units.kinds():
+        if k.section_lookup:
+            section = f"{k.section_lookup}_id"
+            rows = (
+                Enrichment.objects.filter(**{f"{k.field}__in": k.clause_rows(consultation.pk).values("pk")})
+                .values_list(f"{k.field}__{section}", "stance")
+                .annotate(n=Count("pk"))
+                .order_by()
+            )
+            out += list(rows)
+    return out
+
+
+def top_themes(consultation, limit: int = 10, tallies: Tallies | None = None) -> list[dict]:
+    """Themes by number of (non-rejected) tags, with share of all tagged units, stance split and quotes
+    (plain data, kept through `tallies`)."""
+    return (tallies or Tallies(consultation)).get(
+        "top_themes", lambda: _top_themes(consultation, limit), limit, activity=True
+    )
+
+
+def _top_themes(consultation, limit: int) -> list[dict]:
     """Themes by number of (non-rejected) tags, with share of all tagged units, stance split and quotes."""
     themes = list(
         Theme.objects.filter(consultation=consultation, is_active=True)
@@ -447,7 +495,7 @@ def top_themes(consultation, limit: int = 10) -> list[dict]:
             d[key] = d.get(key, 0) + r["n"]
     return [
         {
-            "theme": t,
+            "theme": {"pk": t.pk, "label": t.label},
             "count": t.n,
             "share": round(100 * t.n / total, 1),
             "stances": stance_segments(split.get(t.pk, {})),
@@ -457,9 +505,15 @@ def top_themes(consultation, limit: int = 10) -> list[dict]:
     ]
 
 
-def campaign_figures(consultation) -> dict:
+def campaign_figures(consultation, tallies: Tallies | None = None) -> dict:
     """Every unit the analysis reads (insights.units: comments, answers, letters, event notes, file text,
-    ideas), with each campaign counted once."""
+    ideas), with each campaign counted once; through `tallies`."""
+    return (tallies or Tallies(consultation)).get(
+        "campaigns", lambda: _campaign_figures(consultation), activity=True
+    )
+
+
+def _campaign_figures(consultation) -> dict:
     agg = Campaign.objects.filter(consultation=consultation).aggregate(n=Count("pk"))
     members = CampaignMember.objects.filter(campaign__consultation=consultation).count()
     total = units.units_count(consultation.pk)
@@ -501,13 +555,22 @@ def _duration_text(d) -> str:
     return f"{rest // 60} min"
 
 
-def events(consultation) -> list[EngagementEvent]:
-    """The consultation's events with how many notes of feedback were recorded at each (one query)."""
-    return list(
-        EngagementEvent.objects.filter(consultation=consultation)
-        .annotate(note_count=Count("notes"))
-        .order_by("starts_at")
-    )
+EVENT_FIELDS = ("pk", "title", "starts_at", "online", "location", "attendees", "note_count")
+
+
+def events(consultation, tallies: Tallies | None = None) -> list[dict]:
+    """The consultation's events (EVENT_FIELDS) with how many notes of feedback were recorded at each (one
+    query, kept through `tallies`)."""
+
+    def count() -> list[dict]:
+        rows = (
+            EngagementEvent.objects.filter(consultation=consultation)
+            .annotate(note_count=Count("notes"))
+            .order_by("starts_at")
+        )
+        return [{f: getattr(e, f) for f in EVENT_FIELDS} for e in rows]
+
+    return (tallies or Tallies(consultation)).get("events", count, activity=True)
 
 
 def _commenters(consultation) -> dict:
@@ -527,17 +590,19 @@ def dashboard(consultation, cube: list[tuple] | None = None, tallies: Tallies | 
     total_responses, per = response_counts(consultation, cube)
     return {
         "total_responses": total_responses,
-        "total_comments": Comment.objects.filter(consultation=consultation).count(),
+        "total_comments": tallies.get(
+            "comments", lambda: Comment.objects.filter(consultation=consultation).count(), activity=True
+        ),
         "over_time": (ot := over_time(consultation, tallies)),
         "over_time_width": max(len(ot) * 12, 12),
         "breakdowns": breakdowns(per),
         **_commenters(consultation),
         "document": document,
-        "heatmap": (heatmap := clause_heatmap(consultation, document)),
+        "heatmap": (heatmap := clause_heatmap(consultation, document, tallies)),
         "heatmap_grouped": any(r.groups for r in heatmap),
-        "top_themes": top_themes(consultation),
-        "campaigns": campaign_figures(consultation),
-        "moderation": moderation_figures(consultation),
-        "events": events(consultation),
+        "top_themes": top_themes(consultation, tallies=tallies),
+        "campaigns": campaign_figures(consultation, tallies),
+        "moderation": tallies.get("moderation", lambda: moderation_figures(consultation), activity=True),
+        "events": events(consultation, tallies),
         "threshold": threshold(),
     }

@@ -39,7 +39,11 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "consultation": consultation,
         **selectors.dashboard(consultation, cube, tallies),
         "closed": closed.question_results(consultation, cube=cube, tallies=tallies),
-        "stance_caveat": stance_caveat(**insights_services.stance_checked(consultation)),
+        "stance_caveat": stance_caveat(
+            **tallies.get(
+                "stance_checked", lambda: insights_services.stance_checked(consultation), activity=True
+            )
+        ),
     }
     return render(request, "dashboards/dashboard.html", ctx)
 
