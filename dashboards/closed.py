@@ -20,11 +20,16 @@ filtered set) these grouped counts are kept in the cache until a row they count 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections import defaultdict
 from datetime import timedelta
+from pathlib import Path
 
 from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from insights.models import CampaignMember, Theme, ThemeAssignment
 from responses.models import Answer, Question, Response
@@ -139,6 +144,55 @@ def question_results(
         themes = _counted(tallies, "closed_themes", lambda: _theme_rows(consultation, answers, qids), qids)
         _add_themes(out, consultation, themes)
     return out
+
+
+def dashboard_results(
+    consultation, *, cube: list[tuple], tallies: selectors.Tallies
+) -> tuple[list[dict], str]:
+    """The dashboard's closed-question results and their HTML (dashboards/_closed_question.html, with links
+    to the explorer), kept through `tallies` with all they are made from: the counts under the results
+    version, the questions as they are now, the threshold, the time zone of the days, and this code and
+    template (_release()), so the page neither counts them nor renders them again until one of those
+    changes. Nothing in them depends on who reads them (the dashboard is the team's, and the same for every
+    role that may open it)."""
+    questions = closed_questions(consultation)
+    if not questions:
+        return [], ""
+    asked = [(q.pk, q.position, q.text, q.kind, q.options) for q in questions]
+
+    def count() -> tuple[list[dict], str]:
+        results = question_results(consultation, questions=questions, cube=cube, tallies=tallies)
+        html = "".join(
+            render_to_string(
+                "dashboards/_closed_question.html", {"q": q, "links": True, "slug": consultation.slug}
+            )
+            for q in results
+        )
+        return results, html
+
+    parts = (
+        asked,
+        selectors.threshold(),
+        timezone.get_current_timezone_name(),
+        consultation.slug,
+        _release(),
+    )
+    results, html = tallies.get("closed_page", count, *parts)
+    return results, mark_safe(html)  # noqa: S308 - rendered by the template above, escaped there
+
+
+@functools.cache
+def _release() -> str:
+    """A digest of the code and template that make the dashboard's closed-question results, so that what
+    an earlier release kept in the cache is never shown by this one."""
+    digest = hashlib.sha256()
+    for path in (
+        Path(__file__),
+        Path(selectors.__file__),
+        Path(__file__).parent / "templates" / "dashboards" / "_closed_question.html",
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _counted(tallies, name: str, count, *parts):

@@ -573,8 +573,8 @@ def events(consultation, tallies: Tallies | None = None) -> list[dict]:
     return (tallies or Tallies(consultation)).get("events", count, activity=True)
 
 
-def _commenters(consultation) -> dict:
-    total, per = commenter_counts(consultation)
+def _commenters(consultation, tallies: Tallies) -> dict:
+    total, per = tallies.get("commenters", lambda: commenter_counts(consultation), activity=True)
     return {
         "commenters": total,
         "commenter_breakdowns": breakdowns(per, prefix="commenters-", who="Commenters") if total else [],
@@ -596,7 +596,7 @@ def dashboard(consultation, cube: list[tuple] | None = None, tallies: Tallies | 
         "over_time": (ot := over_time(consultation, tallies)),
         "over_time_width": max(len(ot) * 12, 12),
         "breakdowns": breakdowns(per),
-        **_commenters(consultation),
+        **_commenters(consultation, tallies),
         "document": document,
         "heatmap": (heatmap := clause_heatmap(consultation, document, tallies)),
         "heatmap_grouped": any(r.groups for r in heatmap),

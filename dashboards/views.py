@@ -35,15 +35,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = _team(request, slug)
     tallies = selectors.Tallies(consultation)  # the page's counts, of one state of the responses
     cube = selectors.respondent_cube(consultation, tallies=tallies)  # one scan of the responses for both
+    closed_results, closed_html = closed.dashboard_results(consultation, cube=cube, tallies=tallies)
+    checked = tallies.get(
+        "stance_checked", lambda: insights_services.stance_checked(consultation), activity=True
+    )
     ctx = {
         "consultation": consultation,
         **selectors.dashboard(consultation, cube, tallies),
-        "closed": closed.question_results(consultation, cube=cube, tallies=tallies),
-        "stance_caveat": stance_caveat(
-            **tallies.get(
-                "stance_checked", lambda: insights_services.stance_checked(consultation), activity=True
-            )
-        ),
+        "closed": closed_results,
+        "closed_html": closed_html,  # rendered with the results, kept in the cache with them
+        "stance_caveat": stance_caveat(**checked),
     }
     return render(request, "dashboards/dashboard.html", ctx)
 

@@ -1,8 +1,9 @@
 """A second token on the results version (0004), `activity`, that moves on with every other table the
-dashboard counts: comments, letters on clauses, events and their notes, attached files' text, ideas and
-enrichment (stances). The dashboard's other counts can then be kept in the cache under both tokens
-(dashboards.selectors.Tallies) without ever being stale, while a comment or an enrichment leaves the
-responses' and closed answers' counts (the costly ones, under `token` alone) in the cache."""
+dashboard counts: comments, letters on clauses, events and their notes, attached files' text, ideas,
+enrichment (stances) and what commenters say about themselves on their profile. The dashboard's other
+counts can then be kept in the cache under both tokens (dashboards.selectors.Tallies) without ever being
+stale, while a comment or an enrichment leaves the responses' and closed answers' counts (the costly
+ones, under `token` alone) in the cache."""
 
 import importlib
 import uuid
@@ -38,6 +39,23 @@ CREATE OR REPLACE FUNCTION dhd_activity_bump(ids bigint[]) RETURNS void LANGUAGE
 $$;
 """
 
+# What commenters gave about themselves on their profile (dashboards.selectors.commenter_counts): a change
+# to it moves the activity token of every consultation they commented on. Only updates: a new account has
+# no comments yet, and an account deleted leaves its comments through an update or a delete of theirs.
+USER = """
+CREATE OR REPLACE FUNCTION dhd_activity_bump_accounts_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM dhd_activity_bump(ARRAY(
+        SELECT DISTINCT c.consultation_id
+        FROM new_rows n JOIN old_rows o ON o.id = n.id JOIN comments_comment c ON c.author_id = n.id
+        WHERE (n.respondent_type, n.organisation_type, n.region)
+            IS DISTINCT FROM (o.respondent_type, o.organisation_type, o.region)
+    ));
+    RETURN NULL;
+END
+$$;
+"""
+
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
@@ -57,6 +75,12 @@ def create(apps, schema_editor):
                 f"CREATE TRIGGER dhd_activity_{suffix} AFTER {event} ON {table} REFERENCING {referencing} "
                 f"FOR EACH STATEMENT EXECUTE FUNCTION dhd_activity_bump_{table}()"
             )
+    schema_editor.execute(USER)
+    schema_editor.execute(
+        "CREATE TRIGGER dhd_activity_upd AFTER UPDATE ON accounts_user "
+        "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
+        "FOR EACH STATEMENT EXECUTE FUNCTION dhd_activity_bump_accounts_user()"
+    )
 
 
 def drop(apps, schema_editor):
@@ -66,11 +90,14 @@ def drop(apps, schema_editor):
         for suffix in first.TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS dhd_activity_{suffix} ON {table}")
         schema_editor.execute(f"DROP FUNCTION IF EXISTS dhd_activity_bump_{table}()")
+    schema_editor.execute("DROP TRIGGER IF EXISTS dhd_activity_upd ON accounts_user")
+    schema_editor.execute("DROP FUNCTION IF EXISTS dhd_activity_bump_accounts_user()")
     schema_editor.execute("DROP FUNCTION IF EXISTS dhd_activity_bump(bigint[])")
 
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("accounts", "0003_who_comments"),
         ("comments", "0004_fewer_indexes"),
         ("dashboards", "0004_results_version"),
         ("insights", "0006_enrichment_stance_pending"),

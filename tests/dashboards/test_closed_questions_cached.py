@@ -201,6 +201,18 @@ def test_a_question_whose_options_are_edited(formal, analyst, shown):
     shown()
 
 
+def test_a_question_reworded_shows_at_once_in_the_results_kept_with_their_html(
+    client, analyst, consultation, formal, shown
+):
+    question = formal["questions"][1]
+    url = reverse("dashboards:dashboard", args=[consultation.slug])
+    assert question.text in client.get(url).content.decode()
+    services.question_update(question=question, by=analyst, text="Who is affected the most, in your view?")
+    page = client.get(url).content.decode()
+    assert "Who is affected the most, in your view?" in page and "Who is most affected?" not in page
+    shown()  # the question as it reads now, beside the same counts
+
+
 def test_an_update_straight_through_a_queryset(consultation, formal, shown):
     Response.objects.filter(consultation=consultation, channel="email").update(channel="post")
     shown()
@@ -307,9 +319,15 @@ def test_every_table_a_kept_count_reads_moves_the_version(client, analyst, consu
     cache.clear()
     client.force_login(analyst)
     assert client.get(reverse("dashboards:dashboard", args=[consultation.slug])).status_code == 200
-    assert {"cube", "responses_by_day", "closed", "closed_by_day", "closed_themes", "clause_themes"} <= set(
-        read
-    ) - under_activity
+    assert {
+        "cube",
+        "responses_by_day",
+        "closed",
+        "closed_by_day",
+        "closed_themes",
+        "closed_page",
+        "clause_themes",
+    } <= set(read) - under_activity
     assert {
         "comments",
         "comments_by_day",
@@ -320,6 +338,7 @@ def test_every_table_a_kept_count_reads_moves_the_version(client, analyst, consu
         "moderation",
         "events",
         "stance_checked",
+        "commenters",
     } <= under_activity & set(read)
 
     def triggered(prefix: str) -> set[str]:

@@ -66,7 +66,10 @@ def _page(client, consultation) -> dict:
         "moderation": ctx["moderation"],
         "events": [(e["title"], e["note_count"]) for e in ctx["events"]],
         "stance_caveat": ctx["stance_caveat"],
-        "commenters": ctx["commenters"],
+        "commenters": (
+            ctx["commenters"],
+            [(b["key"], [(x.label, x.value) for x in b["bars"]]) for b in ctx["commenter_breakdowns"]],
+        ),
     }
 
 
@@ -208,3 +211,22 @@ def test_a_comment_leaves_the_responses_counts_in_the_cache(
     Response.objects.filter(pk=formal["responses"][0].pk).update(region="wales")
     client.get(url)
     assert counted == [1]
+
+
+def test_a_commenter_changes_what_their_profile_says(consultation, formal, citizen, shown):
+    citizen.respondent_type = "organisation"
+    citizen.organisation_type = "business"
+    citizen.region = "wales"
+    citizen.save()
+    shown()
+
+
+@postgresql_only
+def test_a_login_leaves_the_version_as_it_was(consultation, formal, citizen):
+    from dashboards.models import ResultsVersion
+
+    before = ResultsVersion.objects.get(consultation_id=consultation.pk)
+    citizen.last_login = timezone.now()
+    citizen.save(update_fields=["last_login"])
+    after = ResultsVersion.objects.get(consultation_id=consultation.pk)
+    assert (after.token, after.activity) == (before.token, before.activity)
