@@ -126,9 +126,10 @@ class Enrichment(UnitRef):
 
 class UnitVector(UnitRef):
     """A response's sentence vector from one model (`policycycle.analysis.vectors`: float16 bytes), computed
-    once, at enrichment or in batches by the first reader (`insights.vectors.unit_vectors`), and reused by
-    the retrained tagger and the stance refit instead of embedding every response again. It stands while
-    its model key and the hash of the unit's text are today's; otherwise it is computed again."""
+    once, in batches by the worker after enrichment (`insights.vectors.fill`) or by the first reader
+    (`insights.vectors.unit_vectors`), and reused by the retrained tagger and the stance refit instead of
+    embedding every response again. It stands while its model key and the hash of the unit's text are
+    today's; otherwise it is computed again."""
 
     consultation = models.ForeignKey("consultations.Consultation", on_delete=models.CASCADE, related_name="+")
     model = models.CharField(max_length=64, help_text="The model key (policycycle.analysis.vectors).")

@@ -94,9 +94,10 @@ def enrichment_compute(*, kind: str, pk: int) -> Enrichment | None:
         obj = Enrichment.objects.get(**ref)
     units.get(kind).enriched(pk, e)
     if vectors.available():
-        # the tagger's vector of the response, once: a retrain reads it back instead of embedding every
+        # the tagger's vector of the response, computed in batches by the worker (one forward pass here
+        # would add a third to enrichment's cost): a retrain reads it back instead of embedding every
         # response of the scope again (insights.vectors)
-        vectors.store_one(units.UnitKey(kind, pk), consultation_id=unit.consultation_id, text=unit.text)
+        transaction.on_commit(lambda: queue_vectors_fill(unit.consultation_id))
     if later:
         transaction.on_commit(lambda: queue_stance_adapt(unit.consultation_id))
     return obj
@@ -147,6 +148,21 @@ from .runs import (  # noqa: E402,F401
 )
 from .stances import StanceError, stance_adapt, stance_checked  # noqa: E402,F401
 from .tagger import TaggerError, tagger_retrain, tagger_retrain_queue  # noqa: E402,F401
+
+
+def queue_vectors_fill(consultation_id: int) -> bool:
+    """Queue the computing of the consultation's missing response vectors unless a fill is already waiting
+    (it will find this response too: `vectors_fill` releases the claim before it looks). Never raises: with
+    the broker down the claim is released, and the next enrichment, or the first retrain, computes them."""
+    if not vectors.fill_claim(consultation_id):
+        return True
+    try:
+        tasks.vectors_fill.delay(consultation_id)
+        return True
+    except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
+        vectors.fill_release(consultation_id)
+        logger.warning("response vectors not queued", extra={"reason": type(exc).__name__})
+        return False
 
 
 def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:

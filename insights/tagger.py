@@ -1,6 +1,6 @@
 """Retrain the tagger: confirmed examples (confirmed machine tags and officials' own tags) train a few-shot
 classifier (`policycycle.analysis.tagging`) per scope, which re-tags the responses nobody has checked.
-With the `embeddings` engine it reads each response's vector stored at enrichment (`insights.vectors`)
+With the `embeddings` engine it reads each response's vector stored after enrichment (`insights.vectors`)
 rather than embedding the scope again: only the themes' texts, and responses with no vector of today's
 model and text, are embedded.
 
@@ -79,7 +79,7 @@ def _trainable(consultation) -> tuple[dict[str, dict[int, set[str]]], Decisions]
 
 def tagger_retrain_queue(*, consultation, by=None) -> None:
     """Check there is something to learn from, then retrain on the worker: reading (and embedding what was
-    not stored at enrichment) every response of a large scope takes too long for a request. Raises
+    not stored after enrichment) every response of a large scope takes too long for a request. Raises
     TaggerError when there is nothing to learn from or the worker cannot be reached."""
     _trainable(consultation)
     try:
@@ -154,7 +154,7 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             confirmed = {str(tid): uids for tid, uids in ex.items() if str(tid) in seeds}
             tags = _llm_tags(units, texts, confirmed, decisions.decided)
         else:
-            # the embeddings engine's vectors of the responses were stored at enrichment: read back, not
+            # the embeddings engine's vectors of the responses were stored after enrichment: read back, not
             # computed again (only those missing or stale are embedded, and stored)
             stored = (
                 vectors.unit_vectors([(u.id, u.text) for u in units], consultation_id=consultation.pk)

@@ -19,6 +19,15 @@ def stance_adapt(consultation_id: int) -> int:
     return changed
 
 
+@shared_task(name="insights.tasks.vectors_fill")
+def vectors_fill(consultation_id: int) -> int:
+    services.vectors.fill_release(consultation_id)  # enrichments from now on queue the next fill
+    done, more = services.vectors.fill(consultation_id)
+    if more:
+        services.queue_vectors_fill(consultation_id)
+    return done
+
+
 @shared_task(name="insights.tasks.enrichment_sweep")
 def enrichment_sweep() -> dict[str, int]:
     return services.enrichment_sweep()

@@ -2,22 +2,25 @@
 responses as vectors again and again: the retrained tagger (every response of a scope at each retrain) and
 the stance refit (up to 20,000 responses at each official's correction).
 
-Enrichment stores the tagger's vector of each response as it arrives (`store_one`, one forward pass of
-the model); `unit_vectors` reads the stored vectors back and computes, in batches, only those missing or
-stale (the text changed since, or the model was rebuilt: `policycycle.analysis.vectors.model_key`), and
-stores them for the next reader."""
+Enrichment does not embed: it queues `fill` for the response's consultation (at most one waiting per
+consultation), which computes the tagger's vectors of the enriched responses that have none, in batches
+in the worker, so the per-response cost of enrichment stays what it was. `unit_vectors` reads the stored
+vectors back and computes, in batches, only those missing or stale (the text changed since, or the model
+was rebuilt: `policycycle.analysis.vectors.model_key`), and stores them for the next reader; so a lost
+fill loses nothing, the next reader pays for it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 
 from policycycle.analysis import vectors as engine
 
-from .models import UnitVector
-from .units import UnitKey, get
+from .models import Enrichment, UnitVector
+from .units import UnitKey, get, kinds, load_many
 
 BATCH = 2_048  # texts embedded, then stored, at a time
 READ_CHUNK = 5_000  # units read per query
@@ -63,17 +66,6 @@ def _store(rows: Sequence[tuple[UnitKey, str, bytes]], *, consultation_id: int, 
         )
 
 
-def store_one(key: UnitKey, *, consultation_id: int, text: str, model: str = engine.MATCHER) -> bytes:
-    """Enrichment: embed one response with `model` (the tagger's) and store it. Returns the stored bytes."""
-    blob = engine.to_bytes(engine.embed(model, [text])[0])
-    _store(
-        [(key, engine.text_hash(text), blob)],
-        consultation_id=consultation_id,
-        model_key=engine.model_key(model),
-    )
-    return blob
-
-
 def unit_vectors(
     items: Sequence[tuple[UnitKey | str, str]],
     *,
@@ -108,3 +100,56 @@ def unit_vectors(
         out[part] = engine.from_bytes([b for _, _, b in rows])
         _store(rows, consultation_id=consultation_id, model_key=key)
     return out
+
+
+# The enriched responses given their vectors by one `fill` task; more are left to the task it queues next.
+FILL_LIMIT = 4 * BATCH
+FILL_CLAIM_SECONDS = 15 * 60
+
+
+def _claim_key(consultation_id: int) -> str:
+    return f"insights:vectors-fill:{consultation_id}"
+
+
+def fill_claim(consultation_id: int) -> bool:
+    """True when no fill of this consultation is waiting (the caller queues one), False when one is. With
+    the cache unreachable every call is True: fills are then not spared, but none is lost."""
+    key = _claim_key(consultation_id)
+    return bool(cache.add(key, 1, timeout=FILL_CLAIM_SECONDS)) or cache.get(key) is None
+
+
+def fill_release(consultation_id: int) -> None:
+    cache.delete(_claim_key(consultation_id))
+
+
+def missing(consultation_id: int, *, limit: int, model: str = engine.MATCHER) -> list[UnitKey]:
+    """Up to `limit` enriched units of the consultation with no vector of `model` today (one query per
+    kind)."""
+    key = engine.model_key(model)
+    out: list[UnitKey] = []
+    for kind in kinds():
+        if len(out) >= limit:
+            break
+        have = UnitVector.objects.filter(
+            consultation_id=consultation_id, model=key, **{f"{kind.field}__isnull": False}
+        ).values(kind.field)
+        pks = (
+            Enrichment.objects.filter(consultation_id=consultation_id, **{f"{kind.field}__isnull": False})
+            .exclude(**{f"{kind.field}__in": have})
+            .order_by(kind.field)
+            .values_list(kind.field, flat=True)[: limit - len(out)]
+        )
+        out += [UnitKey(kind.kind, pk) for pk in pks]
+    return out
+
+
+def fill(consultation_id: int, *, limit: int | None = None, model: str = engine.MATCHER) -> tuple[int, bool]:
+    """Compute and store the vectors of up to `limit` (FILL_LIMIT) enriched units of the consultation that
+    have none, BATCH at a time. Returns (how many were computed, whether more are waiting)."""
+    limit = limit or FILL_LIMIT
+    todo = missing(consultation_id, limit=limit + 1, model=model)
+    more = len(todo) > limit
+    found = load_many((k.kind, k.pk) for k in todo[:limit])
+    items = [(k, found[k].text) for k in todo[:limit] if k in found]
+    unit_vectors(items, consultation_id=consultation_id, model=model)
+    return len(items), more

@@ -469,7 +469,7 @@ def tag_responses(
     """Convenience: vectorise `texts` (and theme descriptions), train from `examples` (the `checked` rows
     are negatives of the themes they were not confirmed for, `rejected[theme]` rows of that theme), tag
     every text. `vectors`: the texts' vectors from the engine's model when the caller has them already
-    (stored at enrichment: `insights.vectors`); only the theme descriptions are then embedded."""
+    (stored after enrichment: `insights.vectors`); only the theme descriptions are then embedded."""
     eng = get_engine(engine) if isinstance(engine, str) else engine
     keys = sorted(theme_texts or {})
     if vectors is None:

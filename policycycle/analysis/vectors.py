@@ -3,7 +3,7 @@ it in (float16 bytes, 768 bytes for MiniLM's 384 dimensions).
 
 Embedding a response costs about 10 ms of CPU (MiniLM, two cores): embedding a 100,000-response consultation
 again for each retrain of the tagger took 16 minutes. The insights app stores each response's vector once
-(`insights.vectors`, computed at enrichment) and the tagger and the stance refit read them back; these are
+(`insights.vectors`, computed after enrichment) and the tagger and the stance refit read them back; these are
 the engine's side of it, with no Django. A stored vector stands only while its model key and the hash of
 its text are those of today."""
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from comments.models import Comment
-from insights import services, stances, vectors
+from insights import services, stances, tasks, vectors
 from insights.models import Enrichment, Theme, ThemeAssignment, UnitVector
 from insights.runs import iter_units
 from insights.units import UnitKey
@@ -38,15 +38,50 @@ def _units(consultation):
     return [(u.id, u.text) for u in iter_units(consultation.pk)]
 
 
-def test_enrichment_stores_the_taggers_vector_of_the_response(document, citizen):
-    comment = post_comments(document, citizen, polis_texts(limit=1))[0]
-    services.enrichment_compute(kind="comment", pk=comment.pk)
+def test_enrichment_leaves_the_vector_to_one_fill_in_the_worker(
+    document, citizen, embedded, django_capture_on_commit_callbacks, monkeypatch
+):
+    comments = post_comments(document, citizen, polis_texts(limit=3))
+    queued = []
+    monkeypatch.setattr(tasks.vectors_fill, "delay", queued.append)  # the worker has not started yet
+    with django_capture_on_commit_callbacks(execute=True):
+        for c in comments:
+            services.enrichment_compute(kind="comment", pk=c.pk)
+    assert embedded == {}  # enrichment itself embeds nothing
+    # three enrichments, one fill waiting (the claim); the worker's fill computes the three in one batch
+    assert queued == [document.consultation_id]
+    assert tasks.vectors_fill(document.consultation_id) == 3
+    assert len(embedded[engine.MATCHER]) == 3
+    comment = comments[0]
     row = UnitVector.objects.get(comment=comment)
     assert row.model == engine.model_key(engine.MATCHER)
     assert row.text_hash == engine.text_hash(comment.body)
     assert len(bytes(row.vector)) == 2 * engine.DIMS  # float16
     fresh = engine.embed(engine.MATCHER, [comment.body])[0]
     assert float(engine.from_bytes([row.vector])[0] @ fresh) > 0.999
+    # the fill released its claim: the next enrichment queues the next fill
+    assert vectors.fill_claim(document.consultation_id)
+
+
+def test_a_fill_computes_only_the_missing_vectors_and_queues_the_rest(
+    consultation, document, citizen, embedded, monkeypatch
+):
+    comments = post_comments(document, citizen, polis_texts(limit=5))
+    for c in comments:
+        services.enrichment_compute(kind="comment", pk=c.pk)
+    vectors.unit_vectors([(f"comment:{comments[0].pk}", comments[0].body)], consultation_id=consultation.pk)
+    embedded.clear()
+    assert [k.pk for k in vectors.missing(consultation.pk, limit=10)] == [c.pk for c in comments[1:]]
+    monkeypatch.setattr(vectors, "FILL_LIMIT", 3)
+    queued = []
+    monkeypatch.setattr(tasks.vectors_fill, "delay", queued.append)
+    assert tasks.vectors_fill(consultation.pk) == 3
+    assert queued == [consultation.pk]  # one more waiting: the next fill is queued
+    assert len(embedded[engine.MATCHER]) == 3
+    queued.clear()
+    assert tasks.vectors_fill(consultation.pk) == 1 and queued == []
+    assert vectors.missing(consultation.pk, limit=10) == []
+    assert UnitVector.objects.filter(consultation=consultation).count() == 5
 
 
 def test_stored_vectors_are_read_back_and_only_missing_or_stale_ones_computed(
@@ -98,8 +133,9 @@ def test_the_retrained_tagger_reads_the_stored_vectors_instead_of_embedding_the_
     for theme, comment in ((a, on_clause[0]), (a, on_clause[1]), (b, on_clause[2]), (b, on_clause[3])):
         tag = ThemeAssignment.objects.create(theme=theme, comment=comment, confidence=0.6)
         services.tag_decide(tag=tag, by=analyst, confirm=True)
-    for c in real_comments:  # what enrichment does as each comment arrives
+    for c in real_comments:  # what enrichment, then the worker's fill, does as each comment arrives
         services.enrichment_compute(kind="comment", pk=c.pk)
+    vectors.fill(consultation.pk)
     assert UnitVector.objects.count() == len(real_comments)
     embedded.clear()
     sent = []
