@@ -152,17 +152,9 @@ from .tagger import TaggerError, tagger_retrain, tagger_retrain_queue  # noqa: E
 
 def queue_vectors_fill(consultation_id: int) -> bool:
     """Queue the computing of the consultation's missing response vectors unless a fill is already waiting
-    (it will find this response too: `vectors_fill` releases the claim before it looks). Never raises: with
-    the broker down the claim is released, and the next enrichment, or the first retrain, computes them."""
-    if not vectors.fill_claim(consultation_id):
-        return True
-    try:
-        tasks.vectors_fill.delay(consultation_id)
-        return True
-    except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
-        vectors.fill_release(consultation_id)
-        logger.warning("response vectors not queued", extra={"reason": type(exc).__name__})
-        return False
+    (it will find this response too). With the broker down the next enrichment, or the first retrain,
+    computes them."""
+    return vectors.FILL_WAITING.queue(tasks.vectors_fill, consultation_id)
 
 
 def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
@@ -175,14 +167,5 @@ def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
 
 def queue_stance_adapt(consultation_id: int) -> bool:
     """Queue the refit unless one is already waiting for this consultation (it will read this correction
-    too: `stance_adapt` releases the claim before it reads the corrections). Never raises: with the broker
-    down the claim is released and the next correction queues it again."""
-    if not stances.adapt_claim(consultation_id):
-        return True
-    try:
-        tasks.stance_adapt.delay(consultation_id)
-        return True
-    except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
-        stances.adapt_release(consultation_id)
-        logger.warning("stance adaptation not queued", extra={"reason": type(exc).__name__})
-        return False
+    too). With the broker down the next correction queues it again."""
+    return stances.ADAPT_WAITING.queue(tasks.stance_adapt, consultation_id)

@@ -4,7 +4,7 @@ Enrichment gives every response a machine stance (`stance_machine`, with the gen
 the learned model is in use). An official may correct it on the response explorer (`stance_correct`):
 `stance` then holds their answer, `stance_source` says "official", and who decided and when is kept on
 the row; re-enriching the same response never overwrites it. Each correction queues `stance_adapt`
-(`insights.services.stance_correct`; at most one waits per consultation, `adapt_claim`), which
+(`insights.services.stance_correct`; at most one waits per consultation, `ADAPT_WAITING`), which
 refits the consultation's own head (`policycycle.analysis.stance.adapt`) on the officials' answers and
 re-estimates the stance of the responses nobody has corrected.
 """
@@ -12,11 +12,11 @@ re-estimates the stance of the responses nobody has corrected.
 from __future__ import annotations
 
 import numpy as np
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from dhdigital.lib.cache import OneWaiting
 from policycycle.analysis import stance as engine
 
 from . import units
@@ -51,24 +51,8 @@ def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
 
 
 # At most one refit waits in the queue per consultation: officials correct stances one after another, and
-# each refit reads every correction made before it starts. The claim lapses after this many seconds, so a
-# lost task does not stop refits for long.
-ADAPT_CLAIM_SECONDS = 600
-
-
-def _claim_key(consultation_id: int) -> str:
-    return f"insights:stance-adapt-queued:{consultation_id}"
-
-
-def adapt_claim(consultation_id: int) -> bool:
-    """True when no refit of this consultation is waiting (the caller queues one), False when one is. With
-    the cache unreachable every call is True: refits are then not spared, but none is lost."""
-    key = _claim_key(consultation_id)
-    return bool(cache.add(key, 1, timeout=ADAPT_CLAIM_SECONDS)) or cache.get(key) is None
-
-
-def adapt_release(consultation_id: int) -> None:
-    cache.delete(_claim_key(consultation_id))
+# each refit reads every correction made before it starts. The claim lapses after 10 minutes.
+ADAPT_WAITING = OneWaiting("insights:stance-adapt-queued", 600)
 
 
 # Above this many analysed responses the head uses the general model's logit alone (embedding every

@@ -12,7 +12,7 @@ def enrich_unit(kind: str, pk: int) -> bool:
 
 @shared_task(name="insights.tasks.stance_adapt")
 def stance_adapt(consultation_id: int) -> int:
-    services.stances.adapt_release(consultation_id)  # corrections from now on queue the next refit
+    services.stances.ADAPT_WAITING.release(consultation_id)  # corrections from now on queue the next refit
     changed = services.stance_adapt(consultation_id=consultation_id)
     if consultation_id in services.stances.pending_consultations(consultation_id):  # more than one batch
         services.queue_stance_adapt(consultation_id)
@@ -21,7 +21,7 @@ def stance_adapt(consultation_id: int) -> int:
 
 @shared_task(name="insights.tasks.vectors_fill")
 def vectors_fill(consultation_id: int) -> int:
-    services.vectors.fill_release(consultation_id)  # enrichments from now on queue the next fill
+    services.vectors.FILL_WAITING.release(consultation_id)  # enrichments from now on queue the next fill
     done, more = services.vectors.fill(consultation_id)
     if more:
         services.queue_vectors_fill(consultation_id)

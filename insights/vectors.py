@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from django.core.cache import cache
 from django.db import transaction
 
+from dhdigital.lib.cache import OneWaiting
 from policycycle.analysis import vectors as engine
 
 from .models import Enrichment, UnitVector
@@ -104,22 +104,8 @@ def unit_vectors(
 
 # The enriched responses given their vectors by one `fill` task; more are left to the task it queues next.
 FILL_LIMIT = 4 * BATCH
-FILL_CLAIM_SECONDS = 15 * 60
-
-
-def _claim_key(consultation_id: int) -> str:
-    return f"insights:vectors-fill:{consultation_id}"
-
-
-def fill_claim(consultation_id: int) -> bool:
-    """True when no fill of this consultation is waiting (the caller queues one), False when one is. With
-    the cache unreachable every call is True: fills are then not spared, but none is lost."""
-    key = _claim_key(consultation_id)
-    return bool(cache.add(key, 1, timeout=FILL_CLAIM_SECONDS)) or cache.get(key) is None
-
-
-def fill_release(consultation_id: int) -> None:
-    cache.delete(_claim_key(consultation_id))
+# At most one fill waits per consultation (it computes every vector missing when it starts).
+FILL_WAITING = OneWaiting("insights:vectors-fill", 15 * 60)
 
 
 def missing(consultation_id: int, *, limit: int, model: str = engine.MATCHER) -> list[UnitKey]:

@@ -146,3 +146,42 @@ def _count_hit_elsewhere(cache, key: str, seconds: int) -> tuple[int, int]:
         count = 1
     opened = cache.get(f"{key}:opened", now)
     return count, max(int(opened + seconds - now + 0.999), 0)
+
+
+class OneWaiting:
+    """At most one task waiting in the queue per key (a consultation, say), for work that reads everything
+    that arrived before it starts: `queue` sends the task unless one is waiting, and the task calls
+    `release` before it reads, so what arrives after that queues the next. A claim lapses after `seconds`,
+    so a lost task does not hold the next one back for long; with the cache unreachable every claim
+    succeeds (tasks are then not spared, but none is lost)."""
+
+    def __init__(self, prefix: str, seconds: int) -> None:
+        self.prefix, self.seconds = prefix, seconds
+
+    def _key(self, key) -> str:
+        return f"{self.prefix}:{key}"
+
+    def claim(self, key) -> bool:
+        """True when no task is waiting for `key` (the caller queues one), False when one is."""
+        from django.core.cache import cache
+
+        name = self._key(key)
+        return bool(cache.add(name, 1, timeout=self.seconds)) or cache.get(name) is None
+
+    def release(self, key) -> None:
+        from django.core.cache import cache
+
+        cache.delete(self._key(key))
+
+    def queue(self, task, key) -> bool:
+        """`task.delay(key)` unless one is waiting. Never raises: with the broker down the claim is released
+        (the next caller tries again) and False is returned."""
+        if not self.claim(key):
+            return True
+        try:
+            task.delay(key)
+            return True
+        except Exception as exc:  # noqa: BLE001 - kombu raises several kinds of connection errors
+            self.release(key)
+            logger.warning("task not queued", extra={"task": task.name, "reason": type(exc).__name__})
+            return False

@@ -186,3 +186,25 @@ def add_closed_answers(consultation, responses, *, vary_respondents: bool = True
                 rows.append(Answer(response=r, question=q, choices=choices))
     Answer.objects.bulk_create(rows, batch_size=5000)
     return questions
+
+
+def cached_page_check(client, analyst, consultation, page):
+    """For the tests of the dashboard's cache: a check that, after a change, `page(client, consultation)`
+    (what the dashboard shows, as plain data) equals what a fresh count shows and differs from what it
+    showed before the change (its counts kept in the cache then), or not if `changed=False`."""
+    from django.core.cache import cache
+
+    client.force_login(analyst)
+    cache.clear()
+    last = [page(client, consultation)]
+    assert page(client, consultation) == last[0]
+
+    def check_after_change(*, changed: bool = True) -> dict:
+        after = page(client, consultation)
+        cache.clear()
+        assert after == page(client, consultation)
+        assert (after != last[0]) == changed
+        last[0] = page(client, consultation)  # kept in the cache again
+        return after
+
+    return check_after_change

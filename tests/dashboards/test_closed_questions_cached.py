@@ -25,7 +25,7 @@ from insights.saving import _save_campaigns
 from responses import importing, services
 from responses.models import Answer, Question, Response
 from responses.validation import CleanAnswer
-from tests.dashboards.conftest import add_closed_answers, build
+from tests.dashboards.conftest import add_closed_answers, build, cached_page_check
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,28 +56,9 @@ def _page(client, consultation) -> dict:
     }
 
 
-def _afresh(client, consultation) -> dict:
-    cache.clear()
-    return _page(client, consultation)
-
-
 @pytest.fixture
 def shown(client, analyst, consultation, formal):
-    """A check that, after a change, the dashboard shows what a fresh count shows and something else
-    than it showed before the change (its counts kept in the cache then)."""
-    client.force_login(analyst)
-    cache.clear()
-    last = [_page(client, consultation)]
-    assert _page(client, consultation) == last[0]
-
-    def check_after_change(*, changed: bool = True) -> dict:
-        after = _page(client, consultation)
-        assert after == _afresh(client, consultation)
-        assert (after != last[0]) == changed
-        last[0] = _page(client, consultation)  # kept in the cache again
-        return after
-
-    return check_after_change
+    return cached_page_check(client, analyst, consultation, _page)
 
 
 def _answer(question: Question, i: int = 0) -> CleanAnswer:

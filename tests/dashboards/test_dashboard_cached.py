@@ -24,7 +24,7 @@ from insights.models import Enrichment
 from insights.stances import stance_correct
 from responses import services
 from responses.models import EngagementEvent, EventNote, Response, ResponseAttachment
-from tests.dashboards.conftest import add_closed_answers, build
+from tests.dashboards.conftest import add_closed_answers, build, cached_page_check
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(
@@ -75,22 +75,7 @@ def _page(client, consultation) -> dict:
 
 @pytest.fixture
 def shown(client, analyst, consultation, formal):
-    """A check that, after a change, the dashboard shows what a fresh count shows and something else
-    than it showed before the change (its counts kept in the cache then)."""
-    client.force_login(analyst)
-    cache.clear()
-    last = [_page(client, consultation)]
-    assert _page(client, consultation) == last[0]
-
-    def check_after_change(*, changed: bool = True) -> dict:
-        after = _page(client, consultation)
-        cache.clear()
-        assert after == _page(client, consultation)
-        assert (after != last[0]) == changed
-        last[0] = _page(client, consultation)  # kept in the cache again
-        return after
-
-    return check_after_change
+    return cached_page_check(client, analyst, consultation, _page)
 
 
 def test_a_comment_posted_on_a_clause(consultation, formal, citizen, shown):

@@ -60,7 +60,7 @@ def test_enrichment_leaves_the_vector_to_one_fill_in_the_worker(
     fresh = engine.embed(engine.MATCHER, [comment.body])[0]
     assert float(engine.from_bytes([row.vector])[0] @ fresh) > 0.999
     # the fill released its claim: the next enrichment queues the next fill
-    assert vectors.fill_claim(document.consultation_id)
+    assert vectors.FILL_WAITING.claim(document.consultation_id)
 
 
 def test_a_fill_computes_only_the_missing_vectors_and_queues_the_rest(
