@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -215,3 +216,19 @@ def test_a_login_leaves_the_version_as_it_was(consultation, formal, citizen):
     citizen.save(update_fields=["last_login"])
     after = ResultsVersion.objects.get(consultation_id=consultation.pk)
     assert (after.token, after.activity) == (before.token, before.activity)
+
+
+def test_readers_reactions_and_flags_leave_the_version_as_it_was(consultation, formal, citizen, analyst):
+    """The dashboard reads no reader counter, and a reaction moving the version row could deadlock with a
+    reply (the reply holds the version row, then wants the parent's row for its reply count)."""
+    from dashboards.models import ResultsVersion
+
+    comment = Comment.objects.filter(consultation=consultation, status=Comment.Status.PUBLISHED).first()
+    before = ResultsVersion.objects.get(consultation_id=consultation.pk)
+    comment_services.reaction_set(comment=comment, user=analyst, value="agree")
+    Comment.objects.filter(pk=comment.pk).update(reply_count=F("reply_count") + 1)
+    after = ResultsVersion.objects.get(consultation_id=consultation.pk)
+    assert (after.token, after.activity) == (before.token, before.activity)
+    # a change the dashboard reads still moves it
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.HIDDEN)
+    assert ResultsVersion.objects.get(consultation_id=consultation.pk).activity != before.activity
