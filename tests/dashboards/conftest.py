@@ -8,6 +8,7 @@ import itertools
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from comments.models import Comment
@@ -208,3 +209,9 @@ def cached_page_check(client, analyst, consultation, page):
         return after
 
     return check_after_change
+
+
+# The results version is moved by PostgreSQL triggers: on SQLite nothing is kept in the cache.
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the results version is moved by PostgreSQL triggers"
+)

@@ -25,13 +25,10 @@ from insights.saving import _save_campaigns
 from responses import importing, services
 from responses.models import Answer, Question, Response
 from responses.validation import CleanAnswer
-from tests.dashboards.conftest import add_closed_answers, build, cached_page_check
+from tests.dashboards.conftest import add_closed_answers, build, cached_page_check, postgresql_only
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the results version is moved by PostgreSQL triggers"
-)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -25,12 +24,9 @@ from insights.models import Enrichment
 from insights.stances import stance_correct
 from responses import services
 from responses.models import EngagementEvent, EventNote, Response, ResponseAttachment
-from tests.dashboards.conftest import add_closed_answers, build, cached_page_check
+from tests.dashboards.conftest import add_closed_answers, build, cached_page_check, postgresql_only
 
 pytestmark = pytest.mark.django_db
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the results version is moved by PostgreSQL triggers"
-)
 
 
 @pytest.fixture

@@ -107,20 +107,6 @@ def test_analyse_without_an_engine_uses_the_default_and_says_which(settings, con
     assert run.engine == "basic" and f"Run {run.pk} (basic) done" in out.getvalue()
 
 
-@pytest.fixture
-def decided(consultation, analyst, real_comments):
-    """Two machine themes on one clause, with officials' confirmed tags on both."""
-    section = real_comments[0].section
-    scope = f"clause:{section.lineage_key}"
-    on_clause = [c for c in real_comments if c.section_id == section.pk]
-    a = Theme.objects.create(consultation=consultation, scope=scope, label="Wages", section=section)
-    b = Theme.objects.create(consultation=consultation, scope=scope, label="Prices", section=section)
-    for theme, comment in ((a, on_clause[0]), (a, on_clause[1]), (b, on_clause[2]), (b, on_clause[3])):
-        tag = ThemeAssignment.objects.create(theme=theme, comment=comment, confidence=0.6)
-        services.tag_decide(tag=tag, by=analyst, confirm=True)
-    return a, b, on_clause
-
-
 def test_retrain_from_the_page_runs_on_the_worker_and_re_tags_the_unchecked(
     client, settings, consultation, analyst, decided
 ):

@@ -120,19 +120,12 @@ def test_a_campaigns_copies_are_embedded_once(consultation, document, citizen, e
 
 
 def test_the_retrained_tagger_reads_the_stored_vectors_instead_of_embedding_the_responses(
-    settings, consultation, analyst, real_comments, embedded, monkeypatch
+    settings, consultation, analyst, real_comments, decided, embedded, monkeypatch
 ):
     from policycycle.analysis import resources
 
     settings.ANALYSIS_DEFAULT_ENGINE = "embeddings"
-    section = real_comments[0].section
-    scope = f"clause:{section.lineage_key}"
-    on_clause = [c for c in real_comments if c.section_id == section.pk]
-    a = Theme.objects.create(consultation=consultation, scope=scope, label="Wages", section=section)
-    b = Theme.objects.create(consultation=consultation, scope=scope, label="Prices", section=section)
-    for theme, comment in ((a, on_clause[0]), (a, on_clause[1]), (b, on_clause[2]), (b, on_clause[3])):
-        tag = ThemeAssignment.objects.create(theme=theme, comment=comment, confidence=0.6)
-        services.tag_decide(tag=tag, by=analyst, confirm=True)
+    a, b, on_clause = decided
     for c in real_comments:  # what enrichment, then the worker's fill, does as each comment arrives
         services.enrichment_compute(kind="comment", pk=c.pk)
     vectors.fill(consultation.pk)
