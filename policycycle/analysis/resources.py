@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,22 +54,55 @@ def built_model(folder: Path, *, switch: str, off: str) -> Path | None:
     return folder if (folder / "model.safetensors").exists() else None
 
 
+def cached_model_path(name: str, sources: Sequence[Path]) -> Path:
+    """Where `cached_model` keeps `name` built from `sources` (it exists once the model is trained)."""
+    return cache_dir() / f"{name}-{fingerprint(name, sources)}.joblib"
+
+
+def _load(path: Path) -> Any:
+    import joblib
+
+    if path.exists():
+        try:
+            return joblib.load(path)
+        except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, not fatal
+            path.unlink(missing_ok=True)
+    return None
+
+
+@contextmanager
+def _one_process_builds(path: Path) -> Iterator[None]:
+    """Held while `path` is built: another process that needs the same model at the same time (the
+    workers of a server or of the test suite starting on a new machine) waits for it instead of training
+    it again on the same cores."""
+    import fcntl
+
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def cached_model(name: str, sources: Sequence[Path], build: Callable[[], Any]) -> Any:
     """Load `name` from the cache, or build and store it. The key changes when a source file changes."""
     import joblib
 
-    path = cache_dir() / f"{name}-{fingerprint(name, sources)}.joblib"
+    path = cached_model_path(name, sources)
     with _lock:
-        if path.exists():
-            try:
-                return joblib.load(path)
-            except Exception:  # noqa: BLE001 - a corrupt cache file is rebuilt, not fatal
-                path.unlink(missing_ok=True)
-        model = build()
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        joblib.dump(model, tmp)
-        tmp.replace(path)
-        return model
+        model = _load(path)
+        if model is not None:
+            return model
+        with _one_process_builds(path):
+            model = _load(path)  # built by another process while this one waited
+            if model is not None:
+                return model
+            model = build()
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            joblib.dump(model, tmp)
+            tmp.replace(path)
+            return model
 
 
 def model_lock() -> threading.RLock:
