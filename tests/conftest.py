@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
+import subprocess
+import sys
+import threading
+from contextlib import contextmanager, suppress
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -91,6 +94,70 @@ def _static_files_scanned_once() -> None:
 
 
 _static_files_scanned_once()
+
+
+class _ColdStart:
+    """What a run on a new machine builds before its first tests can run: the migrated template database
+    (tests/dbtemplate.py, about 40 CPU seconds of `migrate` while every test process waits for it) and
+    the analysis models enrichment trains at first use (the evidence classifier embeds its 6,000 training
+    sentences: about 85 CPU seconds, in the first test of each process that enriches a response). Under
+    `pytest -n`, the controlling process starts both at the start of the session, so that they run while
+    the test processes start and collect the tests (about 30 CPU seconds each) instead of after it, one
+    core busy and the other waiting. The test processes wait for what is still being built (an advisory
+    lock for the template, a file lock for each model: resources.cached_model), and train no model twice.
+    On a machine where both exist this costs a connection and a short subprocess."""
+
+    def __init__(self) -> None:
+        self.template: threading.Thread | None = None
+        self.models: subprocess.Popen | None = None
+
+    def start(self, config) -> None:
+        if getattr(config, "workerinput", None) is not None or not getattr(config.option, "numprocesses", 0):
+            return  # a test process itself, or a run without -n
+        if config.option.collectonly:
+            return
+        from django.conf import settings
+
+        from . import dbtemplate
+
+        db = settings.DATABASES["default"]
+        if db["ENGINE"].endswith("postgresql"):
+            self.template = threading.Thread(
+                target=self._ensure, args=(dbtemplate, dict(db)), name="template-database", daemon=True
+            )
+            self.template.start()
+        warm = "from policycycle.analysis import warm; warm.trained() or warm.warm_models()"
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        self.models = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program
+            [sys.executable, "-c", warm],
+            cwd=dbtemplate.ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    @staticmethod
+    def _ensure(dbtemplate, db: dict) -> None:
+        with suppress(Exception):  # the test processes try again and report the error
+            dbtemplate.ensure(dbtemplate.admin_url(db), db["NAME"])
+
+    def finish(self) -> None:
+        if self.models is not None and self.models.poll() is None:
+            self.models.terminate()  # a short run that needed no model; a model half trained is not kept
+            self.models.wait()
+        if self.template is not None:
+            self.template.join()  # a template half migrated would be left behind
+
+
+_cold_start = _ColdStart()
+
+
+def pytest_sessionstart(session):
+    _cold_start.start(session.config)
+
+
+def pytest_unconfigure(config):
+    _cold_start.finish()
 
 
 @pytest.fixture(scope="session")

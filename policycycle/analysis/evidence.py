@@ -104,13 +104,24 @@ def _train(use_embeddings: bool) -> EvidenceModel:
 _models: dict[bool, EvidenceModel] = {}
 
 
+def _cache_key(use_embeddings: bool) -> tuple[str, list[Path]]:
+    name = "evidence-emb-v1" if use_embeddings else "evidence-tfidf-v1"
+    return name, [regulation_room_dir() / "train.csv"]
+
+
+def cached(*, use_embeddings: bool | None = None) -> bool:
+    """Whether the classifier is already trained and in the model cache."""
+    if use_embeddings is None:
+        use_embeddings = resources.embeddings_available()
+    return resources.cached_model_path(*_cache_key(use_embeddings)).exists()
+
+
 def get_model(*, use_embeddings: bool | None = None) -> EvidenceModel:
     if use_embeddings is None:
         use_embeddings = resources.embeddings_available()
     if use_embeddings not in _models:
-        src = regulation_room_dir() / "train.csv"
-        name = "evidence-emb-v1" if use_embeddings else "evidence-tfidf-v1"
-        _models[use_embeddings] = resources.cached_model(name, [src], lambda: _train(use_embeddings))
+        name, sources = _cache_key(use_embeddings)
+        _models[use_embeddings] = resources.cached_model(name, sources, lambda: _train(use_embeddings))
     return _models[use_embeddings]
 
 

@@ -135,12 +135,19 @@ def _train_spam():
 _spam_model = None
 
 
+def _spam_sources() -> list[Path]:
+    return sorted((resources.data_dir() / "comments" / "polis").glob("*/comments.csv"))
+
+
+def spam_model_cached() -> bool:
+    """Whether the spam model is already trained and in the model cache."""
+    return resources.cached_model_path("spam-v1", _spam_sources()).exists()
+
+
 def spam_model():
     global _spam_model
     if _spam_model is None:
-        root = resources.data_dir() / "comments" / "polis"
-        sources = sorted(root.glob("*/comments.csv"))
-        _spam_model = resources.cached_model("spam-v1", sources, _train_spam)
+        _spam_model = resources.cached_model("spam-v1", _spam_sources(), _train_spam)
     return _spam_model
 
 

@@ -29,3 +29,11 @@ def warm_models(*, enrichment: bool = True) -> float:
     if enrichment:
         enrich(SAMPLE)
     return time.perf_counter() - started
+
+
+def trained(*, enrichment: bool = True) -> bool:
+    """Whether the models `warm_models` loads are already trained and cached on this machine (then it only
+    loads them; otherwise it trains them first)."""
+    from . import evidence, moderation
+
+    return moderation.spam_model_cached() and (not enrichment or evidence.cached())
