@@ -383,6 +383,20 @@ def draw_examples(
     return {t: sorted(i for i in chosen if t in gold[i]) for t in themes}
 
 
+def draw_stances(
+    logits: np.ndarray | None, stance_vectors: np.ndarray, gold: list[str], labelled: list[int]
+) -> np.ndarray:
+    """Each argument's side as the product reads it after a draw: the general stance model's logits with
+    the consultation's head (`stance.adapt`) fitted on the drawn arguments' gold stance (the officials who
+    confirm a response's themes set its stance too), then hard: 1 agree, 0 disagree (the product stores
+    the label). `labelled` empty: the general model alone, as the product reads it before any
+    correction."""
+    if logits is None:
+        return np.full(len(gold), np.nan)
+    p = learned.adapt(logits, stance_vectors, {i: gold[i] for i in labelled})
+    return (np.asarray(p) > 0.5).astype(float)
+
+
 def _mean_sd(values: list[float]) -> dict[str, float]:
     arr = np.array(values, dtype=float)
     return {
@@ -418,13 +432,17 @@ def evaluate_argkp(
     log=None,
     setfit: bool = True,
     llm_client=None,
+    stance_model=None,
 ) -> dict:
     """Tagging on the ArgKP topics of `split` ("train" or "dev"; the test split is refused): the tagger
     at each K (K = 0: zero-shot matching to the key points' text) and two baselines on the same draws,
     per-theme logistic regression on the same vectors and SetFit on the model that made them (when the
     `bench` extra is installed; `skipped` says why it was not run). With `llm_client` (an OpenAI-compatible
-    endpoint), the `llm` engine's reading of the same arguments too (argkp_llm). See ARGKP_SCORING for what
-    is counted."""
+    endpoint), the `llm` engine's reading of the same arguments too (argkp_llm). With a stance model (the
+    one `make models` built, or `stance_model`), "tagger" is the tagger given each argument's side
+    (`draw_stances`: the consultation's head on the drawn arguments' stance), beside "tagger (no
+    stance)" and "tagger (machine stance)" (the general model alone, no stance set by an official). See
+    ARGKP_SCORING for what is counted."""
     from threadpoolctl import threadpool_limits
 
     topics = argkp.load_split(split)
@@ -443,8 +461,8 @@ def evaluate_argkp(
         skipped["setfit"] = "not asked for"
 
     with threadpool_limits(1):  # many small fits: threads only contend (several times slower on 2 cores)
-        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body)
-    stance_figures = argkp_stance(topics)
+        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body, stance_model)
+    stance_figures = argkp_stance(topics, model=stance_model)
     if llm_client is None:
         skipped["llm"] = LLM_NOT_CONFIGURED
     else:
@@ -674,10 +692,11 @@ def setfit_baseline(
 
 
 def _argkp_runs(
-    topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None
+    topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None, stance_model=None
 ) -> dict[str, dict[str, list[dict]]]:
 
     runs: dict[str, dict[str, list[dict]]] = {}
+    model = stance_model if stance_model is not None else learned.StanceModel.load()
     for topic in topics:
         ids = sorted(topic.arguments)
         kp_ids = sorted(topic.key_points)
@@ -687,6 +706,13 @@ def _argkp_runs(
         vectors, kp_vecs = vecs[: len(ids)], vecs[len(ids) :]
         theme_vecs = dict(zip(kp_ids, kp_vecs, strict=True))
         gold = [topic.labels[i] for i in ids]
+        sides = [topic.stance[i] for i in ids]
+        # the stance model's reading (when built): the tagger's `stances`, as enrichment and the
+        # consultation's head give them; the head reads the packaged MiniLM's vectors, as in the product
+        logits = None
+        if model is not None:
+            logits = np.asarray(model.logits([topic.topic] * len(texts), texts), dtype=float)
+            stance_vecs = vectorise(texts) if vectorise else argkp_vectors(texts, matcher=False)
         for k in ks:
             for d in range(draws if k else 1):
                 if k == 0:
@@ -707,17 +733,33 @@ def _argkp_runs(
                     examples = draw_examples(gold, kp_ids, k, rng)
                     seeded = {i for rows in examples.values() for i in rows}
                     rest = [i for i in range(len(ids)) if i not in seeded]
-                    tagger = train_tagger(
+                    plain = train_tagger(
                         examples, vectors, theme_vectors=theme_vecs, **(tagger_options or {})
                     )
                     preds = {
-                        "tagger": [[t for t, _ in row] for row in tagger.tags(vectors[rest])],
+                        "tagger": [[t for t, _ in row] for row in plain.tags(vectors[rest])],
                         "logreg": logistic_baseline(examples, vectors, vectors[rest]),
                     }
-                    if tagger.pair is not None:  # the same tagger's heads and decoding, no pair scorer
+                    if plain.pair is not None:  # the same tagger's heads and decoding, no pair scorer
                         preds["heads"] = [
-                            [t for t, _ in row] for row in tagger.heads_alone().tags(vectors[rest])
+                            [t for t, _ in row] for row in plain.heads_alone().tags(vectors[rest])
                         ]
+                    if logits is not None:
+                        # with stance: "tagger" is then the product's tagger, the one above "no stance";
+                        # "machine stance" reads the general model alone (no official set a stance)
+                        preds["tagger (no stance)"] = preds["tagger"]
+                        for name, labelled in (("tagger", sorted(seeded)), ("tagger (machine stance)", [])):
+                            st = draw_stances(logits, stance_vecs, sides, labelled)
+                            tagger = train_tagger(
+                                examples,
+                                vectors,
+                                theme_vectors=theme_vecs,
+                                stances=st,
+                                **(tagger_options or {}),
+                            )
+                            preds[name] = [
+                                [t for t, _ in row] for row in tagger.tags(vectors[rest], st[rest])
+                            ]
                     if setfit_body is not None:
                         preds["setfit"] = setfit_baseline(
                             examples, texts, [texts[i] for i in rest], body=setfit_body, seed=d
@@ -873,30 +915,57 @@ PAIR_FIT = {
 }
 
 
-def pair_examples(topics, *, ks=PAIR_FIT["ks"], draws: int = 1, tag: str = "pair", vectorise=None):
+def pair_examples(
+    topics,
+    *,
+    ks=PAIR_FIT["ks"],
+    draws: int = 1,
+    tag: str = "pair",
+    vectorise=None,
+    stance_logits: dict[str, np.ndarray] | None = None,
+):
     """Per topic, draw and K: (topic number, features n x themes x f, truth n x themes) of the arguments
-    not drawn, the features computed as the tagger computes them (tagging.pair_features)."""
-    from .tagging import PAIR_FEATURES, pair_features
+    not drawn, the features computed as the tagger computes them (tagging.pair_features). With
+    `stance_logits` (per topic, a stance model's logits of its arguments in id order, from a model that
+    was not tuned on it), the features with stance too, each draw's sides read as `draw_stances` reads
+    them (the packaged MiniLM's vectors for the head)."""
+    from .tagging import PAIR_FEATURES, STANCE_FEATURES, pair_features
 
-    dummy = {"coef": np.zeros(len(PAIR_FEATURES)), "intercept": 0.0}
+    width = len(PAIR_FEATURES) + (len(STANCE_FEATURES) if stance_logits is not None else 0)
+    dummy = {"coef": np.zeros(width), "intercept": 0.0, "stance": stance_logits is not None}
     out = []
     for n, topic in enumerate(topics):
         ids = sorted(topic.arguments)
         kp_ids = sorted(topic.key_points)
-        all_texts = [topic.arguments[i] for i in ids] + [topic.key_points[k][0] for k in kp_ids]
+        texts = [topic.arguments[i] for i in ids]
+        all_texts = texts + [topic.key_points[k][0] for k in kp_ids]
         vecs = vectorise(all_texts) if vectorise else argkp_vectors(all_texts, matcher=False)
         vectors, kp_vecs = vecs[: len(ids)], vecs[len(ids) :]
         gold = [topic.labels[i] for i in ids]
+        sides = [topic.stance[i] for i in ids]
+        logits = None if stance_logits is None else np.asarray(stance_logits[topic.topic], dtype=float)
         for k in ks:
             for d in range(draws):
                 examples = draw_examples(gold, kp_ids, k, random.Random(f"{topic.topic}|{k}|{d}|{tag}"))
                 seeded = {i for rows in examples.values() for i in rows}
                 rest = [i for i in range(len(ids)) if i not in seeded]
+                st = None
+                if logits is not None:
+                    st = draw_stances(
+                        logits,
+                        vectors,  # the packaged MiniLM's, which the consultation's head reads
+                        sides,
+                        sorted(seeded),
+                    )
                 tagger = train_tagger(
-                    examples, vectors, theme_vectors=dict(zip(kp_ids, kp_vecs, strict=True)), pair_model=dummy
+                    examples,
+                    vectors,
+                    theme_vectors=dict(zip(kp_ids, kp_vecs, strict=True)),
+                    pair_model=dummy,
+                    stances=st,
                 )
                 x = vectors[rest]
-                feats = pair_features(tagger.head_scores(x), x, tagger.pair)
+                feats = pair_features(tagger.head_scores(x), x, tagger.pair, None if st is None else st[rest])
                 truth = np.array([[t in gold[i] for t in tagger.themes] for i in rest], dtype=bool)
                 base = _prf(
                     set(zip(*np.nonzero(tagger.heads_alone().decide(feats[..., 0])), strict=True)),
@@ -925,7 +994,9 @@ def _decode_f1(probs: np.ndarray, truth: np.ndarray, threshold: float, keep_top:
     return _prf(set(zip(*np.nonzero(chosen), strict=True)), set(zip(*np.nonzero(truth), strict=True)))[2]
 
 
-def fit_pair_model(topics=None, *, settings=None, log=print, vectorise=None) -> dict:
+def fit_pair_model(
+    topics=None, *, settings=None, log=print, vectorise=None, stance_logits: dict | None = None
+) -> dict:
     """Learn the tagger's pair scorer on the ArgKP train topics only: features of every (argument, key
     point) pair not drawn as an example, over simulated draws; leave-topics-out validation (the fitted
     model scores topics it did not learn from) chooses the decoding threshold and keep_top by mean
@@ -933,8 +1004,10 @@ def fit_pair_model(topics=None, *, settings=None, log=print, vectorise=None) -> 
     coefficients (tagging.PAIR_MODEL's form) and the validation figures."""
     s = {**PAIR_FIT, **(settings or {})}
     topics = topics if topics is not None else argkp.load_split("train")
-    rows = pair_examples(topics, ks=s["ks"], vectorise=vectorise)
-    held = pair_examples(topics, ks=(5, 10), draws=2, tag="check", vectorise=vectorise)
+    rows = pair_examples(topics, ks=s["ks"], vectorise=vectorise, stance_logits=stance_logits)
+    held = pair_examples(
+        topics, ks=(5, 10), draws=2, tag="check", vectorise=vectorise, stance_logits=stance_logits
+    )
     probs: list[np.ndarray] = [np.zeros(0)] * len(held)
     for f in range(s["folds"]):
         coef, icpt = _fit_pair_lr([r for r in rows if r[0] % s["folds"] != f], s["c"])
@@ -959,6 +1032,7 @@ def fit_pair_model(topics=None, *, settings=None, log=print, vectorise=None) -> 
     thr, kt = max(grid, key=lambda g: grid[g][5])
     coef, icpt = _fit_pair_lr(rows, s["c"])
     out = {
+        **({"stance": True} if stance_logits is not None else {}),
         "coef": [round(float(v), 6) for v in coef],
         "intercept": round(icpt, 6),
         "threshold": thr,

@@ -13,6 +13,8 @@ response can carry several themes, or none:
   examples a theme's own threshold is noisy;
 * decoding keeps every theme over its threshold and within `relative` (0.9) of the response's best
   probability, and the top theme when it reaches `keep_top` (0.4): "none of these" stays possible.
+Given each response's stance toward the proposal (`stances`), a theme takes the side of its confirmed
+responses and the pair scorer weighs whether a response argues it (PAIR_MODEL_STANCE).
 The defaults were chosen on the ArgKP train topics only (docs/analysis.md).
 There is no self-training: pseudo-labels from the first model lowered F1 on every draw measured
 (they label nearly every response with its one top theme). `zero_shot_tags` matches responses to theme
@@ -106,6 +108,47 @@ PAIR_MODEL: dict[str, object] = {
     ),
     "intercept": -0.343526,
 }
+# The same scorer with the responses' stance toward the proposal (PAIR_FEATURES + STANCE_FEATURES), used
+# when the tagger is given stances (`train_tagger(stances=...)`): in ArgKP every key point an argument
+# makes argues the argument's own side. Fitted by `evaluation.fit_pair_model(stance=True)` on the train
+# topics with each topic's stance read by a stance model tuned on the other train topics and the
+# consultation's head (`stance.adapt`) on the drawn examples, as the product reads it.
+STANCE_FEATURES = (
+    "stance match: the response's side against the theme's (1 same, 0 other, 0.5 unknown)",
+    "head probability times the stance match",
+    "head probability times the stance match, minus the response's best",
+)
+PAIR_MODEL_STANCE: dict[str, object] = {
+    # evaluation.fit_pair_model(stance_logits=...) on the packaged MiniLM's vectors of the 24 ArgKP train
+    # topics, each topic's stance read by a stance model tuned on the other train topics
+    # (stance.cross_validate, 3 groups) with the consultation's head on each draw's examples
+    "stance": True,
+    "coef": (
+        3.555479,
+        0.815322,
+        1.119188,
+        -0.244866,
+        -1.770162,
+        -0.890641,
+        1.008687,
+        1.048237,
+        -0.866185,
+        -3.563241,
+        -0.053578,
+        -0.006974,
+        -0.000528,
+        0.826865,
+        -1.015043,
+        0.350318,
+        0.124543,
+        0.609192,
+        -0.364677,
+        1.481821,
+    ),
+    "intercept": -0.928,
+    "threshold": 0.35,
+    "keep_top": 0.25,
+}
 # chosen by leave-topics-out validation on the train topics (mean per-topic F1 at K = 5)
 PAIR_THRESHOLD = 0.35
 PAIR_CHUNK = 10_000
@@ -127,6 +170,9 @@ class PairContext:
     column_sd: np.ndarray
     keep_top: float = 0.4  # the heads' own decoding (heads_alone)
     relative: float = 0.9
+    # per theme, its side (share of agree among its confirmed examples whose stance is known); None: the
+    # scorer without stance
+    theme_stance: np.ndarray | None = None
 
 
 def _rank(a: np.ndarray) -> np.ndarray:
@@ -156,10 +202,22 @@ def column_stats(head: np.ndarray, vectors: np.ndarray, ctx: PairContext) -> tup
     return cols.mean(axis=1), cols.std(axis=1) + 1e-6
 
 
-def pair_features(head: np.ndarray, vectors: np.ndarray, ctx: PairContext) -> np.ndarray:
-    """n x themes x len(PAIR_FEATURES): the features of every (response, theme) pair, in that order.
-    The z-scores place a pair against the consultation's responses (`column_stats` at training time): no
-    response is labelled by the machine for it, only the scale is the consultation's."""
+def stance_match(stances: np.ndarray, theme_stance: np.ndarray) -> np.ndarray:
+    """n x themes: P(the response argues the theme's side), from each response's probability of agree
+    (NaN: unknown) and each theme's share of agree; 0.5 where either is unknown."""
+    s = np.where(np.isnan(stances), 0.5, stances)
+    t = np.where(np.isnan(theme_stance), 0.5, theme_stance)
+    return s[:, None] * t[None, :] + (1 - s[:, None]) * (1 - t[None, :])
+
+
+def pair_features(
+    head: np.ndarray, vectors: np.ndarray, ctx: PairContext, stances: np.ndarray | None = None
+) -> np.ndarray:
+    """n x themes x len(PAIR_FEATURES) (+ len(STANCE_FEATURES) when the context has themes' sides): the
+    features of every (response, theme) pair, in that order. The z-scores place a pair against the
+    consultation's responses (`column_stats` at training time): no response is labelled by the machine
+    for it, only the scale is the consultation's. `stances`: each response's probability of agree (NaN
+    where unknown)."""
     cos_text, best_ex, mean_ex, other = _similarities(head, vectors, ctx)
     zs = [(a - ctx.column_mean[j]) / ctx.column_sd[j] for j, a in enumerate((head, cos_text, best_ex))]
     clipped = np.clip(head, 1e-4, 1 - 1e-4)
@@ -167,6 +225,10 @@ def pair_features(head: np.ndarray, vectors: np.ndarray, ctx: PairContext) -> np
     def relative(a: np.ndarray) -> np.ndarray:
         return a - a.max(axis=1, keepdims=True)
 
+    with_stance = []
+    if ctx.theme_stance is not None:
+        match = stance_match(stances if stances is not None else np.full(len(head), np.nan), ctx.theme_stance)
+        with_stance = [match, head * match, relative(head * match)]
     return np.stack(
         [
             head,
@@ -184,6 +246,7 @@ def pair_features(head: np.ndarray, vectors: np.ndarray, ctx: PairContext) -> np
             _rank(best_ex),
             head - ctx.head_thresholds[None, :],
             *zs,
+            *with_stance,
         ],
         axis=-1,
     )
@@ -210,16 +273,20 @@ class Tagger:
         """n x themes: each head's probability that the response makes that theme's point."""
         return _scores(self.heads, vectors)
 
-    def scores(self, vectors: np.ndarray) -> np.ndarray:
+    def scores(self, vectors: np.ndarray, stances: np.ndarray | None = None) -> np.ndarray:
         """n x themes: the probability that the response makes each theme's point (the pair scorer's
-        when the themes have text vectors, else the per-consultation heads')."""
+        when the themes have text vectors, else the per-consultation heads'). `stances`: each response's
+        probability of agree, NaN where unknown (used when the tagger was trained with stances)."""
         head = self.head_scores(vectors)
         if self.pair is None or not len(vectors):
             return head
         out = np.empty_like(head)
         for start in range(0, len(vectors), PAIR_CHUNK):  # features of 10,000 responses at a time
             part = slice(start, start + PAIR_CHUNK)
-            z = pair_features(head[part], vectors[part], self.pair) @ self.pair.coef + self.pair.intercept
+            feats = pair_features(
+                head[part], vectors[part], self.pair, None if stances is None else stances[part]
+            )
+            z = feats @ self.pair.coef + self.pair.intercept
             out[part] = 1.0 / (1.0 + np.exp(-z))
         return out
 
@@ -233,8 +300,8 @@ class Tagger:
             chosen[rows, top] |= probs[rows, top] >= self.keep_top
         return chosen
 
-    def tags(self, vectors: np.ndarray) -> list[list[tuple[str, float]]]:
-        probs = self.scores(vectors)
+    def tags(self, vectors: np.ndarray, stances: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
+        probs = self.scores(vectors, stances)
         chosen = self.decide(probs)
         return [
             sorted(
@@ -243,10 +310,10 @@ class Tagger:
             for row, pick in zip(probs, chosen, strict=True)
         ]
 
-    def uncertainty(self, vectors: np.ndarray) -> np.ndarray:
+    def uncertainty(self, vectors: np.ndarray, stances: np.ndarray | None = None) -> np.ndarray:
         """Per response, how close its least clear-cut theme is to that theme's threshold (0: a coin toss,
         larger: surer). The responses that teach the tagger the most have the smallest values."""
-        probs = self.scores(vectors)
+        probs = self.scores(vectors, stances)
         return np.abs(probs - self.thresholds[None, :]).min(axis=1) if probs.size else np.zeros(len(vectors))
 
 
@@ -357,11 +424,17 @@ def train_tagger(
     text_weight: float = 5.0,
     pair: bool = True,
     pair_model: Mapping[str, object] | None = None,
+    stances: np.ndarray | None = None,
 ) -> Tagger:
     """`examples` maps a theme key to the row indexes of `vectors` that officials confirmed for it (a row
     may be confirmed for several themes). `checked` rows (default: every confirmed row) that were not
     confirmed for a theme are its negative examples; a `rejected[theme]` row is a negative of that theme
-    (and of no other, unless it is checked too)."""
+    (and of no other, unless it is checked too).
+
+    `stances`: each row's probability of agreeing with the proposal (1 agree, 0 disagree, NaN unknown).
+    When given, and the confirmed examples of at least two themes have a known stance, each theme's side
+    is the share of agree among its confirmed examples and the pair scorer with stance
+    (PAIR_MODEL_STANCE) is used; pass the same rows' stances to `tags` / `scores`."""
     with_examples = sorted(k for k, v in examples.items() if v)
     if len(with_examples) < 2:
         raise ValueError("the tagger needs confirmed examples for at least two themes")
@@ -386,12 +459,24 @@ def train_tagger(
     extra = [(theme_vectors or {}).get(k) for k in themes]
     thresholds = cv_thresholds(x, y, extra, c_reg=c_reg, shrink=shrink, text_weight=text_weight, known=known)
     heads = _fit_heads(x, y, extra, c_reg=c_reg, text_weight=text_weight, known=known)
+    checked_rows = [pos[r] for r in sorted(full)]
+    theme_stance = None
+    if stances is not None:
+        sides = np.asarray(stances, dtype=float)[rows][checked_rows]
+        theme_stance = np.array([_side(sides[y[checked_rows, c] == 1]) for c in range(len(themes))])
+        if (~np.isnan(theme_stance)).sum() < 2:  # nothing to tell the themes' sides apart
+            theme_stance = None
     model = PAIR_MODEL if pair_model is None else pair_model
+    if pair_model is None and theme_stance is not None and len(PAIR_MODEL_STANCE["coef"]):  # type: ignore[arg-type]
+        model = PAIR_MODEL_STANCE
+    if not model.get("stance"):
+        theme_stance = None
+    elif theme_stance is None:  # a scorer with stance, no sides known: every match is 0.5
+        theme_stance = np.full(len(themes), np.nan)
     if not pair or not len(model["coef"]) or any(v is None for v in extra):  # type: ignore[arg-type]
         return Tagger(themes, heads, thresholds, keep_top, relative)
     threshold = float(model.get("threshold", PAIR_THRESHOLD))  # type: ignore[arg-type]
     keep = float(model.get("keep_top", PAIR_KEEP_TOP))  # type: ignore[arg-type]
-    checked_rows = [pos[r] for r in sorted(full)]
     ctx = PairContext(
         theme_vectors=np.vstack(extra),  # type: ignore[arg-type]
         example_vectors=x[checked_rows],
@@ -405,11 +490,18 @@ def train_tagger(
         column_sd=np.ones((3, len(themes))),
         keep_top=keep_top,
         relative=relative,
+        theme_stance=theme_stance,
     )
     sample = vectors[:: max(1, len(vectors) // 20_000)]  # the spread of up to 20,000 responses
     ctx.column_mean, ctx.column_sd = column_stats(_scores(heads, sample), sample, ctx)
     top = 1.0 / (1.0 + np.exp(-(_logit(keep) - _logit(threshold))))
     return Tagger(themes, heads, np.full(len(themes), 0.5), top, 0.0, ctx)
+
+
+def _side(stances: np.ndarray) -> float:
+    """A theme's side: the share of agree among its confirmed examples whose stance is known (NaN: none)."""
+    known = stances[~np.isnan(stances)]
+    return float(known.mean()) if len(known) else float("nan")
 
 
 def _logit(p: float) -> float:
@@ -465,11 +557,13 @@ def tag_responses(
     checked: Iterable[int] | None = None,
     rejected: Mapping[str, Sequence[int]] | None = None,
     vectors: np.ndarray | None = None,
+    stances: np.ndarray | None = None,
 ) -> list[list[tuple[str, float]]]:
     """Convenience: vectorise `texts` (and theme descriptions), train from `examples` (the `checked` rows
     are negatives of the themes they were not confirmed for, `rejected[theme]` rows of that theme), tag
     every text. `vectors`: the texts' vectors from the engine's model when the caller has them already
-    (stored after enrichment: `insights.vectors`); only the theme descriptions are then embedded."""
+    (stored after enrichment: `insights.vectors`); only the theme descriptions are then embedded.
+    `stances`: each text's side (1 agree, 0 disagree, NaN unknown), as `train_tagger` takes them."""
     eng = get_engine(engine) if isinstance(engine, str) else engine
     keys = sorted(theme_texts or {})
     if vectors is None:
@@ -485,5 +579,6 @@ def tag_responses(
         theme_vectors=dict(zip(keys, extra, strict=True)),
         checked=checked,
         rejected=rejected,
+        stances=stances,
     )
-    return tagger.tags(vectors)
+    return tagger.tags(vectors, stances)

@@ -154,3 +154,50 @@ def test_the_pair_scorer_is_fitted_on_train_topics_and_chosen_on_topics_it_did_n
     assert out["keep_top"] in evaluation.PAIR_FIT["keep_tops"]
     assert out["cv_f1"]["K=5"] >= 0.9
     assert out["cv_f1"]["K=5"] > out["cv_f1_heads_alone"]["K=5"]
+
+
+class _SideOracle:
+    """A stance model that reads each argument's gold side (logit +-3), for the tests."""
+
+    def __init__(self):
+        self.side = {t.arguments[i]: t.stance[i] for t in argkp.load_split("dev") for i in t.arguments}
+
+    def logits(self, proposals, texts, **kw):
+        return np.array([3.0 if self.side[t] == "agree" else -3.0 for t in texts])
+
+
+def test_with_a_stance_model_the_tagger_is_measured_with_and_without_the_sides():
+    """The tagger given each argument's side (the consultation's head on the drawn arguments' stance),
+    beside the same tagger without stance and with the general model's sides alone, on the same draws.
+    The vectors encode the gold, except that the n-th key point of each side shares one dimension: only
+    the side tells them apart, so knowing it keeps the other side's key point off."""
+    find = _topic_of_texts()
+
+    def sided(texts):
+        topic = find(texts)
+        dim = {}
+        for side in ("agree", "disagree"):
+            kps = sorted(k for k, (_, st) in topic.key_points.items() if st == side)
+            dim.update({k: n for n, k in enumerate(kps)})
+        width = max(dim.values()) + 2
+        by_text = {}
+        for arg_id, text in topic.arguments.items():
+            v = np.zeros(width)
+            for kp in topic.labels[arg_id]:
+                v[dim[kp]] = 1
+            if not topic.labels[arg_id]:
+                v[-1] = 1
+            by_text.setdefault(text, v)
+        for kp, (text, _) in topic.key_points.items():
+            by_text[text] = np.eye(width)[dim[kp]]
+        out = np.array([by_text[t] for t in texts], dtype=float)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    result = evaluation.evaluate_argkp(
+        "dev", ks=(3,), draws=1, vectorise=sided, setfit=False, stance_model=_SideOracle()
+    )
+    methods = result["tagging"]["K=3"]
+    assert set(methods) == {"tagger", "tagger (no stance)", "tagger (machine stance)", "heads", "logreg"}
+    assert methods["tagger"]["precision"]["mean"] > methods["tagger (no stance)"]["precision"]["mean"] + 0.02
+    assert methods["tagger"]["f1"]["mean"] > methods["tagger (no stance)"]["f1"]["mean"]
+    assert result["stance"]["methods"]["learned K=0"]["accuracy"]["mean"] == 1.0

@@ -260,3 +260,65 @@ def test_the_least_certain_responses_are_those_nearest_the_threshold():
     below[np.arange(len(probs)), probs.argmax(axis=1)] = False  # only the top theme may be kept below 0.5
     assert chosen[probs >= 0.5].all() and not below.any() and tagger.keep_top < 0.5
     np.testing.assert_allclose(tagger.uncertainty(new), np.abs(probs - 0.5).min(axis=1))
+
+
+def _two_sides(seed: int = 0):
+    """Theme a confirmed on five responses that agree, theme b on five that disagree; the responses to tag
+    sit halfway between the two themes."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    e = np.eye(6)
+    vectors = np.vstack(
+        [_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, (e[0] + e[1]) / np.sqrt(2), 20)]
+    )
+    stances = np.concatenate([np.ones(5), np.zeros(5), np.full(20, np.nan)])
+    return {"a": list(range(5)), "b": list(range(5, 10))}, vectors, {"a": e[0], "b": e[1]}, stances
+
+
+def test_each_theme_takes_the_side_of_its_confirmed_responses():
+    import numpy as np
+
+    from policycycle.analysis.tagging import PAIR_FEATURES, STANCE_FEATURES, pair_features
+
+    examples, vectors, texts, stances = _two_sides()
+    stances[7] = np.nan  # an example of b with no known side does not count
+    stances[8] = 1.0  # one of b's five agrees
+    tagger = train_tagger(examples, vectors, theme_vectors=texts, stances=stances)
+    np.testing.assert_allclose(tagger.pair.theme_stance, [1.0, 0.25])
+    new = vectors[10:12]
+    feats = pair_features(tagger.head_scores(new), new, tagger.pair, np.array([0.0, np.nan]))
+    assert feats.shape == (2, 2, len(PAIR_FEATURES) + len(STANCE_FEATURES))
+    # the stance match: a disagreeing response against a (all agree) and b (a quarter agree); unknown: 0.5
+    np.testing.assert_allclose(feats[0, :, len(PAIR_FEATURES)], [0.0, 0.75])
+    np.testing.assert_allclose(feats[1, :, len(PAIR_FEATURES)], [0.5, 0.5])
+
+
+def test_a_response_between_two_themes_is_tagged_with_the_one_of_its_side():
+    import numpy as np
+
+    examples, vectors, texts, stances = _two_sides()
+    tagger = train_tagger(examples, vectors, theme_vectors=texts, stances=stances)
+    new = vectors[10:]
+    agree = tagger.scores(new, np.ones(len(new)))
+    disagree = tagger.scores(new, np.zeros(len(new)))
+    unknown = tagger.scores(new, np.full(len(new), np.nan))
+    # the side moves every response toward the theme of its side, and away from the other
+    assert (agree[:, 0] > unknown[:, 0]).all() and (agree[:, 1] < unknown[:, 1]).all()
+    assert (disagree[:, 1] > unknown[:, 1]).all() and (disagree[:, 0] < unknown[:, 0]).all()
+
+    def tagged(stances, theme):
+        return sum(theme in {t for t, _ in row} for row in tagger.tags(new, stances))
+
+    nan = np.full(len(new), np.nan)
+    assert tagged(np.zeros(len(new)), "a") < tagged(nan, "a") < tagged(np.ones(len(new)), "a")
+
+
+def test_with_no_side_known_the_tagger_is_the_one_without_stance():
+    import numpy as np
+
+    examples, vectors, texts, stances = _two_sides()
+    plain = train_tagger(examples, vectors, theme_vectors=texts)
+    unknown = train_tagger(examples, vectors, theme_vectors=texts, stances=np.full(len(vectors), np.nan))
+    assert unknown.pair.theme_stance is None
+    np.testing.assert_allclose(unknown.scores(vectors), plain.scores(vectors))

@@ -26,13 +26,12 @@ def argkp_table(figures: dict) -> list[str]:
         f"ArgKP {figures['split']}: {len(figures['topics'])} topics, {figures['arguments']} arguments, "
         f"{figures['draws']} draws of confirmed examples, vectors: {figures['vectors']}",
         "tagging (strict; mean ± sd over draws of the mean over topics)",
-        f"  {'K':<5} {'method':<8} {'precision':>15} {'recall':>15} {'F1':>15}",
+        f"  {'K':<5} {'method':<23} {'precision':>15} {'recall':>15} {'F1':>15}",
     ]
     for k, methods in figures["tagging"].items():
         for method, v in methods.items():
-            lines.append(
-                f"  {k:<5} {method:<8} {_fmt(v['precision']):>15} {_fmt(v['recall']):>15} {_fmt(v['f1']):>15}"
-            )
+            scores = " ".join(f"{_fmt(v[name]):>15}" for name in ("precision", "recall", "f1"))
+            lines.append(f"  {k:<5} {method:<23} {scores}")
     for name, reason in (figures.get("skipped") or {}).items():
         lines.append(f"  {name}: not run: {reason}")
     if figures.get("setfit_settings"):
@@ -41,7 +40,7 @@ def argkp_table(figures: dict) -> list[str]:
     for k, methods in figures["tagging"].items():
         for method, v in methods.items():
             for topic, t in v["per_topic"].items():
-                lines.append(f"  {k:<5} {method:<8} {_fmt(t['f1']):>15}  {topic}")
+                lines.append(f"  {k:<5} {method:<23} {_fmt(t['f1']):>15}  {topic}")
     stance = figures.get("stance") or {}
     if stance:
         lines.append(f"stance (in use: {stance['method']}; mean ± sd over draws of the mean over topics)")
