@@ -2,7 +2,8 @@
 classifier (`policycycle.analysis.tagging`) per scope, which re-tags the responses nobody has checked.
 With the `embeddings` engine it reads each response's vector stored after enrichment (`insights.vectors`)
 rather than embedding the scope again: only the themes' texts, and responses with no vector of today's
-model and text, are embedded.
+model and text, are embedded. Each response's stance, where an official or the learned model set it, goes
+with it: a theme argues the side of its confirmed responses (`_stances`).
 
 When the scope's engine is `llm` (chosen by settings.ANALYSIS_DEFAULT_ENGINE, with an endpoint configured)
 and the scope has at most settings.LLM_TAG_MAX_RESPONSES responses, the language model reads the
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -24,9 +26,9 @@ from dhdigital.lib import history
 
 from . import engines, tasks, vectors
 from .engines import default_engine
-from .models import Theme, ThemeAssignment
+from .models import Enrichment, Theme, ThemeAssignment
 from .runs import iter_units
-from .units import CONSULTATION, UnitKey
+from .units import CONSULTATION, UnitKey, kinds
 
 
 class TaggerError(Exception):
@@ -119,6 +121,19 @@ def _llm_tags(units, themes, examples, decided) -> list[list[tuple[str, float]]]
     return [found.get(u.id, []) for u in units]
 
 
+def _stances(consultation) -> dict[str, float]:
+    """Each response's side where it is known well enough to tag by: 1.0 agree, 0.0 disagree, from an
+    official's stance or the learned stance model's (with the consultation's head once officials have
+    corrected enough). The rule-based stance (no learned model) is too often wrong to steer tags (0.20
+    accuracy on the ArgKP dev topics), and "mixed" or "unclear" take no side: both are left out."""
+    rows = (
+        Enrichment.objects.filter(consultation=consultation, stance__in=("agree", "disagree"))
+        .filter(Q(stance_source="official") | Q(stance_logit__isnull=False))
+        .only("stance", *(k.field for k in kinds()))
+    )
+    return {str(r.unit_key): 1.0 if r.stance == "agree" else 0.0 for r in rows}
+
+
 def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[str, int]:
     """Returns {"scopes": trained scopes, "tagged": responses re-tagged, "tags": machine tags written}.
     Without an engine each scope uses the measured default for its size (embeddings up to 30,000)."""
@@ -126,6 +141,7 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
 
     trainable, decisions = _trainable(consultation)
     out = {"scopes": 0, "tagged": 0, "tags": 0}
+    sides = _stances(consultation)
     # several scopes: the consultation's units are read once and shared out by scope
     every = list(iter_units(consultation.pk)) if len(trainable) > 1 else None
     for scope, ex in trainable.items():
@@ -170,6 +186,9 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
                 # a response confirmed for some themes teaches the others that it does not make them
                 checked=[index[u] for u in decisions.checked if u in index],
                 rejected=rejected,
+                # each response's side: a theme's confirmed responses tell its side, and the tagger
+                # weighs whether a response argues it (docs/analysis.md)
+                stances=np.array([sides.get(u.id, np.nan) for u in units]) if sides else None,
             )
         rest = [(u.id, row) for u, row in zip(units, tags, strict=True) if u.id not in decisions.decided]
         with transaction.atomic():

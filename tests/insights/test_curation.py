@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from insights import services
@@ -148,3 +149,55 @@ def test_nightly_beat_starts_one_run_per_open_consultation(consultation, real_co
     started = runs.analysis_runs_nightly()
     assert len(started) == 1
     assert runs.analysis_runs_nightly() == []  # still active: not started twice
+
+
+def test_the_retrained_tagger_gets_each_responses_side_where_it_is_known(
+    consultation, analyst, two_themes, real_comments, monkeypatch
+):
+    """A response's side steers its tags (a theme's side is its confirmed responses'): an official's
+    stance and the learned model's are passed on; the rule-based stance (no model logit), "mixed" and
+    "unclear" are not."""
+    from insights.models import Enrichment
+    from insights.runs import iter_units
+    from policycycle.analysis import tagging
+
+    a, b, c, tags = two_themes
+    for i in (0, 4):
+        services.tag_decide(tag=tags[i], by=analyst, confirm=True)
+    base = {"consultation": consultation, "text_hash": "x"}
+    Enrichment.objects.create(comment=c[0], stance="agree", stance_logit=1.2, **base)  # learned model
+    Enrichment.objects.create(comment=c[1], stance="disagree", stance_source="official", **base)
+    Enrichment.objects.create(comment=c[2], stance="agree", **base)  # rule-based: no logit
+    Enrichment.objects.create(comment=c[3], stance="mixed", stance_source="official", **base)
+    Enrichment.objects.create(comment=c[4], stance="disagree", stance_logit=-0.4, **base)
+    seen = {}
+    real = tagging.tag_responses
+
+    def spy(texts, examples, **kwargs):
+        seen.update(kwargs, texts=texts)
+        return real(texts, examples, **kwargs)
+
+    monkeypatch.setattr(tagging, "tag_responses", spy)
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    row = {u.id: i for i, u in enumerate(iter_units(consultation.pk, a.scope))}
+    side = {i: seen["stances"][row[f"comment:{c[i].pk}"]] for i in range(6)}
+    assert side[0] == 1.0 and side[1] == 0.0 and side[4] == 0.0
+    assert np.isnan([side[2], side[3], side[5]]).all()
+    assert len(seen["stances"]) == len(seen["texts"])
+
+
+def test_without_any_known_side_the_tagger_is_trained_as_before(
+    consultation, analyst, two_themes, real_comments, monkeypatch
+):
+    from policycycle.analysis import tagging
+
+    a, b, c, tags = two_themes
+    for i in (0, 4):
+        services.tag_decide(tag=tags[i], by=analyst, confirm=True)
+    seen = {}
+    real = tagging.tag_responses
+    monkeypatch.setattr(
+        tagging, "tag_responses", lambda texts, examples, **kw: seen.update(kw) or real(texts, examples, **kw)
+    )
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert seen["stances"] is None
