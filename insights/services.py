@@ -165,6 +165,17 @@ def stance_correct(*, consultation, unit: str, stance: str, by) -> Enrichment:
     return row
 
 
+def tag_confirm(*, tag, by, stance: str = ""):
+    """An official confirms a machine tag and, optionally, sets the response's stance toward the proposal
+    in the same step (the tagger learns each theme's side from its confirmed responses' stances). Both or
+    neither: a stance that cannot be set (response not analysed yet, unknown choice) confirms nothing."""
+    with transaction.atomic():
+        tag_decide(tag=tag, by=by, confirm=True)
+        if stance:
+            stance_correct(consultation=tag.theme.consultation, unit=str(tag.unit_key), stance=stance, by=by)
+    return tag
+
+
 def queue_stance_adapt(consultation_id: int) -> bool:
     """Queue the refit unless one is already waiting for this consultation (it will read this correction
     too). With the broker down the next correction queues it again."""

@@ -110,6 +110,7 @@ def _theme_page(request, theme: Theme, status: int = 200, **forms) -> HttpRespon
         "consultation": theme.consultation,
         "tags": tags,
         "check_next": selectors.least_sure_tags(theme) if theme.is_active else [],
+        "stance_choices": services.stances.CHOICES,
         "agreement": selectors.agreement_for(theme.consultation, theme.scope),
         "others": others,
         "summaries": selectors.theme_summaries(theme),
@@ -217,8 +218,10 @@ def tag_action(request: HttpRequest, pk: int) -> HttpResponse:
     theme = tag.theme
     decision = request.POST.get("decision", "")
     try:
-        if decision in ("confirm", "reject"):
-            services.tag_decide(tag=tag, by=request.user, confirm=decision == "confirm")
+        if decision == "confirm":
+            services.tag_confirm(tag=tag, by=request.user, stance=request.POST.get("stance", ""))
+        elif decision == "reject":
+            services.tag_decide(tag=tag, by=request.user, confirm=False)
         elif decision == "remove":
             services.tag_remove(tag=tag, by=request.user)
         elif decision == "move":
@@ -234,7 +237,7 @@ def tag_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.tag_move(tag=tag, target=target, by=request.user)
         else:
             raise services.CurationError("Choose confirm, reject, remove or move")
-    except services.CurationError as exc:
+    except (services.CurationError, services.StanceError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, "Tag updated")

@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from insights import services
-from insights.models import AnalysisRun
+from insights.models import AnalysisRun, Enrichment
+from insights.units import UnitKey
 
 
 @pytest.fixture
@@ -17,7 +18,15 @@ def queued_run(consultation, analyst, real_comments):
 
 
 def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
-    page, live_url, login, analyst, consultation, queued_run, assert_no_axe_violations, screenshot
+    page,
+    live_url,
+    login,
+    analyst,
+    consultation,
+    queued_run,
+    assert_no_axe_violations,
+    screenshot,
+    assert_fits_a_phone,
 ):
     login(page, analyst)
     page.goto(f"{live_url}/analysis/{consultation.slug}/")
@@ -58,12 +67,22 @@ def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
     expect(page.locator("[data-agreement]")).to_contain_text("no response checked yet")
     offered = page.locator("[data-check-next] li").first
     unit = offered.get_attribute("data-unit")
+    # the response's stance is set in the same step (the tagger learns the theme's side from it); it is
+    # kept with the response's analysis, which enrichment makes as a response arrives
+    key = UnitKey.parse(unit)
+    services.enrichment_compute(kind=key.kind, pk=key.pk)
+    offered.get_by_role("group", name=re.compile("^Its stance toward the proposal")).get_by_label(
+        "Disagree"
+    ).check()
     offered.get_by_role("button", name=re.compile("^Confirm")).click()
     expect(page.get_by_text("Tag updated")).to_be_visible()
+    row = Enrichment.objects.get(**key.ref())
+    assert (row.stance, row.stance_source) == ("disagree", "official")
     expect(page.locator("[data-agreement]")).to_contain_text("on 1 checked response")
     expect(page.locator(f'[data-check-next] li[data-unit="{unit}"]')).to_have_count(0)
     assert_no_axe_violations(page)
     screenshot(page, "insights-theme-detail")
+    assert_fits_a_phone(page)
 
     page.get_by_label("Name", exact=True).fill("")
     page.get_by_role("button", name="Save name and description").click()

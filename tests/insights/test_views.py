@@ -334,6 +334,45 @@ def test_the_theme_page_offers_the_least_sure_tags_first_and_the_agreement_figur
     assert str(tags[1].unit_key) not in offered
 
 
+def test_confirming_a_tag_can_set_the_responses_stance_in_the_same_step(client, analyst, done_run):
+    """The check-next list offers the response's stance beside Confirm: both are saved, the stance as an
+    official's; a stance that cannot be set (the response not analysed yet) confirms nothing either."""
+    from insights.models import Enrichment
+
+    theme = Theme.objects.filter(run=done_run).first()
+    first, second = ThemeAssignment.objects.filter(theme=theme, source="machine", confirmed=False)[:2]
+    client.force_login(analyst)
+    html = client.get(reverse("insights:theme-detail", args=[theme.pk])).content.decode()
+    offered = html.split("data-check-next")[1].split("</ul>")[0]
+    assert f'id="stance-{first.pk}-disagree"' in offered and "Its stance toward the proposal" in offered
+    services.enrichment_compute(kind="comment", pk=first.comment_id)
+    client.post(
+        reverse("insights:tag-action", args=[first.pk]), {"decision": "confirm", "stance": "disagree"}
+    )
+    first.refresh_from_db()
+    row = Enrichment.objects.get(comment_id=first.comment_id)
+    assert first.confirmed and (row.stance, row.stance_source, row.stance_decided_by) == (
+        "disagree",
+        "official",
+        analyst,
+    )
+
+    Enrichment.objects.filter(comment_id=second.comment_id).delete()
+    response = client.post(
+        reverse("insights:tag-action", args=[second.pk]),
+        {"decision": "confirm", "stance": "agree"},
+        follow=True,
+    )
+    second.refresh_from_db()
+    assert not second.confirmed and "has not been analysed yet" in response.content.decode()
+    client.post(reverse("insights:tag-action", args=[second.pk]), {"decision": "confirm", "stance": "maybe"})
+    second.refresh_from_db()
+    assert not second.confirmed
+    client.post(reverse("insights:tag-action", args=[second.pk]), {"decision": "confirm"})  # no stance: fine
+    second.refresh_from_db()
+    assert second.confirmed
+
+
 def test_the_theme_page_names_each_response_as_a_person_would_never_by_its_kind_id_reference(
     client, done_run, analyst, real_comments
 ):
