@@ -107,17 +107,11 @@ def test_retraining_tags_the_unchecked_rest_and_leaves_decisions_alone(
     assert new.first().history.first().history_change_reason == "tagged by the retrained tagger"
 
 
-def test_a_rejected_tag_teaches_its_theme_only_and_the_response_is_left_alone(
-    consultation, analyst, two_themes, real_comments, monkeypatch
-):
-    """Rejecting tag a on a response says it does not make point a, nothing about b: the tagger gets it
-    as a negative of a only (not as a checked response, a negative of every theme), and does not re-tag it."""
+@pytest.fixture
+def tagger_inputs(monkeypatch):
+    """What the retrained tagger is given (tag_responses' texts and keyword arguments), on each call."""
     from policycycle.analysis import tagging
 
-    a, b, c, tags = two_themes
-    services.tag_decide(tag=tags[0], by=analyst, confirm=True)
-    services.tag_decide(tag=tags[4], by=analyst, confirm=True)
-    services.tag_decide(tag=tags[1], by=analyst, confirm=False)
     seen = {}
     real = tagging.tag_responses
 
@@ -126,6 +120,19 @@ def test_a_rejected_tag_teaches_its_theme_only_and_the_response_is_left_alone(
         return real(texts, examples, **kwargs)
 
     monkeypatch.setattr(tagging, "tag_responses", spy)
+    return seen
+
+
+def test_a_rejected_tag_teaches_its_theme_only_and_the_response_is_left_alone(
+    consultation, analyst, two_themes, real_comments, tagger_inputs
+):
+    """Rejecting tag a on a response says it does not make point a, nothing about b: the tagger gets it
+    as a negative of a only (not as a checked response, a negative of every theme), and does not re-tag it."""
+    a, b, c, tags = two_themes
+    services.tag_decide(tag=tags[0], by=analyst, confirm=True)
+    services.tag_decide(tag=tags[4], by=analyst, confirm=True)
+    services.tag_decide(tag=tags[1], by=analyst, confirm=False)
+    seen = tagger_inputs
     out = services.tagger_retrain(consultation=consultation, by=analyst)
     from insights.runs import iter_units
 
@@ -152,14 +159,13 @@ def test_nightly_beat_starts_one_run_per_open_consultation(consultation, real_co
 
 
 def test_the_retrained_tagger_gets_each_responses_side_where_it_is_known(
-    consultation, analyst, two_themes, real_comments, monkeypatch
+    consultation, analyst, two_themes, real_comments, tagger_inputs
 ):
     """A response's side steers its tags (a theme's side is its confirmed responses'): an official's
     stance and the learned model's are passed on; the rule-based stance (no model logit), "mixed" and
     "unclear" are not."""
     from insights.models import Enrichment
     from insights.runs import iter_units
-    from policycycle.analysis import tagging
 
     a, b, c, tags = two_themes
     for i in (0, 4):
@@ -170,14 +176,7 @@ def test_the_retrained_tagger_gets_each_responses_side_where_it_is_known(
     Enrichment.objects.create(comment=c[2], stance="agree", **base)  # rule-based: no logit
     Enrichment.objects.create(comment=c[3], stance="mixed", stance_source="official", **base)
     Enrichment.objects.create(comment=c[4], stance="disagree", stance_logit=-0.4, **base)
-    seen = {}
-    real = tagging.tag_responses
-
-    def spy(texts, examples, **kwargs):
-        seen.update(kwargs, texts=texts)
-        return real(texts, examples, **kwargs)
-
-    monkeypatch.setattr(tagging, "tag_responses", spy)
+    seen = tagger_inputs
     services.tagger_retrain(consultation=consultation, by=analyst)
     row = {u.id: i for i, u in enumerate(iter_units(consultation.pk, a.scope))}
     side = {i: seen["stances"][row[f"comment:{c[i].pk}"]] for i in range(6)}
@@ -187,17 +186,10 @@ def test_the_retrained_tagger_gets_each_responses_side_where_it_is_known(
 
 
 def test_without_any_known_side_the_tagger_is_trained_as_before(
-    consultation, analyst, two_themes, real_comments, monkeypatch
+    consultation, analyst, two_themes, real_comments, tagger_inputs
 ):
-    from policycycle.analysis import tagging
-
     a, b, c, tags = two_themes
     for i in (0, 4):
         services.tag_decide(tag=tags[i], by=analyst, confirm=True)
-    seen = {}
-    real = tagging.tag_responses
-    monkeypatch.setattr(
-        tagging, "tag_responses", lambda texts, examples, **kw: seen.update(kw) or real(texts, examples, **kw)
-    )
     services.tagger_retrain(consultation=consultation, by=analyst)
-    assert seen["stances"] is None
+    assert tagger_inputs["stances"] is None
