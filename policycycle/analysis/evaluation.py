@@ -384,17 +384,29 @@ def draw_examples(
 
 
 def draw_stances(
-    logits: np.ndarray | None, stance_vectors: np.ndarray, gold: list[str], labelled: list[int]
+    logits: np.ndarray, stance_vectors: np.ndarray, gold: list[str], labelled: list[int]
 ) -> np.ndarray:
     """Each argument's side as the product reads it after a draw: the general stance model's logits with
     the consultation's head (`stance.adapt`) fitted on the drawn arguments' gold stance (the officials who
     confirm a response's themes set its stance too), then hard: 1 agree, 0 disagree (the product stores
     the label). `labelled` empty: the general model alone, as the product reads it before any
     correction."""
-    if logits is None:
-        return np.full(len(gold), np.nan)
     p = learned.adapt(logits, stance_vectors, {i: gold[i] for i in labelled})
     return (np.asarray(p) > 0.5).astype(float)
+
+
+def stance_logits(topics, model) -> dict[str, np.ndarray]:
+    """Per topic, `model`'s logits of agree for its arguments in id order (the topic is the proposal);
+    empty when there is no model. Read once, for the tagging runs and the stance figures alike."""
+    if model is None:
+        return {}
+    return {
+        t.topic: np.asarray(
+            model.logits([t.topic] * len(t.arguments), [t.arguments[i] for i in sorted(t.arguments)]),
+            dtype=float,
+        )
+        for t in topics
+    }
 
 
 def _mean_sd(values: list[float]) -> dict[str, float]:
@@ -460,9 +472,11 @@ def evaluate_argkp(
     elif any(ks):
         skipped["setfit"] = "not asked for"
 
+    model = stance_model if stance_model is not None else learned.StanceModel.load()
+    logits = stance_logits(topics, model)
     with threadpool_limits(1):  # many small fits: threads only contend (several times slower on 2 cores)
-        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body, stance_model)
-    stance_figures = argkp_stance(topics, model=stance_model)
+        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body, logits)
+    stance_figures = argkp_stance(topics, model=model, logits=logits)
     if llm_client is None:
         skipped["llm"] = LLM_NOT_CONFIGURED
     else:
@@ -570,14 +584,22 @@ def _stance_summary(per_draw: list[dict[str, tuple[float, float]]], extra: dict 
 
 
 def argkp_stance(
-    topics, *, ks: tuple[int, ...] = (0, 5, 10), draws: int = 5, model=None, vectorise=None
+    topics,
+    *,
+    ks: tuple[int, ...] = (0, 5, 10),
+    draws: int = 5,
+    model=None,
+    vectorise=None,
+    logits: dict[str, np.ndarray] | None = None,
 ) -> dict:
     """Stance on the ArgKP topics: the rule-based cues (enrich.stance), always answering the topic's
     commonest stance (a reference: it needs the gold), the learned general model when `make models` built
     it (or `model` is given), and that model with the per-consultation head at each K > 0 over `draws`
-    draws. See STANCE_SCORING. The headline (accuracy, macro_f1, per_topic) is the way enrichment uses."""
+    draws. See STANCE_SCORING. The headline (accuracy, macro_f1, per_topic) is the way enrichment uses.
+    `logits`: the model's reading of the topics (`stance_logits`), when the caller has it already."""
 
-    model = model or learned.StanceModel.load()
+    if logits is None:
+        logits = stance_logits(topics, model or learned.StanceModel.load())
     methods: dict[str, dict] = {}
     rules_draw, majority_draw, unclear = {}, {}, {}
     learned_draw: dict[str, tuple[float, float]] = {}
@@ -591,10 +613,10 @@ def argkp_stance(
         unclear[t.topic] = {"unclear": round(sum(p == "unclear" for p in pred) / len(ids), 4)}
         common = max(("agree", "disagree"), key=gold.count)
         majority_draw[t.topic] = _stance_scores(gold, [common] * len(gold))
-        if model is None:
+        if t.topic not in logits:
             continue
-        logits = np.asarray(model.logits([t.topic] * len(texts), texts), dtype=float)
-        learned_draw[t.topic] = _stance_scores(gold, ["agree" if v > 0 else "disagree" for v in logits])
+        read = logits[t.topic]
+        learned_draw[t.topic] = _stance_scores(gold, ["agree" if v > 0 else "disagree" for v in read])
         vectors = vectorise(texts) if vectorise else argkp_vectors(texts, matcher=False)
         kp_ids = sorted(t.key_points)
         tags = [t.labels[i] for i in ids]
@@ -605,7 +627,7 @@ def argkp_stance(
                 labelled = {i: gold[i] for i in seeded}
                 rest = [i for i in range(len(ids)) if i not in labelled]
                 for name, feats in (("logit", np.zeros((len(ids), 0))), ("logit+vector", vectors)):
-                    p = learned.adapt(logits, feats, labelled)
+                    p = learned.adapt(read, feats, labelled)
                     bucket = adapted.setdefault(f"learned + consultation ({name}) K={k}", [])
                     _draw(bucket, d)[t.topic] = _stance_scores(
                         [gold[i] for i in rest], ["agree" if p[i] > 0.5 else "disagree" for i in rest]
@@ -692,11 +714,10 @@ def setfit_baseline(
 
 
 def _argkp_runs(
-    topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None, stance_model=None
+    topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None, stance_logits=None
 ) -> dict[str, dict[str, list[dict]]]:
 
     runs: dict[str, dict[str, list[dict]]] = {}
-    model = stance_model if stance_model is not None else learned.StanceModel.load()
     for topic in topics:
         ids = sorted(topic.arguments)
         kp_ids = sorted(topic.key_points)
@@ -709,9 +730,8 @@ def _argkp_runs(
         sides = [topic.stance[i] for i in ids]
         # the stance model's reading (when built): the tagger's `stances`, as enrichment and the
         # consultation's head give them; the head reads the packaged MiniLM's vectors, as in the product
-        logits = None
-        if model is not None:
-            logits = np.asarray(model.logits([topic.topic] * len(texts), texts), dtype=float)
+        logits = (stance_logits or {}).get(topic.topic)
+        if logits is not None:
             stance_vecs = vectorise(texts) if vectorise else argkp_vectors(texts, matcher=False)
         for k in ks:
             for d in range(draws if k else 1):

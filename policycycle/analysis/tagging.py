@@ -110,7 +110,7 @@ PAIR_MODEL: dict[str, object] = {
 }
 # The same scorer with the responses' stance toward the proposal (PAIR_FEATURES + STANCE_FEATURES), used
 # when the tagger is given stances (`train_tagger(stances=...)`): in ArgKP every key point an argument
-# makes argues the argument's own side. Fitted by `evaluation.fit_pair_model(stance=True)` on the train
+# makes argues the argument's own side. Fitted by `evaluation.fit_pair_model(stance_logits=...)` on the train
 # topics with each topic's stance read by a stance model tuned on the other train topics and the
 # consultation's head (`stance.adapt`) on the drawn examples, as the product reads it.
 STANCE_FEATURES = (
@@ -467,7 +467,7 @@ def train_tagger(
         if (~np.isnan(theme_stance)).sum() < 2:  # nothing to tell the themes' sides apart
             theme_stance = None
     model = PAIR_MODEL if pair_model is None else pair_model
-    if pair_model is None and theme_stance is not None and len(PAIR_MODEL_STANCE["coef"]):  # type: ignore[arg-type]
+    if pair_model is None and theme_stance is not None:
         model = PAIR_MODEL_STANCE
     if not model.get("stance"):
         theme_stance = None
