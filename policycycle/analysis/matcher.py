@@ -74,10 +74,11 @@ def get_matcher():
     return _matcher
 
 
-def training_pairs() -> list[tuple[str, str, str]]:
-    """(argument, key point, key point id) for every pair labelled 1 in ArgKP train, in file order."""
+def training_pairs(topics=None) -> list[tuple[str, str, str]]:
+    """(argument, key point, key point id) for every pair labelled 1 in ArgKP train (or in `topics`, some
+    of its topics), in file order."""
     pairs = []
-    for topic in argkp.load_split("train"):
+    for topic in argkp.load_split("train") if topics is None else topics:
         for arg_id, kps in sorted(topic.labels.items()):
             for kp in sorted(kps):
                 pairs.append((topic.arguments[arg_id], topic.key_points[kp][0], kp))
@@ -103,7 +104,9 @@ def _batches(pairs, batch_size: int, rng: random.Random):
     return out
 
 
-def train(out: Path | None = None, *, log=print) -> Path:
+def train(out: Path | None = None, *, topics=None, log=print) -> Path:
+    """Tune the packaged model on the matching pairs of ArgKP train (or of `topics`, some of its topics)
+    and save it to `out` (default: the cache folder `matcher_path` reads)."""
     import numpy as np
     import torch
     from sentence_transformers import SentenceTransformer
@@ -117,7 +120,7 @@ def train(out: Path | None = None, *, log=print) -> Path:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     model = SentenceTransformer(str(resources.model_path()), device="cpu")
     model.max_seq_length = s["max_len"]
-    pairs = training_pairs()
+    pairs = training_pairs(topics)
     rng = random.Random(s["seed"])
     batches = [b for _ in range(s["epochs"]) for b in _batches(pairs, s["batch_size"], rng)]
     opt = torch.optim.AdamW(model.parameters(), lr=s["lr"])
@@ -145,6 +148,7 @@ def train(out: Path | None = None, *, log=print) -> Path:
         if step % 20 == 0 or step == len(batches) - 1:
             log(f"step {step + 1}/{len(batches)} loss {loss.item():.3f}")
     model.eval()
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + f".tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save(str(tmp))
@@ -154,6 +158,28 @@ def train(out: Path | None = None, *, log=print) -> Path:
         f"matcher: {len(pairs)} pairs, {len(batches)} steps, {time.process_time() - started:.0f} CPU s, "
         f"{time.monotonic() - wall:.0f} s wall -> {out}"
     )
+    return out
+
+
+FOLDS = 3
+
+
+def fold_dir(fold: int) -> Path:
+    return resources.cache_dir() / f"matcher-fold{fold}of{FOLDS}-{cache_key()}"
+
+
+def fold_matchers(*, log=print) -> list[Path]:
+    """Matchers tuned with the same recipe, each on all the train topics but one group of them (every
+    FOLDS-th topic in name order, as `stance.cross_validate` groups them): each reads its group as the
+    shipped matcher reads a consultation it never saw. Built once (about 3 x 2/3 of `make models`'s
+    matcher) and cached; `evaluation.fit_pair_model` learns the second stage on their vectors."""
+    topics = argkp.load_split("train")
+    out = []
+    for f in range(FOLDS):
+        path = fold_dir(f)
+        if not path.exists():
+            train(path, topics=[t for i, t in enumerate(topics) if i % FOLDS != f], log=log)
+        out.append(path)
     return out
 
 
