@@ -718,6 +718,8 @@ def _argkp_runs(
 ) -> dict[str, dict[str, list[dict]]]:
 
     runs: dict[str, dict[str, list[dict]]] = {}
+    opts = dict(tagger_options or {})
+    near = opts.pop("neighbours", True)
     for topic in topics:
         ids = sorted(topic.arguments)
         kp_ids = sorted(topic.key_points)
@@ -753,9 +755,7 @@ def _argkp_runs(
                     examples = draw_examples(gold, kp_ids, k, rng)
                     seeded = {i for rows in examples.values() for i in rows}
                     rest = [i for i in range(len(ids)) if i not in seeded]
-                    plain = train_tagger(
-                        examples, vectors, theme_vectors=theme_vecs, **(tagger_options or {})
-                    )
+                    plain = train_tagger(examples, vectors, theme_vectors=theme_vecs, **opts, neighbours=near)
                     preds = {
                         "tagger": [[t for t, _ in row] for row in plain.tags(vectors[rest])],
                         "logreg": logistic_baseline(examples, vectors, vectors[rest]),
@@ -764,22 +764,28 @@ def _argkp_runs(
                         preds["heads"] = [
                             [t for t, _ in row] for row in plain.heads_alone().tags(vectors[rest])
                         ]
+                    # with stance: "tagger" is the product's tagger, given the sides, and the one above is
+                    # "no stance"; "machine stance" reads the general model alone (no official set a stance).
+                    # "no neighbours": the product's tagger without its second stage.
+                    runs_of = [("tagger", None, near), ("tagger (no neighbours)", None, False)]
                     if logits is not None:
-                        # with stance: "tagger" is then the product's tagger, the one above "no stance";
-                        # "machine stance" reads the general model alone (no official set a stance)
-                        preds["tagger (no stance)"] = preds["tagger"]
-                        for name, labelled in (("tagger", sorted(seeded)), ("tagger (machine stance)", [])):
-                            st = draw_stances(logits, stance_vecs, sides, labelled)
-                            tagger = train_tagger(
-                                examples,
-                                vectors,
-                                theme_vectors=theme_vecs,
-                                stances=st,
-                                **(tagger_options or {}),
-                            )
-                            preds[name] = [
-                                [t for t, _ in row] for row in tagger.tags(vectors[rest], st[rest])
-                            ]
+                        preds["tagger (no stance)"] = preds.pop("tagger")
+                        runs_of = [
+                            ("tagger", sorted(seeded), near),
+                            ("tagger (no neighbours)", sorted(seeded), False),
+                            ("tagger (machine stance)", [], near),
+                        ]
+                    for label, labelled, nb in runs_of[1 if logits is None else 0 :]:
+                        if label == "tagger (no neighbours)" and not near:
+                            continue  # asked for without neighbours: "tagger" is that already
+                        st = None if labelled is None else draw_stances(logits, stance_vecs, sides, labelled)
+                        tagger = train_tagger(
+                            examples, vectors, theme_vectors=theme_vecs, stances=st, **opts, neighbours=nb
+                        )
+                        preds[label] = [
+                            [t for t, _ in row]
+                            for row in tagger.tags(vectors[rest], None if st is None else st[rest])
+                        ]
                     if setfit_body is not None:
                         preds["setfit"] = setfit_baseline(
                             examples, texts, [texts[i] for i in rest], body=setfit_body, seed=d
@@ -935,6 +941,39 @@ PAIR_FIT = {
 }
 
 
+def fold_vectoriser():
+    """Embeds an ArgKP train topic's texts with the matcher tuned without that topic's group
+    (`matcher.fold_matchers`, built on first use): each topic read as the shipped matcher reads a
+    consultation it never saw. The topic is the one most of the texts come from. Cached on disk."""
+    from collections import Counter
+
+    from sentence_transformers import SentenceTransformer
+
+    paths = matcher_mod.fold_matchers()
+    fold_of = {}
+    for i, topic in enumerate(argkp.load_split("train")):
+        for text in [*topic.arguments.values(), *topic.theme_texts.values()]:
+            fold_of[text] = i % matcher_mod.FOLDS
+    models: dict[int, object] = {}
+
+    def vectorise(texts: list[str]) -> np.ndarray:
+        fold = Counter(fold_of.get(t) for t in texts).most_common(1)[0][0]
+        if fold is None:
+            raise ValueError("these texts are not of an ArgKP train topic")
+        name = f"fold{fold}-{matcher_mod.cache_key()}-{_text_key(texts)}.npy"
+        path = resources.cache_dir() / "vectors" / name
+        if path.exists():
+            return np.load(path)
+        if fold not in models:
+            models[fold] = SentenceTransformer(str(paths[fold]), device="cpu")
+        vecs = resources.embed(texts, model=models[fold])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vecs)
+        return vecs
+
+    return vectorise
+
+
 def pair_examples(
     topics,
     *,
@@ -943,16 +982,30 @@ def pair_examples(
     tag: str = "pair",
     vectorise=None,
     stance_logits: dict[str, np.ndarray] | None = None,
+    neighbours: bool = False,
+    stance_vectorise=None,
 ):
     """Per topic, draw and K: (topic number, features n x themes x f, truth n x themes) of the arguments
-    not drawn, the features computed as the tagger computes them (tagging.pair_features). With
+    not drawn, the features computed as the tagger computes them (`Tagger.features`). With
     `stance_logits` (per topic, a stance model's logits of its arguments in id order, from a model that
     was not tuned on it), the features with stance too, each draw's sides read as `draw_stances` reads
-    them (the packaged MiniLM's vectors for the head)."""
-    from .tagging import PAIR_FEATURES, STANCE_FEATURES, pair_features
+    them (the head reads `stance_vectorise`'s vectors, by default the same as the tagger's). With
+    `neighbours`, the second stage's features: the shipped pair scorer's (PAIR_MODEL, or
+    PAIR_MODEL_STANCE with stance) and its neighbours' (tagging.NEIGHBOUR_FEATURES)."""
+    from .tagging import (
+        NEIGHBOUR_FEATURES,
+        PAIR_FEATURES,
+        PAIR_MODEL,
+        PAIR_MODEL_STANCE,
+        STANCE_FEATURES,
+    )
 
     width = len(PAIR_FEATURES) + (len(STANCE_FEATURES) if stance_logits is not None else 0)
     dummy = {"coef": np.zeros(width), "intercept": 0.0, "stance": stance_logits is not None}
+    first, second = dummy, None
+    if neighbours:
+        first = PAIR_MODEL_STANCE if stance_logits is not None else PAIR_MODEL
+        second = {"coef": np.zeros(width + len(NEIGHBOUR_FEATURES)), "intercept": 0.0}
     out = []
     for n, topic in enumerate(topics):
         ids = sorted(topic.arguments)
@@ -964,6 +1017,7 @@ def pair_examples(
         gold = [topic.labels[i] for i in ids]
         sides = [topic.stance[i] for i in ids]
         logits = None if stance_logits is None else np.asarray(stance_logits[topic.topic], dtype=float)
+        stance_vecs = vectors if stance_vectorise is None else stance_vectorise(texts)
         for k in ks:
             for d in range(draws):
                 examples = draw_examples(gold, kp_ids, k, random.Random(f"{topic.topic}|{k}|{d}|{tag}"))
@@ -971,21 +1025,18 @@ def pair_examples(
                 rest = [i for i in range(len(ids)) if i not in seeded]
                 st = None
                 if logits is not None:
-                    st = draw_stances(
-                        logits,
-                        vectors,  # the packaged MiniLM's, which the consultation's head reads
-                        sides,
-                        sorted(seeded),
-                    )
+                    st = draw_stances(logits, stance_vecs, sides, sorted(seeded))
                 tagger = train_tagger(
                     examples,
                     vectors,
                     theme_vectors=dict(zip(kp_ids, kp_vecs, strict=True)),
-                    pair_model=dummy,
+                    pair_model=first,
                     stances=st,
+                    neighbours=neighbours,
+                    neighbour_model=second,
                 )
                 x = vectors[rest]
-                feats = pair_features(tagger.head_scores(x), x, tagger.pair, None if st is None else st[rest])
+                feats = tagger.features(x, None if st is None else st[rest])
                 truth = np.array([[t in gold[i] for t in tagger.themes] for i in rest], dtype=bool)
                 base = _prf(
                     set(zip(*np.nonzero(tagger.heads_alone().decide(feats[..., 0])), strict=True)),
@@ -1015,7 +1066,14 @@ def _decode_f1(probs: np.ndarray, truth: np.ndarray, threshold: float, keep_top:
 
 
 def fit_pair_model(
-    topics=None, *, settings=None, log=print, vectorise=None, stance_logits: dict | None = None
+    topics=None,
+    *,
+    settings=None,
+    log=print,
+    vectorise=None,
+    stance_logits: dict | None = None,
+    neighbours: bool = False,
+    stance_vectorise=None,
 ) -> dict:
     """Learn the tagger's pair scorer on the ArgKP train topics only: features of every (argument, key
     point) pair not drawn as an example, over simulated draws; leave-topics-out validation (the fitted
@@ -1024,10 +1082,14 @@ def fit_pair_model(
     coefficients (tagging.PAIR_MODEL's form) and the validation figures."""
     s = {**PAIR_FIT, **(settings or {})}
     topics = topics if topics is not None else argkp.load_split("train")
-    rows = pair_examples(topics, ks=s["ks"], vectorise=vectorise, stance_logits=stance_logits)
-    held = pair_examples(
-        topics, ks=(5, 10), draws=2, tag="check", vectorise=vectorise, stance_logits=stance_logits
-    )
+    common = {
+        "vectorise": vectorise,
+        "stance_logits": stance_logits,
+        "neighbours": neighbours,
+        "stance_vectorise": stance_vectorise,
+    }
+    rows = pair_examples(topics, ks=s["ks"], **common)
+    held = pair_examples(topics, ks=(5, 10), draws=2, tag="check", **common)
     probs: list[np.ndarray] = [np.zeros(0)] * len(held)
     for f in range(s["folds"]):
         coef, icpt = _fit_pair_lr([r for r in rows if r[0] % s["folds"] != f], s["c"])

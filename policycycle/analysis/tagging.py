@@ -15,6 +15,8 @@ response can carry several themes, or none:
   probability, and the top theme when it reaches `keep_top` (0.4): "none of these" stays possible.
 Given each response's stance toward the proposal (`stances`), a theme takes the side of its confirmed
 responses and the pair scorer weighs whether a response argues it (PAIR_MODEL_STANCE).
+A second stage (NEIGHBOUR_MODEL) then reads what the pair scorer says of each response's nearest
+neighbours among the consultation's responses, and officials' answers where they gave them.
 The defaults were chosen on the ArgKP train topics only (docs/analysis.md).
 There is no self-training: pseudo-labels from the first model lowered F1 on every draw measured
 (they label nearly every response with its one top theme). `zero_shot_tags` matches responses to theme
@@ -24,6 +26,7 @@ that `evaluation` reports beside the tagger.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -154,6 +157,138 @@ PAIR_THRESHOLD = 0.35
 PAIR_CHUNK = 10_000
 PAIR_KEEP_TOP = 0.25
 
+# The second stage: what the pair scorer says of a response's nearest neighbours among the consultation's
+# other responses (an official's answer where one checked it). A point that many similar responses make is
+# more likely made by this one too; a response alone in its corner of the consultation is more likely to
+# make none of the themes. Its scorer takes the pair scorer's features (with stance when it had them) and
+# NEIGHBOUR_FEATURES, learnt like the pair scorer on the ArgKP train topics
+# (`evaluation.fit_pair_model(neighbours=True)`, docs/analysis.md).
+NEIGHBOURS = (5, 15)
+NEIGHBOUR_FEATURES = (
+    "the pair scorer's probability",
+    "mean of the pair scorer's probability over the response's 5 nearest other responses",
+    "highest pair scorer's probability among those 5",
+    "mean of the pair scorer's probability over the response's 15 nearest other responses",
+    "highest pair scorer's probability among those 15",
+)
+# the responses a response's neighbours are looked for among: every confirmed, checked or rejected one and
+# an even sample of the rest, up to this many in all (every response of a consultation this size or less)
+NEIGHBOUR_POOL = 5_000
+# the most similar pool response, when at least this similar (relative to the response's own squared
+# length), is the response itself: not its neighbour
+# (an identical copy of it in the pool is one, as it is in the simulation)
+SAME_RESPONSE = 1 - 1e-6
+# evaluation.fit_pair_model(neighbours=True, vectorise=evaluation.fold_vectoriser()): each train topic's
+# vectors from a matcher tuned without it (matcher.fold_matchers), as the shipped matcher reads a new
+# consultation; the pair scorer's probabilities from the shipped PAIR_MODEL
+NEIGHBOUR_MODEL: dict[str, object] = {
+    "coef": (
+        0.207419,
+        0.789348,
+        1.422121,
+        -1.408122,
+        -2.043354,
+        -0.695582,
+        -1.251357,
+        2.389891,
+        -1.486374,
+        2.116146,
+        -0.069304,
+        0.022987,
+        0.175281,
+        0.813718,
+        -0.40999,
+        0.497686,
+        0.247532,
+        -1.772532,
+        1.419148,
+        0.103524,
+        3.192156,
+        0.664549,
+    ),
+    "intercept": -0.950648,
+    "threshold": 0.35,
+    "keep_top": 0.25,
+}
+# the same after the pair scorer with stance: its features (PAIR_FEATURES + STANCE_FEATURES) and the
+# neighbours', fitted with each train topic's stance read as for PAIR_MODEL_STANCE
+NEIGHBOUR_MODEL_STANCE: dict[str, object] = {
+    "stance": True,
+    "coef": (
+        0.213371,
+        0.802809,
+        1.294028,
+        -1.419266,
+        -2.156583,
+        -0.487877,
+        -1.46363,
+        1.221702,
+        -1.497059,
+        1.839493,
+        -0.083686,
+        0.004777,
+        0.180146,
+        0.920705,
+        -0.47248,
+        0.520274,
+        0.216972,
+        0.271923,
+        0.018921,
+        1.338412,
+        -1.912794,
+        1.515366,
+        0.078633,
+        3.08952,
+        0.675587,
+    ),
+    "intercept": -0.961056,
+    "threshold": 0.35,
+    "keep_top": 0.25,
+}
+
+
+@dataclass
+class Neighbours:
+    """The second stage's pool: its responses' vectors and, per theme, the pair scorer's probability for
+    each (or the officials' answer: 1 confirmed, 0 checked and not confirmed, or rejected), and its scorer."""
+
+    vectors: np.ndarray  # pool x d
+    probs: np.ndarray  # pool x themes
+    coef: np.ndarray
+    intercept: float
+
+
+def neighbour_features(first: np.ndarray, vectors: np.ndarray, nb: Neighbours) -> np.ndarray:
+    """n x themes x len(NEIGHBOUR_FEATURES): `first` (the pair scorer's probabilities for `vectors`), then
+    the mean and highest of the pool's probabilities over each response's nearest 5 and 15 pool responses
+    (fewer when the pool is smaller; the response itself is never its own neighbour, an identical copy is)."""
+    n, t = first.shape
+    out = np.zeros((n, t, len(NEIGHBOUR_FEATURES)))
+    out[..., 0] = first
+    most = min(max(NEIGHBOURS), len(nb.vectors))
+    for start in range(0, n, 2_000):  # 2,000 x 5,000 similarities at a time
+        part = slice(start, start + 2_000)
+        sims = vectors[part] @ nb.vectors.T
+        if sims.shape[1]:  # the response itself, when it is in the pool (one identical copy at most)
+            rows, best = np.arange(len(sims)), sims.argmax(axis=1)
+            own = sims[rows, best] >= SAME_RESPONSE * np.einsum("ij,ij->i", vectors[part], vectors[part])
+            sims[rows[own], best[own]] = -np.inf
+        idx = np.argpartition(-sims, most - 1, axis=1)[:, :most] if most < sims.shape[1] else None
+        if idx is None:
+            idx = np.broadcast_to(np.arange(sims.shape[1]), sims.shape).copy()
+        order = np.take_along_axis(idx, np.argsort(-np.take_along_axis(sims, idx, 1), 1, kind="stable"), 1)
+        valid = np.isfinite(np.take_along_axis(sims, order, 1))  # excluded ones sort last
+        near = np.where(valid[..., None], nb.probs[order], np.nan)  # rows x most x themes
+        for j, k in enumerate(NEIGHBOURS):
+            top = near[:, :k]
+            has = valid[:, :k].any(axis=1)[:, None]
+            with warnings.catch_warnings():  # a response with no neighbour: its own figure, below
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean, high = np.nanmean(top, axis=1), np.nanmax(top, axis=1)
+            out[part, :, 1 + 2 * j] = np.where(has, mean, first[part])
+            out[part, :, 2 + 2 * j] = np.where(has, high, first[part])
+    return out
+
 
 @dataclass
 class PairContext:
@@ -173,6 +308,10 @@ class PairContext:
     # per theme, its side (share of agree among its confirmed examples whose stance is known); None: the
     # scorer without stance
     theme_stance: np.ndarray | None = None
+    # the second stage; None: the pair scorer decides
+    neighbours: Neighbours | None = None
+    # the decoding threshold's log-odds, taken off the deciding scorer's: a score of 0.5 sits on it
+    shift: float = 0.0
 
 
 def _rank(a: np.ndarray) -> np.ndarray:
@@ -283,12 +422,29 @@ class Tagger:
         out = np.empty_like(head)
         for start in range(0, len(vectors), PAIR_CHUNK):  # features of 10,000 responses at a time
             part = slice(start, start + PAIR_CHUNK)
-            feats = pair_features(
-                head[part], vectors[part], self.pair, None if stances is None else stances[part]
+            feats = self.features(vectors[part], None if stances is None else stances[part], head[part])
+            ctx = self.pair
+            coef, icpt = (
+                (ctx.coef, ctx.intercept)
+                if ctx.neighbours is None
+                else (ctx.neighbours.coef, ctx.neighbours.intercept)
             )
-            z = feats @ self.pair.coef + self.pair.intercept
-            out[part] = 1.0 / (1.0 + np.exp(-z))
+            out[part] = 1.0 / (1.0 + np.exp(-(feats @ coef + icpt - ctx.shift)))
         return out
+
+    def features(
+        self, vectors: np.ndarray, stances: np.ndarray | None = None, head: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The deciding scorer's features of every (response, theme) pair: `pair_features`, then with the
+        second stage the pair scorer's probability and its neighbours' (`neighbour_features`)."""
+        ctx = self.pair
+        assert ctx is not None
+        head = self.head_scores(vectors) if head is None else head
+        feats = pair_features(head, vectors, ctx, stances)
+        if ctx.neighbours is None:
+            return feats
+        first = 1.0 / (1.0 + np.exp(-(feats @ ctx.coef + ctx.intercept)))
+        return np.concatenate([feats, neighbour_features(first, vectors, ctx.neighbours)], axis=-1)
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         chosen = probs >= self.thresholds[None, :]
@@ -425,6 +581,8 @@ def train_tagger(
     pair: bool = True,
     pair_model: Mapping[str, object] | None = None,
     stances: np.ndarray | None = None,
+    neighbours: bool = True,
+    neighbour_model: Mapping[str, object] | None = None,
 ) -> Tagger:
     """`examples` maps a theme key to the row indexes of `vectors` that officials confirmed for it (a row
     may be confirmed for several themes). `checked` rows (default: every confirmed row) that were not
@@ -434,7 +592,11 @@ def train_tagger(
     `stances`: each row's probability of agreeing with the proposal (1 agree, 0 disagree, NaN unknown).
     When given, and the confirmed examples of at least two themes have a known stance, each theme's side
     is the share of agree among its confirmed examples and the pair scorer with stance
-    (PAIR_MODEL_STANCE) is used; pass the same rows' stances to `tags` / `scores`."""
+    (PAIR_MODEL_STANCE) is used; pass the same rows' stances to `tags` / `scores`.
+
+    `neighbours` (default): the second stage decides (NEIGHBOUR_MODEL, or NEIGHBOUR_MODEL_STANCE after the
+    scorer with stance), its pool drawn from `vectors` (every answered row and an even sample of the rest,
+    NEIGHBOUR_POOL); `neighbour_model` replaces the shipped coefficients (for fitting them)."""
     with_examples = sorted(k for k, v in examples.items() if v)
     if len(with_examples) < 2:
         raise ValueError("the tagger needs confirmed examples for at least two themes")
@@ -475,27 +637,55 @@ def train_tagger(
         theme_stance = np.full(len(themes), np.nan)
     if not pair or not len(model["coef"]) or any(v is None for v in extra):  # type: ignore[arg-type]
         return Tagger(themes, heads, thresholds, keep_top, relative)
-    threshold = float(model.get("threshold", PAIR_THRESHOLD))  # type: ignore[arg-type]
-    keep = float(model.get("keep_top", PAIR_KEEP_TOP))  # type: ignore[arg-type]
+    second = None
+    if neighbours:
+        second = neighbour_model
+        if second is None:
+            second = NEIGHBOUR_MODEL_STANCE if model.get("stance") else NEIGHBOUR_MODEL
+        if not len(second["coef"]):  # type: ignore[arg-type]
+            second = None
+    decider = model if second is None else second
+    threshold = float(decider.get("threshold", PAIR_THRESHOLD))  # type: ignore[arg-type]
+    keep = float(decider.get("keep_top", PAIR_KEEP_TOP))  # type: ignore[arg-type]
     ctx = PairContext(
         theme_vectors=np.vstack(extra),  # type: ignore[arg-type]
         example_vectors=x[checked_rows],
         confirmed=y[checked_rows].astype(bool),
         head_thresholds=thresholds,
         coef=np.asarray(model["coef"], dtype=float),
-        # moved so that a score of 0.5 sits on the decoding threshold: the review screen offers the tags
-        # whose confidence is nearest 0.5 as the least certain (the decisions are the same)
-        intercept=float(model["intercept"]) - _logit(threshold),  # type: ignore[arg-type]
+        intercept=float(model["intercept"]),  # type: ignore[arg-type]
         column_mean=np.zeros((3, len(themes))),
         column_sd=np.ones((3, len(themes))),
         keep_top=keep_top,
         relative=relative,
         theme_stance=theme_stance,
+        # the deciding scorer's score is moved so that 0.5 sits on the decoding threshold: the review
+        # screen offers the tags whose confidence is nearest 0.5 as the least certain (same decisions)
+        shift=_logit(threshold),
     )
     sample = vectors[:: max(1, len(vectors) // 20_000)]  # the spread of up to 20,000 responses
     ctx.column_mean, ctx.column_sd = column_stats(_scores(heads, sample), sample, ctx)
+    if second is not None:
+        ctx.neighbours = _pool(vectors, stances, heads, ctx, second, rows, y, known)
     top = 1.0 / (1.0 + np.exp(-(_logit(keep) - _logit(threshold))))
     return Tagger(themes, heads, np.full(len(themes), 0.5), top, 0.0, ctx)
+
+
+def _pool(vectors, stances, heads, ctx: PairContext, second, rows, y, known) -> Neighbours:
+    """The second stage's pool (NEIGHBOUR_POOL): every row an official answered for and an even sample of
+    the rest, with the pair scorer's probability for each theme, or the officials' answer where known."""
+    answered = {r: p for p, r in enumerate(rows)}
+    step = -(-len(vectors) // max(1, NEIGHBOUR_POOL - len(rows)))  # rounded up
+    pool = sorted(set(range(0, len(vectors), step)) | set(rows))
+    pv = vectors[pool]
+    st = None if stances is None else np.asarray(stances, dtype=float)[pool]
+    feats = pair_features(_scores(heads, pv), pv, ctx, st)
+    probs = 1.0 / (1.0 + np.exp(-(feats @ ctx.coef + ctx.intercept)))
+    for j, r in enumerate(pool):
+        if r in answered:
+            p = answered[r]
+            probs[j, known[p]] = y[p, known[p]]
+    return Neighbours(pv, probs, np.asarray(second["coef"], dtype=float), float(second["intercept"]))
 
 
 def _side(stances: np.ndarray) -> float:

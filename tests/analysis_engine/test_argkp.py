@@ -128,7 +128,7 @@ def test_setfit_is_left_out_with_a_reason_when_it_cannot_run(monkeypatch):
     flat = lambda texts: np.ones((len(texts), 3)) / np.sqrt(3)  # noqa: E731
     result = evaluation.evaluate_argkp("dev", ks=(1,), draws=1, vectorise=flat)
     assert "vectors were given" in result["skipped"]["setfit"]
-    assert set(result["tagging"]["K=1"]) == {"tagger", "heads", "logreg"}
+    assert set(result["tagging"]["K=1"]) == {"tagger", "tagger (no neighbours)", "heads", "logreg"}
     monkeypatch.setitem(sys.modules, "setfit", None)  # import setfit now raises ImportError
     assert "make bench" in evaluation.setfit_unavailable()
     assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {
@@ -153,6 +153,29 @@ def test_the_pair_scorer_is_fitted_on_train_topics_and_chosen_on_topics_it_did_n
     assert out["threshold"] in evaluation.PAIR_FIT["thresholds"]
     assert out["keep_top"] in evaluation.PAIR_FIT["keep_tops"]
     assert out["cv_f1"]["K=5"] >= 0.9
+    assert out["cv_f1"]["K=5"] > out["cv_f1_heads_alone"]["K=5"]
+
+
+def test_the_second_stage_is_fitted_on_the_pair_scorers_and_the_neighbours_features():
+    """fit_pair_model(neighbours=True): the features are the pair scorer's and NEIGHBOUR_FEATURES, and on
+    vectors that encode the gold it learns to tag what the gold says, above the heads alone."""
+    from policycycle.analysis.tagging import NEIGHBOUR_FEATURES, PAIR_FEATURES
+
+    topics = argkp.load_split("train")[:2]
+
+    def find(texts):
+        return next(t for t in topics if texts[0] in t.arguments.values())
+
+    rows = evaluation.pair_examples(topics, ks=(5,), vectorise=_oracle(find), neighbours=True)
+    assert all(f.shape[-1] == len(PAIR_FEATURES) + len(NEIGHBOUR_FEATURES) for _, _, f, _, _ in rows)
+    out = evaluation.fit_pair_model(
+        topics,
+        settings={"ks": (5,), "folds": 2},
+        vectorise=_oracle(find),
+        neighbours=True,
+        log=None,
+    )
+    assert len(out["coef"]) == len(PAIR_FEATURES) + len(NEIGHBOUR_FEATURES)
     assert out["cv_f1"]["K=5"] > out["cv_f1_heads_alone"]["K=5"]
 
 
@@ -193,11 +216,39 @@ def test_with_a_stance_model_the_tagger_is_measured_with_and_without_the_sides()
         out = np.array([by_text[t] for t in texts], dtype=float)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
+    # without the second stage, which these vectors (identical for every argument of the same key points,
+    # both sides alike) do not suit: the sides' effect alone
     result = evaluation.evaluate_argkp(
-        "dev", ks=(3,), draws=1, vectorise=sided, setfit=False, stance_model=_SideOracle()
+        "dev",
+        ks=(3,),
+        draws=1,
+        vectorise=sided,
+        setfit=False,
+        stance_model=_SideOracle(),
+        tagger_options={"neighbours": False},
     )
     methods = result["tagging"]["K=3"]
     assert set(methods) == {"tagger", "tagger (no stance)", "tagger (machine stance)", "heads", "logreg"}
     assert methods["tagger"]["precision"]["mean"] > methods["tagger (no stance)"]["precision"]["mean"] + 0.02
     assert methods["tagger"]["f1"]["mean"] > methods["tagger (no stance)"]["f1"]["mean"]
     assert result["stance"]["methods"]["learned K=0"]["accuracy"]["mean"] == 1.0
+
+
+def test_with_stance_and_neighbours_every_variant_of_the_tagger_is_measured_on_the_same_draws():
+    """The product's tagger (sides and second stage) beside it without the second stage, without stance
+    and with the general model's sides; asked for without neighbours, "tagger" is already that."""
+    topic = argkp.load_split("dev")[:1]
+    flat = _oracle(lambda texts: topic[0])
+    logits = {topic[0].topic: np.zeros(len(topic[0].arguments))}
+    runs = evaluation._argkp_runs(topic, (1,), 1, False, None, flat, None, None, logits)
+    assert set(runs["K=1"]) == {
+        "tagger",
+        "tagger (no neighbours)",
+        "tagger (no stance)",
+        "tagger (machine stance)",
+        "heads",
+        "logreg",
+    }
+    lone = evaluation._argkp_runs(topic, (1,), 1, False, {"neighbours": False}, flat, None, None, logits)
+    assert "tagger (no neighbours)" not in lone["K=1"]
+    assert lone["K=1"]["tagger"] == runs["K=1"]["tagger (no neighbours)"]

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from policycycle.analysis import evaluation
@@ -322,3 +323,117 @@ def test_with_no_side_known_the_tagger_is_the_one_without_stance():
     unknown = train_tagger(examples, vectors, theme_vectors=texts, stances=np.full(len(vectors), np.nan))
     assert unknown.pair.theme_stance is None
     np.testing.assert_allclose(unknown.scores(vectors), plain.scores(vectors))
+
+
+# --- the second stage: what the pair scorer says of a response's neighbours ----------------------------
+
+
+def test_neighbour_features_read_the_nearest_other_responses_of_the_pool():
+    import numpy as np
+
+    from policycycle.analysis.tagging import NEIGHBOUR_FEATURES, Neighbours, neighbour_features
+
+    # pool: 20 responses along a line of angles; each has probability = its index / 100 for theme 0
+    angles = np.linspace(0, 1, 20)
+    pool = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    probs = np.stack([np.arange(20) / 100, np.full(20, 0.5)], axis=1)
+    nb = Neighbours(pool, probs, np.zeros(1), 0.0)
+    first = np.array([[0.9, 0.1]])
+    feats = neighbour_features(first, pool[:1], nb)
+    assert feats.shape == (1, 2, len(NEIGHBOUR_FEATURES))
+    assert feats[0, 0, 0] == 0.9  # the pair scorer's own
+    # response 0 is in the pool: its neighbours are responses 1-5 and 1-15, never itself
+    assert feats[0, 0, 1] == pytest.approx(np.mean(np.arange(1, 6) / 100))
+    assert feats[0, 0, 2] == pytest.approx(0.05)
+    assert feats[0, 0, 3] == pytest.approx(np.mean(np.arange(1, 16) / 100))
+    assert feats[0, 0, 4] == pytest.approx(0.15)
+    np.testing.assert_allclose(feats[0, 1, 1:], 0.5)
+    # a pool smaller than 15 gives what it has; a pool of only the response itself gives its own figure
+    small = neighbour_features(first, pool[:1], Neighbours(pool[:3], probs[:3], np.zeros(1), 0.0))
+    assert small[0, 0, 3] == pytest.approx(np.mean([0.01, 0.02]))
+    alone = neighbour_features(first, pool[:1], Neighbours(pool[:1], probs[:1], np.zeros(1), 0.0))
+    np.testing.assert_allclose(alone[0, :, 1:], [[0.9] * 4, [0.1] * 4])
+
+
+def _neighbour_model(weight: float):
+    """A second stage that reads only the neighbours' mean probability over 5 (for the plumbing tests)."""
+    from policycycle.analysis.tagging import NEIGHBOUR_FEATURES, PAIR_FEATURES
+
+    coef = np.zeros(len(PAIR_FEATURES) + len(NEIGHBOUR_FEATURES))
+    coef[len(PAIR_FEATURES) + 1] = weight
+    return {"coef": coef, "intercept": -weight / 2, "threshold": 0.5, "keep_top": 0.5}
+
+
+def test_the_pool_holds_the_officials_answers_where_they_gave_them():
+    rng = np.random.default_rng(7)
+    e = np.eye(6)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    tagger = train_tagger(
+        examples,
+        vectors,
+        theme_vectors={"a": e[0], "b": e[1]},
+        rejected={"b": [12]},
+        neighbour_model=_neighbour_model(4.0),
+    )
+    nb = tagger.pair.neighbours
+    assert nb is not None and len(nb.vectors) == len(vectors)  # a small consultation: every response
+    np.testing.assert_allclose(nb.probs[:5], [[1.0, 0.0]] * 5)  # confirmed for a, so checked for b
+    np.testing.assert_allclose(nb.probs[5:10], [[0.0, 1.0]] * 5)
+    assert nb.probs[12, 1] == 0.0 and 0 < nb.probs[12, 0] < 1  # rejected for b only
+    assert 0 < nb.probs[11, 1] < 1  # nobody answered: the pair scorer's probability
+
+
+def test_a_response_whose_neighbours_make_a_theme_is_scored_up_for_it():
+    """With a second stage that reads the neighbours, a response near confirmed examples of a theme scores
+    higher for it than one whose neighbours were checked and not confirmed for it."""
+    rng = np.random.default_rng(8)
+    e = np.eye(6)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    tagger = train_tagger(
+        examples, vectors, theme_vectors={"a": e[0], "b": e[1]}, neighbour_model=_neighbour_model(8.0)
+    )
+    near_a, near_b = _cluster(rng, e[0], 3, spread=0.05), _cluster(rng, e[1], 3, spread=0.05)
+    assert (tagger.scores(near_a)[:, 0] > 0.8).all() and (tagger.scores(near_b)[:, 0] < 0.2).all()
+
+
+def test_without_neighbours_the_tagger_is_the_pair_scorer_alone():
+    from policycycle.analysis.tagging import PAIR_MODEL
+
+    rng = np.random.default_rng(9)
+    e = np.eye(6)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    texts = {"a": e[0], "b": e[1]}
+    lone = train_tagger(examples, vectors, theme_vectors=texts, neighbours=False)
+    assert lone.pair.neighbours is None
+    feats = lone.features(vectors)
+    z = feats @ np.asarray(PAIR_MODEL["coef"]) + PAIR_MODEL["intercept"] - lone.pair.shift
+    np.testing.assert_allclose(lone.scores(vectors), 1 / (1 + np.exp(-z)))
+
+
+def test_a_large_consultation_looks_for_neighbours_in_a_sample_that_keeps_every_answered_response():
+    from policycycle.analysis import tagging
+
+    rng = np.random.default_rng(10)
+    e = np.eye(6)
+    crowd = _cluster(rng, e[2], 12_000, spread=0.5)
+    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), crowd])
+    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    tagger = train_tagger(
+        examples, vectors, theme_vectors={"a": e[0], "b": e[1]}, neighbour_model=_neighbour_model(1.0)
+    )
+    pool = tagger.pair.neighbours
+    assert len(pool.vectors) <= tagging.NEIGHBOUR_POOL + 10
+    for i in range(10):  # every confirmed response is there, with its answer
+        hit = np.flatnonzero(np.abs(pool.vectors @ vectors[i] - 1) < 1e-9)
+        assert len(hit) and pool.probs[hit[0]].tolist() == ([1.0, 0.0] if i < 5 else [0.0, 1.0])
+
+
+def test_the_shipped_second_stage_reads_the_features_the_tagger_makes():
+    from policycycle.analysis import tagging
+
+    plain, stance = len(tagging.PAIR_FEATURES), len(tagging.PAIR_FEATURES) + len(tagging.STANCE_FEATURES)
+    assert len(tagging.NEIGHBOUR_MODEL["coef"]) == plain + len(tagging.NEIGHBOUR_FEATURES)
+    assert len(tagging.NEIGHBOUR_MODEL_STANCE["coef"]) == stance + len(tagging.NEIGHBOUR_FEATURES)
