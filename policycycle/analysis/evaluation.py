@@ -719,7 +719,8 @@ def _argkp_runs(
 
     runs: dict[str, dict[str, list[dict]]] = {}
     opts = dict(tagger_options or {})
-    near = opts.pop("neighbours", True)
+    # the second stage with the vectors it was fitted on, the tuned matcher's (tagging.neighbours_suit)
+    near = opts.pop("neighbours", bool(matcher and not vectorise and matcher_path()))
     for topic in topics:
         ids = sorted(topic.arguments)
         kp_ids = sorted(topic.key_points)

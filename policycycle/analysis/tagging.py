@@ -15,8 +15,9 @@ response can carry several themes, or none:
   probability, and the top theme when it reaches `keep_top` (0.4): "none of these" stays possible.
 Given each response's stance toward the proposal (`stances`), a theme takes the side of its confirmed
 responses and the pair scorer weighs whether a response argues it (PAIR_MODEL_STANCE).
-A second stage (NEIGHBOUR_MODEL) then reads what the pair scorer says of each response's nearest
-neighbours among the consultation's responses, and officials' answers where they gave them.
+With the tuned matcher's vectors, a second stage (NEIGHBOUR_MODEL) then reads what the pair scorer says
+of each response's nearest neighbours among the consultation's responses, and officials' answers where
+they gave them.
 The defaults were chosen on the ArgKP train topics only (docs/analysis.md).
 There is no self-training: pseudo-labels from the first model lowered F1 on every draw measured
 (they label nearly every response with its one top theme). `zero_shot_tags` matches responses to theme
@@ -581,7 +582,7 @@ def train_tagger(
     pair: bool = True,
     pair_model: Mapping[str, object] | None = None,
     stances: np.ndarray | None = None,
-    neighbours: bool = True,
+    neighbours: bool = False,
     neighbour_model: Mapping[str, object] | None = None,
 ) -> Tagger:
     """`examples` maps a theme key to the row indexes of `vectors` that officials confirmed for it (a row
@@ -594,9 +595,10 @@ def train_tagger(
     is the share of agree among its confirmed examples and the pair scorer with stance
     (PAIR_MODEL_STANCE) is used; pass the same rows' stances to `tags` / `scores`.
 
-    `neighbours` (default): the second stage decides (NEIGHBOUR_MODEL, or NEIGHBOUR_MODEL_STANCE after the
-    scorer with stance), its pool drawn from `vectors` (every answered row and an even sample of the rest,
-    NEIGHBOUR_POOL); `neighbour_model` replaces the shipped coefficients (for fitting them)."""
+    `neighbours`: the second stage decides (NEIGHBOUR_MODEL, or NEIGHBOUR_MODEL_STANCE after the scorer
+    with stance), its pool drawn from `vectors` (every answered row and an even sample of the rest,
+    NEIGHBOUR_POOL); `neighbour_model` replaces the shipped coefficients (for fitting them). It was fitted
+    on the tuned matcher's vectors: `neighbours_suit` says whether an engine's vectors are those."""
     with_examples = sorted(k for k, v in examples.items() if v)
     if len(with_examples) < 2:
         raise ValueError("the tagger needs confirmed examples for at least two themes")
@@ -669,6 +671,16 @@ def train_tagger(
         ctx.neighbours = _pool(vectors, stances, heads, ctx, second, rows, y, known)
     top = 1.0 / (1.0 + np.exp(-(_logit(keep) - _logit(threshold))))
     return Tagger(themes, heads, np.full(len(themes), 0.5), top, 0.0, ctx)
+
+
+def neighbours_suit(engine: Engine) -> bool:
+    """Whether the second stage suits `engine`'s vectors: it is used only with those it was fitted on, the
+    tuned matcher's (`make models`); not with the packaged MiniLM's or the `basic` engine's
+    (docs/analysis.md)."""
+    from .matcher import matcher_path
+
+    tuned = bool(getattr(engine, "matcher", False)) and matcher_path() is not None
+    return engine.name == "embeddings" and tuned
 
 
 def _pool(vectors, stances, heads, ctx: PairContext, second, rows, y, known) -> Neighbours:
@@ -770,5 +782,6 @@ def tag_responses(
         checked=checked,
         rejected=rejected,
         stances=stances,
+        neighbours=neighbours_suit(eng),
     )
     return tagger.tags(vectors, stances)

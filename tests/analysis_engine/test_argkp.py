@@ -128,7 +128,7 @@ def test_setfit_is_left_out_with_a_reason_when_it_cannot_run(monkeypatch):
     flat = lambda texts: np.ones((len(texts), 3)) / np.sqrt(3)  # noqa: E731
     result = evaluation.evaluate_argkp("dev", ks=(1,), draws=1, vectorise=flat)
     assert "vectors were given" in result["skipped"]["setfit"]
-    assert set(result["tagging"]["K=1"]) == {"tagger", "tagger (no neighbours)", "heads", "logreg"}
+    assert set(result["tagging"]["K=1"]) == {"tagger", "heads", "logreg"}
     monkeypatch.setitem(sys.modules, "setfit", None)  # import setfit now raises ImportError
     assert "make bench" in evaluation.setfit_unavailable()
     assert evaluation.evaluate_argkp("dev", ks=(0,), draws=1, vectorise=flat)["skipped"] == {
@@ -236,11 +236,12 @@ def test_with_a_stance_model_the_tagger_is_measured_with_and_without_the_sides()
 
 def test_with_stance_and_neighbours_every_variant_of_the_tagger_is_measured_on_the_same_draws():
     """The product's tagger (sides and second stage) beside it without the second stage, without stance
-    and with the general model's sides; asked for without neighbours, "tagger" is already that."""
+    and with the general model's sides; without neighbours (given vectors, the packaged model's, or
+    asked for), "tagger" is already that."""
     topic = argkp.load_split("dev")[:1]
     flat = _oracle(lambda texts: topic[0])
     logits = {topic[0].topic: np.zeros(len(topic[0].arguments))}
-    runs = evaluation._argkp_runs(topic, (1,), 1, False, None, flat, None, None, logits)
+    runs = evaluation._argkp_runs(topic, (1,), 1, False, {"neighbours": True}, flat, None, None, logits)
     assert set(runs["K=1"]) == {
         "tagger",
         "tagger (no neighbours)",
@@ -249,6 +250,6 @@ def test_with_stance_and_neighbours_every_variant_of_the_tagger_is_measured_on_t
         "heads",
         "logreg",
     }
-    lone = evaluation._argkp_runs(topic, (1,), 1, False, {"neighbours": False}, flat, None, None, logits)
+    lone = evaluation._argkp_runs(topic, (1,), 1, False, None, flat, None, None, logits)
     assert "tagger (no neighbours)" not in lone["K=1"]
     assert lone["K=1"]["tagger"] == runs["K=1"]["tagger (no neighbours)"]

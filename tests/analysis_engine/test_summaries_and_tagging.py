@@ -374,6 +374,7 @@ def test_the_pool_holds_the_officials_answers_where_they_gave_them():
         vectors,
         theme_vectors={"a": e[0], "b": e[1]},
         rejected={"b": [12]},
+        neighbours=True,
         neighbour_model=_neighbour_model(4.0),
     )
     nb = tagger.pair.neighbours
@@ -392,13 +393,17 @@ def test_a_response_whose_neighbours_make_a_theme_is_scored_up_for_it():
     vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
     examples = {"a": list(range(5)), "b": list(range(5, 10))}
     tagger = train_tagger(
-        examples, vectors, theme_vectors={"a": e[0], "b": e[1]}, neighbour_model=_neighbour_model(8.0)
+        examples,
+        vectors,
+        theme_vectors={"a": e[0], "b": e[1]},
+        neighbours=True,
+        neighbour_model=_neighbour_model(8.0),
     )
     near_a, near_b = _cluster(rng, e[0], 3, spread=0.05), _cluster(rng, e[1], 3, spread=0.05)
     assert (tagger.scores(near_a)[:, 0] > 0.8).all() and (tagger.scores(near_b)[:, 0] < 0.2).all()
 
 
-def test_without_neighbours_the_tagger_is_the_pair_scorer_alone():
+def test_by_default_the_tagger_is_the_pair_scorer_alone():
     from policycycle.analysis.tagging import PAIR_MODEL
 
     rng = np.random.default_rng(9)
@@ -406,8 +411,9 @@ def test_without_neighbours_the_tagger_is_the_pair_scorer_alone():
     vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
     examples = {"a": list(range(5)), "b": list(range(5, 10))}
     texts = {"a": e[0], "b": e[1]}
-    lone = train_tagger(examples, vectors, theme_vectors=texts, neighbours=False)
+    lone = train_tagger(examples, vectors, theme_vectors=texts)
     assert lone.pair.neighbours is None
+    assert train_tagger(examples, vectors, theme_vectors=texts, neighbours=True).pair.neighbours is not None
     feats = lone.features(vectors)
     z = feats @ np.asarray(PAIR_MODEL["coef"]) + PAIR_MODEL["intercept"] - lone.pair.shift
     np.testing.assert_allclose(lone.scores(vectors), 1 / (1 + np.exp(-z)))
@@ -422,7 +428,11 @@ def test_a_large_consultation_looks_for_neighbours_in_a_sample_that_keeps_every_
     vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), crowd])
     examples = {"a": list(range(5)), "b": list(range(5, 10))}
     tagger = train_tagger(
-        examples, vectors, theme_vectors={"a": e[0], "b": e[1]}, neighbour_model=_neighbour_model(1.0)
+        examples,
+        vectors,
+        theme_vectors={"a": e[0], "b": e[1]},
+        neighbours=True,
+        neighbour_model=_neighbour_model(1.0),
     )
     pool = tagger.pair.neighbours
     assert len(pool.vectors) <= tagging.NEIGHBOUR_POOL + 10
@@ -437,3 +447,16 @@ def test_the_shipped_second_stage_reads_the_features_the_tagger_makes():
     plain, stance = len(tagging.PAIR_FEATURES), len(tagging.PAIR_FEATURES) + len(tagging.STANCE_FEATURES)
     assert len(tagging.NEIGHBOUR_MODEL["coef"]) == plain + len(tagging.NEIGHBOUR_FEATURES)
     assert len(tagging.NEIGHBOUR_MODEL_STANCE["coef"]) == stance + len(tagging.NEIGHBOUR_FEATURES)
+
+
+def test_the_second_stage_is_used_only_with_the_tuned_matchers_vectors(monkeypatch, tmp_path):
+    from policycycle.analysis import matcher
+    from policycycle.analysis.engines import BasicEngine, EmbeddingsEngine
+    from policycycle.analysis.tagging import neighbours_suit
+
+    monkeypatch.setattr(matcher, "matcher_path", lambda: None)  # not built, or DHD_MATCHER=packaged
+    assert not neighbours_suit(EmbeddingsEngine())
+    monkeypatch.setattr(matcher, "matcher_path", lambda: tmp_path)
+    assert neighbours_suit(EmbeddingsEngine())
+    assert not neighbours_suit(EmbeddingsEngine(matcher=False))
+    assert not neighbours_suit(BasicEngine())
