@@ -364,15 +364,20 @@ def _neighbour_model(weight: float):
     return {"coef": coef, "intercept": -weight / 2, "threshold": 0.5, "keep_top": 0.5}
 
 
-def test_the_pool_holds_the_officials_answers_where_they_gave_them():
-    rng = np.random.default_rng(7)
+def _two_themes_and_others(seed: int):
+    """Five responses confirmed for a, five for b, ten near neither; the themes' text vectors."""
+    rng = np.random.default_rng(seed)
     e = np.eye(6)
     vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
-    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    return {"a": list(range(5)), "b": list(range(5, 10))}, vectors, {"a": e[0], "b": e[1]}, rng
+
+
+def test_the_pool_holds_the_officials_answers_where_they_gave_them():
+    examples, vectors, texts, _ = _two_themes_and_others(7)
     tagger = train_tagger(
         examples,
         vectors,
-        theme_vectors={"a": e[0], "b": e[1]},
+        theme_vectors=texts,
         rejected={"b": [12]},
         neighbours=True,
         neighbour_model=_neighbour_model(4.0),
@@ -388,29 +393,18 @@ def test_the_pool_holds_the_officials_answers_where_they_gave_them():
 def test_a_response_whose_neighbours_make_a_theme_is_scored_up_for_it():
     """With a second stage that reads the neighbours, a response near confirmed examples of a theme scores
     higher for it than one whose neighbours were checked and not confirmed for it."""
-    rng = np.random.default_rng(8)
-    e = np.eye(6)
-    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
-    examples = {"a": list(range(5)), "b": list(range(5, 10))}
+    examples, vectors, texts, rng = _two_themes_and_others(8)
     tagger = train_tagger(
-        examples,
-        vectors,
-        theme_vectors={"a": e[0], "b": e[1]},
-        neighbours=True,
-        neighbour_model=_neighbour_model(8.0),
+        examples, vectors, theme_vectors=texts, neighbours=True, neighbour_model=_neighbour_model(8.0)
     )
-    near_a, near_b = _cluster(rng, e[0], 3, spread=0.05), _cluster(rng, e[1], 3, spread=0.05)
+    near_a, near_b = _cluster(rng, texts["a"], 3, spread=0.05), _cluster(rng, texts["b"], 3, spread=0.05)
     assert (tagger.scores(near_a)[:, 0] > 0.8).all() and (tagger.scores(near_b)[:, 0] < 0.2).all()
 
 
 def test_by_default_the_tagger_is_the_pair_scorer_alone():
     from policycycle.analysis.tagging import PAIR_MODEL
 
-    rng = np.random.default_rng(9)
-    e = np.eye(6)
-    vectors = np.vstack([_cluster(rng, e[0], 5), _cluster(rng, e[1], 5), _cluster(rng, e[2], 10)])
-    examples = {"a": list(range(5)), "b": list(range(5, 10))}
-    texts = {"a": e[0], "b": e[1]}
+    examples, vectors, texts, _ = _two_themes_and_others(9)
     lone = train_tagger(examples, vectors, theme_vectors=texts)
     assert lone.pair.neighbours is None
     assert train_tagger(examples, vectors, theme_vectors=texts, neighbours=True).pair.neighbours is not None
