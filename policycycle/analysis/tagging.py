@@ -274,9 +274,10 @@ def neighbour_features(first: np.ndarray, vectors: np.ndarray, nb: Neighbours) -
             rows, best = np.arange(len(sims)), sims.argmax(axis=1)
             own = sims[rows, best] >= SAME_RESPONSE * np.einsum("ij,ij->i", vectors[part], vectors[part])
             sims[rows[own], best[own]] = -np.inf
-        idx = np.argpartition(-sims, most - 1, axis=1)[:, :most] if most < sims.shape[1] else None
-        if idx is None:
-            idx = np.broadcast_to(np.arange(sims.shape[1]), sims.shape).copy()
+        if most < sims.shape[1]:
+            idx = np.argpartition(-sims, most - 1, axis=1)[:, :most]
+        else:
+            idx = np.tile(np.arange(sims.shape[1]), (len(sims), 1))
         order = np.take_along_axis(idx, np.argsort(-np.take_along_axis(sims, idx, 1), 1, kind="stable"), 1)
         valid = np.isfinite(np.take_along_axis(sims, order, 1))  # excluded ones sort last
         near = np.where(valid[..., None], nb.probs[order], np.nan)  # rows x most x themes
@@ -641,11 +642,7 @@ def train_tagger(
         return Tagger(themes, heads, thresholds, keep_top, relative)
     second = None
     if neighbours:
-        second = neighbour_model
-        if second is None:
-            second = NEIGHBOUR_MODEL_STANCE if model.get("stance") else NEIGHBOUR_MODEL
-        if not len(second["coef"]):  # type: ignore[arg-type]
-            second = None
+        second = neighbour_model or (NEIGHBOUR_MODEL_STANCE if model.get("stance") else NEIGHBOUR_MODEL)
     decider = model if second is None else second
     threshold = float(decider.get("threshold", PAIR_THRESHOLD))  # type: ignore[arg-type]
     keep = float(decider.get("keep_top", PAIR_KEEP_TOP))  # type: ignore[arg-type]
