@@ -767,18 +767,17 @@ def _argkp_runs(
                         ]
                     # with stance: "tagger" is the product's tagger, given the sides, and the one above is
                     # "no stance"; "machine stance" reads the general model alone (no official set a stance).
-                    # "no neighbours": the product's tagger without its second stage.
-                    runs_of = [("tagger", None, near), ("tagger (no neighbours)", None, False)]
+                    # "no neighbours": the same tagger without its second stage, when it has one.
+                    # Each: (name, the drawn rows whose stance officials set or None, neighbours).
+                    variants: list[tuple[str, list[int] | None, bool]] = []
                     if logits is not None:
                         preds["tagger (no stance)"] = preds.pop("tagger")
-                        runs_of = [
-                            ("tagger", sorted(seeded), near),
-                            ("tagger (no neighbours)", sorted(seeded), False),
-                            ("tagger (machine stance)", [], near),
-                        ]
-                    for label, labelled, nb in runs_of[1 if logits is None else 0 :]:
-                        if label == "tagger (no neighbours)" and not near:
-                            continue  # asked for without neighbours: "tagger" is that already
+                        variants = [("tagger", sorted(seeded), near), ("tagger (machine stance)", [], near)]
+                    if near:
+                        variants.append(
+                            ("tagger (no neighbours)", None if logits is None else sorted(seeded), False)
+                        )
+                    for label, labelled, nb in variants:
                         st = None if labelled is None else draw_stances(logits, stance_vecs, sides, labelled)
                         tagger = train_tagger(
                             examples, vectors, theme_vectors=theme_vecs, stances=st, **opts, neighbours=nb
@@ -1080,7 +1079,8 @@ def fit_pair_model(
     point) pair not drawn as an example, over simulated draws; leave-topics-out validation (the fitted
     model scores topics it did not learn from) chooses the decoding threshold and keep_top by mean
     per-topic F1 at K = 5; the model shipped is then fitted on all the train topics. Returns the fitted
-    coefficients (tagging.PAIR_MODEL's form) and the validation figures."""
+    coefficients (tagging.PAIR_MODEL's form) and the validation figures. With `neighbours`, the second
+    stage's (tagging.NEIGHBOUR_MODEL's form) on the shipped pair scorer's features (`pair_examples`)."""
     s = {**PAIR_FIT, **(settings or {})}
     topics = topics if topics is not None else argkp.load_split("train")
     common = {
