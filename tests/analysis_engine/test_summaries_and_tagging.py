@@ -454,3 +454,30 @@ def test_the_second_stage_is_used_only_with_the_tuned_matchers_vectors(monkeypat
     assert neighbours_suit(EmbeddingsEngine())
     assert not neighbours_suit(EmbeddingsEngine(matcher=False))
     assert not neighbours_suit(BasicEngine())
+
+
+@pytest.mark.parametrize("built", [False, True])
+def test_tag_responses_uses_the_second_stage_when_the_engine_reads_the_tuned_matcher(
+    monkeypatch, tmp_path, built
+):
+    from policycycle.analysis import matcher, tagging
+    from policycycle.analysis.engines import EmbeddingsEngine
+
+    examples, vectors, texts, _ = _two_themes_and_others(11)
+    engine = EmbeddingsEngine()
+    # the themes' texts, as the engine would embed them
+    monkeypatch.setattr(engine, "vectorise", lambda items: np.vstack([texts[k] for k in sorted(texts)]))
+    monkeypatch.setattr(matcher, "matcher_path", lambda: tmp_path if built else None)
+    used = []
+    real = tagging.train_tagger
+    monkeypatch.setattr(
+        tagging, "train_tagger", lambda *a, **kw: used.append(kw["neighbours"]) or real(*a, **kw)
+    )
+    tags = tagging.tag_responses(
+        [str(i) for i in range(len(vectors))],
+        examples,
+        engine=engine,
+        theme_texts=dict(texts),
+        vectors=vectors,
+    )
+    assert used == [built] and len(tags) == len(vectors)
