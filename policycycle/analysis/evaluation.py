@@ -358,18 +358,24 @@ def _text_key(texts: list[str]) -> str:
     return h.hexdigest()[:16]
 
 
-def argkp_vectors(texts: list[str], *, matcher: bool) -> np.ndarray:
-    """Embeddings of `texts`, cached on disk under the model cache (the evaluation embeds each text once)."""
-    name = f"tuned-{matcher_mod.cache_key()}" if matcher and matcher_mod.matcher_path() else "packaged"
+def _cached_vectors(name: str, texts: list[str], model) -> np.ndarray:
+    """`model`'s embeddings of `texts` (None: the packaged model), cached on disk under the model cache as
+    `name` and the texts' hash (the evaluation embeds each text once)."""
     path = resources.cache_dir() / "vectors" / f"{name}-{_text_key(texts)}.npy"
     if path.exists():
         return np.load(path)
-    vecs = resources.embed(texts, model=matcher_mod.get_matcher() if matcher else None)
+    vecs = resources.embed(texts, model=model() if callable(model) else model)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{__import__('os').getpid()}.npy")
     np.save(tmp, vecs)
     tmp.replace(path)
     return vecs
+
+
+def argkp_vectors(texts: list[str], *, matcher: bool) -> np.ndarray:
+    """Embeddings of `texts` by the tuned matcher (when `matcher` and it is built) or the packaged model."""
+    name = f"tuned-{matcher_mod.cache_key()}" if matcher and matcher_mod.matcher_path() else "packaged"
+    return _cached_vectors(name, texts, matcher_mod.get_matcher if matcher else None)
 
 
 def draw_examples(
@@ -960,16 +966,13 @@ def fold_vectoriser():
         fold = Counter(fold_of.get(t) for t in texts).most_common(1)[0][0]
         if fold is None:
             raise ValueError("these texts are not of an ArgKP train topic")
-        name = f"fold{fold}-{matcher_mod.cache_key()}-{_text_key(texts)}.npy"
-        path = resources.cache_dir() / "vectors" / name
-        if path.exists():
-            return np.load(path)
-        if fold not in models:
-            models[fold] = SentenceTransformer(str(paths[fold]), device="cpu")
-        vecs = resources.embed(texts, model=models[fold])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vecs)
-        return vecs
+
+        def model():
+            if fold not in models:
+                models[fold] = SentenceTransformer(str(paths[fold]), device="cpu")
+            return models[fold]
+
+        return _cached_vectors(f"fold{fold}-{matcher_mod.cache_key()}", texts, model)
 
     return vectorise
 

@@ -278,8 +278,10 @@ def neighbour_features(first: np.ndarray, vectors: np.ndarray, nb: Neighbours) -
             idx = np.argpartition(-sims, most - 1, axis=1)[:, :most]
         else:
             idx = np.tile(np.arange(sims.shape[1]), (len(sims), 1))
-        order = np.take_along_axis(idx, np.argsort(-np.take_along_axis(sims, idx, 1), 1, kind="stable"), 1)
-        valid = np.isfinite(np.take_along_axis(sims, order, 1))  # excluded ones sort last
+        near_sims = np.take_along_axis(sims, idx, 1)
+        by_sim = np.argsort(-near_sims, 1, kind="stable")
+        order = np.take_along_axis(idx, by_sim, 1)
+        valid = np.isfinite(np.take_along_axis(near_sims, by_sim, 1))  # excluded ones sort last
         near = np.where(valid[..., None], nb.probs[order], np.nan)  # rows x most x themes
         for j, k in enumerate(NEIGHBOURS):
             top = near[:, :k]
@@ -314,6 +316,10 @@ class PairContext:
     neighbours: Neighbours | None = None
     # the decoding threshold's log-odds, taken off the deciding scorer's: a score of 0.5 sits on it
     shift: float = 0.0
+
+    def first_stage(self, feats: np.ndarray) -> np.ndarray:
+        """The pair scorer's probability from `pair_features` (not shifted: the second stage reads it)."""
+        return 1.0 / (1.0 + np.exp(-(feats @ self.coef + self.intercept)))
 
 
 def _rank(a: np.ndarray) -> np.ndarray:
@@ -445,8 +451,9 @@ class Tagger:
         feats = pair_features(head, vectors, ctx, stances)
         if ctx.neighbours is None:
             return feats
-        first = 1.0 / (1.0 + np.exp(-(feats @ ctx.coef + ctx.intercept)))
-        return np.concatenate([feats, neighbour_features(first, vectors, ctx.neighbours)], axis=-1)
+        return np.concatenate(
+            [feats, neighbour_features(ctx.first_stage(feats), vectors, ctx.neighbours)], axis=-1
+        )
 
     def decide(self, probs: np.ndarray) -> np.ndarray:
         chosen = probs >= self.thresholds[None, :]
@@ -665,7 +672,7 @@ def train_tagger(
     sample = vectors[:: max(1, len(vectors) // 20_000)]  # the spread of up to 20,000 responses
     ctx.column_mean, ctx.column_sd = column_stats(_scores(heads, sample), sample, ctx)
     if second is not None:
-        ctx.neighbours = _pool(vectors, stances, heads, ctx, second, rows, y, known)
+        ctx.neighbours = _pool(vectors, stances, heads, ctx, second, pos, y, known)
     top = 1.0 / (1.0 + np.exp(-(_logit(keep) - _logit(threshold))))
     return Tagger(themes, heads, np.full(len(themes), 0.5), top, 0.0, ctx)
 
@@ -680,16 +687,15 @@ def neighbours_suit(engine: Engine) -> bool:
     return engine.name == "embeddings" and tuned
 
 
-def _pool(vectors, stances, heads, ctx: PairContext, second, rows, y, known) -> Neighbours:
-    """The second stage's pool (NEIGHBOUR_POOL): every row an official answered for and an even sample of
-    the rest, with the pair scorer's probability for each theme, or the officials' answer where known."""
-    answered = {r: p for p, r in enumerate(rows)}
-    step = -(-len(vectors) // max(1, NEIGHBOUR_POOL - len(rows)))  # rounded up
-    pool = sorted(set(range(0, len(vectors), step)) | set(rows))
+def _pool(vectors, stances, heads, ctx: PairContext, second, answered, y, known) -> Neighbours:
+    """The second stage's pool (NEIGHBOUR_POOL): every row an official answered for (`answered`: row ->
+    its position in `y` and `known`) and an even sample of the rest, with the pair scorer's probability
+    for each theme, or the officials' answer where known."""
+    step = -(-len(vectors) // max(1, NEIGHBOUR_POOL - len(answered)))  # rounded up
+    pool = sorted(set(range(0, len(vectors), step)) | set(answered))
     pv = vectors[pool]
     st = None if stances is None else np.asarray(stances, dtype=float)[pool]
-    feats = pair_features(_scores(heads, pv), pv, ctx, st)
-    probs = 1.0 / (1.0 + np.exp(-(feats @ ctx.coef + ctx.intercept)))
+    probs = ctx.first_stage(pair_features(_scores(heads, pv), pv, ctx, st))
     for j, r in enumerate(pool):
         if r in answered:
             p = answered[r]
