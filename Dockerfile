@@ -23,7 +23,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=8000 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
-    HF_HOME=/tmp/huggingface
+    HF_HOME=/tmp/huggingface \
+    DHDIGITAL_SHARED_DATA=/app/shared-data \
+    DHD_MODEL_CACHE=/app/models
+# The analysis engine builds its models from the shared data (16 MB of public comments; not in the build
+# context): docker-compose.yml mounts it read-only at DHDIGITAL_SHARED_DATA, and its one-off `models`
+# service builds every model into DHD_MODEL_CACHE, a volume the app user owns (docs/deploy.md). The
+# app user's home, /app, is not writable: without these two the cache could not be created.
 
 # WeasyPrint (PDF reports) needs Pango, HarfBuzz's subsetter and a font; libpq is for psycopg2's
 # runtime; curl only for health checks.
@@ -48,7 +54,7 @@ COPY --from=frontend /src/static/govuk static/govuk
 RUN pip install --no-deps -e . \
     # collectstatic needs settings but no database or real secret; WhiteNoise serves the hashed files.
     && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput -v0 \
-    && mkdir -p /app/media && chown -R dhd:dhd /app/media
+    && mkdir -p /app/media /app/models /app/shared-data && chown -R dhd:dhd /app/media /app/models
 
 USER dhd
 EXPOSE 8000

@@ -81,9 +81,8 @@ lint: install ## ruff, and the import-linter contracts that keep the layers
 	.venv/bin/lint-imports --no-cache
 	.venv/bin/ruff format --check .
 
-models: install ## Tune the theme matcher and the stance model on ArgKP train (cached under ~/.cache/dhdigital, nothing downloaded)
-	$(PY) -m policycycle.analysis.matcher
-	nice -n 10 $(PY) -m policycycle.analysis.stance
+models: install ## Build the analysis models: spam, evidence, and the theme matcher and stance model tuned on ArgKP train (cached under ~/.cache/dhdigital, nothing downloaded)
+	$(PY) -m policycycle.analysis.warm
 
 bench: setup ## Measure the performance budgets; prints a table and writes .bench/results.json
 	$(PIP) install -q -e '.[dev,bench]'

@@ -36,7 +36,7 @@ class InsightsConfig(AppConfig):
     verbose_name = "Analysis runs, themes and reports"
 
     def ready(self) -> None:
-        from . import privacy, services
+        from . import checks, privacy, services  # noqa: F401 - checks registers the system checks
 
         # New and edited responses are enriched (the apps below send these signals; insights/units.py).
         units_saved.connect(services.on_units_saved, dispatch_uid="insights-units-saved")

@@ -60,3 +60,35 @@ def test_ready_starts_the_warm_up_thread_only_when_enabled(monkeypatch, settings
     settings.WARM_ANALYSIS_MODELS = True
     config.ready()
     assert [kw["name"] for kw in started] == ["warm-analysis-models"] and started[0]["daemon"] is True
+
+
+def test_building_the_models_trains_only_what_is_missing(monkeypatch):
+    """`python -m policycycle.analysis.warm` (make models, and docker compose's models service)."""
+    from policycycle.analysis import matcher, stance, warm
+
+    trained, warmed = [], []
+    monkeypatch.setattr(matcher, "train", lambda **kw: trained.append("matcher"))
+    monkeypatch.setattr(stance, "train", lambda **kw: trained.append("stance"))
+    monkeypatch.setattr(warm, "warm_models", lambda **kw: warmed.append(kw))
+    status = dict.fromkeys(("spam model", "evidence classifier", "theme matcher", "stance model"), False)
+    monkeypatch.setattr(warm, "built", lambda: {**status, "theme matcher": True})
+    log = []
+    seconds = warm.build_models(log=log.append)
+    assert trained == ["stance"] and warmed == [{"enrichment": True}]
+    assert log == ["theme matcher: already built"] and set(seconds) == {
+        "spam model and evidence classifier",
+        "stance model",
+    }
+    trained.clear()
+    warm.build_models(tuned=False, log=log.append)
+    assert trained == []
+
+
+def test_building_the_models_refuses_without_the_shared_data(monkeypatch, tmp_path):
+    from policycycle.analysis import warm
+
+    monkeypatch.setenv("DHDIGITAL_SHARED_DATA", str(tmp_path))
+    monkeypatch.setattr(warm, "warm_models", lambda **kw: pytest.fail("nothing is built without the data"))
+    with pytest.raises(FileNotFoundError, match="DHDIGITAL_SHARED_DATA") as err:
+        warm.build_models()
+    assert str(tmp_path / "comments" / "regulation_room" / "train.csv") in str(err.value)

@@ -49,7 +49,7 @@ def test_compose_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_every_service_of_the_stack_is_defined(resolved):
-    assert set(resolved) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(resolved) == {"postgres", "redis", "migrate", "models", "web", "worker", "beat"}
 
 
 def test_app_services_wait_for_the_one_off_migration(resolved):
@@ -102,3 +102,44 @@ def test_beat_is_healthy_only_while_it_keeps_writing_its_schedule(resolved):
     check = " ".join(resolved["beat"]["healthcheck"]["test"])
     assert "find /tmp/celerybeat-schedule -mmin" in check
     assert "--schedule=/tmp/celerybeat-schedule" in resolved["beat"]["command"]
+
+
+def _mounts(service: dict) -> dict[str, tuple[str, bool]]:
+    """{target: (source, read-only)} from the short form docker-compose 1.x prints or the long form of 2.x."""
+    out = {}
+    for v in service["volumes"]:
+        if isinstance(v, str):
+            source, target, *mode = v.split(":")
+            out[target] = (source, mode == ["ro"])
+        else:
+            out[v["target"]] = (v["source"], bool(v.get("read_only")))
+    return out
+
+
+def test_the_analysis_models_are_built_once_before_web_and_worker_start(resolved):
+    """The engine's models are built from the shared data into a volume by a one-off service; web and
+    worker wait for it, so no response is enriched or tagged without them."""
+    models = resolved["models"]
+    assert "restart" not in models or models["restart"] == "no"
+    assert models["command"] == ["python", "-m", "policycycle.analysis.warm"]
+    for name in ("web", "worker"):
+        assert resolved[name]["depends_on"]["models"]["condition"] == "service_completed_successfully", name
+
+
+def test_every_app_service_reads_the_shared_data_and_the_model_volume(resolved):
+    """The image's user cannot write its home (/app): without DHD_MODEL_CACHE and the data, every enrichment
+    failed with PermissionError or FileNotFoundError (insights.E001 and E002 now stop `migrate`)."""
+    for name in ("migrate", "models", "web", "worker", "beat"):
+        env = resolved[name]["environment"]
+        mounts = _mounts(resolved[name])
+        assert env["DHD_MODEL_CACHE"] == "/app/models" and mounts["/app/models"] == ("models", False), name
+        data = str((ROOT / ".." / "shared" / "data").resolve())
+        assert mounts[env["DHDIGITAL_SHARED_DATA"]] == (data, True), name
+
+
+def test_the_image_gives_the_app_user_its_model_cache():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "DHD_MODEL_CACHE=/app/models" in dockerfile
+    assert "DHDIGITAL_SHARED_DATA=/app/shared-data" in dockerfile
+    chown = next(line for line in dockerfile.splitlines() if "chown" in line)
+    assert "/app/models" in chown.split("chown", 1)[1], chown
