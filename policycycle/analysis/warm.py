@@ -69,14 +69,14 @@ def missing_data() -> list[Path]:
 def built() -> dict[str, bool]:
     """Whether each model is in the model cache: the first two are built at first use if not; without the
     tuned two the engine reads the packaged model and the rules."""
-    from . import evidence, matcher, moderation, resources, stance
+    from . import evidence, matcher, moderation, stance
 
     def folder(path: Path) -> bool:
         return (path / "model.safetensors").exists()
 
     return {
         "spam model": moderation.spam_model_cached(),
-        "evidence classifier": evidence.cached(use_embeddings=resources.embeddings_available()),
+        "evidence classifier": evidence.cached(),
         "theme matcher": folder(matcher.target_dir()),
         "stance model": folder(stance.target_dir()),
     }
@@ -84,8 +84,9 @@ def built() -> dict[str, bool]:
 
 def build_models(*, tuned: bool = True, log=print) -> dict[str, float]:
     """Build what `built()` lacks: the spam and evidence models (by warming them), then with `tuned` the
-    theme matcher and the stance model (about 8 CPU-minutes together on two cores). Refuses, naming the
-    files, when the shared data is missing. Returns the seconds each step took."""
+    theme matcher and the stance model (about 10 CPU-minutes, 8 minutes on two cores). Refuses, naming
+    the files, when the shared data is missing. Returns the seconds each step took. From the command line,
+    `--untuned` builds only the first two."""
     from . import matcher, stance
 
     if missing := missing_data():
