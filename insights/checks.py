@@ -12,13 +12,13 @@ import os
 
 from django.core.checks import Error, Info, register
 
-from policycycle.analysis import resources, warm
+from policycycle.analysis import matcher, resources, stance, warm
 
 DEPLOY_DOC = "docs/deploy.md, 'The analysis models'"
 # the models `make models` tunes: the switch that turns each off on purpose, and what is read without it
 TUNED = {
-    "theme matcher": ("DHD_MATCHER", "packaged", "themes are matched with the packaged MiniLM"),
-    "stance model": ("DHD_STANCE", "rules", "stance is read by the rule-based cues"),
+    "theme matcher": (matcher.SWITCH, "themes are matched with the packaged MiniLM"),
+    "stance model": (stance.SWITCH, "stance is read by the rule-based cues"),
 }
 
 
@@ -48,8 +48,8 @@ def analysis_models(app_configs=None, **kwargs):
         ]
     fallback = {
         name: instead
-        for name, (switch, off, instead) in TUNED.items()
-        if not status[name] and os.environ.get(switch, "").lower() != off
+        for name, (switch, instead) in TUNED.items()
+        if not status[name] and not resources.switched_off(**switch)
     }
     if fallback:
         return [

@@ -104,9 +104,13 @@ def _train(use_embeddings: bool) -> EvidenceModel:
 _models: dict[bool, EvidenceModel] = {}
 
 
+def sources() -> list[Path]:
+    """The Regulation Room split the evidence classifier is trained on and keyed by."""
+    return [regulation_room_dir() / "train.csv"]
+
+
 def _cache_key(use_embeddings: bool) -> tuple[str, list[Path]]:
-    name = "evidence-emb-v1" if use_embeddings else "evidence-tfidf-v1"
-    return name, [regulation_room_dir() / "train.csv"]
+    return ("evidence-emb-v1" if use_embeddings else "evidence-tfidf-v1"), sources()
 
 
 def cached(*, use_embeddings: bool | None = None) -> bool:

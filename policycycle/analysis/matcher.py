@@ -48,9 +48,13 @@ def target_dir() -> Path:
     return resources.cache_dir() / f"matcher-{cache_key()}"
 
 
+# the environment variable that turns the tuned matcher off on purpose, and the value that does
+SWITCH = {"switch": "DHD_MATCHER", "off": "packaged"}
+
+
 def matcher_path() -> Path | None:
     """The tuned matcher's folder when `make models` has built it (and DHD_MATCHER is not "packaged")."""
-    return resources.built_model(target_dir(), switch="DHD_MATCHER", off="packaged")
+    return resources.built_model(target_dir(), **SWITCH)
 
 
 _matcher = None

@@ -135,19 +135,20 @@ def _train_spam():
 _spam_model = None
 
 
-def _spam_sources() -> list[Path]:
+def spam_sources() -> list[Path]:
+    """The Polis conversations the spam model is trained on and keyed by."""
     return sorted((resources.data_dir() / "comments" / "polis").glob("*/comments.csv"))
 
 
 def spam_model_cached() -> bool:
     """Whether the spam model is already trained and in the model cache."""
-    return resources.cached_model_path("spam-v1", _spam_sources()).exists()
+    return resources.cached_model_path("spam-v1", spam_sources()).exists()
 
 
 def spam_model():
     global _spam_model
     if _spam_model is None:
-        _spam_model = resources.cached_model("spam-v1", _spam_sources(), _train_spam)
+        _spam_model = resources.cached_model("spam-v1", spam_sources(), _train_spam)
     return _spam_model
 
 

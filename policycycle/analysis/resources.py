@@ -46,12 +46,22 @@ def fingerprint(seed: str, sources: Sequence[Path], *, missing_ok: bool = False)
     return digest.hexdigest()[:12]
 
 
+def switched_off(*, switch: str, off: str) -> bool:
+    """Whether the environment variable `switch` says `off`: a tuned model turned off on purpose (the tests
+    do this)."""
+    return os.environ.get(switch, "").lower() == off
+
+
+def is_built(folder: Path) -> bool:
+    """Whether `make models` has built a model in `folder` (its model.safetensors is there)."""
+    return (folder / "model.safetensors").exists()
+
+
 def built_model(folder: Path, *, switch: str, off: str) -> Path | None:
-    """`folder` when `make models` has built a model there (model.safetensors), unless the environment
-    variable `switch` says `off` (the tests turn the tuned models off this way)."""
-    if os.environ.get(switch, "").lower() == off:
+    """`folder` when a model is built there, unless it is switched off (`switched_off`)."""
+    if switched_off(switch=switch, off=off):
         return None
-    return folder if (folder / "model.safetensors").exists() else None
+    return folder if is_built(folder) else None
 
 
 def cached_model_path(name: str, sources: Sequence[Path]) -> Path:

@@ -155,9 +155,13 @@ def target_dir() -> Path:
     return resources.cache_dir() / f"stance-{cache_key()}"
 
 
+# the environment variable that turns the tuned stance model off on purpose, and the value that does
+SWITCH = {"switch": "DHD_STANCE", "off": "rules"}
+
+
 def stance_path() -> Path | None:
     """The tuned stance model's folder when `make models` has built it (and DHD_STANCE is not "rules")."""
-    return resources.built_model(target_dir(), switch="DHD_STANCE", off="rules")
+    return resources.built_model(target_dir(), **SWITCH)
 
 
 def training_examples(topics) -> list[tuple[str, str, float]]:

@@ -54,8 +54,8 @@ def sources() -> dict[str, list[Path]]:
 
     polis = resources.data_dir() / "comments" / "polis" / "*" / "comments.csv"
     return {
-        "spam model": moderation._spam_sources() or [polis],
-        "evidence classifier": evidence._cache_key(False)[1],
+        "spam model": moderation.spam_sources() or [polis],
+        "evidence classifier": evidence.sources(),
         "theme matcher": matcher._sources(),
         "stance model": stance._sources(),
     }
@@ -69,16 +69,13 @@ def missing_data() -> list[Path]:
 def built() -> dict[str, bool]:
     """Whether each model is in the model cache: the first two are built at first use if not; without the
     tuned two the engine reads the packaged model and the rules."""
-    from . import evidence, matcher, moderation, stance
-
-    def folder(path: Path) -> bool:
-        return (path / "model.safetensors").exists()
+    from . import evidence, matcher, moderation, resources, stance
 
     return {
         "spam model": moderation.spam_model_cached(),
         "evidence classifier": evidence.cached(),
-        "theme matcher": folder(matcher.target_dir()),
-        "stance model": folder(stance.target_dir()),
+        "theme matcher": resources.is_built(matcher.target_dir()),
+        "stance model": resources.is_built(stance.target_dir()),
     }
 
 
