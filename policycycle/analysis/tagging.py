@@ -126,8 +126,8 @@ PAIR_MODEL_STANCE: dict[str, object] = {
     # evaluation.fit_pair_model(stance_logits=...) on the packaged MiniLM's vectors of the 24 ArgKP train
     # topics, each topic's stance read by a stance model tuned on the other train topics
     # (stance.cross_validate, 3 groups) with the consultation's head on each draw's examples; fitted with the
-    # one-epoch stance recipe, and not refitted for the three-epoch one: refitted on sides read by the new
-    # fold models it scored no better on held-out train topics (docs/analysis.md)
+    # one-epoch stance recipe, and not refitted for the three- and four-epoch ones: refitted on sides read by
+    # the three-epoch fold models it scored no better on held-out train topics (docs/analysis.md)
     "stance": True,
     "coef": (
         3.555479,

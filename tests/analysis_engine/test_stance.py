@@ -189,7 +189,7 @@ def test_a_tuned_model_is_saved_loaded_and_read_by_enrichment(tmp_path, monkeypa
     e = enrich.enrich("Cars pollute the air.", clause_text="We should ban cars")
     assert e.stance_logit == pytest.approx(logits[0], abs=1e-3)
     assert e.stance == ("agree" if logits[0] >= 0 else "disagree")
-    assert stance.stance_method() == "learned" and "71 to 87 %" in stance.stance_caveat()
-    assert "checked, it was right for 89 % (\u00b1 0.6 points" in stance.stance_caveat()
+    assert stance.stance_method() == "learned" and "72 to 90 %" in stance.stance_caveat()
+    assert "checked, it was right for 90 % (\u00b1 0.6 points" in stance.stance_caveat()
     with pytest.raises(ValueError):
         loaded.logits(["one"], ["two", "three"])
