@@ -81,7 +81,7 @@ def built() -> dict[str, bool]:
 
 def build_models(*, tuned: bool = True, log=print) -> dict[str, float]:
     """Build what `built()` lacks: the spam and evidence models (by warming them), then with `tuned` the
-    theme matcher and the stance model (about 26 CPU-minutes, 25 minutes on two cores). Refuses, naming
+    theme matcher and the stance model (about 27 CPU-minutes, 24 minutes on two cores). Refuses, naming
     the files, when the shared data is missing. Returns the seconds each step took. From the command line,
     `--untuned` builds only the first two."""
     from . import matcher, stance
