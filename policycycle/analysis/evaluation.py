@@ -719,6 +719,44 @@ def setfit_baseline(
     return [[themes[c] for c in np.flatnonzero(pick)] for pick in chosen]
 
 
+@dataclass
+class TopicInputs:
+    """One ArgKP topic as the tagger reads it: arguments in id order."""
+
+    texts: list[str]
+    vectors: np.ndarray
+    themes: list[str]  # key point ids
+    theme_vectors: dict[str, np.ndarray]
+    gold: list[set[str]]
+    sides: list[str]
+    logits: np.ndarray | None  # the stance model's, when built
+    stance_vectors: np.ndarray | None  # what the consultation's stance head reads
+
+
+def _topic_inputs(topic, matcher, vectorise, stance_logits) -> TopicInputs:
+    ids = sorted(topic.arguments)
+    kp_ids = sorted(topic.key_points)
+    texts = [topic.arguments[i] for i in ids]
+    all_texts = texts + [topic.key_points[k][0] for k in kp_ids]
+    vecs = vectorise(all_texts) if vectorise else argkp_vectors(all_texts, matcher=matcher)
+    # the stance model's reading (when built): the tagger's `stances`, as enrichment and the
+    # consultation's head give them; the head reads the packaged MiniLM's vectors, as in the product
+    logits = (stance_logits or {}).get(topic.topic)
+    stance_vecs = None
+    if logits is not None:
+        stance_vecs = vectorise(texts) if vectorise else argkp_vectors(texts, matcher=False)
+    return TopicInputs(
+        texts,
+        vecs[: len(ids)],
+        kp_ids,
+        dict(zip(kp_ids, vecs[len(ids) :], strict=True)),
+        [topic.labels[i] for i in ids],
+        [topic.stance[i] for i in ids],
+        logits,
+        stance_vecs,
+    )
+
+
 def _argkp_runs(
     topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None, stance_logits=None
 ) -> dict[str, dict[str, list[dict]]]:
@@ -728,24 +766,13 @@ def _argkp_runs(
     # the second stage with the vectors it was fitted on, the tuned matcher's (tagging.neighbours_suit)
     near = opts.pop("neighbours", bool(matcher and not vectorise and matcher_path()))
     for topic in topics:
-        ids = sorted(topic.arguments)
-        kp_ids = sorted(topic.key_points)
-        texts = [topic.arguments[i] for i in ids]
-        all_texts = texts + [topic.key_points[k][0] for k in kp_ids]
-        vecs = vectorise(all_texts) if vectorise else argkp_vectors(all_texts, matcher=matcher)
-        vectors, kp_vecs = vecs[: len(ids)], vecs[len(ids) :]
-        theme_vecs = dict(zip(kp_ids, kp_vecs, strict=True))
-        gold = [topic.labels[i] for i in ids]
-        sides = [topic.stance[i] for i in ids]
-        # the stance model's reading (when built): the tagger's `stances`, as enrichment and the
-        # consultation's head give them; the head reads the packaged MiniLM's vectors, as in the product
-        logits = (stance_logits or {}).get(topic.topic)
-        if logits is not None:
-            stance_vecs = vectorise(texts) if vectorise else argkp_vectors(texts, matcher=False)
+        inputs = _topic_inputs(topic, matcher, vectorise, stance_logits)
+        vectors, theme_vecs, kp_ids, gold = inputs.vectors, inputs.theme_vectors, inputs.themes, inputs.gold
+        sides, logits, stance_vecs, texts = inputs.sides, inputs.logits, inputs.stance_vectors, inputs.texts
         for k in ks:
             for d in range(draws if k else 1):
                 if k == 0:
-                    rest = list(range(len(ids)))
+                    rest = list(range(len(gold)))
                     preds = {
                         "tagger": [
                             [t for t, _ in row]
@@ -761,7 +788,7 @@ def _argkp_runs(
                     rng = random.Random(f"{topic.topic}|{k}|{d}")
                     examples = draw_examples(gold, kp_ids, k, rng)
                     seeded = {i for rows in examples.values() for i in rows}
-                    rest = [i for i in range(len(ids)) if i not in seeded]
+                    rest = [i for i in range(len(gold)) if i not in seeded]
                     plain = train_tagger(examples, vectors, theme_vectors=theme_vecs, **opts, neighbours=near)
                     preds = {
                         "tagger": [[t for t, _ in row] for row in plain.tags(vectors[rest])],
@@ -804,6 +831,180 @@ def _argkp_runs(
         if log:
             log(f"{topic.topic}: done")
     return runs
+
+
+# --- ArgKP: the review screen simulated (does checking the least-sure tags teach the tagger more?) ------
+
+# As the review screen offers them (insights.selectors.CHECK_NEXT): each theme's page offers this many of
+# its unchecked machine tags per visit
+REVIEW_BATCH = 5
+REVIEW_ORDERS = ("least sure", "random")
+REVIEW_ORDER_CHOICES = (*REVIEW_ORDERS, "most likely", "either side")
+REVIEW_SCORING = (
+    "Officials start from a K = 5 draw (the headline's draws) and then use the review screen in rounds: "
+    "each round the tagger is trained on every answer so far, every response is tagged, and on each "
+    "theme's page the official answers the REVIEW_BATCH unchecked machine tags offered (least sure: the "
+    "confidence nearest 0.5, as insights.selectors.least_sure_tags orders them; random: any of the "
+    "theme's unchecked machine tags, the control), from the gold labels: confirm when the argument makes "
+    "that key point, else reject. As in the product, a confirmed response counts as checked (a negative "
+    "of every theme it was not confirmed for), a rejection is a negative of that theme only, the "
+    "official sets the stance of a response they confirm, and a response with any answer is not "
+    "offered again. Every round of both orders is scored on the same arguments: those neither drawn "
+    "nor answered in any round of either order (strict scoring, as the headline). 'answers': the mean "
+    "number of answers given so far per theme; 'rejections': how many of those were rejections."
+)
+
+
+def _offered(probs: np.ndarray, chosen: np.ndarray, c: int, decided: set[int], order: str, rng) -> list[int]:
+    """The rows theme column `c`'s page offers: its machine tags (`chosen`) on rows nobody answered,
+    REVIEW_BATCH of them in `order`. "least sure": confidence nearest 0.5 first, as the product orders
+    them; "random": the control; "most likely": highest confidence first; "either side": nearest 0.5
+    among every unanswered row, tagged or not (tried on train, docs/analysis.md)."""
+    if order not in REVIEW_ORDER_CHOICES:
+        raise ValueError(f"unknown order {order!r}: one of {', '.join(REVIEW_ORDER_CHOICES)}")
+    pool = chosen[:, c] if order != "either side" else np.ones(len(probs), dtype=bool)
+    rows = [int(i) for i in np.flatnonzero(pool) if int(i) not in decided]
+    if order == "random":
+        rng.shuffle(rows)
+    elif order == "most likely":
+        rows.sort(key=lambda i: (-probs[i, c], i))
+    else:
+        rows.sort(key=lambda i: (abs(float(probs[i, c]) - 0.5), i))
+    return rows[:REVIEW_BATCH]
+
+
+def _review_rounds(
+    vectors, theme_vecs, gold, examples, rounds, order, rng, *, stances_for=None, near=False
+) -> tuple[list[list[set[str]]], set[int], list[tuple[float, float]]]:
+    """One order's rounds from one draw: each round's tags of every row, the rows answered, and at each
+    round the mean number of answers per theme so far and of those rejections."""
+    themes = sorted(theme_vecs)
+    confirmed = {t: set(rows) for t, rows in examples.items()}
+    checked = {i for rows in examples.values() for i in rows}
+    rejected: dict[str, set[int]] = defaultdict(set)
+    decided = set(checked)
+    stance_set = set(checked)  # the drawn rows' stance is set, as in the headline's "tagger"
+    answers = rejections = 0
+    per_round, given = [], []
+    for r in range(rounds + 1):
+        st = stances_for(sorted(stance_set)) if stances_for else None
+        tagger = train_tagger(
+            {t: sorted(v) for t, v in confirmed.items()},
+            vectors,
+            theme_vectors=theme_vecs,
+            checked=sorted(checked),
+            rejected={t: sorted(v) for t, v in rejected.items()},
+            stances=st,
+            neighbours=near,
+        )
+        probs = tagger.scores(vectors, st)
+        chosen = tagger.decide(probs)
+        per_round.append([{tagger.themes[c] for c in np.flatnonzero(row)} for row in chosen])
+        given.append((answers / len(themes), rejections / len(themes)))
+        if r == rounds:
+            break
+        for t in (t for t in themes if t in tagger.themes):  # a key point no argument makes has no page
+            for i in _offered(probs, chosen, tagger.themes.index(t), decided, order, rng):
+                answers += 1
+                if t in gold[i]:
+                    confirmed.setdefault(t, set()).add(i)
+                    checked.add(i)
+                    stance_set.add(i)
+                else:
+                    rejected[t].add(i)
+                    rejections += 1
+        decided = checked | {i for v in rejected.values() for i in v}
+    return per_round, decided, given
+
+
+def argkp_review(
+    split: str = "dev",
+    *,
+    rounds: int = 3,
+    draws: int = 5,
+    k: int = 5,
+    matcher: bool = True,
+    vectorise=None,
+    stance_model=None,
+    stance: bool = True,
+    orders: tuple[str, ...] = REVIEW_ORDERS,
+    log=None,
+) -> dict:
+    """The review screen on the ArgKP topics of `split` (REVIEW_SCORING): tagging F1 after each round
+    of answering the offered tags, least sure first against a random order, from the same draws. With
+    the stance model (`stance`), the tagger is given each argument's side, as "tagger" in
+    evaluate_argkp."""
+    from threadpoolctl import threadpool_limits
+
+    topics = argkp.load_split(split)
+    if draws < 1 or rounds < 1 or k < 1:
+        raise ValueError("draws, rounds and k must be at least 1")
+    model = stance_model if stance_model is not None else learned.StanceModel.load()
+    logits = stance_logits(topics, model) if stance else {}
+    near = bool(matcher and not vectorise and matcher_path())
+    runs: dict[str, dict[str, list[dict]]] = {}
+    given: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    scored: list[float] = []
+    with threadpool_limits(1):
+        for topic in topics:
+            inputs = _topic_inputs(topic, matcher, vectorise, logits)
+            gold = inputs.gold
+            stances_for = None
+            if inputs.logits is not None:
+
+                def stances_for(rows, inputs=inputs):
+                    return draw_stances(inputs.logits, inputs.stance_vectors, inputs.sides, rows)
+
+            for d in range(draws):
+                examples = draw_examples(gold, inputs.themes, k, random.Random(f"{topic.topic}|{k}|{d}"))
+                seeded = {i for rows in examples.values() for i in rows}
+                out = {
+                    order: _review_rounds(
+                        inputs.vectors,
+                        inputs.theme_vectors,
+                        gold,
+                        examples,
+                        rounds,
+                        order,
+                        random.Random(f"{topic.topic}|review|{d}"),
+                        stances_for=stances_for,
+                        near=near,
+                    )
+                    for order in orders
+                }
+                answered = set().union(*(decided for _, decided, _ in out.values()))
+                rest = [i for i in range(len(gold)) if i not in seeded | answered]
+                scored.append(len(rest))
+                gold_pairs = {(i, t) for i in rest for t in gold[i]}
+                for order, (per_round, _, per_theme) in out.items():
+                    for r, tags in enumerate(per_round):
+                        pred = {(i, t) for i in rest for t in tags[i]}
+                        _draw(runs.setdefault(f"round {r}", {}).setdefault(order, []), d)[topic.topic] = _prf(
+                            pred, gold_pairs
+                        )
+                        given.setdefault(f"round {r}", {}).setdefault(order, []).append(per_theme[r])
+            if log:
+                log(f"{topic.topic}: done")
+    return {
+        "split": split,
+        "k": k,
+        "rounds": rounds,
+        "draws": draws,
+        "batch": REVIEW_BATCH,
+        "scoring": REVIEW_SCORING,
+        "scored_arguments": _mean_sd(scored),
+        "tagging": {
+            r: {
+                order: {
+                    **_summarise(v),
+                    "answers": round(float(np.mean([a for a, _ in given[r][order]])), 2),
+                    "rejections": round(float(np.mean([n for _, n in given[r][order]])), 2),
+                }
+                for order, v in methods.items()
+            }
+            for r, methods in runs.items()
+        },
+    }
 
 
 # --- ArgKP: theme discovery measured against the experts' key points ------------------------------------

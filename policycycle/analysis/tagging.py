@@ -479,7 +479,7 @@ class Tagger:
 
     def uncertainty(self, vectors: np.ndarray, stances: np.ndarray | None = None) -> np.ndarray:
         """Per response, how close its least clear-cut theme is to that theme's threshold (0: a coin toss,
-        larger: surer). The responses that teach the tagger the most have the smallest values."""
+        larger: surer)."""
         probs = self.scores(vectors, stances)
         return np.abs(probs - self.thresholds[None, :]).min(axis=1) if probs.size else np.zeros(len(vectors))
 

@@ -253,3 +253,106 @@ def test_with_stance_and_neighbours_every_variant_of_the_tagger_is_measured_on_t
     lone = evaluation._argkp_runs(topic, (1,), 1, False, None, flat, None, None, logits)
     assert "tagger (no neighbours)" not in lone["K=1"]
     assert lone["K=1"]["tagger"] == runs["K=1"]["tagger (no neighbours)"]
+
+
+def test_the_review_screen_offers_a_themes_least_sure_machine_tags_that_nobody_answered():
+    """As insights.selectors.least_sure_tags orders them: the theme's machine tags (not the rows below its
+    threshold), confidence nearest 0.5 first, none already answered, at most REVIEW_BATCH."""
+    import random
+
+    from insights.selectors import CHECK_NEXT
+
+    assert evaluation.REVIEW_BATCH == CHECK_NEXT
+    probs = np.array([[0.9], [0.55], [0.44], [0.7], [0.52], [0.6], [0.65], [0.8]])
+    chosen = probs >= 0.5
+    decided = {4}
+    offer = evaluation._offered
+    assert offer(probs, chosen, 0, decided, "least sure", None) == [1, 5, 6, 3, 7]
+    assert offer(probs, chosen, 0, decided, "either side", None) == [1, 2, 5, 6, 3]
+    assert offer(probs, chosen, 0, decided, "most likely", None) == [0, 7, 3, 6, 5]
+    rows = offer(probs, chosen, 0, decided, "random", random.Random(0))
+    assert len(rows) == 5 and set(rows) <= {0, 1, 3, 5, 6, 7}
+    with pytest.raises(ValueError, match="unknown order"):
+        offer(probs, chosen, 0, decided, "best", None)
+
+
+def _near_miss(topic_of):
+    """The gold vectors, except that an argument with no key point leans on one of its topic's key points
+    (0.9 of it, 0.44 of a dimension of its own): the tagger tags it, and only a rejection shows it wrong."""
+    gold = _oracle(topic_of)
+
+    def vectorise(texts):
+        topic = topic_of(texts)
+        out = gold(texts)
+        kps = sorted(topic.key_points)
+        none = {t for a, t in topic.arguments.items() if not topic.labels[a]}
+        for n, text in enumerate(texts):
+            if text in none:
+                out[n] = 0.0
+                out[n, n % len(kps)], out[n, -1] = 0.9, 0.44
+        return out
+
+    return vectorise
+
+
+def test_review_answers_are_recorded_as_the_product_records_them(monkeypatch):
+    """A confirmed offer is a confirmed example and a checked response (a negative of the other themes),
+    a rejected one a negative of that theme only; answers follow the gold; the drawn rows are never
+    offered; stance is set for the responses confirmed."""
+    import random
+
+    topic = argkp.load_split("dev")[0]
+    ids = sorted(topic.arguments)
+    texts = [topic.arguments[i] for i in ids] + [topic.key_points[k][0] for k in sorted(topic.key_points)]
+    vecs = _near_miss(lambda _: topic)(texts)
+    kps = sorted(topic.key_points)
+    theme_vecs = dict(zip(kps, vecs[len(ids) :], strict=True))
+    vectors = vecs[: len(ids)]
+    gold = [topic.labels[i] for i in ids]
+    examples = evaluation.draw_examples(gold, kps, 2, random.Random(0))
+    drawn = {i for rows in examples.values() for i in rows}
+    calls, stance_rows = [], []
+    real = evaluation.train_tagger
+    monkeypatch.setattr(evaluation, "train_tagger", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    per_round, decided, given = evaluation._review_rounds(
+        vectors, theme_vecs, gold, examples, 2, "least sure", None, stances_for=stance_rows.append
+    )
+    answers = [a for a, _ in given]
+    assert len(per_round) == len(calls) == 3 and answers[0] == 0 < answers[1] <= answers[2]
+    assert answers[1] <= evaluation.REVIEW_BATCH
+    rejected_pairs = sum(len(rows) for rows in calls[-1]["rejected"].values())
+    assert given[2][1] * len(topic.key_points) == pytest.approx(rejected_pairs)
+    last = calls[-1]
+    confirmed = {(i, t) for t, rows in examples.items() for i in rows}
+    new = set(last["checked"]) - drawn
+    assert new and all(gold[i] for i in new)  # confirmed in review: each makes a key point
+    assert any(last["rejected"].values())
+    assert all(
+        i not in gold_rows
+        for t, rows in last["rejected"].items()
+        for i in rows
+        for gold_rows in [{j for j, g in enumerate(gold) if t in g}]
+    )
+    assert decided == set(last["checked"]) | {i for rows in last["rejected"].values() for i in rows}
+    assert drawn <= decided and confirmed  # the drawn rows stay confirmed, and were not answered again
+    assert stance_rows[0] == sorted(drawn) and set(stance_rows[-1]) == set(last["checked"])
+
+
+def test_review_rounds_are_scored_for_both_orders_on_the_same_arguments():
+    """Round 0 is the K draw's tagger, the same for both orders, and every round of both is scored on
+    the same arguments; answers accumulate round by round."""
+    vec = _near_miss(_topic_of_texts())
+    out = evaluation.argkp_review("dev", rounds=2, draws=1, k=2, vectorise=vec, stance=False)
+    rounds = out["tagging"]
+    assert list(rounds) == ["round 0", "round 1", "round 2"]
+    assert set(rounds["round 0"]) == set(evaluation.REVIEW_ORDERS)
+    first = rounds["round 0"]
+    assert first["least sure"]["f1"] == first["random"]["f1"] and first["least sure"]["answers"] == 0
+    for order in evaluation.REVIEW_ORDERS:
+        assert rounds["round 2"][order]["answers"] > rounds["round 1"][order]["answers"] > 0
+        assert 0 < rounds["round 2"][order]["rejections"] <= rounds["round 2"][order]["answers"]
+    assert out["scored_arguments"]["mean"] > 0
+    with pytest.raises(ValueError, match="at least 1"):
+        evaluation.argkp_review("dev", rounds=0, vectorise=vec, stance=False)
+    with pytest.raises(ValueError, match="test split is kept apart"):
+        evaluation.argkp_review("test", vectorise=vec, stance=False)

@@ -172,3 +172,46 @@ def test_evaluate_analysis_argkp_prints_every_baseline_or_why_it_was_not_run():
     figures["skipped"] = {"setfit": "SetFit is not installed (setfit missing)"}
     text = "\n".join(argkp_table(figures))
     assert "setfit: not run: SetFit is not installed (setfit missing)" in text
+
+
+def test_evaluate_analysis_review_table_prints_each_round_of_each_order_with_the_answers_given():
+    from insights.management.commands.evaluate_analysis import review_table
+
+    v = {"mean": 0.61, "sd": 0.01}
+
+    def row(answers):
+        return {
+            "precision": v,
+            "recall": v,
+            "f1": v,
+            "answers": answers,
+            "rejections": answers / 2,
+            "per_topic": {"t1": {"f1": v}},
+        }
+
+    figures = {
+        "split": "dev",
+        "k": 5,
+        "rounds": 1,
+        "draws": 5,
+        "batch": 5,
+        "scored_arguments": {"mean": 151.4, "sd": 9.0},
+        "scoring": "same arguments",
+        "tagging": {
+            "round 0": {"least sure": row(0.0), "random": row(0.0)},
+            "round 1": {"least sure": row(4.2), "random": row(4.1)},
+        },
+    }
+    text = "\n".join(review_table(figures))
+    assert "K = 5, then 1 rounds of 5 offered tags per theme" in text and "151 arguments" in text
+    import re
+
+    assert re.search(r"round 1 +least sure +4\.2 +2\.1 +0\.610", text) and re.search(
+        r"round 1 +random +4\.1 ", text
+    )
+    assert "0.610 ± 0.010  t1" in text and "review scoring: same arguments" in text
+
+
+def test_evaluate_analysis_refuses_a_negative_number_of_review_rounds():
+    with pytest.raises(CommandError, match="--review takes a number of rounds"):
+        call_command("evaluate_analysis", "--argkp", "dev", "--review", "-1")

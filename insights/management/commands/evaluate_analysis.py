@@ -4,7 +4,9 @@ python manage.py evaluate_analysis --argkp dev [--draws 5] [--k 0,5,10] [--packa
 (per-theme logistic regression; SetFit when the `bench` extra is installed, else a line says why not); and
 theme discovery (best-match F1 against the key points) beside BERTopic on the same vectors, over as many
 seeds as draws (--no-discovery leaves it out). When an OpenAI-compatible endpoint is configured
-(LLM_BASE_URL), the `llm` engine reads the same arguments on the same draws (--no-llm leaves it out)."""
+(LLM_BASE_URL), the `llm` engine reads the same arguments on the same draws (--no-llm leaves it out).
+With --review N: N rounds of the review screen after the K = 5 draws, least sure first beside a random
+order (evaluation.argkp_review)."""
 
 from __future__ import annotations
 
@@ -80,6 +82,27 @@ def discovery_table(figures: dict) -> list[str]:
     return lines
 
 
+def review_table(figures: dict) -> list[str]:
+    """The review screen's figures as plain-text lines: F1 after each round per order, then per topic."""
+    lines = [
+        f"review screen on ArgKP {figures['split']}: K = {figures['k']}, then {figures['rounds']} rounds of "
+        f"{figures['batch']} offered tags per theme; {figures['draws']} draws; scored on "
+        f"{figures['scored_arguments']['mean']:.0f} arguments per topic and draw (mean)",
+        f"  {'round':<8} {'order':<11} {'answers/theme':>13} {'rejections':>10} {'precision':>15} "
+        f"{'recall':>15} {'F1':>15}",
+    ]
+    for r, orders in figures["tagging"].items():
+        for order, v in orders.items():
+            scores = " ".join(f"{_fmt(v[name]):>15}" for name in ("precision", "recall", "f1"))
+            lines.append(f"  {r:<8} {order:<11} {v['answers']:>13.1f} {v['rejections']:>10.1f} {scores}")
+    for r, orders in figures["tagging"].items():
+        for order, v in orders.items():
+            for topic, t in v["per_topic"].items():
+                lines.append(f"  {r:<8} {order:<11} {_fmt(t['f1']):>15}  {topic}")
+    lines.append(f"review scoring: {figures['scoring']}")
+    return lines
+
+
 class Command(BaseCommand):
     help = (
         "Evaluate the analysis engine on a labelled set (question.json, responses.jsonl, themes.json, "
@@ -106,6 +129,13 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--no-setfit", action="store_true", help="leave out the SetFit baseline (minutes per draw on CPU)"
+        )
+        parser.add_argument(
+            "--review",
+            type=int,
+            default=0,
+            metavar="ROUNDS",
+            help="also simulate this many rounds of the review screen after the K = 5 draws",
         )
         parser.add_argument(
             "--no-llm",
@@ -141,7 +171,7 @@ class Command(BaseCommand):
     def _argkp(self, options):
         from insights.engines import llm_client
         from policycycle.analysis import argkp
-        from policycycle.analysis.evaluation import evaluate_argkp, evaluate_discovery
+        from policycycle.analysis.evaluation import argkp_review, evaluate_argkp, evaluate_discovery
 
         split = options["argkp"]
         if split not in argkp.SPLITS:
@@ -152,6 +182,8 @@ class Command(BaseCommand):
             raise CommandError("--k takes whole numbers separated by commas, e.g. 0,5,10") from exc
         if not ks or min(ks) < 0 or options["draws"] < 1:
             raise CommandError("--k needs numbers >= 0 and --draws at least 1")
+        if options["review"] < 0:
+            raise CommandError("--review takes a number of rounds, 0 or more")
         try:
             figures = evaluate_argkp(
                 split,
@@ -169,10 +201,16 @@ class Command(BaseCommand):
             figures["discovery"] = evaluate_discovery(
                 split, seeds=options["draws"], matcher=not options["packaged"]
             )
+        if options["review"]:
+            figures["review"] = argkp_review(
+                split, rounds=options["review"], draws=options["draws"], matcher=not options["packaged"]
+            )
         if options["json"]:
             self.stdout.write(json.dumps(figures))
         else:
             lines = argkp_table(figures)
             if "discovery" in figures:
                 lines += discovery_table(figures["discovery"])
+            if "review" in figures:
+                lines += review_table(figures["review"])
             self.stdout.write("\n".join(lines))
