@@ -264,6 +264,32 @@ def bench_argkp(results: dict) -> None:
         }
 
 
+def bench_review(results: dict) -> None:
+    """The review screen on the ArgKP dev topics (evaluation.argkp_review): tagging F1 after each of 3
+    rounds of answering each theme's 5 offered tags after the K = 5 draws, least sure first beside a
+    random order, with the vectors the product uses; mean and sd over 5 draws."""
+    from policycycle.analysis import evaluation
+
+    start = time.perf_counter()
+    figures = evaluation.argkp_review("dev", rounds=3, draws=5)
+    for r, orders in figures["tagging"].items():
+        for order, v in orders.items():
+            results[f"analysis: ArgKP dev review screen F1 after {r} ({order})"] = {
+                "value": v["f1"]["mean"],
+                "sd": v["f1"]["sd"],
+                "precision": v["precision"]["mean"],
+                "recall": v["recall"]["mean"],
+                "answers_per_theme": v["answers"],
+                "rejections_per_theme": v["rejections"],
+                "scored_arguments": figures["scored_arguments"]["mean"],
+                "unit": "F1",
+            }
+    results["analysis: ArgKP dev review screen evaluation time"] = {
+        "value": round(time.perf_counter() - start, 1),
+        "unit": "s",
+    }
+
+
 def bench_discovery(results: dict) -> None:
     """Theme discovery on the ArgKP dev topics: best-match F1 against the key points (and the reverse),
     mean and sd over 5 clustering seeds, the engine beside BERTopic on the same vectors (BERTopic only
@@ -300,6 +326,7 @@ def run(results: dict) -> dict:
     if os.environ.get("DHD_BENCH_QUICK") != "1":
         bench_quality(results)
         bench_argkp(results)
+        bench_review(results)
         bench_discovery(results)
     results["analysis: load average during the benchmark"] = {
         "value": round(os.getloadavg()[0], 1),
