@@ -3,6 +3,8 @@
 The default is measured, not guessed (docs/analysis.md): `embeddings` drafts clearly better themes and
 tags (few-shot F1 0.75 against 0.58 for `basic`) and fits the 10-minute budget up to
 `policycycle.analysis.EMBEDDINGS_MAX_RESPONSES` responses; past that `basic` keeps a run within budget.
+The retrained tagger reads the stored vectors instead of embedding, so it keeps `embeddings` past that
+size when they are stored (`insights.tagger._engine_for`).
 `settings.ANALYSIS_DEFAULT_ENGINE` is "auto" (that rule) or one engine for every run that names none
 (analysts' page default, `manage.py analyse`, nightly runs). `llm` is offered only when
 `settings.LLM_BASE_URL` is set.

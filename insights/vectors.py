@@ -30,9 +30,11 @@ available = engine.available
 DIMS, MATCHER, PACKAGED = engine.DIMS, engine.MATCHER, engine.PACKAGED
 
 
-def _stored(keys: Sequence[UnitKey], model_key: str) -> dict[UnitKey, tuple[str, bytes]]:
+def _stored(
+    keys: Sequence[UnitKey], model_key: str, *, vectors: bool = True
+) -> dict[UnitKey, tuple[str, bytes]]:
     """{unit: (text hash, vector bytes)} of the stored vectors of `model_key`: one query per kind and
-    READ_CHUNK units."""
+    READ_CHUNK units. `vectors=False`: the hashes only (the bytes are empty)."""
     by_kind: dict[str, list[int]] = {}
     for k in keys:
         by_kind.setdefault(k.kind, []).append(k.pk)
@@ -43,8 +45,9 @@ def _stored(keys: Sequence[UnitKey], model_key: str) -> dict[UnitKey, tuple[str,
             rows = UnitVector.objects.filter(
                 model=model_key, **{f"{field}__in": pks[start : start + READ_CHUNK]}
             )
-            for pk, text_hash, blob in rows.values_list(field, "text_hash", "vector").iterator(READ_CHUNK):
-                out[UnitKey(kind, pk)] = (text_hash, blob)
+            columns = (field, "text_hash", "vector") if vectors else (field, "text_hash")
+            for pk, text_hash, *blob in rows.values_list(*columns).iterator(READ_CHUNK):
+                out[UnitKey(kind, pk)] = (text_hash, blob[0] if blob else b"")
     return out
 
 
@@ -100,6 +103,20 @@ def unit_vectors(
         out[part] = engine.from_bytes([b for _, _, b in rows])
         _store(rows, consultation_id=consultation_id, model_key=key)
     return out
+
+
+def missing_count(items: Sequence[tuple[UnitKey | str, str]], *, model: str = engine.MATCHER) -> int:
+    """How many of `items` ((unit, its text today)) `unit_vectors` would embed: those with no stored vector
+    of today's `model` and text (reads the stored hashes, not the vectors)."""
+    if not items:
+        return 0
+    keys = [UnitKey.parse(k) for k, _ in items]
+    stored = _stored(keys, engine.model_key(model), vectors=False)
+    return sum(
+        1
+        for k, (_, text) in zip(keys, items, strict=True)
+        if stored.get(k, ("",))[0] != engine.text_hash(text)
+    )
 
 
 # The enriched responses given their vectors by one `fill` task; more are left to the task it queues next.

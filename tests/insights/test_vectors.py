@@ -147,6 +147,47 @@ def test_the_retrained_tagger_reads_the_stored_vectors_instead_of_embedding_the_
     assert fresh == stored
 
 
+def test_missing_count_counts_what_unit_vectors_would_embed(consultation, document, citizen, embedded):
+    comments = post_comments(document, citizen, polis_texts(limit=4))
+    assert vectors.missing_count(_units(consultation)) == 4 and vectors.missing_count([]) == 0
+    vectors.unit_vectors(_units(consultation)[:3], consultation_id=consultation.pk)
+    assert vectors.missing_count(_units(consultation)) == 1
+    Comment.objects.filter(pk=comments[0].pk).update(body="Clause 2 should not apply to charities at all.")
+    assert vectors.missing_count(_units(consultation)) == 2  # a changed text's vector is stale
+    assert len(embedded[engine.MATCHER]) == 3  # counting embeds nothing
+
+
+def test_past_the_run_size_cut_off_the_tagger_reads_the_stored_vectors_rather_than_take_basic(
+    settings, consultation, analyst, real_comments, decided, monkeypatch
+):
+    """A run past EMBEDDINGS_MAX_RESPONSES takes `basic` to stay within budget, but the tagger reads the
+    vectors the worker stored after enrichment: it takes `embeddings` when they leave at most that many to
+    embed, and `basic` only when more are missing, or when the setting names `basic`."""
+    from insights import tagger
+
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    used = []
+    real = tagger._engine_for
+    monkeypatch.setattr(tagger, "_engine_for", lambda *a, **k: used.append(real(*a, **k)) or used[-1])
+    monkeypatch.setattr("policycycle.analysis.EMBEDDINGS_MAX_RESPONSES", 2)  # every scope is past it
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert used == ["basic"]  # no vector stored yet: all of them would be embedded
+    for c in real_comments:
+        services.enrichment_compute(kind="comment", pk=c.pk)
+    vectors.fill(consultation.pk)
+    a, b, on_clause = decided  # the tagged scope: the clause's comments
+    UnitVector.objects.filter(comment__in=on_clause[4:6]).delete()  # 2 missing: within it
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert used[-1] == "embeddings"
+    UnitVector.objects.filter(comment__in=on_clause[4:7]).delete()  # 3 missing: past it
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert used[-1] == "basic"
+    vectors.fill(consultation.pk)
+    settings.ANALYSIS_DEFAULT_ENGINE = "basic"  # one engine named for every run: the tagger follows it
+    services.tagger_retrain(consultation=consultation, by=analyst)
+    assert used[-1] == "basic"
+
+
 def test_the_stance_refit_stores_the_packaged_vectors_once(
     consultation, document, citizen, analyst, embedded
 ):
