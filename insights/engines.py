@@ -3,8 +3,9 @@
 The default is measured, not guessed (docs/analysis.md): `embeddings` drafts clearly better themes and
 tags (few-shot F1 0.75 against 0.58 for `basic`) and fits the 10-minute budget up to
 `policycycle.analysis.EMBEDDINGS_MAX_RESPONSES` responses; past that `basic` keeps a run within budget.
-The retrained tagger reads the stored vectors instead of embedding, so it keeps `embeddings` past that
-size when they are stored (`insights.tagger._engine_for`).
+Past that size a run and the retrained tagger read the vectors the worker stored after enrichment instead
+of embedding, so the default stays `embeddings` when they leave at most that many to embed
+(`default_engine`, `insights.runs.StoredVectors`, `insights.tagger._engine_for`).
 `settings.ANALYSIS_DEFAULT_ENGINE` is "auto" (that rule) or one engine for every run that names none
 (analysts' page default, `manage.py analyse`, nightly runs). `llm` is offered only when
 `settings.LLM_BASE_URL` is set.
@@ -32,11 +33,28 @@ def setting() -> str:
 
 
 def default_engine(consultation_id: int, scope: str = "consultation", *, n: int | None = None) -> str:
-    """The engine a run uses when nobody chose one."""
+    """The engine a run uses when nobody chose one: the measured rule for the scope's size, except that
+    past EMBEDDINGS_MAX_RESPONSES it stays `embeddings` when the responses' stored vectors leave at most
+    that many to embed (a run past it reads them: `insights.runs`)."""
     chosen = setting()
     if chosen != AUTO:
         return chosen
-    return recommended_engine(units_count(consultation_id, scope) if n is None else n)
+    n = units_count(consultation_id, scope) if n is None else n
+    picked = recommended_engine(n)
+    if picked == "basic" and stored_vectors_suffice(consultation_id, scope, n):
+        return "embeddings"
+    return picked
+
+
+def stored_vectors_suffice(consultation_id: int, scope: str, n: int) -> bool:
+    """Whether the scope's stored vectors leave at most EMBEDDINGS_MAX_RESPONSES of its `n` to embed."""
+    from policycycle import analysis
+
+    from . import vectors
+
+    if not vectors.available():
+        return False
+    return n - vectors.stored_count(consultation_id, scope) <= analysis.EMBEDDINGS_MAX_RESPONSES
 
 
 def llm_configured() -> bool:

@@ -31,8 +31,8 @@ class RunStartForm(forms.Form):
         self.fields["engine"].help_text = (
             f"Recommended for this consultation's {responses:,} "
             f"{ngettext('response', 'responses', responses)}: {names.get(default, default)}. "
-            "Embeddings draft better themes and tags; above 30,000 responses basic keeps a run within "
-            "10 minutes."
+            "Embeddings draft better themes and tags; above 30,000 responses they read the vectors stored "
+            "as responses arrive, and basic keeps a run within 10 minutes while too many are still to come."
             + ("" if "llm" in engines else " A language model is offered once an endpoint is configured.")
         )
         choices = [("consultation", "All responses")]

@@ -23,10 +23,11 @@ from django.utils import timezone
 
 from consultations.models import Consultation, Section
 from dhdigital.lib.background import send_long_task
+from policycycle import analysis
 from policycycle.analysis.types import AnalysisCancelled
 from responses.models import Question
 
-from . import engines, tasks, units
+from . import engines, tasks, units, vectors
 from .models import AnalysisRun
 from .saving import save_result
 
@@ -276,6 +277,36 @@ def _claim(run_id: int) -> bool:
     )
 
 
+class StoredVectors:
+    """The `embeddings` engine over the responses' stored vectors (`insights.vectors`): a text of the run's
+    units is looked up, anything else (a theme's keywords) is embedded as the engine would."""
+
+    name = "embeddings"
+    embeds_sentences = True
+
+    def __init__(self, units, consultation_id: int):
+        from policycycle.analysis.engines import get_engine
+
+        self.base = get_engine("embeddings")
+        items = [(u.id, u.text) for u in units]
+        found = vectors.unit_vectors(items, consultation_id=consultation_id)
+        self.by_text = {text: row for (_, text), row in zip(items, found, strict=True)}
+
+    def vectorise(self, texts, *, should_cancel=None, on_chunk=None):
+        import numpy as np
+
+        rest = [i for i, t in enumerate(texts) if t not in self.by_text]
+        out = np.empty((len(texts), vectors.DIMS), dtype=np.float32)
+        for i, t in enumerate(texts):
+            if t in self.by_text:
+                out[i] = self.by_text[t]
+        if rest:
+            out[rest] = self.base.vectorise([texts[i] for i in rest], should_cancel=should_cancel)
+        if on_chunk:
+            on_chunk(len(texts))
+        return out
+
+
 def _analyse_and_save(run: AnalysisRun, reporter: _Reporter, llm_client=None):
     from policycycle.analysis.themes import run_analysis
 
@@ -286,8 +317,15 @@ def _analyse_and_save(run: AnalysisRun, reporter: _Reporter, llm_client=None):
     if llm_client is None and run.engine == "llm":
         llm_client = engines.llm_client()
     kwargs = {"llm_client": llm_client} if llm_client is not None else {}
+    engine = run.engine
+    if engine == "embeddings" and len(units) > analysis.EMBEDDINGS_MAX_RESPONSES and vectors.available():
+        # past the size a run could embed within budget, it reads the vectors the worker stored after
+        # enrichment (computing and storing only those missing: engines.default_engine chose this engine
+        # when they were few)
+        reporter.progress("reading stored vectors", 0)
+        engine = StoredVectors(units, run.consultation_id)
     result = run_analysis(
-        units, engine=run.engine, progress=reporter.progress, should_cancel=reporter.should_cancel, **kwargs
+        units, engine=engine, progress=reporter.progress, should_cancel=reporter.should_cancel, **kwargs
     )
     del units
     reporter.progress("saving results", 100)

@@ -119,6 +119,19 @@ def missing_count(items: Sequence[tuple[UnitKey | str, str]], *, model: str = en
     )
 
 
+def stored_count(consultation_id: int, scope: str = "consultation", *, model: str = engine.MATCHER) -> int:
+    """How many of the scope's units have a stored vector of today's `model` (one count per kind; a vector
+    of an older text counts too: an estimate for choosing an engine, `missing_count` is exact)."""
+    key = engine.model_key(model)
+    return sum(
+        UnitVector.objects.filter(
+            model=key, **{f"{kind.field}__in": kind.rows(consultation_id, scope).values("pk")}
+        ).count()
+        for kind in kinds()
+        if kind.in_scope(scope)
+    )
+
+
 # The enriched responses given their vectors by one `fill` task; more are left to the task it queues next.
 FILL_LIMIT = 4 * BATCH
 # At most one fill waits per consultation (it computes every vector missing when it starts).

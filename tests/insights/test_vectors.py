@@ -188,6 +188,38 @@ def test_past_the_run_size_cut_off_the_tagger_reads_the_stored_vectors_rather_th
     assert used[-1] == "basic"
 
 
+def test_past_the_run_size_cut_off_a_run_reads_the_stored_vectors_rather_than_take_basic(
+    settings, consultation, real_comments, monkeypatch
+):
+    """Past EMBEDDINGS_MAX_RESPONSES a run that names no engine takes `basic`, unless the stored vectors
+    leave at most that many to embed: then it takes `embeddings` and reads them, embedding only the
+    missing responses (and stores them) and the themes' keywords."""
+    from insights import engines
+    from insights.models import AnalysisRun
+    from policycycle.analysis import resources
+
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    monkeypatch.setattr("policycycle.analysis.EMBEDDINGS_MAX_RESPONSES", 3)
+    items = _units(consultation)
+    assert len(items) > 3 and engines.default_engine(consultation.pk) == "basic"  # nothing stored yet
+    vectors.unit_vectors(items[:-3], consultation_id=consultation.pk)
+    assert vectors.stored_count(consultation.pk) == len(items) - 3
+    assert engines.default_engine(consultation.pk) == "embeddings"
+    run = services.analysis_run_start(consultation=consultation, queue=False)
+    assert run.engine == "embeddings"
+    sent = []
+    real = resources.embed
+    monkeypatch.setattr(resources, "embed", lambda texts, **kw: sent.extend(texts) or real(texts, **kw))
+    services.analysis_run_execute(run.pk)
+    run.refresh_from_db()
+    assert run.state == AnalysisRun.State.DONE and run.themes.exists()
+    responses = {t for _, t in items}
+    assert {t for t in sent if t in responses} <= {t for _, t in items[-3:]}  # only the missing ones
+    assert vectors.missing_count(items) == 0  # and those are stored now
+    settings.ANALYSIS_DEFAULT_ENGINE = "basic"  # one engine named for every run: it is used
+    assert engines.default_engine(consultation.pk) == "basic"
+
+
 def test_the_stance_refit_stores_the_packaged_vectors_once(
     consultation, document, citizen, analyst, embedded
 ):
