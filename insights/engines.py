@@ -5,7 +5,7 @@ tags (few-shot F1 0.75 against 0.58 for `basic`) and fits the 10-minute budget u
 `policycycle.analysis.EMBEDDINGS_MAX_RESPONSES` responses; past that `basic` keeps a run within budget.
 Past that size a run and the retrained tagger read the vectors the worker stored after enrichment instead
 of embedding, so the default stays `embeddings` when they leave at most that many to embed
-(`default_engine`, `insights.runs.StoredVectors`, `insights.tagger._engine_for`).
+(`default_engine`, which the tagger's choice goes through too; `insights.runs.StoredVectors`).
 `settings.ANALYSIS_DEFAULT_ENGINE` is "auto" (that rule) or one engine for every run that names none
 (analysts' page default, `manage.py analyse`, nightly runs). `llm` is offered only when
 `settings.LLM_BASE_URL` is set.

@@ -295,11 +295,14 @@ class StoredVectors:
     def vectorise(self, texts, *, should_cancel=None, on_chunk=None):
         import numpy as np
 
-        rest = [i for i, t in enumerate(texts) if t not in self.by_text]
         out = np.empty((len(texts), vectors.DIMS), dtype=np.float32)
+        rest = []
         for i, t in enumerate(texts):
-            if t in self.by_text:
-                out[i] = self.by_text[t]
+            row = self.by_text.get(t)
+            if row is None:
+                rest.append(i)
+            else:
+                out[i] = row
         if rest:
             out[rest] = self.base.vectorise([texts[i] for i in rest], should_cancel=should_cancel)
         if on_chunk:

@@ -23,7 +23,6 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history
 
 from dhdigital.lib import history
-from policycycle import analysis
 
 from . import engines, tasks, vectors
 from .engines import default_engine
@@ -91,20 +90,14 @@ def tagger_retrain_queue(*, consultation, by=None) -> None:
         raise TaggerError("The tagger could not be started just now: try again in a minute.") from exc
 
 
-def _engine_for(consultation, scope: str, units, engine: str | None) -> str:
-    """The engine that tags a scope's `units`: the one asked for, else the default for the scope's size.
-    `llm` only with an endpoint and at most LLM_TAG_MAX_RESPONSES responses; otherwise the vector tagger on
-    the sentence vectors (`embeddings`). Where the size rule picks `basic` (a run past
-    EMBEDDINGS_MAX_RESPONSES, to stay within budget), the tagger still takes `embeddings` when the vectors
-    stored after enrichment leave at most that many responses to embed: it reads them rather than embedding
-    the scope, and `basic` tags far worse (ArgKP dev, K = 5: F1 0.41 against 0.63; docs/analysis.md)."""
-    chosen = engine or default_engine(consultation.pk, scope, n=len(units))
-    if chosen == "llm" and not (engines.llm_configured() and len(units) <= settings.LLM_TAG_MAX_RESPONSES):
+def _engine_for(consultation, scope: str, n: int, engine: str | None) -> str:
+    """The engine that tags a scope: the one asked for, else the default for the scope's size (which stays
+    `embeddings` past EMBEDDINGS_MAX_RESPONSES when the stored vectors leave few to embed:
+    `engines.default_engine`). `llm` only with an endpoint and at most LLM_TAG_MAX_RESPONSES responses;
+    otherwise the vector tagger on the sentence vectors (`embeddings`)."""
+    chosen = engine or default_engine(consultation.pk, scope, n=n)
+    if chosen == "llm" and not (engines.llm_configured() and n <= settings.LLM_TAG_MAX_RESPONSES):
         return "embeddings"
-    if chosen == "basic" and engine is None and engines.setting() == engines.AUTO and vectors.available():
-        left = vectors.missing_count([(u.id, u.text) for u in units])
-        if left <= analysis.EMBEDDINGS_MAX_RESPONSES:
-            return "embeddings"
     return chosen
 
 
@@ -173,7 +166,7 @@ def tagger_retrain(*, consultation, by=None, engine: str | None = None) -> dict[
             if tid in themes
         }
         texts = {str(t.pk): f"{t.label}. {t.description}" for t in themes.values()}
-        chosen = _engine_for(consultation, scope, units, engine)
+        chosen = _engine_for(consultation, scope, len(units), engine)
         if chosen == "llm":
             confirmed = {str(tid): uids for tid, uids in ex.items() if str(tid) in seeds}
             tags = _llm_tags(units, texts, confirmed, decisions.decided)

@@ -107,7 +107,8 @@ def unit_vectors(
 
 def missing_count(items: Sequence[tuple[UnitKey | str, str]], *, model: str = engine.MATCHER) -> int:
     """How many of `items` ((unit, its text today)) `unit_vectors` would embed: those with no stored vector
-    of today's `model` and text (reads the stored hashes, not the vectors)."""
+    of today's `model` and text (reads the stored hashes, not the vectors). Exact, where `stored_count` is
+    the cheap estimate the engine choice uses."""
     if not items:
         return 0
     keys = [UnitKey.parse(k) for k, _ in items]
