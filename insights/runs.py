@@ -284,12 +284,14 @@ class StoredVectors:
     name = "embeddings"
     embeds_sentences = True
 
-    def __init__(self, units, consultation_id: int):
+    def __init__(self, units, consultation_id: int, *, should_cancel=None, progress=None):
         from policycycle.analysis.engines import get_engine
 
         self.base = get_engine("embeddings")
         items = [(u.id, u.text) for u in units]
-        found = vectors.unit_vectors(items, consultation_id=consultation_id)
+        found = vectors.unit_vectors(
+            items, consultation_id=consultation_id, should_cancel=should_cancel, progress=progress
+        )
         self.by_text = {text: row for (_, text), row in zip(items, found, strict=True)}
 
     def vectorise(self, texts, *, should_cancel=None, on_chunk=None):
@@ -326,7 +328,13 @@ def _analyse_and_save(run: AnalysisRun, reporter: _Reporter, llm_client=None):
         # enrichment (computing and storing only those missing: engines.default_engine chose this engine
         # when they were few)
         reporter.progress("reading stored vectors", 0)
-        engine = StoredVectors(units, run.consultation_id)
+
+        def embedded(done: int, total: int) -> None:
+            reporter.progress(f"embedding responses with no stored vector ({done:,} of {total:,})", 0)
+
+        engine = StoredVectors(
+            units, run.consultation_id, should_cancel=reporter.should_cancel, progress=embedded
+        )
     result = run_analysis(
         units, engine=engine, progress=reporter.progress, should_cancel=reporter.should_cancel, **kwargs
     )

@@ -11,13 +11,14 @@ fill loses nothing, the next reader pays for it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from django.db import transaction
 
 from dhdigital.lib.cache import OneWaiting
 from policycycle.analysis import vectors as engine
+from policycycle.analysis.types import AnalysisCancelled, CancelFn
 
 from .models import Enrichment, UnitVector
 from .units import UnitKey, get, kinds, load_many
@@ -74,11 +75,16 @@ def unit_vectors(
     *,
     consultation_id: int,
     model: str = engine.MATCHER,
+    should_cancel: CancelFn | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
     """n x 384 unit-length float32 vectors of `items` ((unit, its text today), in order) from `model`: the
     stored ones whose model key and text hash are today's, the rest embedded BATCH at a time (shortest
     first, each distinct text once) and stored. A computed vector goes through the same float16 rounding
-    as a stored one, so the first read and the later ones agree."""
+    as a stored one, so the first read and the later ones agree.
+
+    `should_cancel` is asked before each batch (AnalysisCancelled: the batches stored so far stay, as the
+    worker's fill would have stored them); `progress(done, to_embed)` is told after each."""
     n = len(items)
     out = np.empty((n, engine.DIMS), dtype=np.float32)
     if not n:
@@ -93,6 +99,8 @@ def unit_vectors(
     known = set(have)
     missing = sorted((i for i in range(n) if i not in known), key=lambda i: len(items[i][1]))
     for start in range(0, len(missing), BATCH):
+        if should_cancel is not None and should_cancel():
+            raise AnalysisCancelled("cancelled while embedding the responses' missing vectors")
         part = missing[start : start + BATCH]
         first: dict[str, int] = {}  # a campaign's copies share one text: embedded once
         for i in part:
@@ -102,6 +110,8 @@ def unit_vectors(
         rows = [(keys[i], hashes[i], blobs[hashes[i]]) for i in part]
         out[part] = engine.from_bytes([b for _, _, b in rows])
         _store(rows, consultation_id=consultation_id, model_key=key)
+        if progress is not None:
+            progress(start + len(part), len(missing))
     return out
 
 

@@ -220,6 +220,38 @@ def test_past_the_run_size_cut_off_a_run_reads_the_stored_vectors_rather_than_ta
     assert engines.default_engine(consultation.pk) == "basic"
 
 
+def test_a_run_cancelled_while_it_embeds_missing_vectors_stops_between_batches(
+    settings, consultation, real_comments, monkeypatch
+):
+    """A run past the cut-off embeds the responses with no stored vector (up to 30,000, minutes of work)
+    before it analyses: it says so in its step, and a cancel stops it before the next batch, with nothing
+    saved but the batches of vectors already stored."""
+    from insights import runs
+    from insights.models import AnalysisRun
+
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    monkeypatch.setattr("policycycle.analysis.EMBEDDINGS_MAX_RESPONSES", 3)
+    monkeypatch.setattr(vectors, "BATCH", 2)
+    monkeypatch.setattr(runs, "CANCEL_CHECK_EVERY_S", 0)
+    monkeypatch.setattr(runs, "WRITE_EVERY_S", 0)
+    items = _units(consultation)
+    vectors.unit_vectors(items[:-3], consultation_id=consultation.pk)  # 3 left to embed: two batches
+    run = services.analysis_run_start(consultation=consultation, queue=False)
+    assert run.engine == "embeddings"
+    steps = []
+
+    def seen(step, pct):
+        steps.append(step)
+        if step.startswith("embedding responses with no stored vector"):  # the official cancels here
+            AnalysisRun.objects.filter(pk=run.pk).update(cancel_requested=True)
+
+    runs.analysis_run_execute(run.pk, on_progress=seen)
+    run.refresh_from_db()
+    assert run.state == AnalysisRun.State.CANCELLED and not run.themes.exists()
+    assert steps[-1] == "embedding responses with no stored vector (2 of 3)"
+    assert vectors.missing_count(items) == 1  # the first batch stays stored; the second was never embedded
+
+
 def test_the_stance_refit_stores_the_packaged_vectors_once(
     consultation, document, citizen, analyst, embedded
 ):
