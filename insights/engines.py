@@ -57,6 +57,20 @@ def stored_vectors_suffice(consultation_id: int, scope: str, n: int) -> bool:
     return n - vectors.stored_count(consultation_id, scope) <= analysis.EMBEDDINGS_MAX_RESPONSES
 
 
+def vectors_to_store(consultation_id: int, n: int, scope: str = "consultation") -> int | None:
+    """Past EMBEDDINGS_MAX_RESPONSES with `auto`: how many more of the scope's `n` responses need a stored
+    vector before `default_engine` takes `embeddings` (0 once it does). None below the cut-off, when one
+    engine is set for every run, or when vectors are not stored here."""
+    from policycycle import analysis
+
+    from . import vectors
+
+    if setting() != AUTO or n <= analysis.EMBEDDINGS_MAX_RESPONSES or not vectors.available():
+        return None
+    missing = n - vectors.stored_count(consultation_id, scope)
+    return max(0, missing - analysis.EMBEDDINGS_MAX_RESPONSES)
+
+
 def llm_configured() -> bool:
     return bool(getattr(settings, "LLM_BASE_URL", ""))
 

@@ -22,7 +22,14 @@ class RunStartForm(forms.Form):
     )
 
     def __init__(
-        self, *args, scopes: dict[str, str], engines: list[str], default: str, responses: int, **kwargs
+        self,
+        *args,
+        scopes: dict[str, str],
+        engines: list[str],
+        default: str,
+        responses: int,
+        to_store: int | None = None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         names = dict(AnalysisRun.Engine.choices)
@@ -33,6 +40,12 @@ class RunStartForm(forms.Form):
             f"{ngettext('response', 'responses', responses)}: {names.get(default, default)}. "
             "Embeddings draft better themes and tags; above 30,000 responses they read the vectors stored "
             "as responses arrive, and basic keeps a run within 10 minutes while too many are still to come."
+            + (
+                f" The worker is still storing this consultation's vectors: embeddings will be recommended "
+                f"once {to_store:,} more {ngettext('response has', 'responses have', to_store)} one."
+                if to_store
+                else ""
+            )
             + ("" if "llm" in engines else " A language model is offered once an endpoint is configured.")
         )
         choices = [("consultation", "All responses")]

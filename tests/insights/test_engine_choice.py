@@ -63,6 +63,33 @@ def test_the_run_form_recommends_the_default_and_hides_llm_without_an_endpoint(
     assert not AnalysisRun.objects.exists()
 
 
+def test_past_the_cut_off_the_run_form_says_how_many_vectors_are_still_to_come(
+    client, settings, monkeypatch, consultation, analyst, real_comments
+):
+    """Past the cut-off basic is recommended only while the worker has not stored enough vectors: the form
+    says how many more it needs, and recommends embeddings once they are stored."""
+    from insights import vectors
+    from insights.runs import iter_units
+
+    settings.ANALYSIS_DEFAULT_ENGINE = "auto"
+    monkeypatch.setattr("policycycle.analysis.EMBEDDINGS_MAX_RESPONSES", 3)
+    client.force_login(analyst)
+    url = reverse("insights:run-list", args=[consultation.slug])
+    items = [(u.id, u.text) for u in iter_units(consultation.pk)]
+    vectors.unit_vectors(items[:2], consultation_id=consultation.pk)
+    response = client.get(url)
+    assert response.context["form"].fields["engine"].initial == "basic"
+    more = len(items) - 2 - 3
+    page = html.unescape(response.content.decode())
+    assert f"embeddings will be recommended once {more} more responses have one" in page
+    vectors.unit_vectors(items, consultation_id=consultation.pk)
+    response = client.get(url)
+    assert response.context["form"].fields["engine"].initial == "embeddings"
+    assert "still storing" not in response.content.decode()
+    settings.ANALYSIS_DEFAULT_ENGINE = "basic"  # named for every run: nothing to wait for
+    assert engines.vectors_to_store(consultation.pk, len(items)) is None
+
+
 def test_an_llm_run_without_an_endpoint_is_refused_before_it_is_queued(settings, consultation, analyst):
     settings.LLM_BASE_URL = ""
     with pytest.raises(services.RunRefused, match="needs an endpoint"):
