@@ -477,12 +477,6 @@ class Tagger:
             for row, pick in zip(probs, chosen, strict=True)
         ]
 
-    def uncertainty(self, vectors: np.ndarray, stances: np.ndarray | None = None) -> np.ndarray:
-        """Per response, how close its least clear-cut theme is to that theme's threshold (0: a coin toss,
-        larger: surer)."""
-        probs = self.scores(vectors, stances)
-        return np.abs(probs - self.thresholds[None, :]).min(axis=1) if probs.size else np.zeros(len(vectors))
-
 
 def _scores(heads: Sequence[object], vectors: np.ndarray) -> np.ndarray:
     out = np.zeros((len(vectors), len(heads)), dtype=np.float64)
