@@ -38,14 +38,15 @@ class RunStartForm(forms.Form):
         self.fields["engine"].help_text = (
             f"Recommended for this consultation's {responses:,} "
             f"{ngettext('response', 'responses', responses)}: {names.get(default, default)}. "
-            "Embeddings draft better themes and tags; above 30,000 responses they read the vectors stored "
-            "as responses arrive, and basic keeps a run within 10 minutes while too many are still to come."
             + (
-                f" The worker is still storing this consultation's vectors: embeddings will be recommended "
-                f"once {to_store:,} more {ngettext('response has', 'responses have', to_store)} one."
+                # past the cut-off, while the worker has not stored enough vectors: why, and until when
+                f"The worker is still storing its responses' vectors: embeddings will be recommended once "
+                f"{to_store:,} more {ngettext('response has', 'responses have', to_store)} one. "
                 if to_store
                 else ""
             )
+            + "Embeddings draft better themes and tags; above 30,000 responses they read the vectors stored "
+            "as responses arrive, and basic keeps a run within 10 minutes while too many are still to come."
             + ("" if "llm" in engines else " A language model is offered once an endpoint is configured.")
         )
         choices = [("consultation", "All responses")]

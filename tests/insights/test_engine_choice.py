@@ -81,7 +81,11 @@ def test_past_the_cut_off_the_run_form_says_how_many_vectors_are_still_to_come(
     assert response.context["form"].fields["engine"].initial == "basic"
     more = len(items) - 2 - 3
     page = html.unescape(response.content.decode())
-    assert f"embeddings will be recommended once {more} more responses have one" in page
+    said = (
+        "Basic (TF-IDF, no model). The worker is still storing its responses' vectors: "
+        f"embeddings will be recommended once {more} more responses have one."
+    )
+    assert said in page
     vectors.unit_vectors(items, consultation_id=consultation.pk)
     response = client.get(url)
     assert response.context["form"].fields["engine"].initial == "embeddings"
