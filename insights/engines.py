@@ -41,26 +41,16 @@ def default_engine(consultation_id: int, scope: str = "consultation", *, n: int 
         return chosen
     n = units_count(consultation_id, scope) if n is None else n
     picked = recommended_engine(n)
-    if picked == "basic" and stored_vectors_suffice(consultation_id, scope, n):
+    if picked == "basic" and vectors_to_store(consultation_id, n, scope) == 0:
         return "embeddings"
     return picked
 
 
-def stored_vectors_suffice(consultation_id: int, scope: str, n: int) -> bool:
-    """Whether the scope's stored vectors leave at most EMBEDDINGS_MAX_RESPONSES of its `n` to embed."""
-    from policycycle import analysis
-
-    from . import vectors
-
-    if not vectors.available():
-        return False
-    return n - vectors.stored_count(consultation_id, scope) <= analysis.EMBEDDINGS_MAX_RESPONSES
-
-
 def vectors_to_store(consultation_id: int, n: int, scope: str = "consultation") -> int | None:
     """Past EMBEDDINGS_MAX_RESPONSES with `auto`: how many more of the scope's `n` responses need a stored
-    vector before `default_engine` takes `embeddings` (0 once it does). None below the cut-off, when one
-    engine is set for every run, or when vectors are not stored here."""
+    vector before `default_engine` takes `embeddings` (0 once the stored vectors leave at most that many to
+    embed). None below the cut-off, when one engine is set for every run, or when vectors are not stored
+    here."""
     from policycycle import analysis
 
     from . import vectors
