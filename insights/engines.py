@@ -36,14 +36,23 @@ def default_engine(consultation_id: int, scope: str = "consultation", *, n: int 
     """The engine a run uses when nobody chose one: the measured rule for the scope's size, except that
     past EMBEDDINGS_MAX_RESPONSES it stays `embeddings` when the responses' stored vectors leave at most
     that many to embed (a run past it reads them: `insights.runs`)."""
+    return engine_choice(consultation_id, scope, n=n)[0]
+
+
+def engine_choice(
+    consultation_id: int, scope: str = "consultation", *, n: int | None = None
+) -> tuple[str, int | None]:
+    """`default_engine`, and how many vectors are still to be stored when it is `basic` only for want of
+    them (`vectors_to_store`; None otherwise): the stored vectors counted once."""
     chosen = setting()
     if chosen != AUTO:
-        return chosen
+        return chosen, None
     n = units_count(consultation_id, scope) if n is None else n
     picked = recommended_engine(n)
-    if picked == "basic" and vectors_to_store(consultation_id, n, scope) == 0:
-        return "embeddings"
-    return picked
+    if picked != "basic":
+        return picked, None
+    to_store = vectors_to_store(consultation_id, n, scope)
+    return ("embeddings", None) if to_store == 0 else (picked, to_store)
 
 
 def vectors_to_store(consultation_id: int, n: int, scope: str = "consultation") -> int | None:

@@ -36,14 +36,14 @@ def run_progress(run: AnalysisRun) -> dict:
 def run_form_options(consultation) -> dict:
     """What the start-a-run form offers: scopes, the engines available here and the default for the size."""
     n = engines.units_count(consultation.pk)
-    default = engines.default_engine(consultation.pk, n=n)
+    # past the cut-off, basic is recommended only while too many vectors are still to be stored
+    default, to_store = engines.engine_choice(consultation.pk, n=n)
     return {
         "scopes": scope_labels(consultation),
         "engines": engines.available(),
         "default": default,
         "responses": n,
-        # past the cut-off, basic is recommended only while too many vectors are still to be stored
-        "to_store": engines.vectors_to_store(consultation.pk, n) if default == "basic" else None,
+        "to_store": to_store,
     }
 
 

@@ -77,8 +77,12 @@ def test_past_the_cut_off_the_run_form_says_how_many_vectors_are_still_to_come(
     url = reverse("insights:run-list", args=[consultation.slug])
     items = [(u.id, u.text) for u in iter_units(consultation.pk)]
     vectors.unit_vectors(items[:2], consultation_id=consultation.pk)
+    counted = []
+    stored_count = vectors.stored_count
+    monkeypatch.setattr(vectors, "stored_count", lambda *a, **k: counted.append(a) or stored_count(*a, **k))
     response = client.get(url)
     assert response.context["form"].fields["engine"].initial == "basic"
+    assert len(counted) == 1  # the default and the hint read one count of the stored vectors
     more = len(items) - 2 - 3
     page = html.unescape(response.content.decode())
     said = (
