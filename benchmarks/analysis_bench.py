@@ -213,10 +213,11 @@ def bench_quality(results: dict) -> None:
 
 def bench_argkp(results: dict) -> None:
     """Tagging on the ArgKP dev topics (never the test split): strict F1 at K = 0, 5, 10, mean and sd
-    over 5 draws, the tagger beside per-theme logistic regression on the same vectors and draws; with the
-    tuned matcher when `make models` has built it, and with the packaged MiniLM. SetFit (the bench extra)
-    runs beside them on the vectors the product uses (the last variant): 40 tuning runs cost minutes. The
-    `llm` engine runs beside them too, on that variant, when DHD_LLM_BASE_URL names an OpenAI-compatible
+    over 5 draws (and the same predictions under evaluation.ARGKP_OTHER_SCORINGS, beside it), the
+    tagger beside per-theme logistic regression on the same vectors and draws; with the tuned matcher
+    when `make models` has built it, and with the packaged MiniLM. SetFit (the bench extra) runs beside
+    them on the vectors the product uses (the last variant): 40 tuning runs cost minutes. The `llm`
+    engine runs beside them too, on that variant, when DHD_LLM_BASE_URL names an OpenAI-compatible
     endpoint (a figure says "not run" otherwise)."""
     from policycycle.analysis import evaluation, matcher
     from policycycle.analysis.engines import OpenAICompatibleClient
@@ -238,18 +239,22 @@ def bench_argkp(results: dict) -> None:
             if name == "llm" and not last:
                 continue
             results[f"analysis: ArgKP dev tagging ({name}, {vectors})"] = {"value": "not run", "unit": reason}
-        for k, methods in figures["tagging"].items():
-            for method, v in methods.items():
-                key = f"analysis: ArgKP dev tagging F1 at {k} ({method}, {vectors})"
-                results[key] = {
-                    "value": v["f1"]["mean"],
-                    "sd": v["f1"]["sd"],
-                    "precision": v["precision"]["mean"],
-                    "recall": v["recall"]["mean"],
-                    "per_topic": {t: x["f1"]["mean"] for t, x in v["per_topic"].items()},
-                    "draws": figures["draws"],
-                    "unit": "F1",
-                }
+        # strict (the headline), then the same predictions under the other scorings, beside it
+        scorings = [("", figures["tagging"])]
+        scorings += [(f", {name}", s["tagging"]) for name, s in figures["other_scorings"].items()]
+        for suffix, tagging in scorings:
+            for k, methods in tagging.items():
+                for method, v in methods.items():
+                    key = f"analysis: ArgKP dev tagging F1 at {k} ({method}, {vectors}{suffix})"
+                    results[key] = {
+                        "value": v["f1"]["mean"],
+                        "sd": v["f1"]["sd"],
+                        "precision": v["precision"]["mean"],
+                        "recall": v["recall"]["mean"],
+                        "per_topic": {t: x["f1"]["mean"] for t, x in v["per_topic"].items()},
+                        "draws": figures["draws"],
+                        "unit": "F1",
+                    }
         for method, m in figures["stance"]["methods"].items():  # rules, learned, learned + consultation
             for name in ("accuracy", "macro_f1"):
                 results[f"analysis: ArgKP dev stance {name} ({method})"] = {

@@ -8,7 +8,9 @@ kept apart to check this work: `load_split("test")` refuses, and nothing here fe
 Gold tags: a (argument, key point) pair counts as a tag when its label is 1. Pairs labelled 0, pairs the
 data set leaves unlabelled (annotators did not agree, or the key point is of the other stance) are not
 tags. An argument with no matching key point (28 % of dev) stays in the set with no gold tags: "none of
-these" is a correct answer for it, and any tag on it is a false positive.
+these" is a correct answer for it, and any tag on it is a false positive. `Topic.judged` keeps which
+pairs the annotators labelled at all (0 or 1), and `Topic.undecided` the pairs they were divided on, for
+the evaluation's other scorings.
 """
 
 from __future__ import annotations
@@ -34,10 +36,18 @@ class Topic:
     stance: dict[str, str]  # arg_id -> agree / disagree (toward the topic's proposal)
     key_points: dict[str, tuple[str, str]]  # kp_id -> (text, stance)
     labels: dict[str, set[str]] = field(default_factory=dict)  # arg_id -> matching kp ids (maybe empty)
+    judged: dict[str, set[str]] = field(default_factory=dict)  # arg_id -> kp ids labelled 0 or 1
 
     @property
     def theme_texts(self) -> dict[str, str]:
         return {k: text for k, (text, _) in self.key_points.items()}
+
+    def undecided(self, arg_id: str) -> set[str]:
+        """The key points of the argument's own stance that it has no label for: the annotators were
+        divided (the data set labels a pair only when they agreed; every argument was judged against
+        every key point of its stance, never against the other stance's)."""
+        own = {k for k, (_, stance) in self.key_points.items() if stance == self.stance[arg_id]}
+        return own - self.judged.get(arg_id, set())
 
 
 def argkp_dir() -> Path:
@@ -66,6 +76,7 @@ def load_split(split: str, *, directory: Path | None = None) -> list[Topic]:
         t.arguments[r["arg_id"]] = r["argument"].strip().lstrip("`").strip()
         t.stance[r["arg_id"]] = STANCES.get(r["stance"].strip(), "unclear")
         t.labels[r["arg_id"]] = set()
+        t.judged[r["arg_id"]] = set()
         where[r["arg_id"]] = r["topic"]
     for r in _rows(d / f"key_points_{split}.csv"):
         t = topics.setdefault(r["topic"], Topic(r["topic"], {}, {}, {}))
@@ -74,6 +85,10 @@ def load_split(split: str, *, directory: Path | None = None) -> list[Topic]:
             STANCES.get(r["stance"].strip(), "unclear"),
         )
     for r in _rows(d / f"labels_{split}.csv"):
-        if r["label"].strip() == "1" and r["arg_id"] in where:
-            topics[where[r["arg_id"]]].labels[r["arg_id"]].add(r["key_point_id"])
+        if r["arg_id"] not in where:
+            continue
+        topic = topics[where[r["arg_id"]]]
+        topic.judged[r["arg_id"]].add(r["key_point_id"])
+        if r["label"].strip() == "1":
+            topic.labels[r["arg_id"]].add(r["key_point_id"])
     return [topics[k] for k in sorted(topics)]

@@ -115,6 +115,25 @@ def _prf(pred: set, gold: set) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def _scores(pred: set, gold: set, undecided: set, makes_some: set) -> dict[str, tuple[float, float, float]]:
+    """Predicted (row, key point) pairs scored strictly (ARGKP_SCORING) and under ARGKP_OTHER_SCORINGS:
+    the pairs the annotators were divided on (`undecided`) left out, and only the rows that make some
+    key point."""
+    return {
+        "strict": _prf(pred, gold),
+        "undecided pairs left out": _prf(pred - undecided, gold),
+        "only arguments with a key point": _prf({p for p in pred if p[0] in makes_some}, gold),
+    }
+
+
+def _record(runs: dict, other: dict | None, k: int, method: str, d: int, topic: str, scores: dict) -> None:
+    """One draw's figures of one method on one topic, strict into `runs`, the other scorings into `other`."""
+    _draw(runs.setdefault(f"K={k}", {}).setdefault(method, []), d)[topic] = scores.pop("strict")
+    if other is not None:
+        for name, prf in scores.items():
+            _draw(other.setdefault(name, {}).setdefault(f"K={k}", {}).setdefault(method, []), d)[topic] = prf
+
+
 def evaluate(
     directory: str | Path, *, engine: str = "basic", seed_per_theme: int = 5, seed: int = 0, llm_client=None
 ) -> dict:
@@ -343,6 +362,20 @@ ARGKP_SCORING = (
     "draws and vectors. The headline is the mean over topics of the per-topic F1, then the mean and "
     "standard deviation of that over draws."
 )
+# The same predictions scored as others score ArgKP, printed beside the strict headline and never used to
+# choose anything: what the strict scoring counts that these do not.
+ARGKP_OTHER_SCORINGS = {
+    "undecided pairs left out": (
+        "a tag on a pair the annotators were divided on (a key point of the argument's own stance that "
+        "ArgKP labels neither 1 nor 0: 15 to 18 % of those pairs) is neither right nor wrong; the KPA "
+        "2021 shared task's strict evaluation counts such a pair as a non-match (as the headline does) "
+        "and its relaxed one as a match. A tag on a key point of the other stance is still wrong"
+    ),
+    "only arguments with a key point": (
+        "only the arguments that make at least one key point are scored: a tag on an argument that "
+        "makes none is not counted"
+    ),
+}
 # Zero-shot decoding (K = 0), chosen on the ArgKP train topics with the packaged model; never on dev.
 ZERO_SHOT_THRESHOLD = 0.8
 ZERO_SHOT_KEEP_TOP = 0.3
@@ -439,6 +472,10 @@ def _summarise(per_draw: list[dict[str, tuple[float, float, float]]]) -> dict:
     return out
 
 
+def _summarise_runs(runs: dict[str, dict[str, list[dict]]]) -> dict:
+    return {k: {m: _summarise(v) for m, v in methods.items()} for k, methods in runs.items()}
+
+
 def evaluate_argkp(
     split: str = "dev",
     *,
@@ -480,15 +517,14 @@ def evaluate_argkp(
 
     model = stance_model if stance_model is not None else learned.StanceModel.load()
     logits = stance_logits(topics, model)
+    other: dict = {}
     with threadpool_limits(1):  # many small fits: threads only contend (several times slower on 2 cores)
-        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body, logits)
+        runs = _argkp_runs(topics, ks, draws, matcher, tagger_options, vectorise, log, body, logits, other)
     stance_figures = argkp_stance(topics, model=model, logits=logits)
     if llm_client is None:
         skipped["llm"] = LLM_NOT_CONFIGURED
     else:
-        llm_runs, llm_stance = argkp_llm(topics, llm_client, ks=ks, draws=draws, log=log)
-        for k, per_draw in llm_runs.items():
-            runs.setdefault(k, {})["llm"] = per_draw
+        llm_stance = argkp_llm(topics, llm_client, ks=ks, draws=draws, log=log, runs=runs, other=other)
         stance_figures["methods"].update(llm_stance)
     return {
         "split": split,
@@ -499,7 +535,12 @@ def evaluate_argkp(
         if vectorise
         else ("tuned matcher" if matcher and matcher_path() else "packaged MiniLM"),
         "scoring": ARGKP_SCORING,
-        "tagging": {k: {m: _summarise(v) for m, v in methods.items()} for k, methods in runs.items()},
+        "tagging": _summarise_runs(runs),
+        "other_scorings": {
+            name: {"what": ARGKP_OTHER_SCORINGS[name], "tagging": _summarise_runs(other[name])}
+            for name in ARGKP_OTHER_SCORINGS
+            if name in other
+        },
         "skipped": skipped,
         "setfit_settings": SETFIT_SETTINGS if body else None,
         "stance": stance_figures,
@@ -509,20 +550,31 @@ def evaluate_argkp(
 LLM_NOT_CONFIGURED = "no OpenAI-compatible endpoint is configured (LLM_BASE_URL, or DHD_LLM_BASE_URL)"
 
 
-def argkp_llm(topics, client, *, ks: tuple[int, ...] = (0, 5, 10), draws: int = 5, log=None):
+def argkp_llm(
+    topics,
+    client,
+    *,
+    ks: tuple[int, ...] = (0, 5, 10),
+    draws: int = 5,
+    log=None,
+    runs: dict | None = None,
+    other: dict | None = None,
+):
     """The `llm` engine on the ArgKP topics, scored like the tagger (ARGKP_SCORING) on the same draws: the
     model reads each argument beside the topic's key points (K = 0) and, for K > 0, the draw's confirmed
     examples with their themes and stance, and says which key points the argument makes and its stance
-    toward the topic. Returns ({"K=k": [per-draw {topic: (p, r, f1)}]}, stance methods summarised like
-    argkp_stance's: "llm K=k", accuracy on the same arguments the tagging is scored on)."""
+    toward the topic. Its tagging is recorded as method "llm" in `runs` (and `other`, the other scorings)
+    as `_argkp_runs` records the tagger's; returns the stance methods summarised like argkp_stance's:
+    "llm K=k", accuracy on the same arguments the tagging is scored on."""
     engine = LLMEngine(client=client)
-    runs: dict[str, list[dict]] = {}
+    runs = {} if runs is None else runs
     stances: dict[str, list[dict]] = {}
     for topic in topics:
         ids = sorted(topic.arguments)
         kp_ids = sorted(topic.key_points)
         texts = [topic.arguments[i] for i in ids]
         gold = [topic.labels[i] for i in ids]
+        undecided = [topic.undecided(i) for i in ids]
         gold_stance = [topic.stance[i] for i in ids]
         themes = [(k, topic.key_points[k][0]) for k in kp_ids]
         for k in ks:
@@ -535,15 +587,16 @@ def argkp_llm(topics, client, *, ks: tuple[int, ...] = (0, 5, 10), draws: int = 
                 rest = [i for i in range(len(ids)) if i not in set(seeded)]
                 read = engine.tag([texts[i] for i in rest], themes, proposal=topic.topic, examples=shown)
                 pred = {(i, t) for i, tag in zip(rest, read, strict=True) for t in tag.themes}
-                _draw(runs.setdefault(f"K={k}", []), d)[topic.topic] = _prf(
-                    pred, {(i, t) for i in rest for t in gold[i]}
-                )
+                gold_pairs = {(i, t) for i in rest for t in gold[i]}
+                divided = {(i, t) for i in rest for t in undecided[i]}
+                scores = _scores(pred, gold_pairs, divided, {i for i in rest if gold[i]})
+                _record(runs, other, k, "llm", d, topic.topic, scores)
                 _draw(stances.setdefault(f"llm K={k}", []), d)[topic.topic] = _stance_scores(
                     [gold_stance[i] for i in rest], [tag.stance or "unclear" for tag in read]
                 )
         if log:
             log(f"{topic.topic}: llm done")
-    return runs, {name: _stance_summary(per_draw) for name, per_draw in stances.items()}
+    return {name: _stance_summary(per_draw) for name, per_draw in stances.items()}
 
 
 STANCE_SCORING = (
@@ -728,6 +781,7 @@ class TopicInputs:
     themes: list[str]  # key point ids
     theme_vectors: dict[str, np.ndarray]
     gold: list[set[str]]
+    undecided: list[set[str]]  # the key points of its stance the annotators were divided on
     sides: list[str]
     logits: np.ndarray | None  # the stance model's, when built
     stance_vectors: np.ndarray | None  # what the consultation's stance head reads
@@ -751,6 +805,7 @@ def _topic_inputs(topic, matcher, vectorise, stance_logits) -> TopicInputs:
         kp_ids,
         dict(zip(kp_ids, vecs[len(ids) :], strict=True)),
         [topic.labels[i] for i in ids],
+        [topic.undecided(i) for i in ids],
         [topic.stance[i] for i in ids],
         logits,
         stance_vecs,
@@ -758,8 +813,19 @@ def _topic_inputs(topic, matcher, vectorise, stance_logits) -> TopicInputs:
 
 
 def _argkp_runs(
-    topics, ks, draws, matcher, tagger_options, vectorise, log, setfit_body=None, stance_logits=None
+    topics,
+    ks,
+    draws,
+    matcher,
+    tagger_options,
+    vectorise,
+    log,
+    setfit_body=None,
+    stance_logits=None,
+    other: dict | None = None,
 ) -> dict[str, dict[str, list[dict]]]:
+    """{"K=k": {method: per-draw {topic: (p, r, f1)}}}, strict (ARGKP_SCORING); with `other`, that dict
+    is filled with the same under ARGKP_OTHER_SCORINGS: {scoring: {"K=k": {method: ...}}}."""
 
     runs: dict[str, dict[str, list[dict]]] = {}
     opts = dict(tagger_options or {})
@@ -824,10 +890,12 @@ def _argkp_runs(
                             examples, texts, [texts[i] for i in rest], body=setfit_body, seed=d
                         )
                 gold_pairs = {(i, t) for i in rest for t in gold[i]}
+                undecided = {(i, t) for i in rest for t in inputs.undecided[i]}
+                makes_some = {i for i in rest if gold[i]}
                 for method, rows in preds.items():
                     pred_pairs = {(i, t) for i, row in zip(rest, rows, strict=True) for t in row}
-                    bucket = runs.setdefault(f"K={k}", {}).setdefault(method, [])
-                    _draw(bucket, d)[topic.topic] = _prf(pred_pairs, gold_pairs)
+                    scores = _scores(pred_pairs, gold_pairs, undecided, makes_some)
+                    _record(runs, other, k, method, d, topic.topic, scores)
         if log:
             log(f"{topic.topic}: done")
     return runs

@@ -18,6 +18,16 @@ def test_the_dev_split_loads_every_argument_with_its_gold_key_points():
     assert any(not g for g in uniform.labels.values())
     assert set(uniform.stance.values()) == {"agree", "disagree"}
     assert all(set(g) <= set(uniform.key_points) for g in uniform.labels.values())
+    # Which pairs the annotators labelled at all (0 or 1), for the other scorings: every 1 is among them,
+    # and each argument was judged only against its own stance's key points; the rest of those were
+    # pairs the annotators were divided on.
+    assert sum(len(j) for t in topics for j in t.judged.values()) == 738 + 2720
+    assert all(t.labels[a] <= t.judged[a] for t in topics for a in t.arguments)
+    for a in uniform.arguments:
+        own = {k for k, (_, st) in uniform.key_points.items() if st == uniform.stance[a]}
+        assert uniform.judged[a] | uniform.undecided(a) == own
+    assert all(not uniform.judged[a] & uniform.undecided(a) for a in uniform.arguments)
+    assert sum(len(t.undecided(a)) for t in topics for a in t.arguments) == 753
 
 
 @pytest.mark.parametrize("split", ["test", "Test", "all", ""])
@@ -95,6 +105,23 @@ def test_tagging_everything_scores_the_strict_precision_of_the_gold():
         assert per_topic[t.topic]["precision"]["mean"] == pytest.approx(expected, abs=1e-4)
         assert per_topic[t.topic]["recall"]["mean"] == 1.0
     assert find  # the helper is shared with the oracle test
+    # The same predictions under the other scorings: a tag on a pair the annotators were divided on is
+    # not counted (one on the other stance's key points still is); then a tag on an argument that makes no
+    # key point is not counted. Recall is the strict recall.
+    other = result["other_scorings"]
+    assert set(other) == set(evaluation.ARGKP_OTHER_SCORINGS)
+    decided = other["undecided pairs left out"]["tagging"]["K=0"]["tagger"]["per_topic"]
+    some = other["only arguments with a key point"]["tagging"]["K=0"]["tagger"]["per_topic"]
+    for t in topics:
+        gold_pairs = sum(len(g) for g in t.labels.values())
+        divided = sum(len(t.undecided(a)) for a in t.arguments)
+        counted = len(t.arguments) * len(t.key_points) - divided
+        making = sum(1 for g in t.labels.values() if g)
+        assert decided[t.topic]["precision"]["mean"] == pytest.approx(gold_pairs / counted, abs=1e-4)
+        assert some[t.topic]["precision"]["mean"] == pytest.approx(
+            gold_pairs / (making * len(t.key_points)), abs=1e-4
+        )
+        assert decided[t.topic]["recall"]["mean"] == some[t.topic]["recall"]["mean"] == 1.0
 
 
 def test_draws_confirm_k_arguments_per_theme_with_all_their_themes():

@@ -122,6 +122,18 @@ def test_evaluate_analysis_argkp_table_names_every_topic_and_the_spread():
     }
     text = "\n".join(argkp_table(figures))
     assert "0.500 ± 0.020" in text and "logreg" in text and "t1" in text and "t2" in text
+    assert "undecided pairs" not in text
+    w = {"mean": 0.71, "sd": 0.03}
+    figures["other_scorings"] = {
+        "undecided pairs left out": {
+            "what": "a pair the annotators were divided on is neither right nor wrong",
+            "tagging": {"K=5": {"tagger": {"precision": w, "recall": v, "f1": w}}},
+        }
+    }
+    text = "\n".join(argkp_table(figures))
+    other = text[text.index("tagging scored with undecided pairs left out") :]
+    assert "the annotators were divided on is neither" in other and "0.710 ± 0.030" in other
+    assert "0.710 ± 0.030" not in text[: text.index("tagging scored with undecided pairs left out")]
 
 
 def test_evaluate_analysis_discovery_table_prints_each_method_beside_the_other_or_why_it_did_not_run():

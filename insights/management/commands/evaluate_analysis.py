@@ -43,6 +43,13 @@ def argkp_table(figures: dict) -> list[str]:
         for method, v in methods.items():
             for topic, t in v["per_topic"].items():
                 lines.append(f"  {k:<5} {method:<23} {_fmt(t['f1']):>15}  {topic}")
+    for name, scoring in (figures.get("other_scorings") or {}).items():
+        lines.append(f"tagging scored with {name} (beside the strict headline; never used to choose)")
+        lines.append(f"  {name}: {scoring['what']}")
+        for k, methods in scoring["tagging"].items():
+            for method, v in methods.items():
+                scores = " ".join(f"{_fmt(v[m]):>15}" for m in ("precision", "recall", "f1"))
+                lines.append(f"  {k:<5} {method:<23} {scores}")
     stance = figures.get("stance") or {}
     if stance:
         lines.append(f"stance (in use: {stance['method']}; mean ± sd over draws of the mean over topics)")
