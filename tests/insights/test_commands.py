@@ -227,3 +227,19 @@ def test_evaluate_analysis_review_table_prints_each_round_of_each_order_with_the
 def test_evaluate_analysis_refuses_a_negative_number_of_review_rounds():
     with pytest.raises(CommandError, match="--review takes a number of rounds"):
         call_command("evaluate_analysis", "--argkp", "dev", "--review", "-1")
+
+
+def test_evaluate_analysis_json_is_one_json_object_whatever_the_libraries_print(monkeypatch, capsys):
+    """SetFit's trainer prints a dict of its loss at each step: those lines go to stderr, and standard
+    output holds only the JSON of the figures."""
+    from policycycle.analysis import evaluation
+
+    def noisy(split, **kwargs):
+        print({"embedding_loss": "0.2434", "epoch": "0.1667"})  # what SetFit's trainer prints
+        return {"split": split, "tagging": {}, "skipped": {}}
+
+    monkeypatch.setattr(evaluation, "evaluate_argkp", noisy)
+    call_command("evaluate_analysis", "--argkp", "dev", "--json", "--no-discovery", "--no-llm")
+    out, err = capsys.readouterr()
+    assert json.loads(out) == {"split": "dev", "tagging": {}, "skipped": {"llm": "left out (--no-llm)"}}
+    assert "embedding_loss" in err

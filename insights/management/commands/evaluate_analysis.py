@@ -10,7 +10,9 @@ order (evaluation.argkp_review)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -191,27 +193,30 @@ class Command(BaseCommand):
             raise CommandError("--k needs numbers >= 0 and --draws at least 1")
         if options["review"] < 0:
             raise CommandError("--review takes a number of rounds, 0 or more")
-        try:
-            figures = evaluate_argkp(
-                split,
-                ks=ks,
-                draws=options["draws"],
-                matcher=not options["packaged"],
-                setfit=not options["no_setfit"],
-                llm_client=None if options.get("no_llm") else llm_client(),
-            )
-        except FileNotFoundError as exc:
-            raise CommandError(str(exc)) from exc
-        if options.get("no_llm"):
-            figures["skipped"]["llm"] = "left out (--no-llm)"
-        if not options.get("no_discovery"):
-            figures["discovery"] = evaluate_discovery(
-                split, seeds=options["draws"], matcher=not options["packaged"]
-            )
-        if options["review"]:
-            figures["review"] = argkp_review(
-                split, rounds=options["review"], draws=options["draws"], matcher=not options["packaged"]
-            )
+        # what the libraries print while they train (SetFit's trainer logs each step) goes to stderr:
+        # standard output carries only the figures, so that --json is one JSON object
+        with contextlib.redirect_stdout(sys.stderr):
+            try:
+                figures = evaluate_argkp(
+                    split,
+                    ks=ks,
+                    draws=options["draws"],
+                    matcher=not options["packaged"],
+                    setfit=not options["no_setfit"],
+                    llm_client=None if options.get("no_llm") else llm_client(),
+                )
+            except FileNotFoundError as exc:
+                raise CommandError(str(exc)) from exc
+            if options.get("no_llm"):
+                figures["skipped"]["llm"] = "left out (--no-llm)"
+            if not options.get("no_discovery"):
+                figures["discovery"] = evaluate_discovery(
+                    split, seeds=options["draws"], matcher=not options["packaged"]
+                )
+            if options["review"]:
+                figures["review"] = argkp_review(
+                    split, rounds=options["review"], draws=options["draws"], matcher=not options["packaged"]
+                )
         if options["json"]:
             self.stdout.write(json.dumps(figures))
         else:
