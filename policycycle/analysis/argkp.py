@@ -44,8 +44,9 @@ class Topic:
 
     def undecided(self, arg_id: str) -> set[str]:
         """The key points of the argument's own stance that it has no label for: the annotators were
-        divided (the data set labels a pair only when they agreed; every argument was judged against
-        every key point of its stance, never against the other stance's)."""
+        divided (more than 15 % but fewer than 60 % of them marked a match, and the data set leaves such
+        a pair out; every argument was judged against every key point of its stance, never against the
+        other stance's)."""
         own = {k for k, (_, stance) in self.key_points.items() if stance == self.stance[arg_id]}
         return own - self.judged.get(arg_id, set())
 

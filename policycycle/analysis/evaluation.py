@@ -366,10 +366,11 @@ ARGKP_SCORING = (
 # choose anything: what the strict scoring counts that these do not.
 ARGKP_OTHER_SCORINGS = {
     "undecided pairs left out": (
-        "a tag on a pair the annotators were divided on (a key point of the argument's own stance that "
-        "ArgKP labels neither 1 nor 0: 15 to 18 % of those pairs) is neither right nor wrong; the KPA "
-        "2021 shared task's strict evaluation counts such a pair as a non-match (as the headline does) "
-        "and its relaxed one as a match. A tag on a key point of the other stance is still wrong"
+        "a tag on a pair the annotators were divided on (more than 15 % but fewer than 60 % of them "
+        "marked it a match, so ArgKP labels it neither 1 nor 0: 16 to 18 % of the pairs of a key point "
+        "of the argument's own stance) is neither right nor wrong; the KPA 2021 shared task's strict "
+        "evaluation counts such a pair as a non-match (as the headline does) and its relaxed one as a "
+        "match. A tag on a key point of the other stance is still wrong"
     ),
     "only arguments with a key point": (
         "only the arguments that make at least one key point are scored: a tag on an argument that "
