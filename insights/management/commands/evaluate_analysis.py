@@ -1,7 +1,8 @@
 """python manage.py evaluate_analysis <dir> [--engine ...] [--seed-per-theme K]: prints one JSON object.
 python manage.py evaluate_analysis --argkp dev [--draws 5] [--k 0,5,10] [--packaged] [--json]: tagging
 (and stance) on the ArgKP dev topics, mean and spread over draws, per topic, beside the baselines
-(per-theme logistic regression; SetFit when the `bench` extra is installed, else a line says why not); and
+(per-theme logistic regression; SetFit when the `bench` extra is installed, else a line says why not), and
+the same predictions under two other scorings (evaluation.ARGKP_OTHER_SCORINGS) after the strict ones; and
 theme discovery (best-match F1 against the key points) beside BERTopic on the same vectors, over as many
 seeds as draws (--no-discovery leaves it out). When an OpenAI-compatible endpoint is configured
 (LLM_BASE_URL), the `llm` engine reads the same arguments on the same draws (--no-llm leaves it out).
