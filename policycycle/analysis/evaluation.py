@@ -115,15 +115,22 @@ def _prf(pred: set, gold: set) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _scores(pred: set, gold: set, undecided: set, makes_some: set) -> dict[str, tuple[float, float, float]]:
-    """Predicted (row, key point) pairs scored strictly (ARGKP_SCORING) and under ARGKP_OTHER_SCORINGS:
-    the pairs the annotators were divided on (`undecided`) left out, and only the rows that make some
-    key point."""
-    return {
-        "strict": _prf(pred, gold),
-        "undecided pairs left out": _prf(pred - undecided, gold),
-        "only arguments with a key point": _prf({p for p in pred if p[0] in makes_some}, gold),
-    }
+def _scorer(rest: list[int], gold: list[set[str]], undecided: list[set[str]]):
+    """One draw's scoring of the rows `rest` (per row: its gold key points, and those the annotators were
+    divided on): predicted (row, key point) pairs -> {scoring: (p, r, f1)}, strictly (ARGKP_SCORING) and
+    under ARGKP_OTHER_SCORINGS (divided pairs left out; only the rows that make some key point)."""
+    gold_pairs = {(i, t) for i in rest for t in gold[i]}
+    divided = {(i, t) for i in rest for t in undecided[i]}
+    makes_some = {i for i in rest if gold[i]}
+
+    def score(pred: set) -> dict[str, tuple[float, float, float]]:
+        return {
+            "strict": _prf(pred, gold_pairs),
+            "undecided pairs left out": _prf(pred - divided, gold_pairs),
+            "only arguments with a key point": _prf({p for p in pred if p[0] in makes_some}, gold_pairs),
+        }
+
+    return score
 
 
 def _record(runs: dict, other: dict | None, k: int, method: str, d: int, topic: str, scores: dict) -> None:
@@ -588,10 +595,7 @@ def argkp_llm(
                 rest = [i for i in range(len(ids)) if i not in set(seeded)]
                 read = engine.tag([texts[i] for i in rest], themes, proposal=topic.topic, examples=shown)
                 pred = {(i, t) for i, tag in zip(rest, read, strict=True) for t in tag.themes}
-                gold_pairs = {(i, t) for i in rest for t in gold[i]}
-                divided = {(i, t) for i in rest for t in undecided[i]}
-                scores = _scores(pred, gold_pairs, divided, {i for i in rest if gold[i]})
-                _record(runs, other, k, "llm", d, topic.topic, scores)
+                _record(runs, other, k, "llm", d, topic.topic, _scorer(rest, gold, undecided)(pred))
                 _draw(stances.setdefault(f"llm K={k}", []), d)[topic.topic] = _stance_scores(
                     [gold_stance[i] for i in rest], [tag.stance or "unclear" for tag in read]
                 )
@@ -890,13 +894,10 @@ def _argkp_runs(
                         preds["setfit"] = setfit_baseline(
                             examples, texts, [texts[i] for i in rest], body=setfit_body, seed=d
                         )
-                gold_pairs = {(i, t) for i in rest for t in gold[i]}
-                undecided = {(i, t) for i in rest for t in inputs.undecided[i]}
-                makes_some = {i for i in rest if gold[i]}
+                score = _scorer(rest, gold, inputs.undecided)
                 for method, rows in preds.items():
                     pred_pairs = {(i, t) for i, row in zip(rest, rows, strict=True) for t in row}
-                    scores = _scores(pred_pairs, gold_pairs, undecided, makes_some)
-                    _record(runs, other, k, method, d, topic.topic, scores)
+                    _record(runs, other, k, method, d, topic.topic, score(pred_pairs))
         if log:
             log(f"{topic.topic}: done")
     return runs
