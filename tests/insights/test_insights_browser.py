@@ -47,6 +47,10 @@ def test_analyst_watches_the_progress_bar_then_reads_themes_with_quotes(
     run = services.analysis_run_execute(queued_run.pk)
     assert run.state == "done", run.error
 
+    page.goto(f"{live_url}/analysis/{consultation.slug}/")  # the runs table scrolls in its own region
+    expect(page.locator("table caption", has_text="Runs")).to_be_visible()
+    assert_fits_a_phone(page)
+
     page.goto(f"{live_url}/analysis/runs/{run.pk}/")
     expect(bar).to_have_attribute("value", "100")
     expect(page.locator("[data-progress-state]")).to_have_text("Done")
